@@ -1,0 +1,149 @@
+"""The ``newswire`` command: parse, ingest, db, report, sample-site."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from newswire import settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args) or 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newswire", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    parse = commands.add_parser("parse", help="parse a release page (file or URL) into JSON")
+    parse.add_argument("source", metavar="FILE_OR_URL")
+    parse.add_argument("--json", action="store_true", help="one compact JSON line")
+    parse.set_defaults(handler=_cmd_parse)
+
+    ingest = commands.add_parser("ingest", help="discover, fetch, parse and load new releases")
+    ingest.add_argument("--base-url", help="source site (default: $PRNEWSWIRE_BASE_URL, "
+                                           f"else {settings.DEFAULT_BASE_URL})")
+    ingest.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
+    ingest.add_argument("--limit", type=int, help="at most N new releases")
+    ingest.add_argument("--max-rps", type=float,
+                        help="requests per second per host (default: 1 for real sites, "
+                             "no limit on loopback)")
+    ingest.set_defaults(handler=_cmd_ingest)
+
+    db = commands.add_parser("db", help="warehouse administration")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    for name, handler, text in (
+        ("migrate", _cmd_db_migrate, "apply pending migrations from sql/"),
+        ("dsn", _cmd_db_dsn, "print the warehouse DSN (starts the embedded server if used)"),
+        ("stop", _cmd_db_stop, "stop the embedded server"),
+    ):
+        sub = db_commands.add_parser(name, help=text)
+        if name != "stop":
+            sub.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
+        if name == "dsn":
+            sub.add_argument("--database", help="another database on the embedded server "
+                                                "(e.g. Airflow's metadata for `make up`)")
+        sub.set_defaults(handler=handler)
+
+    report = commands.add_parser("report", help="print warehouse reports")
+    report.add_argument("names", nargs="*", metavar="NAME",
+                        help="report names (default: releases_per_day top_issuers)")
+    report.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
+    report.set_defaults(handler=_cmd_report)
+
+    from newswire.sample_site import server
+
+    site = commands.add_parser("sample-site", help="serve the bundled sample wire on loopback")
+    server.add_arguments(site)
+    site.set_defaults(handler=server.run_from_args)
+    return parser
+
+
+def _cmd_parse(args) -> int:
+    from newswire.fetch import FetchError, PoliteClient
+    from newswire.parsing import ParseError, parse_release
+
+    source = args.source
+    try:
+        if urlsplit(source).scheme in ("http", "https"):
+            origin = "{0.scheme}://{0.netloc}".format(urlsplit(source))
+            with PoliteClient(origin) as client:
+                page = client.get(source)
+            record = parse_release(page.content, page.url, http_charset=page.charset)
+        else:
+            record = parse_release(Path(source).read_bytes(), None)
+    except ParseError as exc:
+        print(f"newswire parse: {source}: cannot parse ({exc.reason}): {exc}", file=sys.stderr)
+        return 1
+    except (OSError, FetchError) as exc:
+        print(f"newswire parse: {source}: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps(record, ensure_ascii=False, indent=None if args.json else 2))
+    return 0
+
+
+def _cmd_ingest(args) -> int:
+    from newswire.db import warehouse_dsn
+    from newswire.discover import DiscoveryError
+    from newswire.migrations import migrate
+    from newswire.pipeline import ingest
+
+    dsn = warehouse_dsn(args.dsn)
+    migrate(dsn)
+    base = settings.base_url(args.base_url)
+    try:
+        summary = ingest(dsn, base, limit=args.limit, max_rps=args.max_rps)
+    except DiscoveryError as exc:
+        print(f"newswire ingest: discovery failed on {base}: {exc}", file=sys.stderr)
+        return 1
+    print(summary.as_text())
+    return 0
+
+
+def _cmd_db_migrate(args) -> int:
+    from newswire.db import warehouse_dsn
+    from newswire.migrations import current_version, migrate
+
+    dsn = warehouse_dsn(args.dsn)
+    applied = migrate(dsn)
+    for migration in applied:
+        print(f"applied {migration.path.name}")
+    print(f"warehouse schema at version {current_version(dsn)}"
+          + ("" if applied else " (nothing to apply)"))
+    return 0
+
+
+def _cmd_db_dsn(args) -> int:
+    from newswire.db import embedded_dsn, warehouse_dsn
+
+    print(embedded_dsn(args.database) if args.database else warehouse_dsn(args.dsn))
+    return 0
+
+
+def _cmd_db_stop(args) -> int:
+    from newswire.embedded_pg import EmbeddedPostgres
+
+    stopped = EmbeddedPostgres(settings.home() / "postgres").stop()
+    print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
+    return 0
+
+
+def _cmd_report(args) -> int:
+    from newswire.db import warehouse_dsn
+    from newswire.report import DEFAULT_REPORTS, print_reports
+
+    print_reports(warehouse_dsn(args.dsn), args.names or DEFAULT_REPORTS)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

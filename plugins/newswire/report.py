@@ -1,0 +1,37 @@
+"""``newswire report``: the report queries in ``sql/reports/`` printed as plain tables."""
+
+from __future__ import annotations
+
+from newswire import settings
+from newswire.db import connect
+
+DEFAULT_REPORTS = ("releases_per_day", "top_issuers")
+
+
+def report_names() -> list[str]:
+    return sorted(path.stem for path in (settings.sql_dir() / "reports").glob("*.sql"))
+
+
+def run_report(dsn: str, name: str) -> tuple[list[str], list[tuple]]:
+    path = settings.sql_dir() / "reports" / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"no report {name!r}; available: {', '.join(report_names())}")
+    with connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(path.read_text(encoding="utf-8"))
+        return [col.name for col in cur.description], cur.fetchall()
+
+
+def format_table(columns: list[str], rows: list[tuple]) -> str:
+    cells = [columns] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def print_reports(dsn: str, names: list[str] | tuple[str, ...] = DEFAULT_REPORTS) -> None:
+    for name in names:
+        columns, rows = run_report(dsn, name)
+        print(f"== {name.replace('_', ' ')} ({len(rows)} rows)")
+        print(format_table(columns, rows))
+        print()

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# make up: `airflow standalone` for this checkout in the background, with Airflow's metadata
+# in the embedded PostgreSQL (so LocalExecutor runs tasks in parallel), the warehouse
+# connection and source Variable set, and the sample site as the source unless
+# PRNEWSWIRE_BASE_URL is set. `make down` stops all of it.
+set -euo pipefail
+source "$(dirname "$0")/airflow-env.sh"
+cd "$ROOT"
+PIDS="$NEWSWIRE_HOME/up.pids"
+UI_PORT="${NEWSWIRE_UI_PORT:-8080}"
+if [ -s "$PIDS" ]; then
+    echo "already up (see $PIDS); run 'make down' first" >&2
+    exit 1
+fi
+
+DSN="$(newswire db dsn)"
+newswire db migrate
+if [ -z "${NEWSWIRE_DSN:-}" ]; then
+    META="$(newswire db dsn --database airflow)"
+    export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="${META/postgresql:/postgresql+psycopg2:}"
+fi
+export AIRFLOW__CORE__EXECUTOR=LocalExecutor
+export AIRFLOW__API__PORT="$UI_PORT"
+export AIRFLOW__API__BASE_URL="http://localhost:$UI_PORT"
+export AIRFLOW_CONN_NEWSWIRE_WAREHOUSE="$DSN"
+
+if [ -z "${PRNEWSWIRE_BASE_URL:-}" ]; then
+    # setsid: the site outlives this script, in its own process group for `make down`.
+    urlfile="$NEWSWIRE_HOME/sample-site.url"
+    rm -f "$urlfile"
+    setsid newswire sample-site --port 0 > "$urlfile" 2> "$NEWSWIRE_HOME/sample-site.log" &
+    echo "sample-site $!" >> "$PIDS"
+    for _ in $(seq 100); do [ -s "$urlfile" ] && break; sleep 0.1; done
+    PRNEWSWIRE_BASE_URL="$(grep -o 'http://[^ ]*' "$urlfile" | head -n1)"
+fi
+export AIRFLOW_VAR_PRNEWSWIRE_BASE_URL="$PRNEWSWIRE_BASE_URL"
+echo "source site: $PRNEWSWIRE_BASE_URL"
+
+setsid airflow standalone > "$NEWSWIRE_HOME/standalone.log" 2>&1 &
+echo "standalone $!" >> "$PIDS"
+echo "starting Airflow (log: $NEWSWIRE_HOME/standalone.log) ..."
+for _ in $(seq 180); do
+    curl -fsS "http://localhost:$UI_PORT/api/v2/monitor/health" > /dev/null 2>&1 && break
+    sleep 1
+done
+curl -fsS "http://localhost:$UI_PORT/api/v2/monitor/health" > /dev/null \
+    || { echo "Airflow did not come up; see $NEWSWIRE_HOME/standalone.log" >&2; exit 1; }
+airflow dags reserialize > /dev/null 2>&1 || true
+airflow dags unpause prnewswire_ingest > /dev/null
+PASSWORDS="$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated"
+echo
+echo "Airflow UI: http://localhost:$UI_PORT"
+echo "login:      $(python3 -c 'import json,sys; [print(u, "/", p) for u, p in json.load(open(sys.argv[1])).items()]' "$PASSWORDS")"
+echo "prnewswire_ingest is unpaused and runs every 15 minutes. Stop everything with: make down"

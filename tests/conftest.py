@@ -1,0 +1,90 @@
+"""Shared fixtures: a real PostgreSQL server, fresh warehouses, the sample site, Airflow home.
+
+Airflow reads its configuration at import, so its environment is set here, before any test
+module imports it: an isolated AIRFLOW_HOME, this project's DAGs folder, no examples.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+
+_AIRFLOW_HOME = tempfile.mkdtemp(prefix="newswire-airflow-")
+os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
+os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
+os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(ROOT / "plugins")
+os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
+os.environ.pop("NEWSWIRE_DSN", None)
+os.environ.pop("PRNEWSWIRE_BASE_URL", None)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A private PostgreSQL server for the whole test session (stopped and removed at the end).
+
+    Its folder is world-searchable because, as root, the server runs as its own account."""
+    from newswire.embedded_pg import EmbeddedPostgres
+
+    root = Path(tempfile.mkdtemp(prefix="newswire-test-pg-"))
+    root.chmod(0o755)
+    server = EmbeddedPostgres(root)
+    admin_dsn = server.ensure_running("postgres")
+    yield server, admin_dsn
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def empty_db(pg_server):
+    """The DSN of a brand-new, empty database on the test server."""
+    server, admin_dsn = pg_server
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    conn = psycopg2.connect(admin_dsn)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    yield server.dsn(server.running_port(), name)
+
+
+@pytest.fixture
+def warehouse(empty_db):
+    """A migrated warehouse."""
+    from newswire.migrations import migrate
+
+    migrate(empty_db)
+    return empty_db
+
+
+@pytest.fixture
+def query():
+    """``query(dsn, sql, params)`` -> all rows, on a connection of its own."""
+
+    def run(dsn: str, sql: str, params=None) -> list[tuple]:
+        conn = psycopg2.connect(dsn)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(sql, params)
+                return cur.fetchall()
+        finally:
+            conn.close()
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def sample_site():
+    """The bundled sample site on loopback, 120 releases (the demo's size)."""
+    from newswire.sample_site.server import SampleSite
+
+    with SampleSite(count=120, seed=7) as site:
+        yield site
