@@ -2,14 +2,15 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
+import psycopg2
 import pytest
 
-from newswire.migrations import MigrationError, available, current_version, migrate
+from newswire.migrations import MigrationError, available, available_views, current_version, migrate
 
 
 def test_migrate_from_empty_applies_every_file_in_order(empty_db, query):
     applied = migrate(empty_db)
-    assert [m.version for m in applied] == [m.version for m in available()]
+    assert [m.path for m in applied] == [m.path for m in available() + available_views()]
     assert current_version(empty_db) == len(available())
     tables = {row[0] for row in query(
         empty_db, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'newswire'")}
@@ -31,8 +32,22 @@ def test_migrate_from_every_earlier_version(empty_db):
 def test_concurrent_migrations_apply_each_file_once(empty_db, query):
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: migrate(empty_db), range(4)))
-    assert sum(len(r) for r in results) == len(available())
+    assert sum(len(r) for r in results) == len(available()) + len(available_views())
     assert query(empty_db, "SELECT count(*) FROM newswire.schema_migrations")[0][0] == len(available())
+
+
+def test_report_views_are_reapplied_when_they_change(warehouse, tmp_path, query):
+    (tmp_path / "reports").mkdir()
+    for migration in available():
+        (tmp_path / migration.path.name).write_bytes(migration.path.read_bytes())
+    for view in available_views():
+        (tmp_path / "reports" / view.path.name).write_bytes(view.path.read_bytes())
+    assert migrate(warehouse, sql_dir=tmp_path) == []
+    changed = tmp_path / "reports" / "latest_releases.sql"
+    changed.write_text(changed.read_text().replace("LIMIT 50", "LIMIT 7"))
+    assert [m.name for m in migrate(warehouse, sql_dir=tmp_path)] == ["latest_releases"]
+    (definition,), = query(warehouse, "SELECT pg_get_viewdef('newswire.report_latest_releases')")
+    assert "LIMIT 7" in definition
 
 
 def test_an_edited_applied_migration_is_refused(warehouse, tmp_path):
@@ -51,3 +66,32 @@ def test_a_failing_migration_leaves_nothing_behind(warehouse, tmp_path, query):
         migrate(warehouse, sql_dir=tmp_path)
     assert query(warehouse, "SELECT to_regclass('newswire.half_done')")[0][0] is None
     assert current_version(warehouse) == len(available())
+
+
+def test_002_carries_version_1_rows_into_the_normalized_tables(empty_db, query):
+    migrate(empty_db, target=1)
+    with psycopg2.connect(empty_db) as conn, conn.cursor() as cur:
+        cur.execute(
+            """INSERT INTO newswire.releases
+                   (wire, release_id, url, title, issuer, source_org, published_at, tickers,
+                    industries, body_text, content_sha256, parser_version, fetched_at)
+               VALUES ('prnewswire', '301848900', 'https://www.prnewswire.com/x-301848900.html',
+                       'Workday Names Emma Chalwin Chief Marketing Officer', 'Workday Inc.',
+                       'Workday, Inc.', '2023-06-13T13:05:00Z',
+                       '[{"exchange": "NASDAQ", "symbol": "WDAY"}]',
+                       '{"Computer Software", "Personnel Announcements"}',
+                       'PLEASANTON, Calif. -- Workday names generative AI users', 'h1', 'p1', now())""")
+    conn.close()
+    migrate(empty_db)
+    assert query(empty_db, "SELECT name, normalized_name FROM newswire.organizations") == [
+        ("Workday Inc.", "workday")]
+    assert query(empty_db, """SELECT issuer_org_id = source_org_id, version
+                              FROM newswire.releases""") == [(True, 1)]
+    assert query(empty_db, "SELECT exchange, symbol, position FROM newswire.release_tickers") == [
+        ("NASDAQ", "WDAY", 1)]
+    assert query(empty_db, """SELECT i.name FROM newswire.release_industries
+                              JOIN newswire.industries i USING (industry_id) ORDER BY 1""") == [
+        ("Computer Software",), ("Personnel Announcements",)]
+    assert query(empty_db, """SELECT record->>'published_at', record->'tickers'
+                              FROM newswire.release_versions""") == [
+        ("2023-06-13T13:05:00+00:00", [{"exchange": "NASDAQ", "symbol": "WDAY"}])]

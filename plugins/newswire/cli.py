@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -56,9 +57,27 @@ def _build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="print warehouse reports")
     report.add_argument("names", nargs="*", metavar="NAME",
-                        help="report names (default: releases_per_day top_issuers)")
+                        help="report names (default: releases_per_day top_issuers; "
+                             "--list shows all)")
+    report.add_argument("--limit", type=int, default=20, help="rows per report (default 20)")
+    report.add_argument("--list", action="store_true", help="list the reports")
     report.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     report.set_defaults(handler=_cmd_report)
+
+    reparse = commands.add_parser("reparse", help="re-run the parser over stored raw pages "
+                                                  "(no network) and merge the results")
+    reparse.add_argument("--since", type=date.fromisoformat, help="pages fetched since DATE")
+    reparse.add_argument("--wire", help="only releases of this wire (e.g. prnewswire)")
+    reparse.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
+    reparse.set_defaults(handler=_cmd_reparse)
+
+    search = commands.add_parser("search", help="full-text search over the warehouse")
+    search.add_argument("query", help='words, "a phrase", -excluded, or')
+    search.add_argument("--since", type=date.fromisoformat, help="published since DATE")
+    search.add_argument("--ticker", help="only releases naming this ticker (WDAY or NASDAQ:WDAY)")
+    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
+    search.set_defaults(handler=_cmd_search)
 
     from newswire.sample_site import server
 
@@ -137,11 +156,43 @@ def _cmd_db_stop(args) -> int:
     return 0
 
 
+def _cmd_reparse(args) -> int:
+    from newswire.db import warehouse_dsn
+    from newswire.migrations import migrate
+    from newswire.reparse import reparse
+
+    dsn = warehouse_dsn(args.dsn)
+    migrate(dsn)
+    summary = reparse(dsn, since=args.since, wire=args.wire)
+    print(summary.as_text().replace("discovered", "pages"))
+    return 0
+
+
+def _cmd_search(args) -> int:
+    from newswire.db import warehouse_dsn
+    from newswire.report import format_table
+    from newswire.search import search
+
+    rows = search(warehouse_dsn(args.dsn), args.query, since=args.since, ticker=args.ticker,
+                  limit=args.limit)
+    print(format_table(["published_at", "issuer", "title", "url", "rank"],
+                       [(*row[:4], f"{row[4]:.3f}") for row in rows]))
+    return 0 if rows else 1
+
+
 def _cmd_report(args) -> int:
     from newswire.db import warehouse_dsn
-    from newswire.report import DEFAULT_REPORTS, print_reports
+    from newswire.report import DEFAULT_REPORTS, print_reports, report_names
 
-    print_reports(warehouse_dsn(args.dsn), args.names or DEFAULT_REPORTS)
+    if args.list:
+        print("\n".join(report_names()))
+        return 0
+    unknown = sorted(set(args.names) - set(report_names()))
+    if unknown:
+        print(f"newswire report: no report {', '.join(unknown)}; "
+              f"available: {', '.join(report_names())}", file=sys.stderr)
+        return 2
+    print_reports(warehouse_dsn(args.dsn), args.names or DEFAULT_REPORTS, args.limit)
     return 0
 
 

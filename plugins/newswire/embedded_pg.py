@@ -97,7 +97,7 @@ class EmbeddedPostgres:
             for path in (self.root, self.datadir):
                 os.chown(path, account.pw_uid, account.pw_gid)
         self._run("initdb", "-D", str(self.datadir), "-U", SUPERUSER, "--auth=trust",
-                  "--encoding=UTF8", "--no-locale", "--no-sync", account=account)
+                  "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync", account=account)
         with open(self.datadir / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write(
                 "\n# newswire embedded server\n"

@@ -51,9 +51,13 @@ class Page:
 
     @property
     def charset(self) -> str | None:
-        """The charset the server declared, if any (requests' ISO-8859-1 guess is not one)."""
-        match = _CHARSET.search(self.content_type)
-        return match[1] if match else None
+        return charset_from_content_type(self.content_type)
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    """The charset a server declared, if any (requests' ISO-8859-1 guess is not one)."""
+    match = _CHARSET.search(content_type or "")
+    return match[1] if match else None
 
 
 def is_loopback(url: str) -> bool:

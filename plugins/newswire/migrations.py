@@ -3,6 +3,10 @@
 Each file runs in its own transaction together with its row in
 ``newswire.schema_migrations``; a session advisory lock makes concurrent ``db migrate``
 runs (two workers starting at once) wait for each other instead of racing.
+
+The report views in ``sql/reports/*.sql`` are repeatable (as Flyway's ``R__`` files): once
+the schema is at the latest version, each is (re)applied whenever its checksum differs from
+the one recorded in ``newswire.schema_views``.
 """
 
 from __future__ import annotations
@@ -38,6 +42,12 @@ class Migration:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
 
+def available_views(sql_dir: Path | None = None) -> list[Migration]:
+    """The report view files, by name (version 0: they are not ordered migrations)."""
+    folder = (sql_dir or settings.sql_dir()) / "reports"
+    return [Migration(0, path.stem, path) for path in sorted(folder.glob("*.sql"))]
+
+
 def available(sql_dir: Path | None = None) -> list[Migration]:
     """The migration files, in version order; gaps or duplicate numbers are an error."""
     found = []
@@ -69,7 +79,8 @@ def migrate(dsn: str, sql_dir: Path | None = None, target: int | None = None) ->
                 )
                 cur.execute("SELECT version, checksum FROM newswire.schema_migrations")
                 done = dict(cur.fetchall())
-                for migration in available(sql_dir):
+                migrations = available(sql_dir)
+                for migration in migrations:
                     if target is not None and migration.version > target:
                         break
                     if migration.version in done:
@@ -79,22 +90,47 @@ def migrate(dsn: str, sql_dir: Path | None = None, target: int | None = None) ->
                                 "add a new migration instead of editing an applied one"
                             )
                         continue
-                    cur.execute("BEGIN")
-                    try:
-                        cur.execute(migration.sql)
-                        cur.execute(
-                            "INSERT INTO newswire.schema_migrations (version, name, checksum)"
-                            " VALUES (%s, %s, %s)",
-                            (migration.version, migration.name, migration.checksum),
-                        )
-                        cur.execute("COMMIT")
-                    except Exception:
-                        cur.execute("ROLLBACK")
-                        raise
+                    _apply(cur, migration, "INSERT INTO newswire.schema_migrations"
+                                           " (version, name, checksum) VALUES (%s, %s, %s)",
+                           (migration.version, migration.name, migration.checksum))
                     applied_now.append(migration)
+                if target is None or target >= len(migrations):
+                    applied_now += _apply_views(cur, sql_dir)
             finally:
                 cur.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
     return applied_now
+
+
+def _apply_views(cur, sql_dir: Path | None) -> list[Migration]:
+    cur.execute(
+        """CREATE TABLE IF NOT EXISTS newswire.schema_views (
+               name       text PRIMARY KEY,
+               checksum   text NOT NULL,
+               applied_at timestamptz NOT NULL DEFAULT now())"""
+    )
+    cur.execute("SELECT name, checksum FROM newswire.schema_views")
+    done = dict(cur.fetchall())
+    applied = []
+    for view in available_views(sql_dir):
+        if done.get(view.name) != view.checksum:
+            _apply(cur, view, """INSERT INTO newswire.schema_views (name, checksum) VALUES (%s, %s)
+                                 ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum,
+                                                                 applied_at = now()""",
+                   (view.name, view.checksum))
+            applied.append(view)
+    return applied
+
+
+def _apply(cur, migration: Migration, record_sql: str, record_args: tuple) -> None:
+    """Run one file and record it, in one transaction."""
+    cur.execute("BEGIN")
+    try:
+        cur.execute(migration.sql)
+        cur.execute(record_sql, record_args)
+        cur.execute("COMMIT")
+    except Exception:
+        cur.execute("ROLLBACK")
+        raise
 
 
 def current_version(dsn: str) -> int:

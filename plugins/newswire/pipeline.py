@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -20,6 +19,7 @@ import psycopg2.extras
 from newswire.db import connect
 from newswire.discover import discover
 from newswire.fetch import FetchError, Page, PoliteClient
+from newswire.loader import StagedRecord, merge_staged, stage
 from newswire.parsing import PARSER_VERSION, ParseError, parse_release
 
 STAGE_BATCH = 50  # pages per commit while fetching
@@ -43,12 +43,6 @@ class RunSummary:
 
 def new_run_key(prefix: str = "cli") -> str:
     return f"{prefix}__{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S.%fZ')}"
-
-
-def content_sha256(record: dict) -> str:
-    """A stable hash of the parsed record: it changes exactly when the release's content does."""
-    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 # -- step 1: discover ---------------------------------------------------------------------
@@ -80,55 +74,52 @@ def fetch_step(dsn: str, base_url: str, run_key: str, urls: list[str], *,
     with PoliteClient(base_url, max_rps=max_rps) as client, connect(dsn) as conn:
         for start in range(0, len(urls), STAGE_BATCH):
             with conn.cursor() as cur:
+                parsed = []
                 for url in urls[start:start + STAGE_BATCH]:
-                    outcome = _fetch_one(cur, client, run_key, url)
-                    counts[outcome] += 1
-                    counts["fetched"] += outcome != "rejected_fetch"
+                    fetched, item = _fetch_one(cur, client, run_key, url)
+                    counts["fetched"] += fetched
+                    if item is None:
+                        counts["rejected"] += 1
+                    else:
+                        parsed.append(item)
+                stage(cur, run_key, parsed)
+                counts["staged"] += len(parsed)
             conn.commit()
-    counts["rejected"] += counts.pop("rejected_fetch", 0)
     return counts
 
 
-def _fetch_one(cur, client: PoliteClient, run_key: str, url: str) -> str:
+def _fetch_one(cur, client: PoliteClient, run_key: str, url: str) -> tuple[bool, StagedRecord | None]:
+    """Fetch, archive and parse one page: (was it fetched, its record or None if rejected)."""
     try:
         page = client.get(url)
     except FetchError as exc:
-        _reject(cur, run_key, url, "fetch", exc.reason, exc.detail, exc.status, None)
-        return "rejected_fetch"
+        record_reject(cur, run_key, url, "fetch", exc.reason, exc.detail, exc.status, None)
+        return False, None
     raw_page_id = _store_raw(cur, page)
     try:
         record = parse_release(page.content, page.url, http_charset=page.charset)
     except ParseError as exc:
-        _reject(cur, run_key, url, "parse", exc.reason, str(exc), page.status, raw_page_id)
-        return "rejected"
-    cur.execute(
-        """INSERT INTO newswire.staged_releases
-               (run_key, wire, release_id, record, content_sha256, parser_version,
-                raw_page_id, fetched_at, fetch_url)
-           VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
-           ON CONFLICT (run_key, wire, release_id) DO UPDATE SET
-               record = EXCLUDED.record, content_sha256 = EXCLUDED.content_sha256,
-               parser_version = EXCLUDED.parser_version, raw_page_id = EXCLUDED.raw_page_id,
-               fetched_at = EXCLUDED.fetched_at, fetch_url = EXCLUDED.fetch_url""",
-        (run_key, record["wire"], record["release_id"], psycopg2.extras.Json(record),
-         content_sha256(record), PARSER_VERSION, raw_page_id, page.fetched_at, url),
-    )
-    return "staged"
+        record_reject(cur, run_key, url, "parse", exc.reason, str(exc), page.status, raw_page_id)
+        return True, None
+    return True, StagedRecord(record, PARSER_VERSION, page.fetched_at, url, raw_page_id)
 
 
 def _store_raw(cur, page: Page) -> int:
     cur.execute(
-        """INSERT INTO newswire.raw_pages (url, http_status, content_type, fetched_at, sha256, body_gzip)
-           VALUES (%s, %s, %s, %s, %s, %s)
+        """INSERT INTO newswire.raw_pages
+               (url, http_status, content_type, fetched_at, sha256, body_gzip, headers)
+           VALUES (%s, %s, %s, %s, %s, %s, %s)
            ON CONFLICT (url, sha256) DO UPDATE SET fetched_at = EXCLUDED.fetched_at
            RETURNING raw_page_id""",
         (page.url, page.status, page.content_type, page.fetched_at,
-         hashlib.sha256(page.content).hexdigest(), gzip.compress(page.content, 6)),
+         hashlib.sha256(page.content).hexdigest(), gzip.compress(page.content, 6),
+         psycopg2.extras.Json(page.headers)),
     )
     return cur.fetchone()[0]
 
 
-def _reject(cur, run_key, url, stage, reason, detail, status, raw_page_id) -> None:
+def record_reject(cur, run_key, url, stage, reason, detail, status, raw_page_id) -> None:
+    """Record (or, for a retried task, update) a page the run could not fetch or parse."""
     cur.execute(
         """INSERT INTO newswire.rejects (run_key, url, stage, reason, detail, http_status, raw_page_id)
            VALUES (%s, %s, %s, %s, %s, %s, %s)
@@ -141,40 +132,6 @@ def _reject(cur, run_key, url, stage, reason, detail, status, raw_page_id) -> No
 
 
 # -- step 3: load -------------------------------------------------------------------------
-_MERGE = """
-WITH merged AS (
-    INSERT INTO newswire.releases AS cur (
-        wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
-        source_org, tickers, industries, language, body_text, contacts, images,
-        content_sha256, parser_version, raw_page_id, fetched_at)
-    SELECT s.wire, s.release_id, r.url, r.title, r.subtitle, r.issuer, r.published_at,
-           r.dateline_location, r.source_org, coalesce(r.tickers, '[]'),
-           coalesce(r.industries, '{}'), r.language, coalesce(r.body_text, ''), r.contacts,
-           coalesce(r.images, '{}'), s.content_sha256, s.parser_version, s.raw_page_id,
-           s.fetched_at
-    FROM newswire.staged_releases s,
-         jsonb_to_record(s.record) AS r(
-             url text, title text, subtitle text, issuer text, published_at timestamptz,
-             dateline_location text, source_org text, tickers jsonb, industries text[],
-             language text, body_text text, contacts text, images text[])
-    WHERE s.run_key = %(run_key)s
-    ON CONFLICT (wire, release_id) DO UPDATE SET
-        url = EXCLUDED.url, title = EXCLUDED.title, subtitle = EXCLUDED.subtitle,
-        issuer = EXCLUDED.issuer, published_at = EXCLUDED.published_at,
-        dateline_location = EXCLUDED.dateline_location, source_org = EXCLUDED.source_org,
-        tickers = EXCLUDED.tickers, industries = EXCLUDED.industries,
-        language = EXCLUDED.language, body_text = EXCLUDED.body_text,
-        contacts = EXCLUDED.contacts, images = EXCLUDED.images,
-        content_sha256 = EXCLUDED.content_sha256, parser_version = EXCLUDED.parser_version,
-        raw_page_id = EXCLUDED.raw_page_id, fetched_at = EXCLUDED.fetched_at,
-        updated_at = now()
-    WHERE cur.content_sha256 IS DISTINCT FROM EXCLUDED.content_sha256
-    RETURNING (xmax = 0) AS inserted
-)
-SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
-"""
-
-
 def load_step(dsn: str, run_key: str) -> RunSummary:
     """Merge the run's staged records into ``newswire.releases``, all or nothing, and close
     the run with its counts. Loading the same run again changes nothing."""
@@ -190,11 +147,7 @@ def load_step(dsn: str, run_key: str) -> RunSummary:
         if row[0] == "success":  # loaded already: a retried load task changes nothing
             return RunSummary(run_key, *row[1:])
         summary = RunSummary(run_key, discovered=row[1])
-        cur.execute("SELECT count(*) FROM newswire.staged_releases WHERE run_key = %s", (run_key,))
-        staged = cur.fetchone()[0]
-        cur.execute(_MERGE, {"run_key": run_key})
-        summary.loaded_new, summary.loaded_updated = cur.fetchone()
-        summary.unchanged = staged - summary.loaded_new - summary.loaded_updated
+        summary.loaded_new, summary.loaded_updated, summary.unchanged = merge_staged(cur, run_key)
         cur.execute(
             """UPDATE newswire.rejects j SET resolved_at = now()
                FROM newswire.staged_releases s
@@ -208,7 +161,8 @@ def load_step(dsn: str, run_key: str) -> RunSummary:
             (run_key,),
         )
         parse_rejects, summary.rejected = cur.fetchone()
-        summary.fetched = staged + parse_rejects
+        summary.fetched = (summary.loaded_new + summary.loaded_updated + summary.unchanged
+                           + parse_rejects)
         cur.execute("DELETE FROM newswire.staged_releases WHERE run_key = %s", (run_key,))
         cur.execute(
             """UPDATE newswire.ingestion_runs SET

@@ -1,6 +1,8 @@
-"""``newswire report``: the report queries in ``sql/reports/`` printed as plain tables."""
+"""``newswire report``: the report views (``sql/reports/``, ``newswire.report_<name>``) as tables."""
 
 from __future__ import annotations
+
+from psycopg2 import sql
 
 from newswire import settings
 from newswire.db import connect
@@ -12,12 +14,12 @@ def report_names() -> list[str]:
     return sorted(path.stem for path in (settings.sql_dir() / "reports").glob("*.sql"))
 
 
-def run_report(dsn: str, name: str) -> tuple[list[str], list[tuple]]:
-    path = settings.sql_dir() / "reports" / f"{name}.sql"
-    if not path.is_file():
+def run_report(dsn: str, name: str, limit: int = 20) -> tuple[list[str], list[tuple]]:
+    if name not in report_names():
         raise KeyError(f"no report {name!r}; available: {', '.join(report_names())}")
+    query = sql.SQL("SELECT * FROM newswire.{} LIMIT %s").format(sql.Identifier(f"report_{name}"))
     with connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute(path.read_text(encoding="utf-8"))
+        cur.execute(query, (limit,))
         return [col.name for col in cur.description], cur.fetchall()
 
 
@@ -29,9 +31,9 @@ def format_table(columns: list[str], rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-def print_reports(dsn: str, names: list[str] | tuple[str, ...] = DEFAULT_REPORTS) -> None:
+def print_reports(dsn: str, names, limit: int = 20) -> None:
     for name in names:
-        columns, rows = run_report(dsn, name)
-        print(f"== {name.replace('_', ' ')} ({len(rows)} rows)")
+        columns, rows = run_report(dsn, name, limit)
+        print(f"== {name.replace('_', ' ')}")
         print(format_table(columns, rows))
         print()

@@ -1,0 +1,168 @@
+"""Staging parsed records and merging a run's batch into the warehouse.
+
+Records are staged in bulk (``COPY`` into ``newswire.staged_releases``), then
+:func:`merge_staged` moves one run's batch into ``releases``, ``release_versions``,
+``organizations``, ``release_tickers`` and ``release_industries`` inside the caller's
+transaction: a crash at any moment leaves the whole batch or none of it. Rows whose content
+hash did not change are left alone, so loading the same batch again changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+STAGED_COLUMNS = ("run_key", "wire", "release_id", "record", "content_sha256",
+                  "parser_version", "raw_page_id", "fetched_at", "fetch_url")
+
+
+def content_sha256(record: dict) -> str:
+    """A stable hash of the parsed record: it changes exactly when the release's content does."""
+    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class StagedRecord:
+    record: dict
+    parser_version: str
+    fetched_at: datetime
+    fetch_url: str
+    raw_page_id: int | None = None
+
+
+def stage(cur, run_key: str, items: list[StagedRecord]) -> None:
+    """Bulk-stage records for ``run_key`` with COPY; a record staged twice keeps the last copy."""
+    if not items:
+        return
+    cur.execute("CREATE TEMP TABLE IF NOT EXISTS _incoming"
+                " (LIKE newswire.staged_releases INCLUDING DEFAULTS) ON COMMIT DROP")
+    latest = {(i.record["wire"], i.record["release_id"]): i for i in items}  # last one wins
+    buffer = io.StringIO()
+    for item in latest.values():
+        row = (run_key, item.record["wire"], item.record["release_id"],
+               json.dumps(item.record, ensure_ascii=False), content_sha256(item.record),
+               item.parser_version, item.raw_page_id, item.fetched_at.isoformat(), item.fetch_url)
+        buffer.write("\t".join(_copy_text(value) for value in row) + "\n")
+    buffer.seek(0)
+    cur.copy_expert(f"COPY _incoming ({', '.join(STAGED_COLUMNS)}) FROM STDIN", buffer)
+    columns = ", ".join(STAGED_COLUMNS)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in STAGED_COLUMNS[3:])
+    cur.execute(
+        f"""INSERT INTO newswire.staged_releases ({columns})
+            SELECT {columns} FROM _incoming
+            ON CONFLICT (run_key, wire, release_id) DO UPDATE SET {updates}"""
+    )
+    cur.execute("TRUNCATE _incoming")
+
+
+def _copy_text(value) -> str:
+    """One field in COPY's text format."""
+    if value is None:
+        return r"\N"
+    return (str(value).replace("\\", "\\\\").replace("\t", "\\t")
+            .replace("\n", "\\n").replace("\r", "\\r"))
+
+
+_MERGE_STEPS = (
+    # 1. Current rows: insert new releases, update changed ones, remember which.
+    """CREATE TEMP TABLE _changed (wire text, release_id text, inserted boolean) ON COMMIT DROP""",
+    """WITH merged AS (
+        INSERT INTO newswire.releases AS cur (
+            wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
+            source_org, language, body_text, contacts, images,
+            content_sha256, parser_version, raw_page_id, fetched_at)
+        SELECT s.wire, s.release_id, r.url, r.title, r.subtitle, r.issuer, r.published_at,
+               r.dateline_location, r.source_org, r.language, coalesce(r.body_text, ''),
+               r.contacts, coalesce(r.images, '{}'), s.content_sha256, s.parser_version,
+               s.raw_page_id, s.fetched_at
+        FROM newswire.staged_releases s,
+             jsonb_to_record(s.record) AS r(
+                 url text, title text, subtitle text, issuer text, published_at timestamptz,
+                 dateline_location text, source_org text, language text, body_text text,
+                 contacts text, images text[])
+        WHERE s.run_key = %(run_key)s
+        ORDER BY s.wire, s.release_id
+        ON CONFLICT (wire, release_id) DO UPDATE SET
+            url = EXCLUDED.url, title = EXCLUDED.title, subtitle = EXCLUDED.subtitle,
+            issuer = EXCLUDED.issuer, published_at = EXCLUDED.published_at,
+            dateline_location = EXCLUDED.dateline_location, source_org = EXCLUDED.source_org,
+            language = EXCLUDED.language, body_text = EXCLUDED.body_text,
+            contacts = EXCLUDED.contacts, images = EXCLUDED.images,
+            content_sha256 = EXCLUDED.content_sha256, parser_version = EXCLUDED.parser_version,
+            raw_page_id = EXCLUDED.raw_page_id, fetched_at = EXCLUDED.fetched_at,
+            updated_at = now()
+        WHERE cur.content_sha256 IS DISTINCT FROM EXCLUDED.content_sha256
+        RETURNING cur.wire, cur.release_id, (xmax = 0) AS inserted
+    )
+    INSERT INTO _changed SELECT * FROM merged""",
+    """CREATE TEMP TABLE _batch ON COMMIT DROP AS
+       SELECT s.* FROM newswire.staged_releases s JOIN _changed USING (wire, release_id)
+       WHERE s.run_key = %(run_key)s""",
+    # 2. History: a version per distinct content.
+    """INSERT INTO newswire.release_versions
+           (wire, release_id, version, content_sha256, record, parser_version, raw_page_id,
+            first_seen_at)
+       SELECT b.wire, b.release_id,
+              coalesce((SELECT max(v.version) FROM newswire.release_versions v
+                        WHERE (v.wire, v.release_id) = (b.wire, b.release_id)), 0) + 1,
+              b.content_sha256, b.record, b.parser_version, b.raw_page_id, b.fetched_at
+       FROM _batch b
+       ON CONFLICT (wire, release_id, content_sha256) DO NOTHING""",
+    """UPDATE newswire.releases r SET version = v.version
+       FROM _batch b JOIN newswire.release_versions v USING (wire, release_id, content_sha256)
+       WHERE (r.wire, r.release_id) = (b.wire, b.release_id)""",
+    # 3. Organizations, by normalized name.
+    """INSERT INTO newswire.organizations (name, normalized_name)
+       SELECT DISTINCT ON (newswire.normalize_org_name(name)) name, newswire.normalize_org_name(name)
+       FROM (SELECT b.record->>'issuer' AS name FROM _batch b
+             UNION ALL SELECT b.record->>'source_org' FROM _batch b) names
+       WHERE newswire.normalize_org_name(name) IS NOT NULL
+       ORDER BY newswire.normalize_org_name(name), name
+       ON CONFLICT (normalized_name) DO NOTHING""",
+    """UPDATE newswire.releases r SET
+           issuer_org_id = (SELECT org_id FROM newswire.organizations
+                            WHERE normalized_name = newswire.normalize_org_name(r.issuer)),
+           source_org_id = (SELECT org_id FROM newswire.organizations
+                            WHERE normalized_name = newswire.normalize_org_name(r.source_org))
+       FROM _batch b WHERE (r.wire, r.release_id) = (b.wire, b.release_id)""",
+    # 4. Tickers and industries: replaced as a whole for each changed release.
+    """DELETE FROM newswire.release_tickers t USING _batch b
+       WHERE (t.wire, t.release_id) = (b.wire, b.release_id)""",
+    """INSERT INTO newswire.release_tickers (wire, release_id, exchange, symbol, position)
+       SELECT DISTINCT ON (b.wire, b.release_id, t.exchange, t.symbol)
+              b.wire, b.release_id, t.exchange, t.symbol, t.position
+       FROM _batch b,
+            ROWS FROM (jsonb_to_recordset(b.record->'tickers') AS (exchange text, symbol text))
+                WITH ORDINALITY AS t(exchange, symbol, position)
+       WHERE t.exchange IS NOT NULL AND t.symbol IS NOT NULL
+       ORDER BY b.wire, b.release_id, t.exchange, t.symbol, t.position""",
+    """INSERT INTO newswire.industries (name)
+       SELECT DISTINCT ind.name
+       FROM _batch b, jsonb_array_elements_text(b.record->'industries') AS ind(name)
+       ORDER BY ind.name
+       ON CONFLICT (name) DO NOTHING""",
+    """DELETE FROM newswire.release_industries t USING _batch b
+       WHERE (t.wire, t.release_id) = (b.wire, b.release_id)""",
+    """INSERT INTO newswire.release_industries (wire, release_id, industry_id)
+       SELECT DISTINCT b.wire, b.release_id, i.industry_id
+       FROM _batch b, jsonb_array_elements_text(b.record->'industries') AS ind(name)
+       JOIN newswire.industries i ON i.name = ind.name""",
+)
+
+
+def merge_staged(cur, run_key: str) -> tuple[int, int, int]:
+    """Merge the run's staged records; returns (new, updated, unchanged). The caller owns
+    the transaction: commit it with the run's bookkeeping, or roll it all back."""
+    cur.execute("SELECT count(*) FROM newswire.staged_releases WHERE run_key = %s", (run_key,))
+    staged = cur.fetchone()[0]
+    for statement in _MERGE_STEPS:
+        cur.execute(statement, {"run_key": run_key})
+    cur.execute("SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)"
+                " FROM _changed")
+    new, updated = cur.fetchone()
+    cur.execute("DROP TABLE _changed, _batch")
+    return new, updated, staged - new - updated

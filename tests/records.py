@@ -1,0 +1,39 @@
+"""Small hand-built release records for warehouse tests (no parser involved)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from newswire.loader import StagedRecord
+from newswire.record import RELEASE_FIELDS
+
+BASE_TIME = datetime(2025, 2, 17, 14, 0, tzinfo=timezone.utc)
+ISSUERS = ("Workday Inc.", "Workday, Inc.", "Global Times", "Zoë Industries GmbH")
+
+
+def make_record(i: int, **changes) -> dict:
+    record = {
+        "release_id": str(302_000_000 + i),
+        "url": f"https://www.prnewswire.com/news-releases/release-{302_000_000 + i}.html",
+        "wire": "prnewswire",
+        "title": f"Release number {i}",
+        "subtitle": None,
+        "issuer": ISSUERS[i % len(ISSUERS)],
+        "published_at": (BASE_TIME + timedelta(hours=6 * i)).isoformat(),
+        "dateline_location": "NEW YORK",
+        "source_org": ISSUERS[i % len(ISSUERS)],
+        "tickers": [{"exchange": "NASDAQ", "symbol": "WDAY"}] if i % 2 == 0 else [],
+        "industries": ["Computer Software"] + (["Banking"] if i % 3 == 0 else []),
+        "language": "en",
+        "body_text": f"NEW YORK, Feb. 17, 2025 /PRNewswire/ -- Body of release {i}.\n\nSecond paragraph.",
+        "contacts": None,
+        "images": [],
+    }
+    record.update(changes)
+    assert set(record) == set(RELEASE_FIELDS)
+    return record
+
+
+def staged(records: list[dict]) -> list[StagedRecord]:
+    fetched = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    return [StagedRecord(r, "test", fetched, r["url"]) for r in records]
