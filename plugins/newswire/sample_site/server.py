@@ -1,0 +1,246 @@
+"""The sample site on loopback: ``http.server`` serving RSS, listing pages and release pages.
+
+Pages are rendered on demand from the generated releases; only the RSS feed (small, and
+needed for its ETag) is rendered once. Routing is :meth:`SampleSite.respond`, a pure function
+of the path and headers, so the handler thread only does I/O.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import sys
+import threading
+from collections import defaultdict
+from email.utils import format_datetime, parsedate_to_datetime
+from functools import cached_property
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import islice
+from typing import NamedTuple
+from urllib.parse import parse_qs, urlsplit
+
+from newswire.sample_site.releases import SampleRelease, generate_releases
+from newswire.sample_site.render import (LISTING_PATH, RSS_PATH, newest_first, render_listing,
+                                         render_release_page, render_robots, render_rss)
+
+DEFAULT_PAGESIZE = 25
+MAX_PAGESIZE = 100
+_RELEASE_PATH = re.compile(r"^/news-releases/[^/]*-(\d{9})\.html$")
+_HTML = "text/html; charset=utf-8"
+
+
+class Response(NamedTuple):
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+class SampleSite:
+    """The sample wire on ``http://host:port``; a context manager that serves it from a
+    daemon thread. ``port=0`` picks a free port (see :attr:`base_url`)."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, count: int = 120, seed: int = 7,
+                 rss_size: int = 50, verbose: bool = False):
+        self.releases: list[SampleRelease] = generate_releases(count, seed)
+        self.rss_size = rss_size
+        self.verbose = verbose
+        self.request_counts: dict[str, int] = defaultdict(int)
+        self._newest_first = newest_first(self.releases)
+        self._by_id = {rel.release_id: rel for rel in self.releases}
+        self._by_issuer: dict[str, list[SampleRelease]] = defaultdict(list)
+        for rel in self._newest_first:
+            self._by_issuer[rel.issuer.slug].append(rel)
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._httpd = _Server((host, port), _Handler)
+        self._httpd.site = self
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    # -- lifecycle --------------------------------------------------------------------------
+    def start(self) -> SampleSite:
+        # A short poll interval keeps stop() quick (shutdown waits for the next poll).
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
+                                        name="sample-site", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread:
+            self._httpd.shutdown()
+            self._thread.join()
+            self._thread = None
+        self._httpd.server_close()
+
+    def serve_forever(self) -> None:
+        """Serve in this thread until interrupted (the CLI's Ctrl-C)."""
+        try:
+            self._httpd.serve_forever()
+        finally:
+            self._httpd.server_close()
+
+    def __enter__(self) -> SampleSite:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # -- routing ----------------------------------------------------------------------------
+    def respond(self, target: str, headers) -> Response:
+        """The response to ``GET target`` (path and query) with request ``headers``."""
+        parts = urlsplit(target)
+        path = parts.path
+        if path == "/robots.txt":
+            return self._ok("robots", render_robots(), "text/plain; charset=utf-8")
+        if path == RSS_PATH:
+            return self._rss(headers)
+        if path == LISTING_PATH:
+            return self._listing(parse_qs(parts.query))
+        match = _RELEASE_PATH.match(path)
+        rel = self._by_id.get(match[1]) if match else None
+        if rel is None:  # an unknown id, or no release path at all
+            return self._not_found()
+        # Like the real site, the id alone decides: a wrong or outdated slug still answers.
+        also = list(islice((o for o in self._by_issuer[rel.issuer.slug] if o is not rel), 2))
+        return self._ok("release", render_release_page(rel, also), _HTML)
+
+    def _rss(self, headers) -> Response:
+        body, etag, last_modified = self._feed
+        validators = {"ETag": etag, "Last-Modified": last_modified}
+        if _not_modified(headers, etag, last_modified):
+            self._count("rss")
+            return Response(HTTPStatus.NOT_MODIFIED, validators, b"")
+        return self._ok("rss", body, "application/rss+xml; charset=utf-8", validators)
+
+    @cached_property
+    def _feed(self) -> tuple[bytes, str, str]:
+        """The feed body, its ETag and Last-Modified (the newest release's time); the
+        releases never change, so it is rendered once."""
+        latest = self._newest_first[:self.rss_size]
+        body = render_rss(latest, self.base_url).encode("utf-8")
+        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+        newest = latest[0].published_utc if latest else None
+        last_modified = format_datetime(newest, usegmt=True) if newest else "Tue, 01 Jan 2019 00:00:00 GMT"
+        return body, etag, last_modified
+
+    def _listing(self, query: dict[str, list[str]]) -> Response:
+        try:
+            page = max(1, int(query.get("page", ["1"])[0]))
+            pagesize = min(MAX_PAGESIZE, max(1, int(query.get("pagesize", [DEFAULT_PAGESIZE])[0])))
+        except ValueError:
+            self._count("bad_request")
+            return Response(HTTPStatus.BAD_REQUEST, {"Content-Type": "text/plain; charset=utf-8"},
+                            b"page and pagesize must be integers\n")
+        return self._ok("listing", render_listing(self._newest_first, page, pagesize,
+                                                  self.base_url), _HTML)
+
+    def _ok(self, kind: str, body: str | bytes, content_type: str,
+            extra: dict[str, str] | None = None) -> Response:
+        self._count(kind)
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        return Response(HTTPStatus.OK, {"Content-Type": content_type, **(extra or {})}, data)
+
+    def _not_found(self) -> Response:
+        self._count("not_found")
+        return Response(HTTPStatus.NOT_FOUND, {"Content-Type": _HTML},
+                        b"<!DOCTYPE html><html><head><title>Page Not Found</title></head>"
+                        b"<body><h1>404: page not found</h1></body></html>")
+
+    def _count(self, kind: str) -> None:
+        with self._lock:
+            self.request_counts[kind] += 1
+
+
+def _not_modified(headers, etag: str, last_modified: str) -> bool:
+    """RFC 9110 conditional GET: If-None-Match decides when present, else If-Modified-Since."""
+    if_none_match = headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    if_modified_since = headers.get("If-Modified-Since")
+    if not if_modified_since:
+        return False
+    try:
+        return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    site: SampleSite
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up mid-response is normal for a crawler; stay quiet."""
+        if self.site.verbose or not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive: a crawl reuses its connections
+    disable_nagle_algorithm = True  # else headers and body wait on delayed ACKs (~40 ms a page)
+
+    def version_string(self) -> str:
+        return "newswire-sample-site"
+
+    def do_GET(self) -> None:
+        self._send(self.server.site.respond(self.path, self.headers), with_body=True)
+
+    def do_HEAD(self) -> None:
+        self._send(self.server.site.respond(self.path, self.headers), with_body=False)
+
+    def _send(self, response: Response, with_body: bool) -> None:
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if with_body:
+            self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args) -> None:
+        if self.server.site.verbose:
+            super().log_message(format, *args)
+
+
+# -- command line -------------------------------------------------------------------------
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``newswire sample-site`` options."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port (default 0: a free port)")
+    parser.add_argument("--count", type=int, default=120, help="number of releases (default 120)")
+    parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    return run(args.host, args.port, args.count, args.seed, verbose=args.verbose)
+
+
+def run(host: str = "127.0.0.1", port: int = 0, count: int = 120, seed: int = 7,
+        verbose: bool = False) -> int:
+    """Serve until Ctrl-C; the first stdout line carries the base URL (scripts grep it)."""
+    site = SampleSite(host, port, count, seed, verbose=verbose)
+    print(f"sample site serving {count} releases (seed {seed}) at {site.base_url} ; Ctrl-C stops",
+          flush=True)
+    try:
+        site.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="newswire sample-site", description=__doc__)
+    add_arguments(parser)
+    return run_from_args(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
