@@ -1,0 +1,47 @@
+"""The dateline that opens a release: "BEIJING, Feb. 19, 2025 /PRNewswire/ -- ".
+
+It is split off the first paragraph into ``dateline_location`` and ``dateline_date``; the
+body starts after it. Shapes: PR Newswire and Cision (``/PRNewswire/``,
+``/PRNewswire-USNewswire/``, ``/CNW/``, any ``/Tag/``), GlobeNewswire
+(``(GLOBE NEWSWIRE)``), Marketwired and Business Wire (``CITY--(Marketwired - April 06,
+2016) -``, ``CITY--(BUSINESS WIRE)--``). Dashes: ``--``, ``-``, en and em dashes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from newswire.parsing.dates import DATE_PATTERN, parse_date
+
+_DASH = r"(?:--|—|–|-)"
+_LOCATION = r"(?P<location>[^\n]{2,120}?)"
+_SHAPES = (
+    # LOCATION, DATE /PRNewswire/ --    LOCATION, DATE (GLOBE NEWSWIRE) --
+    re.compile(rf"^{_LOCATION},\s*(?P<date>{DATE_PATTERN})\s*(?P<tag>/[^/\n]{{2,40}}/|\([A-Z][^()\n]{{2,40}}\))\s*{_DASH}?\s*"),
+    # LOCATION--(Marketwired - DATE) -    LOCATION--(BUSINESS WIRE)--
+    re.compile(rf"^{_LOCATION}\s*{_DASH}\s*\((?P<tag>[^()\n]{{2,40}}?)(?:\s*{_DASH}\s*(?P<date>{DATE_PATTERN}))?\)\s*{_DASH}?\s*"),
+)
+
+
+@dataclass(frozen=True)
+class Dateline:
+    location: str
+    date: date | None
+    wire_tag: str
+    rest: str  # the paragraph after the dateline
+
+
+def split_dateline(paragraph: str) -> Dateline | None:
+    for shape in _SHAPES:
+        m = shape.match(paragraph)
+        if m and _plausible_location(m["location"]):
+            return Dateline(m["location"].strip(" ,"), parse_date(m["date"] or ""),
+                            m["tag"].strip("/() "), paragraph[m.end():].strip())
+    return None
+
+
+def _plausible_location(text: str) -> bool:
+    # Datelines start with a capitalised place name; a sentence is not a location.
+    return text[:1].isupper() and len(text.split()) <= 12 and "." not in text.rstrip(".")[-1:]

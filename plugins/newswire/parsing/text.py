@@ -1,0 +1,147 @@
+"""Text cleaning and the walk that turns a body element into readable blocks.
+
+The rules (shared by every wire): NFC; zero-width characters dropped; every run of
+whitespace, no-break spaces included, becomes one space; a ``<br>`` is a line break inside
+a block; paragraphs are blocks, a list is one block of ``- item`` lines, a table is one
+block of rows whose cells are joined by `` | ``. Curly quotes stay as published.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import parse_qs, urlsplit
+
+from bs4 import Comment, NavigableString, Tag
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SPACES = re.compile(r"\s+")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_TEXT_BLOCKS = {"p", "blockquote", "pre", "address", "dt", "dd", "caption"} | _HEADINGS
+_CONTAINERS = {"div", "section", "article", "main", "center", "span", "font", "dl", "figure",
+               "header", "footer", "aside", "u", "b", "strong", "i", "em", "a"}
+_BLOCK_LEVEL = _TEXT_BLOCKS | {"ul", "ol", "table", "div", "section", "article"}
+_INVISIBLE = ("script", "style", "noscript", "iframe", "form", "button", "svg", "img", "input",
+              "select", "textarea", "object", "embed", "video", "audio", "template", "link",
+              "meta")
+
+
+def clean(text: str) -> str:
+    """One line of text: NFC, zero-width characters dropped, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_lines(text: str) -> str:
+    """Text with meaningful line breaks: each line cleaned, empty lines dropped."""
+    return "\n".join(line for line in map(clean, text.split("\n")) if line)
+
+
+def decode_cloudflare_email(hex_string: str) -> str | None:
+    """Cloudflare's e-mail protection: hex bytes, XOR-ed with the first byte."""
+    try:
+        data = bytes.fromhex(hex_string)
+    except ValueError:
+        return None
+    if len(data) < 2:
+        return None
+    return bytes(b ^ data[0] for b in data[1:]).decode("utf-8", "replace")
+
+
+def unwrap_link(url: str) -> str:
+    """The target of a PR Newswire click-tracking link (``c212.net/c/link/?...&u=<url>``)."""
+    parts = urlsplit(url)
+    if parts.hostname and parts.hostname.endswith("c212.net"):
+        target = parse_qs(parts.query).get("u")
+        if target:
+            return target[0]
+    return url
+
+
+def prepare(root: Tag) -> None:
+    """Drop what is never text (scripts, styles, images, forms ...) and restore what a
+    CDN hid (Cloudflare e-mails) or wrapped (c212.net links), in place."""
+    for el in root.find_all(_INVISIBLE):
+        el.decompose()
+    for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for el in root.select("[data-cfemail]"):
+        address = decode_cloudflare_email(el.get("data-cfemail", ""))
+        if address:
+            el.replace_with(address)
+    for a in root.find_all("a", href=True):
+        a["href"] = unwrap_link(a["href"])
+        if a.string and "c212.net/" in a.string:
+            a.string.replace_with(a["href"])
+
+
+def inline_text(el: Tag, *, line_breaks: bool = True) -> str:
+    """The text of an element, ``<br>`` as a line break (or a space), cleaned."""
+    text = _raw_text(el)
+    return clean_lines(text) if line_breaks else clean(text)
+
+
+def list_text(el: Tag) -> str:
+    items = (inline_text(li, line_breaks=False) for li in el.find_all("li"))
+    return "\n".join(f"- {item}" for item in items if item)
+
+
+def table_text(el: Tag) -> str:
+    rows = []
+    for tr in el.find_all("tr"):
+        cells = [inline_text(cell, line_breaks=False) for cell in tr.find_all(["td", "th"])]
+        if any(cells):
+            rows.append(" | ".join(cells))
+    return "\n".join(rows)
+
+
+def blocks(root: Tag) -> list[str]:
+    """The readable blocks of ``root`` in document order (call :func:`prepare` first)."""
+    out: list[str] = []
+    _walk(root, out)
+    return [b for b in out if b]
+
+
+def _walk(node: Tag, out: list[str]) -> None:
+    pending: list[str] = []  # inline text between blocks, e.g. text directly in a div
+
+    def flush():
+        if pending:
+            out.append(clean_lines("".join(pending)))
+            pending.clear()
+
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            if type(child) is NavigableString:
+                pending.append(str(child))
+            continue
+        name = child.name
+        if name in ("ul", "ol"):
+            flush()
+            out.append(list_text(child))
+        elif name == "table":
+            flush()
+            out.append(table_text(child))
+        elif name in _TEXT_BLOCKS and not child.find(_BLOCK_LEVEL):
+            flush()
+            out.append(inline_text(child))
+        elif name in _TEXT_BLOCKS or (name in _CONTAINERS and child.find(_BLOCK_LEVEL)):
+            flush()
+            _walk(child, out)
+        elif name == "br":
+            pending.append("\n")
+        else:
+            pending.append(_raw_text(child))
+    flush()
+
+
+def _raw_text(el: Tag) -> str:
+    """Uncleaned text of an inline element, ``<br>`` as a newline."""
+    parts = []
+    for node in el.descendants:
+        if isinstance(node, NavigableString):
+            if type(node) is NavigableString:
+                parts.append(str(node))
+        elif node.name == "br":
+            parts.append("\n")
+    return "".join(parts)

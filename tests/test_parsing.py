@@ -1,0 +1,181 @@
+"""The parser against truth that does not come from the parser: hand-written labels of the
+real pages (tests/fixtures/real/*.expected.json) and the sample site's generator inputs."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newswire.parsing import ParseError, parse_release, wire_for_url
+from newswire.parsing.dateline import split_dateline
+from newswire.parsing.dates import parse_iso, parse_visible_et
+from newswire.parsing.tickers import find_tickers, tickers_from_keywords
+from newswire.record import RELEASE_FIELDS
+from newswire.sample_site.releases import generate_releases
+from newswire.sample_site.render import render_release_page
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+REAL_PAGES = sorted(REAL.glob("*.html"))
+
+
+# -- real pages, labelled by hand ----------------------------------------------------------
+
+def test_every_real_page_has_a_label():
+    assert len(REAL_PAGES) >= 5
+    assert [p.name for p in REAL_PAGES if not p.with_suffix(".expected.json").exists()] == []
+
+
+@pytest.mark.parametrize("page", REAL_PAGES, ids=lambda p: p.stem)
+def test_real_page_matches_its_label(page):
+    expected = json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    got = parse_release(page.read_bytes())
+    assert tuple(got) == RELEASE_FIELDS
+    for field in RELEASE_FIELDS:
+        if field in expected:
+            assert got[field] == expected[field], field
+
+
+# -- sample site pages: truth from the generator's inputs ---------------------------------
+
+def test_sample_pages_match_their_truth():
+    mismatches = []
+    for release in generate_releases(200):
+        got = parse_release(render_release_page(release).encode("utf-8"), release.url)
+        mismatches += [(release.index, key) for key, value in release.expected.items()
+                       if got[key] != value]
+    assert mismatches == []
+
+
+def test_seed_release_from_the_command_line(tmp_path):
+    seed = generate_releases(1)[0]
+    page = tmp_path / "seed.html"
+    page.write_text(render_release_page(seed), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "newswire.cli", "parse", str(page), "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    record = json.loads(out)
+    assert record["dateline_location"] == "BEIJING"
+    assert record["published_at"].startswith("2025-02-19")
+    assert record["source_org"] == "Global Times"
+    assert record["body_text"].startswith("A netizen on people.cn")
+    for chrome in ("Contact Us", "Sign up", "Explore", "WANT YOUR COMPANY", "Continue Reading",
+                   "Also from this source", "SOURCE Global Times", "/PRNewswire/"):
+        assert chrome not in record["body_text"]
+
+
+def test_seed_release_over_http(sample_site):
+    seed = sample_site.releases[0]
+    out = subprocess.run([sys.executable, "-m", "newswire.cli", "parse",
+                          sample_site.base_url + seed.path, "--json"],
+                         capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == seed.expected
+
+
+# -- the pieces ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, location, day, rest", [
+    ("BEIJING, Feb. 19, 2025 /PRNewswire/ — A netizen", "BEIJING", "2025-02-19", "A netizen"),
+    ("PARIS and TEANECK, N.J., June 3, 2025 /PRNewswire/ -- Acme", "PARIS and TEANECK, N.J.",
+     "2025-06-03", "Acme"),
+    ("OTTAWA, 7 April 2017 /CNW/ - Bank of Canada", "OTTAWA", "2017-04-07", "Bank of Canada"),
+    ("WASHINGTON, Sept. 9, 2024 /PRNewswire-USNewswire/ -- The", "WASHINGTON", "2024-09-09", "The"),
+    ("SAN FRANCISCO, CA--(Marketwired - April 06, 2016) - Segment", "SAN FRANCISCO, CA",
+     "2016-04-06", "Segment"),
+    ("Oslo, Norway, May 2, 2024 (GLOBE NEWSWIRE) -- Nordic", "Oslo, Norway", "2024-05-02", "Nordic"),
+    ("NEW YORK--(BUSINESS WIRE)--Acme Corp.", "NEW YORK", None, "Acme Corp."),
+])
+def test_datelines(text, location, day, rest):
+    dateline = split_dateline(text)
+    assert (dateline.location, dateline.date and dateline.date.isoformat(), dateline.rest) == (
+        location, day, rest)
+
+
+@pytest.mark.parametrize("text", [
+    "The company, founded in 2001, grew fast.",
+    "Shares rose 5% on June 3, 2025 after the report.",
+    "",
+])
+def test_no_dateline_in_ordinary_sentences(text):
+    assert split_dateline(text) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Workday, Inc. (NASDAQ: WDAY), a leader", [("NASDAQ", "WDAY")]),
+    ("Acme (LSE: ACM; NASDAQ: ACME) said", [("LSE", "ACM"), ("NASDAQ", "ACME")]),
+    ("Acme (NYSE American: AE) and Beta (TSX: BTA.UN)", [("NYSE American", "AE"), ("TSX", "BTA.UN")]),
+    ("Dragon (HKEX: 2288) today", [("HKEX", "2288")]),
+    ("Foo (Nasdaq: FOO) and (OTCQX: FOOF)", [("NASDAQ", "FOO"), ("OTCQX", "FOOF")]),
+    ("a member of the NASDAQ-100 Index (NASDAQ-100: yes)", []),
+    ("the company (the \"Company\") and (see: below) and (NASDAQ: the market)", []),
+    ("Tableau (NYSE: DATA) ... Tableau Software (NYSE: DATA)", [("NYSE", "DATA")]),
+])
+def test_tickers(text, expected):
+    assert [(t["exchange"], t["symbol"]) for t in find_tickers(text)] == expected
+
+
+def test_tickers_from_keywords():
+    assert tickers_from_keywords("Cognizant, NASDAQ-NMS:CTSH, new jersey") == [
+        {"exchange": "NASDAQ", "symbol": "CTSH"}]
+
+
+def test_eastern_times_have_the_right_offset():
+    assert parse_visible_et("Feb 19, 2025, 08:00 ET").isoformat() == "2025-02-19T13:00:00+00:00"
+    assert parse_visible_et("Jun 13, 2023, 09:05 ET").isoformat() == "2023-06-13T13:05:00+00:00"
+    assert parse_visible_et("25 Apr, 2016, 03:39 ET").isoformat() == "2016-04-25T07:39:00+00:00"
+    # 2015/2017 templates: "Z" but Eastern clock time
+    assert parse_iso("2015-02-24T08:30:00Z", z_is_eastern=True).isoformat() == "2015-02-24T13:30:00+00:00"
+    assert parse_iso("2023-06-13T09:05:00-04:00").isoformat() == "2023-06-13T13:05:00+00:00"
+
+
+def test_wire_from_url():
+    assert wire_for_url("https://www.prnewswire.com/news-releases/x-300000001.html") == "prnewswire"
+    assert wire_for_url("http://newswire.ca/news-releases/x-618646013.html") == "newswireca"
+    assert wire_for_url("https://www.globenewswire.com/news-release/2016/04/06/1/0/en/x.html") == "globenewswire"
+    assert wire_for_url("https://evil-prnewswire.com/x") is None
+
+
+# -- bytes in, right text out --------------------------------------------------------------
+
+def _page(title: str, charset_meta: str = "") -> str:
+    return (f"<html><head>{charset_meta}<title>x</title></head><body>"
+            f"<article class='news-release'><header class='release-header'><h1>{title}</h1></header>"
+            "<section class='release-body container'><div class='row'><div class='col-lg-10'>"
+            "<p>MÜNCHEN, Feb. 3, 2025 /PRNewswire/ -- Zoë’s café opened.</p>"
+            "<p>SOURCE Zoë AG</p></div></div></section></article></body></html>")
+
+
+def test_windows_1252_page_without_a_declared_charset():
+    record = parse_release(_page("Café “Zoë” opens").encode("cp1252"))
+    assert record["title"] == "Café “Zoë” opens"
+    assert record["body_text"] == "Zoë’s café opened."
+    assert record["dateline_location"] == "MÜNCHEN"
+
+
+def test_charset_from_http_then_meta():
+    html = _page("Café “Zoë” opens", '<meta charset="windows-1252">')
+    assert parse_release(html.encode("cp1252"))["source_org"] == "Zoë AG"
+    assert parse_release(_page("Zoë").encode("utf-8"), http_charset="utf-8")["title"] == "Zoë"
+
+
+# -- never crash ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "empty"),
+    (b"   \n ", "empty"),
+    (b"<html><body><p>Hello</p></body></html>", "not_a_release_page"),
+    (b"<html><body><article class='news-release'><section class='release-body'><p>x</p>"
+     b"</section></article></body></html>", "missing_title"),
+    (b"\x00\x01\x02" * 10, "not_a_release_page"),
+])
+def test_bad_input_gives_a_reason(content, reason):
+    with pytest.raises(ParseError) as caught:
+        parse_release(content, "https://www.prnewswire.com/news-releases/x-300000001.html"
+                      if reason == "missing_title" else None)
+    assert caught.value.reason == reason
+
+
+def test_too_large():
+    with pytest.raises(ParseError) as caught:
+        parse_release(b" " * (10 * 1024 * 1024 + 1))
+    assert caught.value.reason == "too_large"
