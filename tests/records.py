@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from newswire.loader import StagedRecord
-from newswire.record import RELEASE_FIELDS
+from newswire.record import RELEASE_FIELDS, content_sha256, word_count
 
 BASE_TIME = datetime(2025, 2, 17, 14, 0, tzinfo=timezone.utc)
 ISSUERS = ("Workday Inc.", "Workday, Inc.", "Global Times", "Zoë Industries GmbH")
@@ -28,8 +28,12 @@ def make_record(i: int, **changes) -> dict:
         "body_text": f"NEW YORK, Feb. 17, 2025 /PRNewswire/ -- Body of release {i}.\n\nSecond paragraph.",
         "contacts": None,
         "images": [],
+        "subjects": [],
+        "dateline_date": "2025-02-17",
     }
     record.update(changes)
+    record["word_count"] = word_count(record["body_text"])
+    record["content_sha256"] = content_sha256(record)
     assert set(record) == set(RELEASE_FIELDS)
     return record
 

@@ -9,20 +9,15 @@ hash did not change are left alone, so loading the same batch again changes noth
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from newswire.record import content_sha256
+
 STAGED_COLUMNS = ("run_key", "wire", "release_id", "record", "content_sha256",
                   "parser_version", "raw_page_id", "fetched_at", "fetch_url")
-
-
-def content_sha256(record: dict) -> str:
-    """A stable hash of the parsed record: it changes exactly when the release's content does."""
-    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -73,17 +68,19 @@ _MERGE_STEPS = (
     """WITH merged AS (
         INSERT INTO newswire.releases AS cur (
             wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
-            source_org, language, body_text, contacts, images,
-            content_sha256, parser_version, raw_page_id, fetched_at)
+            source_org, language, body_text, contacts, images, subjects, dateline_date,
+            word_count, content_sha256, parser_version, raw_page_id, fetched_at)
         SELECT s.wire, s.release_id, r.url, r.title, r.subtitle, r.issuer, r.published_at,
                r.dateline_location, r.source_org, r.language, coalesce(r.body_text, ''),
-               r.contacts, coalesce(r.images, '{}'), s.content_sha256, s.parser_version,
+               r.contacts, coalesce(r.images, '{}'), coalesce(r.subjects, '{}'),
+               r.dateline_date, coalesce(r.word_count, 0), s.content_sha256, s.parser_version,
                s.raw_page_id, s.fetched_at
         FROM newswire.staged_releases s,
              jsonb_to_record(s.record) AS r(
                  url text, title text, subtitle text, issuer text, published_at timestamptz,
                  dateline_location text, source_org text, language text, body_text text,
-                 contacts text, images text[])
+                 contacts text, images text[], subjects text[], dateline_date date,
+                 word_count integer)
         WHERE s.run_key = %(run_key)s
         ORDER BY s.wire, s.release_id
         ON CONFLICT (wire, release_id) DO UPDATE SET
@@ -92,6 +89,8 @@ _MERGE_STEPS = (
             dateline_location = EXCLUDED.dateline_location, source_org = EXCLUDED.source_org,
             language = EXCLUDED.language, body_text = EXCLUDED.body_text,
             contacts = EXCLUDED.contacts, images = EXCLUDED.images,
+            subjects = EXCLUDED.subjects, dateline_date = EXCLUDED.dateline_date,
+            word_count = EXCLUDED.word_count,
             content_sha256 = EXCLUDED.content_sha256, parser_version = EXCLUDED.parser_version,
             raw_page_id = EXCLUDED.raw_page_id, fetched_at = EXCLUDED.fetched_at,
             updated_at = now()

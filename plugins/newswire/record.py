@@ -5,6 +5,9 @@ values: strings, lists, ``None``). Keeping it a dict keeps ``newswire parse --js
 warehouse loader and the tests on one format.
 """
 
+import hashlib
+import json
+
 RELEASE_FIELDS = (
     "release_id",         # str: the wire's own id (PR Newswire: the 9-digit number in the URL)
     "url",                # str: canonical https URL, no tracking query
@@ -21,6 +24,22 @@ RELEASE_FIELDS = (
     "body_text",          # str: paragraphs separated by one blank line
     "contacts",           # str | None: the contacts block, its lines joined with "\n"
     "images",             # list[str]: absolute URLs of the release's own images
+    "subjects",           # list[str]: the wire's subject tags ("Trade Show News", ...)
+    "dateline_date",      # str | None: the dateline's date, ISO ("2025-02-19")
+    "word_count",         # int: words in body_text
+    "content_sha256",     # str: hash of all the other fields (see content_sha256())
 )
 
-LIST_FIELDS = ("tickers", "industries", "images")
+LIST_FIELDS = ("tickers", "industries", "images", "subjects")
+
+
+def content_sha256(record: dict) -> str:
+    """A stable hash of a record's fields (except itself): it changes exactly when the
+    release's parsed content does, so the warehouse keys its versions on it."""
+    fields = {key: value for key, value in record.items() if key != "content_sha256"}
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def word_count(text: str) -> int:
+    return len(text.split())

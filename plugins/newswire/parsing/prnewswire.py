@@ -46,12 +46,13 @@ def parse(page: Page, wire: str) -> dict:
         noise.decompose()
     parts, contacts, source_org = split_body(body)
     parts, media = split_media_lines(parts)
+    industries, subjects = _tags(soup)
     m = _RELEASE_ID.search(url or "")
     return build(
         release_id=m.group(1) if m else None, url=url, wire=wire, title=title,
         subtitle=_subtitle(soup), issuer=_issuer(page), published_at=published,
         body_blocks=parts, contacts=contacts, source_org=source_org,
-        industries=_industries(soup), language=page.language(), images=images + media,
+        industries=industries, subjects=subjects, language=page.language(), images=images + media,
         extra_tickers=tickers_from_keywords(page.first_meta("keywords") or ""),
     )
 
@@ -131,15 +132,18 @@ def _transmission_time(soup):
     return parse_iso(f"{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:00")
 
 
-def _industries(soup) -> list[str]:
-    """The page's own industry tags. PR Newswire files its subject codes (Trade Show
-    News, New Products & Services, Earnings ...) under "general-business"; those are
-    subjects, not industries."""
+def _tags(soup) -> tuple[list[str], list[str]]:
+    """(industries, subjects) from the page's own tags. PR Newswire files its subject
+    codes (Trade Show News, New Products & Services, Earnings ...) under
+    "general-business"; the other sections are industries."""
     links = (soup.select("div.explore-section p.img-title a")
              or soup.select("ul.inline-links a[itemprop=articleSection]")
              or soup.select("a[itemprop=articleSection]"))
-    return [clean(a.get_text(" ")) for a in links
-            if "/general-business-latest-news/" not in a.get("href", "")]
+    industries, subjects = [], []
+    for a in links:
+        is_subject = "/general-business-latest-news/" in a.get("href", "")
+        (subjects if is_subject else industries).append(clean(a.get_text(" ")))
+    return industries, subjects
 
 
 def _issuer_profile_logo(soup) -> str | None:

@@ -15,7 +15,7 @@ from newswire.parsing import tickers as ticker_rules
 from newswire.parsing.dateline import split_dateline
 from newswire.parsing.dates import iso_utc
 from newswire.parsing.text import blocks, clean, prepare
-from newswire.record import RELEASE_FIELDS
+from newswire.record import RELEASE_FIELDS, content_sha256, word_count
 
 _SOURCE = re.compile(r"^SOURCE:?\s+(?P<org>\S.*)$")
 # The first line of a contacts block: "Media Contact:", "MEDIA CONTACTS", "Investor
@@ -97,7 +97,7 @@ def build(*, release_id: str | None, url: str | None, wire: str, title: str,
           subtitle: str | None, issuer: str | None, published_at: datetime | None,
           body_blocks: list[str], contacts: str | None, source_org: str | None,
           industries: list[str], language: str | None, images: list[str],
-          extra_tickers: list[dict] = ()) -> dict:
+          subjects: list[str] = (), extra_tickers: list[dict] = ()) -> dict:
     """The record, from the parts a wire module found."""
     dateline = None
     for i, block in enumerate(body_blocks[:3]):
@@ -123,7 +123,11 @@ def build(*, release_id: str | None, url: str | None, wire: str, title: str,
         "body_text": body_text,
         "contacts": contacts,
         "images": _unique(images),
+        "subjects": _unique(subjects),
+        "dateline_date": dateline.date.isoformat() if dateline and dateline.date else None,
+        "word_count": word_count(body_text),
     }
+    record["content_sha256"] = content_sha256(record)
     assert tuple(record) == RELEASE_FIELDS
     return record
 

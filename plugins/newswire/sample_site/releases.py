@@ -23,6 +23,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from newswire.record import content_sha256
 from newswire.sample_site import vocabulary as vocab
 from newswire.sample_site.vocabulary import Issuer
 
@@ -191,7 +192,7 @@ class SampleRelease:
     @property
     def expected(self) -> dict:
         """The true record (keys of ``newswire.record.RELEASE_FIELDS``), from the inputs."""
-        return {
+        record = {
             "release_id": self.release_id,
             "url": self.url,
             "wire": "prnewswire",
@@ -207,7 +208,12 @@ class SampleRelease:
             "body_text": self.body_text,
             "contacts": "\n".join(self.contacts) if self.contacts else None,
             "images": self.images,
+            "subjects": [],
+            "dateline_date": self.published.date().isoformat(),
+            "word_count": len(self.body_text.split()),
         }
+        record["content_sha256"] = content_sha256(record)
+        return record
 
 
 def generate_releases(count: int = 120, seed: int = 7) -> list[SampleRelease]:

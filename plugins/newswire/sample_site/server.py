@@ -1,17 +1,24 @@
 """The sample site on loopback: ``http.server`` serving RSS, listing pages and release pages.
 
 Pages are rendered on demand from the generated releases; only the RSS feed (small, and
-needed for its ETag) is rendered once. Routing is :meth:`SampleSite.respond`, a pure function
-of the path and headers, so the handler thread only does I/O.
+needed for its ETag) is rendered once. Routing is :meth:`SampleSite.respond`, a function of
+the path, the headers and (with faults on) the requests seen so far, so the handler thread
+only does I/O. Faults (429s, 5xx, dropped or truncated answers, charsets, duplicate entries,
+changing releases) are described in :mod:`newswire.sample_site.faults`; they are off unless
+asked for.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
+import signal
+import socket
 import sys
 import threading
+import time
 from collections import defaultdict
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import cached_property
@@ -21,6 +28,8 @@ from itertools import islice
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
+from newswire.sample_site import faults as fault_options
+from newswire.sample_site.faults import Faults, FaultState
 from newswire.sample_site.releases import SampleRelease, generate_releases
 from newswire.sample_site.render import (LISTING_PATH, RSS_PATH, newest_first, render_listing,
                                          render_release_page, render_robots, render_rss)
@@ -35,18 +44,25 @@ class Response(NamedTuple):
     status: int
     headers: dict[str, str]
     body: bytes
+    fault: str | None = None  # "dropped" / "truncated" / "slow": the handler acts on it
 
 
 class SampleSite:
     """The sample wire on ``http://host:port``; a context manager that serves it from a
-    daemon thread. ``port=0`` picks a free port (see :attr:`base_url`)."""
+    daemon thread. ``port=0`` picks a free port (see :attr:`base_url`).
+
+    ``faults`` switches on fault injection; ``epoch`` (bumped by :meth:`advance`) decides
+    which version of a changing release is served."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, count: int = 120, seed: int = 7,
-                 rss_size: int = 50, verbose: bool = False):
+                 rss_size: int = 50, verbose: bool = False, faults: Faults | None = None):
         self.releases: list[SampleRelease] = generate_releases(count, seed)
         self.rss_size = rss_size
         self.verbose = verbose
         self.request_counts: dict[str, int] = defaultdict(int)
+        self.faults = faults or Faults()
+        self.epoch = 0
+        self._fault_state = FaultState(self.faults)
         self._newest_first = newest_first(self.releases)
         self._by_id = {rel.release_id: rel for rel in self.releases}
         self._by_issuer: dict[str, list[SampleRelease]] = defaultdict(list)
@@ -61,6 +77,22 @@ class SampleSite:
     def base_url(self) -> str:
         host, port = self._httpd.server_address[:2]
         return f"http://{host}:{port}"
+
+    @property
+    def retry_after_log(self) -> list[tuple[str, float, float]]:
+        """``(path, t_429, t_next)``: each 429 answer and the next request on its path."""
+        return self._fault_state.retry_after_log
+
+    def advance(self) -> int:
+        """Start the next epoch: changing releases are served in their next version."""
+        with self._lock:
+            self.epoch += 1
+            return self.epoch
+
+    def expected(self, rel: SampleRelease) -> dict:
+        """The true record of ``rel`` as served now (differs from ``rel.expected`` only for
+        a changing release after :meth:`advance`)."""
+        return self.faults.expected_at(rel, self.epoch)
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> SampleSite:
@@ -107,7 +139,18 @@ class SampleSite:
             return self._not_found()
         # Like the real site, the id alone decides: a wrong or outdated slug still answers.
         also = list(islice((o for o in self._by_issuer[rel.issuer.slug] if o is not rel), 2))
-        return self._ok("release", render_release_page(rel, also), _HTML)
+        fault = self._fault_state.next_fault(path, rel.index)
+        if fault in ("429", "5xx"):
+            self._count(fault)
+            return Response(*self.faults.error_response(fault, rel.index))
+        page = render_release_page(self.faults.revised(rel, self.epoch), also)
+        body, content_type, charset_fault = self.faults.encode_page(page, rel.index)
+        for kind in (fault, charset_fault):
+            if kind:
+                self._count(kind)
+        if fault in ("dropped", "truncated"):  # the handler breaks the answer: no page served
+            return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, fault)
+        return self._ok("release", body, content_type)._replace(fault=fault)
 
     def _rss(self, headers) -> Response:
         body, etag, last_modified = self._feed
@@ -119,10 +162,12 @@ class SampleSite:
 
     @cached_property
     def _feed(self) -> tuple[bytes, str, str]:
-        """The feed body, its ETag and Last-Modified (the newest release's time); the
-        releases never change, so it is rendered once."""
+        """The feed body, its ETag and Last-Modified (the newest release's time); what the
+        feed shows never changes (a changing release changes only in its page's body), so it
+        is rendered once."""
         latest = self._newest_first[:self.rss_size]
-        body = render_rss(latest, self.base_url).encode("utf-8")
+        feed = render_rss(latest, self.base_url)
+        body = self.faults.add_duplicate_items(feed, latest, self.base_url).encode("utf-8")
         etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
         newest = latest[0].published_utc if latest else None
         last_modified = format_datetime(newest, usegmt=True) if newest else "Tue, 01 Jan 2019 00:00:00 GMT"
@@ -136,8 +181,9 @@ class SampleSite:
             self._count("bad_request")
             return Response(HTTPStatus.BAD_REQUEST, {"Content-Type": "text/plain; charset=utf-8"},
                             b"page and pagesize must be integers\n")
-        return self._ok("listing", render_listing(self._newest_first, page, pagesize,
-                                                  self.base_url), _HTML)
+        html = render_listing(self._newest_first, page, pagesize, self.base_url)
+        shown = self._newest_first[(page - 1) * pagesize:page * pagesize]
+        return self._ok("listing", self.faults.add_duplicate_cards(html, shown), _HTML)
 
     def _ok(self, kind: str, body: str | bytes, content_type: str,
             extra: dict[str, str] | None = None) -> Response:
@@ -195,13 +241,23 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(self.server.site.respond(self.path, self.headers), with_body=False)
 
     def _send(self, response: Response, with_body: bool) -> None:
+        if response.fault == "dropped":  # hang up without a word
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        if response.fault == "slow":
+            time.sleep(self.server.site.faults.slow_seconds)
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.body)))
         self.end_headers()
+        body = response.body
+        if response.fault == "truncated":  # half of what Content-Length promised, then close
+            body = body[:len(body) // 2]
+            self.close_connection = True
         if with_body:
-            self.wfile.write(response.body)
+            self.wfile.write(body)
 
     def log_message(self, format: str, *args) -> None:
         if self.server.site.verbose:
@@ -217,18 +273,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--count", type=int, default=120, help="number of releases (default 120)")
     parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    fault_options.add_arguments(parser)
 
 
 def run_from_args(args: argparse.Namespace) -> int:
-    return run(args.host, args.port, args.count, args.seed, verbose=args.verbose)
+    return run(args.host, args.port, args.count, args.seed, verbose=args.verbose,
+               faults=fault_options.faults_from_args(args))
 
 
 def run(host: str = "127.0.0.1", port: int = 0, count: int = 120, seed: int = 7,
-        verbose: bool = False) -> int:
-    """Serve until Ctrl-C; the first stdout line carries the base URL (scripts grep it)."""
-    site = SampleSite(host, port, count, seed, verbose=verbose)
+        verbose: bool = False, faults: Faults | None = None) -> int:
+    """Serve until Ctrl-C; the first stdout line carries the base URL (scripts grep it).
+    With faults on, a second line lists them; SIGUSR1 advances the epoch."""
+    site = SampleSite(host, port, count, seed, verbose=verbose, faults=faults)
     print(f"sample site serving {count} releases (seed {seed}) at {site.base_url} ; Ctrl-C stops",
           flush=True)
+    if site.faults.enabled:
+        if hasattr(signal, "SIGUSR1"):  # not on Windows
+            signal.signal(signal.SIGUSR1, lambda *_: print(f"epoch {site.advance()}", flush=True))
+        print(f"faults: {site.faults.describe()} ; kill -USR1 {os.getpid()} advances the epoch",
+              flush=True)
     try:
         site.serve_forever()
     except KeyboardInterrupt:

@@ -1,0 +1,324 @@
+"""Fault injection for the sample site: what a real wire does to a crawler, on demand.
+
+Every fault is deterministic, so tests can assert exact outcomes. Faults pick releases by
+their generation index ``i`` (``SampleRelease.index``): a fault set to ``every=N`` hits the
+Nth, 2Nth, 3Nth ... release, i.e. those with ``(i + 1) % N == 0``. They apply to release
+pages only (duplicate entries to the RSS feed and listing pages); robots.txt is never touched.
+
+**Transient faults** fail the first request(s) on a release path, then the path is served
+normally for good. Requests are counted per path (the query string is ignored, so the
+tracking variants of a URL count together); counts never reset, not even on :meth:`advance`.
+
+====================  ==========================================================  ========
+fault (count key)     what the client sees                                         requests
+====================  ==========================================================  ========
+``"429"``             ``429 Too Many Requests`` with ``Retry-After: <retry_after>``  ``burst``
+                      (whole seconds, or an HTTP-date at least that far ahead
+                      with ``retry_after_date``)
+``"5xx"``             ``503`` (odd-numbered hit releases) or ``500`` (even), no        1
+                      ``Retry-After``
+``"dropped"``         the connection is closed with no response at all              1
+``"truncated"``       ``200`` with the full ``Content-Length`` but half the body,   1
+                      then the connection is closed
+``"slow"``            the normal page after ``slow_seconds`` of silence (a client    1
+                      whose read timeout is shorter sees a timeout)
+====================  ==========================================================  ========
+
+A release hit by several transient faults gets only the first one in the table's order, so
+**a client that tries a release path ``max(burst, 1) + 1`` times always gets the page**
+(fewer attempts leave it failed until a later run brings the count past the fault).
+
+**Charset faults** hold for every serve of the release (the page is simply made that way):
+``cp1252`` serves the page in windows-1252 with ``Content-Type: text/html;
+charset=windows-1252`` and ``<meta charset="windows-1252"/>``; ``no_charset`` serves the same
+bytes as plain ``text/html`` with the meta charset removed, so no label exists anywhere.
+Characters windows-1252 lacks (``Ł``, Japanese names, combining accents) are written as
+numeric character references, or as ``\\uXXXX`` inside the JSON-LD script (where HTML
+references are not decoded), so the decoded document equals the UTF-8 one.
+``cp1252`` wins when both hit a release.
+
+**Duplicate entries**: the feed and each listing page list every third release
+(``(i + 1) % 3 == 0``) a second time, at the end, under another URL of the same path:
+tracking query strings, http/https, with or without ``www``, a regional mirror.
+
+**Changing releases**: :meth:`Faults.revised` gives release ``i`` as served in epoch ``e``
+(the site's :attr:`~newswire.sample_site.server.SampleSite.epoch`, bumped by ``advance()``):
+from epoch 1 on, every ``changing_releases``-th release carries one extra sentence at the end
+of its second paragraph naming the epoch; :meth:`Faults.expected_at` is its true record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import threading
+import time
+from dataclasses import dataclass, fields, replace
+from email.utils import format_datetime
+from datetime import datetime, timezone
+from html import escape
+from http import HTTPStatus
+
+from newswire.sample_site.releases import CANONICAL_ORIGIN, Block, Run, SampleRelease
+from newswire.sample_site.render import _card
+
+DUPLICATE_EVERY = 3
+# Other URLs of one release: the path is kept (discovery re-roots links on its base URL);
+# ``{origin}`` is the site itself (the base URL in the feed, nothing: a relative link, in listings).
+_DUPLICATE_URLS = (
+    "{origin}{path}?utm_source=rss&utm_medium=feed",
+    CANONICAL_ORIGIN + "{path}?utm_campaign=newsroom&utm_content=wire",
+    "http://prnewswire.com{path}",
+    "https://prnewswire.com{path}?utm_source=twitter",
+    "https://www.prnewswire.co.uk{path}?rss=1",  # a regional mirror
+)
+_UTF8_META = '<meta charset="utf-8"/>'
+_JSON_LD = re.compile(r'(<script type="application/ld\+json">.*?</script>)', re.S)
+_TRANSIENT = ("429", "5xx", "dropped", "truncated", "slow")  # priority order
+
+
+@dataclass(frozen=True)
+class Faults:
+    """Which faults the sample site injects; all off by default (``0`` / ``False``)."""
+    rate_limit_every: int = 0
+    burst: int = 1  # consecutive 429 answers on a rate-limited path
+    retry_after: int = 1  # seconds
+    retry_after_date: bool = False  # Retry-After as an HTTP-date instead of seconds
+    server_error_every: int = 0
+    slow_every: int = 0
+    slow_seconds: float = 2.0
+    drop_every: int = 0
+    truncate_every: int = 0
+    cp1252_every: int = 0
+    no_charset_every: int = 0
+    duplicate_feed_entries: bool = False
+    changing_releases: int = 0  # every Nth release changes at each epoch
+
+    def __post_init__(self):
+        for f in fields(self):
+            if getattr(self, f.name) < 0:
+                raise ValueError(f"{f.name} must not be negative")
+        if self.burst < 1:
+            raise ValueError("burst must be at least 1")
+
+    @property
+    def enabled(self) -> bool:
+        return self != Faults()
+
+    def describe(self) -> str:
+        """The settings that differ from the defaults, for the CLI's start-up line."""
+        changed = [f"{f.name}={getattr(self, f.name)}" for f in fields(self)
+                   if getattr(self, f.name) != f.default]
+        return ", ".join(changed) or "none"
+
+    # -- which release gets what ------------------------------------------------------------
+    def transient_fault(self, index: int) -> str | None:
+        """The transient fault of release ``index`` (see the module docstring), or None."""
+        every = (self.rate_limit_every, self.server_error_every, self.drop_every,
+                 self.truncate_every, self.slow_every)
+        return next((kind for kind, n in zip(_TRANSIENT, every) if _hits(n, index)), None)
+
+    def failing_requests(self, index: int) -> int:
+        """How many requests on the path of release ``index`` do not get the page in time
+        (a slow answer counts, for a client with a shorter read timeout)."""
+        kind = self.transient_fault(index)
+        return 0 if kind is None else self.burst if kind == "429" else 1
+
+    def charset_fault(self, index: int) -> str | None:
+        if _hits(self.cp1252_every, index):
+            return "cp1252"
+        if _hits(self.no_charset_every, index):
+            return "no_charset"
+        return None
+
+    def changes(self, index: int) -> bool:
+        return _hits(self.changing_releases, index)
+
+    # -- what is served ---------------------------------------------------------------------
+    def revised(self, rel: SampleRelease, epoch: int) -> SampleRelease:
+        """Release ``rel`` as the site serves it in ``epoch``."""
+        if epoch == 0 or not self.changes(rel.index):
+            return rel
+        copied = {f.name: getattr(rel, f.name) for f in fields(SampleRelease)}
+        return RevisedRelease(**copied, epoch=epoch)
+
+    def expected_at(self, rel: SampleRelease, epoch: int) -> dict:
+        """The true record of ``rel`` as served in ``epoch``."""
+        return self.revised(rel, epoch).expected
+
+    def encode_page(self, html: str, index: int) -> tuple[bytes, str, str | None]:
+        """(body, Content-Type, charset fault or None) of release ``index``'s page."""
+        kind = self.charset_fault(index)
+        if kind is None:
+            return html.encode("utf-8"), "text/html; charset=utf-8", None
+        if _UTF8_META not in html:
+            raise ValueError("the page template lost its meta charset")
+        if kind == "cp1252":
+            html = html.replace(_UTF8_META, '<meta charset="windows-1252"/>', 1)
+            return encode_cp1252(html), "text/html; charset=windows-1252", kind
+        return encode_cp1252(html.replace(_UTF8_META, "", 1)), "text/html", kind
+
+    def error_response(self, kind: str, index: int) -> tuple[int, dict[str, str], bytes]:
+        """(status, headers, body) of a ``"429"`` or ``"5xx"`` answer."""
+        if kind == "429":
+            status, headers = HTTPStatus.TOO_MANY_REQUESTS, {"Retry-After": self._retry_after()}
+        else:
+            nth_hit = (index + 1) // self.server_error_every
+            status = HTTPStatus.SERVICE_UNAVAILABLE if nth_hit % 2 else HTTPStatus.INTERNAL_SERVER_ERROR
+            headers = {}
+        body = f"<!DOCTYPE html><html><body><h1>{status.value} {status.phrase}</h1></body></html>"
+        return status, {"Content-Type": "text/html; charset=utf-8", **headers}, body.encode()
+
+    def _retry_after(self) -> str:
+        if not self.retry_after_date:
+            return str(self.retry_after)
+        # HTTP-dates have whole seconds: round up so the wait is never shorter than asked.
+        when = math.ceil(time.time()) + self.retry_after
+        return format_datetime(datetime.fromtimestamp(when, timezone.utc), usegmt=True)
+
+    # -- duplicate entries ------------------------------------------------------------------
+    def add_duplicate_items(self, rss: str, releases: list[SampleRelease], base_url: str) -> str:
+        """The feed with a second ``<item>`` for each duplicated release, before ``</channel>``."""
+        if not self.duplicate_feed_entries:
+            return rss
+        items = "".join(f"""
+    <item>
+      <title>{escape(rel.title, quote=False)}</title>
+      <link>{escape(link, quote=False)}</link>
+      <description>{escape(rel.description, quote=False)}</description>
+      <pubDate>{format_datetime(rel.published_utc, usegmt=True)}</pubDate>
+      <guid isPermaLink="true">{escape(link, quote=False)}</guid>
+    </item>""" for rel, link in _duplicates(releases, base_url))
+        return _insert_before(rss, "\n  </channel>", items)
+
+    def add_duplicate_cards(self, listing: str, shown: list[SampleRelease]) -> str:
+        """The listing page with a second card for each duplicated release it shows."""
+        if not self.duplicate_feed_entries:
+            return listing
+        cards = "".join(_card(rel).replace(f'href="{escape(rel.path)}"', f'href="{escape(link)}"', 1)
+                        for rel, link in _duplicates(shown, ""))
+        return _insert_before(listing, '\n    </div>\n    <nav aria-label="pagination">', cards)
+
+
+# The mix behind ``--faults all``: primes, so few releases are hit by two faults.
+ALL = Faults(rate_limit_every=23, burst=2, retry_after=1, server_error_every=29,
+             slow_every=41, slow_seconds=0.5, drop_every=31, truncate_every=37,
+             cp1252_every=11, no_charset_every=13, duplicate_feed_entries=True,
+             changing_releases=17)
+
+
+@dataclass(frozen=True)
+class RevisedRelease(SampleRelease):
+    """A release as corrected in ``epoch``: one sentence added to its second paragraph."""
+    epoch: int = 0
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        first, second, *rest = super().blocks
+        note = Run("text", f" Updated in revision {self.epoch}: an earlier version of this "
+                           "release gave an incomplete list of markets.")
+        return (first, Block("p", (*second.content, note)), *rest)
+
+
+class FaultState:
+    """The per-path request counts that decide transient faults, and the 429 timing log.
+
+    ``retry_after_log`` holds ``(path, t_429, t_next)`` for every 429 answer followed by
+    another request on its path: ``time.monotonic()`` of the answer and of that request."""
+
+    def __init__(self, faults: Faults):
+        self.faults = faults
+        self.retry_after_log: list[tuple[str, float, float]] = []
+        self._requests: dict[str, int] = {}
+        self._last_429: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def next_fault(self, path: str, index: int) -> str | None:
+        """Count a request on ``path`` (release ``index``): the transient fault to answer
+        it with, or None for the normal page."""
+        now = time.monotonic()
+        with self._lock:
+            n = self._requests[path] = self._requests.get(path, 0) + 1
+            if path in self._last_429:
+                self.retry_after_log.append((path, self._last_429.pop(path), now))
+            kind = self.faults.transient_fault(index)
+            if kind is None or n > self.faults.failing_requests(index):
+                return None
+            if kind == "429":
+                self._last_429[path] = now
+            return kind
+
+
+def encode_cp1252(html: str) -> bytes:
+    """``html`` in windows-1252; characters it lacks become ``&#N;``, or JSON ``\\uXXXX``
+    escapes inside JSON-LD scripts, so a decoder that knows the charset gets the same page."""
+    parts = _JSON_LD.split(html)  # odd parts are the JSON-LD scripts
+    for n, part in enumerate(parts):
+        escape_char = (lambda c: json.dumps(c)[1:-1]) if n % 2 else (lambda c: f"&#{ord(c)};")
+        parts[n] = "".join(c if _in_cp1252(c) else escape_char(c) for c in part)
+    return "".join(parts).encode("cp1252")
+
+
+def _in_cp1252(char: str) -> bool:
+    if char.isascii():
+        return True
+    try:
+        char.encode("cp1252")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _hits(every: int, index: int) -> bool:
+    return every > 0 and (index + 1) % every == 0
+
+
+def _duplicates(releases: list[SampleRelease], origin: str) -> list[tuple[SampleRelease, str]]:
+    """(release, other URL) for the duplicated ones among ``releases``."""
+    return [(rel, _DUPLICATE_URLS[(rel.index // DUPLICATE_EVERY) % len(_DUPLICATE_URLS)]
+             .format(origin=origin, path=rel.path))
+            for rel in releases if _hits(DUPLICATE_EVERY, rel.index)]
+
+
+def _insert_before(text: str, marker: str, insert: str) -> str:
+    if marker not in text:
+        raise ValueError(f"template changed: {marker!r} not found")
+    head, tail = text.rsplit(marker, 1)
+    return head + insert + marker + tail
+
+
+# -- command line -------------------------------------------------------------------------
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The fault options of ``newswire sample-site`` (individual flags override ``--faults``)."""
+    group = parser.add_argument_group("fault injection (release pages only; default: none)")
+    group.add_argument("--faults", choices=("none", "all"), default="none",
+                       help=f"'all' switches on a mix: {ALL.describe()}")
+    for flag, kind, help_text in (
+            ("--rate-limit-every", int, "429 for every Nth release"),
+            ("--burst", int, "consecutive 429s per rate-limited release"),
+            ("--retry-after", int, "Retry-After seconds on 429"),
+            ("--server-error-every", int, "one 503/500 for every Nth release"),
+            ("--slow-every", int, "one slow answer for every Nth release"),
+            ("--slow-seconds", float, "delay of a slow answer"),
+            ("--drop-every", int, "one dropped connection for every Nth release"),
+            ("--truncate-every", int, "one truncated page for every Nth release"),
+            ("--cp1252-every", int, "every Nth release served in windows-1252 (labelled)"),
+            ("--no-charset-every", int, "every Nth release in windows-1252 with no charset label")):
+        group.add_argument(flag, type=kind, metavar="N" if kind is int else "S", help=help_text)
+    group.add_argument("--retry-after-date", action="store_true", default=None,
+                       help="send Retry-After as an HTTP-date")
+    group.add_argument("--duplicate-feed-entries", action="store_true", default=None,
+                       help="list some releases twice in feed and listings, with tracking URLs")
+    group.add_argument("--changing-releases", type=int, nargs="?", const=ALL.changing_releases,
+                       metavar="N", help="every Nth release changes when the epoch advances "
+                                         "(SIGUSR1)")
+
+
+def faults_from_args(args: argparse.Namespace) -> Faults:
+    base = ALL if args.faults == "all" else Faults()
+    given = {f.name: getattr(args, f.name) for f in fields(Faults)
+             if getattr(args, f.name, None) is not None}
+    return replace(base, **given)
