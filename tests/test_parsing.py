@@ -179,3 +179,38 @@ def test_too_large():
     with pytest.raises(ParseError) as caught:
         parse_release(b" " * (10 * 1024 * 1024 + 1))
     assert caught.value.reason == "too_large"
+
+
+# -- batch use -----------------------------------------------------------------------------
+
+def test_parse_a_directory_as_jsonl(tmp_path):
+    (tmp_path / "broken.html").write_bytes(b"<html><body><p>not a release</p></body></html>")
+    for page in REAL_PAGES[:2]:
+        (tmp_path / page.name).write_bytes(page.read_bytes())
+    done = subprocess.run([sys.executable, "-m", "newswire.cli", "parse", str(tmp_path), "--jsonl"],
+                          capture_output=True, text=True)
+    lines = done.stdout.splitlines()
+    assert [json.loads(line)["url"] for line in lines] == [
+        json.loads(p.with_suffix(".expected.json").read_text())["url"] for p in REAL_PAGES[:2]]
+    assert "broken.html: cannot parse (not_a_release_page)" in done.stderr
+    assert "2 parsed, 1 failed" in done.stderr
+    assert done.returncode == 1  # one page failed, the others were still printed
+
+
+def _cloudflare(address: str, key: int = 0x5A) -> str:
+    """Cloudflare's encoding, written independently of the decoder: key byte, then XOR."""
+    return f"{key:02x}" + "".join(f"{ord(c) ^ key:02x}" for c in address)
+
+
+def test_cloudflare_emails_are_decoded_and_c212_links_unwrapped():
+    hidden = (f'<a class="__cf_email__" href="/cdn-cgi/l/email-protection" '
+              f'data-cfemail="{_cloudflare("press@acme.example")}">[email&#160;protected]</a>')
+    wrapped = "https://c212.net/c/link/?t=0&amp;l=en&amp;o=1&amp;u=https%3A%2F%2Fwww.acme.example%2Fnews"
+    page = (f"<html><body><article class='news-release'><header class='release-header'><h1>T</h1>"
+            f"</header><section class='release-body container'><div class='row'><div class='col-lg-10'>"
+            f"<p>NEW YORK, May 1, 2025 /PRNewswire/ -- Read <a href='{wrapped}'>{wrapped}</a>.</p>"
+            f"<p><b>Media Contact:</b><br>Jo Doe<br>{hidden}</p><p>SOURCE Acme</p>"
+            f"</div></div></section></article></body></html>")
+    record = parse_release(page.encode())
+    assert record["contacts"] == "Media Contact:\nJo Doe\npress@acme.example"
+    assert record["body_text"] == "Read https://www.acme.example/news."

@@ -25,9 +25,12 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newswire", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    parse = commands.add_parser("parse", help="parse a release page (file or URL) into JSON")
-    parse.add_argument("source", metavar="FILE_OR_URL")
-    parse.add_argument("--json", action="store_true", help="one compact JSON line")
+    parse = commands.add_parser("parse", help="parse release pages (files, directories or URLs) into JSON")
+    parse.add_argument("sources", metavar="FILE_OR_URL", nargs="+",
+                       help="a page file, a directory of *.html pages, or a URL")
+    parse.add_argument("--json", action="store_true", help="compact JSON (one line per page)")
+    parse.add_argument("--jsonl", action="store_true",
+                       help="one JSON object per line (the default for several pages)")
     parse.set_defaults(handler=_cmd_parse)
 
     ingest = commands.add_parser("ingest", help="discover, fetch, parse and load new releases")
@@ -88,26 +91,52 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_parse(args) -> int:
-    from newswire.fetch import FetchError, PoliteClient
-    from newswire.parsing import ParseError, parse_release
+    from newswire.fetch import FetchError
+    from newswire.parsing import ParseError
 
-    source = args.source
-    try:
-        if urlsplit(source).scheme in ("http", "https"):
-            origin = "{0.scheme}://{0.netloc}".format(urlsplit(source))
-            with PoliteClient(origin) as client:
-                page = client.get(source)
-            record = parse_release(page.content, page.url, http_charset=page.charset)
+    sources = list(_parse_sources(args.sources))
+    one_object = len(sources) == 1 and not args.jsonl
+    failed = 0
+    for source in sources:
+        try:
+            record = _parse_one(source)
+        except ParseError as exc:
+            print(f"newswire parse: {source}: cannot parse ({exc.reason}): {exc.detail}",
+                  file=sys.stderr)
+            failed += 1
+            continue
+        except (OSError, FetchError) as exc:
+            print(f"newswire parse: {source}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        pretty = one_object and not args.json
+        print(json.dumps(record, ensure_ascii=False, indent=2 if pretty else None), flush=not pretty)
+    if len(sources) > 1:
+        print(f"newswire parse: {len(sources) - failed} parsed, {failed} failed", file=sys.stderr)
+    return 1 if failed or not sources else 0
+
+
+def _parse_sources(sources: list[str]):
+    """URLs and files as given; a directory stands for its *.html / *.htm files, sorted."""
+    for source in sources:
+        path = Path(source)
+        if urlsplit(source).scheme not in ("http", "https") and path.is_dir():
+            yield from (str(p) for p in sorted(path.rglob("*"))
+                        if p.suffix.lower() in (".html", ".htm") and p.is_file())
         else:
-            record = parse_release(Path(source).read_bytes(), None)
-    except ParseError as exc:
-        print(f"newswire parse: {source}: cannot parse ({exc.reason}): {exc}", file=sys.stderr)
-        return 1
-    except (OSError, FetchError) as exc:
-        print(f"newswire parse: {source}: {exc}", file=sys.stderr)
-        return 1
-    print(json.dumps(record, ensure_ascii=False, indent=None if args.json else 2))
-    return 0
+            yield source
+
+
+def _parse_one(source: str) -> dict:
+    from newswire.fetch import PoliteClient
+    from newswire.parsing import parse_release
+
+    if urlsplit(source).scheme in ("http", "https"):
+        origin = "{0.scheme}://{0.netloc}".format(urlsplit(source))
+        with PoliteClient(origin) as client:
+            page = client.get(source)
+        return parse_release(page.content, page.url, http_charset=page.charset)
+    return parse_release(Path(source).read_bytes(), None)
 
 
 def _cmd_ingest(args) -> int:
