@@ -85,3 +85,11 @@ def test_reader_role_can_read_but_not_write(known):
         with pytest.raises(psycopg2.errors.InsufficientPrivilege):
             cur.execute("DELETE FROM newswire.releases")
     conn.close()
+
+
+def test_tables_align_wide_characters():
+    from newswire.report import format_table
+    lines = format_table(["issuer", "n"], [("株式会社ミライテック", 6), ("Łódź BioLabs S.A.", 6)]).splitlines()
+    # 10 wide characters take 20 columns: the counts line up under "n"
+    assert lines[2] == "株式会社ミライテック  6"
+    assert lines[3] == "Łódź BioLabs S.A.     6"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from psycopg2 import sql
 
 from newswire import settings
@@ -23,10 +25,17 @@ def run_report(dsn: str, name: str, limit: int = 20) -> tuple[list[str], list[tu
         return [col.name for col in cur.description], cur.fetchall()
 
 
+def display_width(text: str) -> int:
+    """Columns a terminal uses for ``text``: wide East Asian characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+               for c in text)
+
+
 def format_table(columns: list[str], rows: list[tuple]) -> str:
     cells = [columns] + [["" if v is None else str(v) for v in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(columns))]
+    lines = ["  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths)).rstrip()
+             for row in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 
