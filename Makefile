@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 export NEWSWIRE_HOME ?= $(CURDIR)/.newswire
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install demo test up down clean constraints
+.PHONY: install demo test eval up down clean constraints
 
 install: $(STAMP)
 
@@ -24,6 +24,12 @@ demo: install
 
 test: install
 	$(BIN)/python -m pytest
+
+# Parser accuracy against the labelled pages, and trafilatura on the same pages (the `eval`
+# extra): prints the tables and writes them to eval/results.md.
+eval: install
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,eval]'
+	$(BIN)/python eval/evaluate.py
 
 up: install
 	scripts/up.sh

@@ -1,0 +1,93 @@
+"""The evaluation (eval/evaluate.py): its body metric on hand-made cases, and newswire ahead of
+trafilatura on the labelled pages (skipped when the `eval` extra is not installed)."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+EVALUATE = Path(__file__).resolve().parent.parent / "eval" / "evaluate.py"
+
+
+def _load():
+    # eval/ is a script folder, not a package (and `eval` is a builtin): load it by path,
+    # registered in sys.modules so its dataclasses can resolve their module.
+    spec = importlib.util.spec_from_file_location("newswire_eval", EVALUATE)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+ev = _load()
+
+
+# -- the metric ----------------------------------------------------------------------------
+
+def test_tokens_lowercase_and_strip_punctuation_at_the_edges_only():
+    assert ev.tokens('"Hello," she said—') == ["hello", "she", "said"]
+    assert ev.tokens("U.S. e-mail (NASDAQ: WDAY) -- ok") == ["u.s", "e-mail", "nasdaq", "wday",
+                                                               "ok"]
+    assert ev.tokens("  \n ") == [] and ev.tokens(None) == []
+
+
+def test_identical_texts_score_one():
+    text = "Workday, Inc. (NASDAQ: WDAY) today announced the appointment of Emma Chalwin."
+    assert ev.body_prf(text, text) == (1.0, 1.0, 1.0)
+    # only case, punctuation at word edges and layout differ: still identical as tokens
+    assert ev.body_prf("workday inc nasdaq wday today announced the appointment of emma "
+                       "chalwin", text) == (1.0, 1.0, 1.0)
+
+
+def test_disjoint_texts_score_zero():
+    assert ev.body_prf("alpha beta gamma", "delta epsilon") == (0.0, 0.0, 0.0)
+
+
+def test_empty_sides():
+    assert ev.body_prf("", "") == (1.0, 1.0, 1.0)
+    assert ev.body_prf(None, "some words") == (0.0, 0.0, 0.0)
+    assert ev.body_prf("some words", "") == (0.0, 0.0, 0.0)
+
+
+def test_partial_overlap_counts_repeated_tokens_as_a_multiset():
+    # predicted "The cat, the hat." -> [the, cat, the, hat]   (4 tokens)
+    # reference "the cat sat"       -> [the, cat, sat]        (3 tokens)
+    # overlap: the = min(2, 1) = 1, cat = min(1, 1) = 1       -> 2
+    # precision = 2/4 = 0.5, recall = 2/3,
+    # F1 = 2 * 0.5 * (2/3) / (0.5 + 2/3) = (2/3) / (7/6) = 4/7 = 0.5714...
+    assert ev.token_overlap("The cat, the hat.", "the cat sat") == (2, 4, 3)
+    precision, recall, f1 = ev.body_prf("The cat, the hat.", "the cat sat")
+    assert precision == pytest.approx(0.5)
+    assert recall == pytest.approx(2 / 3)
+    assert f1 == pytest.approx(4 / 7)
+
+
+def test_micro_pools_counts_and_macro_averages_pages():
+    group = ev.GroupResult("x")
+    group.pages = [ev.PageResult("a", None, [], {"newswire": ev.Overlap(2, 4, 3)}, False),
+                   ev.PageResult("b", None, [], {"newswire": ev.Overlap(6, 6, 6)}, False)]
+    # micro: (2 + 6) / (4 + 6) = 0.8 precision, (2 + 6) / (3 + 6) = 8/9 recall
+    assert group.micro("newswire")[:2] == pytest.approx((0.8, 8 / 9))
+    # macro: mean of (0.5, 1.0) and of (2/3, 1.0)
+    assert group.macro("newswire")[:2] == pytest.approx((0.75, 5 / 6))
+
+
+# -- the evaluation on labelled pages ------------------------------------------------------
+
+def test_newswire_beats_trafilatura_on_the_labelled_pages():
+    pytest.importorskip("trafilatura")
+    results = ev.evaluate(ev.real_pages() + ev.sample_pages(20))
+    real, sample = results["real"], results["sample"]
+    assert len(real.pages) >= 5 and len(sample.pages) == 20
+    for group in (real, sample):
+        assert [(p.name, p.mismatches) for p in group.pages if p.mismatches] == []
+    for average in (real.micro, real.macro):
+        assert average("newswire").f1 >= 0.99
+        assert average("newswire").f1 >= average("trafilatura").f1
+    for page in real.pages:
+        assert page.body_prf("newswire").f1 >= 0.99, page.name
+        assert page.body_prf("newswire").f1 >= page.body_prf("trafilatura").f1, page.name
+    report = ev.render(results, command="test", when="now", parser_version="v",
+                       traf_version=ev.trafilatura_version())
+    assert "| newswire |" in report and "| trafilatura |" in report
