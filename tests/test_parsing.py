@@ -2,6 +2,7 @@
 real pages (tests/fixtures/real/*.expected.json) and the sample site's generator inputs."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -214,3 +215,59 @@ def test_cloudflare_emails_are_decoded_and_c212_links_unwrapped():
     record = parse_release(page.encode())
     assert record["contacts"] == "Media Contact:\nJo Doe\npress@acme.example"
     assert record["body_text"] == "Read https://www.acme.example/news."
+
+
+def test_each_wire_has_its_own_parser_even_without_a_url():
+    from newswire.parsing import globenewswire, newswireca, prnewswire
+    from newswire.parsing.document import load
+    from newswire.parsing import _module
+    for name, module in [("newswireca_2017_bank_of_canada", newswireca),
+                         ("globenewswire_2016_segment", globenewswire),
+                         ("prnewswire_2015_tableau", prnewswire)]:
+        html = (REAL / f"{name}.html").read_text(encoding="utf-8")
+        for tag in ('rel="canonical"', 'property="og:url"'):  # hide the canonical URL
+            html = html.replace(tag, 'rel="x"')
+        assert _module(None, load(html)) is module, name
+        assert parse_release(html)["wire"] == name.split("_")[0]
+
+
+def test_prnewswire_2017_legacy_template():
+    """The 2017 template as prnewswire-markup.md describes it (no saved page of it yet)."""
+    page = """<html lang="en-US"><head><meta name="date" content="2017-05-17T02:42:00Z">
+      <link rel="canonical" href="http://www.prnewswire.com/news-releases/acme-names-cfo-300459871.html?tc=eml">
+      </head><body><div class="news-release-detail"><h1>Acme Names CFO</h1>
+      <p class="release-details">17 May, 2017, 02:42 ET from <a href="/news/acme">Acme Corp.</a></p>
+      <div class="release-body"><p><span class="xn-location">TEANECK, N.J.</span>, <span
+      class="xn-chron">May 17, 2017</span> /PRNewswire-PRWeb/ -- Acme Corp. (NASDAQ-NMS: ACME) named
+      a CFO in <span class="xn-location">PARIS</span>.</p><ul><li>One</li><li>Two</li></ul>
+      <p>SOURCE Acme Corp.</p><h4>Related Links</h4><p><a href="http://acme.example">acme</a></p>
+      </div></div></body></html>"""
+    record = parse_release(page.encode())
+    assert (record["title"], record["issuer"], record["source_org"]) == (
+        "Acme Names CFO", "Acme Corp.", "Acme Corp.")
+    assert record["published_at"] == "2017-05-17T06:42:00+00:00"  # 02:42 EDT, not 02:42 UTC
+    assert (record["dateline_location"], record["dateline_date"]) == ("TEANECK, N.J.", "2017-05-17")
+    assert record["body_text"] == "Acme Corp. (NASDAQ-NMS: ACME) named a CFO in PARIS.\n\n- One\n- Two"
+    assert record["tickers"] == [{"exchange": "NASDAQ", "symbol": "ACME"}]
+    assert record["url"] == "https://www.prnewswire.com/news-releases/acme-names-cfo-300459871.html"
+    assert (record["release_id"], record["language"]) == ("300459871", "en")
+
+
+def test_sample_pages_without_any_charset_decode_right():
+    """windows-1252 bytes, no charset in HTTP or meta: detection must not pick a look-alike
+    code page (cp1250/cp850 turn ñ, ã, è into other letters)."""
+    from newswire.sample_site.faults import encode_cp1252
+    wrong = []
+    for release in generate_releases(120):
+        html = render_release_page(release)
+        html = re.sub(r'<meta charset="utf-8"\s*/?>', "", html, flags=re.I)
+        record = parse_release(encode_cp1252(html), release.url)
+        if record != release.expected:
+            wrong.append(release.index)
+    assert wrong == []
+
+
+def test_other_scripts_are_still_detected():
+    text = "株式会社ミライテックは本日、新製品を発表しました。" * 20
+    page = _page(text).encode("shift_jis", "xmlcharrefreplace")
+    assert parse_release(page)["title"] == text

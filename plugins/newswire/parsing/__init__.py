@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from newswire.parsing import globenewswire, prnewswire
+from newswire.parsing import globenewswire, newswireca, prnewswire
 from newswire.parsing.document import Page, load
 from newswire.parsing.errors import ParseError
 
@@ -21,7 +21,7 @@ __all__ = ["PARSER_VERSION", "ParseError", "parse_release", "wire_for_url"]
 # warehouse records it per release version and `newswire reparse` catches up.
 PARSER_VERSION = "2026.11.29"
 
-_PARSERS = (prnewswire, globenewswire)
+_PARSERS = (newswireca, prnewswire, globenewswire)  # most specific looks_like first
 log = logging.getLogger(__name__)
 
 

@@ -1,8 +1,8 @@
 """Bytes to a parsed page: decoding, size limit, and the page's head metadata.
 
-Decoding follows what browsers and the scrapers that got it right do: the HTTP charset,
-then a byte-order mark, then the page's own ``<meta charset>``, then UTF-8 if the bytes are
-valid UTF-8, then detection (charset-normalizer), then windows-1252.
+Decoding follows what browsers and the scrapers that got it right do: a byte-order mark,
+the HTTP charset, the page's own ``<meta charset>``, UTF-8 if the bytes are valid UTF-8,
+then detection (charset-normalizer) with windows-1252 for the Latin look-alikes.
 """
 
 from __future__ import annotations
@@ -49,11 +49,26 @@ def decode(content: bytes, http_charset: str | None = None) -> str:
         return content.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    return content.decode(_detect(content), "replace")
+
+
+# Encodings a detector can tell from windows-1252: multi-byte ones and the single-byte code
+# pages of other scripts. Any other guess on a page that is not UTF-8 (cp1250, cp775,
+# cp850 ...) is a Latin look-alike, and browsers read such a page as windows-1252.
+_DETECTABLE = re.compile(
+    r"^(utf_(8|16|32).*|shift_jis|cp932|euc_.*|iso2022_.*|gb2312|gbk|gb18030|hz|big5.*|cp949|cp950|johab"
+    r"|cp1251|koi8_.*|cp866|iso8859_5|mac_cyrillic|cp1253|iso8859_7|mac_greek|cp1255|iso8859_8"
+    r"|cp1256|iso8859_6|cp874|tis_620|cp1258)$")
+
+
+def _detect(content: bytes) -> str:
+    """charset-normalizer for pages in other scripts (Shift_JIS, GB18030, windows-1251 ...);
+    windows-1252 when its guess is only a Latin look-alike."""
     from charset_normalizer import from_bytes  # a dependency of requests
     best = from_bytes(content[:200_000]).best()
-    if best is not None and best.encoding not in ("utf_8",):
-        return content.decode(best.encoding, "replace")
-    return content.decode("cp1252", "replace")
+    if best is None or not _DETECTABLE.match(best.encoding):
+        return "cp1252"
+    return best.encoding
 
 
 @dataclass

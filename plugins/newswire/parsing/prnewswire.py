@@ -1,6 +1,7 @@
-"""PR Newswire (www.prnewswire.com) and Cision Canada (www.newswire.ca), which shares its
-templates: the current one (2019 on, ``article.news-release``), the 2017 "legacy" one and
-the 2015 one (``div.news-release-detail``, ``p[itemprop=articleBody]``)."""
+"""PR Newswire (www.prnewswire.com): the current template (2019 on, ``article.news-release``),
+the 2017 "legacy" one (``p.release-details``, ``div.release-body``) and the 2015 one
+(``div.news-release-detail``, ``p[itemprop=articleBody]``). Cision Canada
+(:mod:`newswire.parsing.newswireca`) reuses :func:`parse` with its own issuer and logo."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from newswire.parsing.release import build, canonical_url, media_url, split_body
 from newswire.parsing.text import clean
 from newswire.parsing.tickers import tickers_from_keywords
 
-WIRES = {"prnewswire.com": "prnewswire", "newswire.ca": "newswireca"}
+WIRES = {"prnewswire.com": "prnewswire"}
 _RELEASE_ID = re.compile(r"-(\d{6,12})\.html?$")
 _TITLE = ("article.news-release header h1", "div.detail-headline h1", "header.release-header h1",
           "div.news-release-detail h1", "div.release-header h1", "#main h1")
@@ -32,7 +33,9 @@ def looks_like(page: Page) -> bool:
                 or (page.first_meta("publisher") or "").lower().startswith(("pr newswire", "prnewswire")))
 
 
-def parse(page: Page, wire: str) -> dict:
+def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
+    """The record of a page in one of the PR Newswire templates. ``issuer`` and
+    ``issuer_logo`` are what a sibling wire's page shows outside those templates."""
     soup = page.soup
     url = canonical_url(page.canonical() or page.url)
     title = _title(page)
@@ -42,6 +45,8 @@ def parse(page: Page, wire: str) -> dict:
     if body is None:
         raise ParseError("not_a_release_page", "no release body")
     images, published = _images(soup, body), _published(page)  # before the body is cleaned
+    if issuer_logo:
+        images.insert(0, issuer_logo)
     for noise in body.select(", ".join(_NOISE)):
         noise.decompose()
     parts, contacts, source_org = split_body(body)
@@ -50,7 +55,7 @@ def parse(page: Page, wire: str) -> dict:
     m = _RELEASE_ID.search(url or "")
     return build(
         release_id=m.group(1) if m else None, url=url, wire=wire, title=title,
-        subtitle=_subtitle(soup), issuer=_issuer(page), published_at=published,
+        subtitle=_subtitle(soup), issuer=issuer or _issuer(page), published_at=published,
         body_blocks=parts, contacts=contacts, source_org=source_org,
         industries=industries, subjects=subjects, language=page.language(), images=images + media,
         extra_tickers=tickers_from_keywords(page.first_meta("keywords") or ""),
@@ -91,9 +96,6 @@ def _issuer(page: Page) -> str | None:
                          ' div.release-header a[href*="/news/"] strong')
     if el and clean(el.get_text(" ")):
         return clean(el.get_text(" "))
-    profile = soup.select_one("div.well p.org-name")  # 2017: the "Organization Profile" box
-    if profile and clean(profile.get_text(" ")):
-        return clean(profile.get_text(" "))
     details = soup.select_one("p.release-details")
     if details:
         link = details.select_one("a")
@@ -146,23 +148,12 @@ def _tags(soup) -> tuple[list[str], list[str]]:
     return industries, subjects
 
 
-def _issuer_profile_logo(soup) -> str | None:
-    """2017 template: the issuer's logo in the first "Organization Profile" entry."""
-    name = soup.select_one("div.well p.org-name")
-    logo = name.find_next_sibling("p") if name else None
-    img = logo.find("img", src=True) if logo else None
-    return img["src"] if img else None
-
-
 def _images(soup, body: Tag) -> list[str]:
     """The release's logo and multimedia, not site chrome: in the header logo wrapper and
     in the body's galleries, read before the galleries are dropped from the text."""
     found = []
     for el in soup.select("div.logo-wrapper[data-download-url], header [data-asset-label=Logo][data-download-url]"):
         found.append(el["data-download-url"])
-    issuer = _issuer_profile_logo(soup)
-    if issuer:
-        found.append(issuer)
     for el in body.select("figure, div.inline-gallery-container, div.gallery-wrap div.photo"):
         original = el.select_one("meta[itemprop=contentUrl][content]")  # 2015: full size
         if original is not None:

@@ -113,7 +113,7 @@ def _walk(node: Tag, out: list[str]) -> None:
     for child in node.children:
         if isinstance(child, NavigableString):
             if type(child) is NavigableString:
-                pending.append(str(child))
+                pending.append(_source_text(child))
             continue
         name = child.name
         if name in ("ul", "ol"):
@@ -141,7 +141,12 @@ def _raw_text(el: Tag) -> str:
     for node in el.descendants:
         if isinstance(node, NavigableString):
             if type(node) is NavigableString:
-                parts.append(str(node))
+                parts.append(_source_text(node))
         elif node.name == "br":
             parts.append("\n")
     return "".join(parts)
+
+
+def _source_text(node: NavigableString) -> str:
+    """A newline in the HTML source is whitespace; only ``<br>`` breaks a line."""
+    return str(node).replace("\r", " ").replace("\n", " ")
