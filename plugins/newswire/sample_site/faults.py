@@ -6,27 +6,30 @@ Nth, 2Nth, 3Nth ... release, i.e. those with ``(i + 1) % N == 0``. They apply to
 pages only (duplicate entries to the RSS feed and listing pages); robots.txt is never touched.
 
 **Transient faults** fail the first request(s) on a release path, then the path is served
-normally for good. Requests are counted per path (the query string is ignored, so the
-tracking variants of a URL count together); counts never reset, not even on :meth:`advance`.
+normally for good. Requests are counted per path: the query string is ignored, so the
+tracking variants of a URL count together (another slug for the same id is another path).
+Counts never reset, not even on ``advance()``. In the order of precedence:
 
-====================  ==========================================================  ========
-fault (count key)     what the client sees                                         requests
-====================  ==========================================================  ========
-``"429"``             ``429 Too Many Requests`` with ``Retry-After: <retry_after>``  ``burst``
-                      (whole seconds, or an HTTP-date at least that far ahead
-                      with ``retry_after_date``)
-``"5xx"``             ``503`` (odd-numbered hit releases) or ``500`` (even), no        1
-                      ``Retry-After``
-``"dropped"``         the connection is closed with no response at all              1
-``"truncated"``       ``200`` with the full ``Content-Length`` but half the body,   1
-                      then the connection is closed
-``"slow"``            the normal page after ``slow_seconds`` of silence (a client    1
-                      whose read timeout is shorter sees a timeout)
-====================  ==========================================================  ========
+- ``429``: ``burst`` answers ``429 Too Many Requests`` with ``Retry-After: <retry_after>``
+  (whole seconds; with ``retry_after_date`` an HTTP-date at least that many seconds ahead).
+- ``5xx``: one answer ``503`` (the 1st, 3rd ... release this fault hits) or ``500`` (the
+  2nd, 4th ...), without ``Retry-After``.
+- ``dropped``: one request gets no response at all; the connection is shut.
+- ``truncated``: one ``200`` whose ``Content-Length`` is the full page's but which carries
+  only its first half, then the connection is closed (an incomplete read for the client).
+- ``slow``: one answer (the normal page) comes after ``slow_seconds`` of silence; a client
+  with a shorter read timeout sees a timeout.
 
-A release hit by several transient faults gets only the first one in the table's order, so
-**a client that tries a release path ``max(burst, 1) + 1`` times always gets the page**
-(fewer attempts leave it failed until a later run brings the count past the fault).
+A release picked by several transient faults gets only the first of them, so **a client
+that retries a release path ``burst`` times (once for the other faults) always ends with the
+page**: :meth:`Faults.failing_requests` is the exact number of failing requests. A client
+that retries less leaves the page failed until a later run pushes the count past the fault.
+
+The site's ``request_counts`` get a key per fault answer (``429``, ``5xx``, ``dropped``,
+``truncated``, ``slow``, and ``cp1252`` / ``no_charset`` per page served so); ``release``
+counts only pages sent in full (slow ones included). ``retry_after_log`` holds
+``(path, t_429, t_next)``: the ``time.monotonic()`` of each 429 and of the next request on
+its path, to measure whether a client honoured ``Retry-After``.
 
 **Charset faults** hold for every serve of the release (the page is simply made that way):
 ``cp1252`` serves the page in windows-1252 with ``Content-Type: text/html;
@@ -35,7 +38,9 @@ bytes as plain ``text/html`` with the meta charset removed, so no label exists a
 Characters windows-1252 lacks (``Ł``, Japanese names, combining accents) are written as
 numeric character references, or as ``\\uXXXX`` inside the JSON-LD script (where HTML
 references are not decoded), so the decoded document equals the UTF-8 one.
-``cp1252`` wins when both hit a release.
+``cp1252`` wins when both hit a release. An unlabelled page that is not valid UTF-8 must be
+read as windows-1252 (what browsers do, per WHATWG): charset detection alone guesses
+windows-1250 for most of these mostly-ASCII pages and garbles ``ñ``, ``ã``, ``è``.
 
 **Duplicate entries**: the feed and each listing page list every third release
 (``(i + 1) % 3 == 0``) a second time, at the end, under another URL of the same path:
@@ -45,19 +50,21 @@ tracking query strings, http/https, with or without ``www``, a regional mirror.
 (the site's :attr:`~newswire.sample_site.server.SampleSite.epoch`, bumped by ``advance()``):
 from epoch 1 on, every ``changing_releases``-th release carries one extra sentence at the end
 of its second paragraph naming the epoch; :meth:`Faults.expected_at` is its true record.
+Feed and listings stay as they were: a client sees a correction only by fetching the page.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
 import math
 import re
 import threading
 import time
 from dataclasses import dataclass, fields, replace
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from html import escape
 from http import HTTPStatus
 
@@ -223,10 +230,8 @@ class RevisedRelease(SampleRelease):
 
 
 class FaultState:
-    """The per-path request counts that decide transient faults, and the 429 timing log.
-
-    ``retry_after_log`` holds ``(path, t_429, t_next)`` for every 429 answer followed by
-    another request on its path: ``time.monotonic()`` of the answer and of that request."""
+    """The per-path request counts that decide transient faults, and the 429 timing log
+    (``retry_after_log``, see the module docstring)."""
 
     def __init__(self, faults: Faults):
         self.faults = faults
@@ -255,20 +260,16 @@ def encode_cp1252(html: str) -> bytes:
     """``html`` in windows-1252; characters it lacks become ``&#N;``, or JSON ``\\uXXXX``
     escapes inside JSON-LD scripts, so a decoder that knows the charset gets the same page."""
     parts = _JSON_LD.split(html)  # odd parts are the JSON-LD scripts
-    for n, part in enumerate(parts):
-        escape_char = (lambda c: json.dumps(c)[1:-1]) if n % 2 else (lambda c: f"&#{ord(c)};")
-        parts[n] = "".join(c if _in_cp1252(c) else escape_char(c) for c in part)
-    return "".join(parts).encode("cp1252")
+    return b"".join(part.encode("cp1252", "sample-site-json" if n % 2 else "xmlcharrefreplace")
+                    for n, part in enumerate(parts))
 
 
-def _in_cp1252(char: str) -> bool:
-    if char.isascii():
-        return True
-    try:
-        char.encode("cp1252")
-        return True
-    except UnicodeEncodeError:
-        return False
+def _json_escape(error: UnicodeEncodeError) -> tuple[str, int]:
+    unencodable = error.object[error.start:error.end]
+    return json.dumps(unencodable)[1:-1], error.end
+
+
+codecs.register_error("sample-site-json", _json_escape)
 
 
 def _hits(every: int, index: int) -> bool:
@@ -296,18 +297,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("fault injection (release pages only; default: none)")
     group.add_argument("--faults", choices=("none", "all"), default="none",
                        help=f"'all' switches on a mix: {ALL.describe()}")
-    for flag, kind, help_text in (
-            ("--rate-limit-every", int, "429 for every Nth release"),
-            ("--burst", int, "consecutive 429s per rate-limited release"),
-            ("--retry-after", int, "Retry-After seconds on 429"),
-            ("--server-error-every", int, "one 503/500 for every Nth release"),
-            ("--slow-every", int, "one slow answer for every Nth release"),
-            ("--slow-seconds", float, "delay of a slow answer"),
-            ("--drop-every", int, "one dropped connection for every Nth release"),
-            ("--truncate-every", int, "one truncated page for every Nth release"),
-            ("--cp1252-every", int, "every Nth release served in windows-1252 (labelled)"),
-            ("--no-charset-every", int, "every Nth release in windows-1252 with no charset label")):
-        group.add_argument(flag, type=kind, metavar="N" if kind is int else "S", help=help_text)
+    for flag, kind, metavar, help_text in (
+            ("--rate-limit-every", int, "N", "429 for every Nth release"),
+            ("--burst", int, "N", "consecutive 429s per rate-limited release"),
+            ("--retry-after", int, "S", "Retry-After seconds on 429"),
+            ("--server-error-every", int, "N", "one 503/500 for every Nth release"),
+            ("--slow-every", int, "N", "one slow answer for every Nth release"),
+            ("--slow-seconds", float, "S", "delay of a slow answer"),
+            ("--drop-every", int, "N", "one dropped connection for every Nth release"),
+            ("--truncate-every", int, "N", "one truncated page for every Nth release"),
+            ("--cp1252-every", int, "N", "every Nth release served in windows-1252 (labelled)"),
+            ("--no-charset-every", int, "N", "every Nth release in windows-1252, unlabelled")):
+        group.add_argument(flag, type=kind, metavar=metavar, help=help_text)
     group.add_argument("--retry-after-date", action="store_true", default=None,
                        help="send Retry-After as an HTTP-date")
     group.add_argument("--duplicate-feed-entries", action="store_true", default=None,
