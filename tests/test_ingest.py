@@ -4,6 +4,7 @@ import gzip
 import subprocess
 import sys
 
+import pytest
 import requests
 
 from newswire import pipeline
@@ -80,7 +81,7 @@ def test_unfetchable_and_unparsable_pages_are_recorded_and_the_run_goes_on(
     not_a_release = sample_site.base_url + "/news-releases/news-releases-list/?page=1&pagesize=5"
     counts = pipeline.fetch_step(warehouse, sample_site.base_url, run, good + [missing, not_a_release])
     assert counts == {"fetched": 2, "staged": 1, "rejected": 2}
-    summary = pipeline.load_step(warehouse, run)
+    summary = pipeline.load_step(warehouse, run, max_failed_share=1.0)
     assert (summary.loaded_new, summary.rejected) == (1, 2)
     rejects = dict(query(warehouse, "SELECT url, stage || ':' || reason FROM newswire.rejects"))
     assert rejects[missing] == "fetch:http_404"
@@ -89,6 +90,21 @@ def test_unfetchable_and_unparsable_pages_are_recorded_and_the_run_goes_on(
                                    JOIN newswire.raw_pages p USING (raw_page_id)
                                    WHERE r.url = %s""", (not_a_release,))
     assert gzip.decompress(bytes(body)) == requests.get(not_a_release, timeout=10).content
+
+
+def test_a_run_fails_when_too_many_pages_fail_but_keeps_the_good_ones(warehouse, sample_site, query):
+    run = "manual__too_many"
+    good = pipeline.discover_step(warehouse, sample_site.base_url, run, limit=3)
+    missing = [f"{sample_site.base_url}/news-releases/gone-{n}-99999999{n}.html" for n in range(2)]
+    pipeline.fetch_step(warehouse, sample_site.base_url, run, good + missing)
+    with pytest.raises(pipeline.TooManyFailures, match="2 of 5 pages failed"):
+        pipeline.load_step(warehouse, run, max_failed_share=0.3)
+    assert query(warehouse, "SELECT count(*) FROM newswire.releases") == [(3,)]
+    assert query(warehouse, "SELECT status, loaded_new, rejected FROM newswire.ingestion_runs"
+                            " WHERE run_key = %s", (run,)) == [("failed", 3, 2)]
+    # the failures are retried by the next run (and fail again here: still recorded)
+    retried = pipeline.discover_step(warehouse, sample_site.base_url, "manual__next", limit=0)
+    assert sorted(retried) == sorted(missing)
 
 
 def test_a_reject_is_resolved_when_its_release_later_loads(warehouse, sample_site, query):
@@ -118,3 +134,10 @@ def test_cli_ingest_fails_when_discovery_fails(warehouse):
     result = _newswire("ingest", "--base-url", "http://127.0.0.1:9", "--dsn", warehouse)
     assert result.returncode == 1
     assert "discovery failed" in result.stderr
+
+
+def test_cli_window_dates():
+    from newswire.cli import _day_or_time, _window_end
+    assert _day_or_time("2025-02-01").isoformat() == "2025-02-01T00:00:00+00:00"
+    assert _window_end("2025-02-20").isoformat() == "2025-02-21T00:00:00+00:00"  # the day included
+    assert _window_end("2025-02-20T12:00:00-05:00").isoformat() == "2025-02-20T12:00:00-05:00"

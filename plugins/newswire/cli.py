@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -41,6 +41,16 @@ def _build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--max-rps", type=float,
                         help="requests per second per host (default: 1 for real sites, "
                              "no limit on loopback)")
+    ingest.add_argument("--since", type=_day_or_time,
+                        help="backfill: releases published from DATE (UTC; walks the listing pages)")
+    ingest.add_argument("--until", type=_window_end,
+                        help="backfill: releases published before DATE (a date means its end)")
+    ingest.add_argument("--feed", action="append", metavar="PATH",
+                        help="feed path to poll (repeatable; default: $NEWSWIRE_FEEDS, else the main feed)")
+    ingest.add_argument("--workers", type=int, default=4, help="concurrent fetches (default 4)")
+    ingest.add_argument("--max-failed-share", type=float,
+                        help="fail the run when more than this share of pages failed "
+                             "(default: $NEWSWIRE_MAX_FAILED_SHARE, else 0.2)")
     ingest.set_defaults(handler=_cmd_ingest)
 
     db = commands.add_parser("db", help="warehouse administration")
@@ -143,18 +153,35 @@ def _cmd_ingest(args) -> int:
     from newswire.db import warehouse_dsn
     from newswire.discover import DiscoveryError
     from newswire.migrations import migrate
-    from newswire.pipeline import ingest
+    from newswire.pipeline import TooManyFailures, ingest
 
     dsn = warehouse_dsn(args.dsn)
     migrate(dsn)
     base = settings.base_url(args.base_url)
     try:
-        summary = ingest(dsn, base, limit=args.limit, max_rps=args.max_rps)
+        summary = ingest(dsn, base, limit=args.limit, max_rps=args.max_rps, since=args.since,
+                         until=args.until, feeds=tuple(args.feed) if args.feed else None,
+                         workers=args.workers, max_failed_share=args.max_failed_share)
     except DiscoveryError as exc:
         print(f"newswire ingest: discovery failed on {base}: {exc}", file=sys.stderr)
         return 1
+    except TooManyFailures as exc:
+        print(f"newswire ingest: {exc}", file=sys.stderr)
+        return 1
     print(summary.as_text())
     return 0
+
+
+def _day_or_time(value: str) -> datetime:
+    """A date ("2025-02-01", midnight UTC) or an ISO time; naive values are UTC."""
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _window_end(value: str) -> datetime:
+    """Like :func:`_day_or_time`, but a bare date means the end of that day."""
+    end = _day_or_time(value)
+    return end + timedelta(days=1) if len(value.strip()) == 10 else end
 
 
 def _cmd_db_migrate(args) -> int:

@@ -1,32 +1,45 @@
-"""Find release URLs on a wire: the RSS feed first, then the paginated listing pages.
+"""Find release URLs on a wire: the RSS feeds first, then the paginated listing pages.
 
-Listing pages are walked newest first until a page brings nothing new (every release on it
-is already in the warehouse), the limit is reached, or ``max_pages`` pages were read.
-URLs are deduplicated by (wire, release id), so http/https, ``www`` or tracking query
-variants of one release count once.
+Two walks over the listing pages (newest first):
+
+* incremental (no window): until a page brings nothing new (every release on it is already
+  in the warehouse), the limit is reached, or ``max_pages`` pages were read;
+* a window (``since``/``until``, a backfill): until the releases on a page are all older
+  than ``since``; releases newer than ``until`` are passed over. Releases already loaded
+  are fetched again: re-running a window picks up corrected releases (a new version) and
+  changes nothing for the others.
+
+Feeds are polled with conditional GET (``If-None-Match`` / ``If-Modified-Since``): a feed
+that did not change costs one small 304 (the first listing page is still read, since an
+earlier run may have stopped at its limit). URLs are deduplicated by (wire, release id) and
+re-rooted on the configured site, so http/https, ``www``, tracking query strings and
+regional mirrors of one release count once and never send a request elsewhere.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 from lxml import etree
 
+from newswire import settings
 from newswire.fetch import FetchError, PoliteClient
+from newswire.parsing.dates import parse_visible_et
 
-RSS_PATH = "/rss/news-releases-list.rss"
 LISTING_PATH = "/news-releases/news-releases-list/"
 LISTING_PAGESIZE = 100
+WINDOW_MAX_PAGES = 1000  # a backfill walks as deep as its window needs
 _RELEASE_PATH = re.compile(r"^/news-releases/[^/]*?-(\d{6,12})\.html$")
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 
 class DiscoveryError(RuntimeError):
-    """Discovery itself failed (feed and listing unreachable): the run cannot go on."""
+    """Discovery itself failed (feeds and listing unreachable): the run cannot go on."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +47,22 @@ class Discovered:
     url: str
     release_id: str
     wire: str = "prnewswire"
-    published_hint: str | None = None  # the feed's pubDate, when it came from the feed
+    published: datetime | None = None  # from the feed's pubDate or the listing card
+
+
+@dataclass
+class Validators:
+    """ETag / Last-Modified per feed URL, read before discovery and saved after it."""
+    by_url: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def request_headers(self, url: str) -> dict:
+        etag, last_modified = self.by_url.get(url, (None, None))
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return headers
 
 
 def release_id_from_path(url: str) -> str | None:
@@ -43,31 +71,38 @@ def release_id_from_path(url: str) -> str | None:
 
 
 def discover(client: PoliteClient, *, limit: int | None = None, known: frozenset[str] = frozenset(),
-             max_pages: int = 10) -> list[Discovered]:
+             max_pages: int = 10, feeds: tuple[str, ...] = settings.DEFAULT_FEEDS,
+             since: datetime | None = None, until: datetime | None = None,
+             validators: Validators | None = None) -> list[Discovered]:
     """New releases on the client's site, newest first, at most ``limit``.
 
-    ``known`` holds release ids already loaded; they are skipped and mark where an
-    incremental walk can stop.
+    ``known`` holds release ids already loaded; an incremental walk skips them and stops
+    where it meets only those. ``validators`` is updated in place with what the feeds
+    answered.
     """
+    windowed = since is not None or until is not None
     found: dict[str, Discovered] = {}
-    failures = []
-    sources_read = 0
+    failures, sources_read = [], 0
 
     def add(items: list[Discovered]) -> int:
         fresh = 0
         for item in items:
-            if item.release_id in known or item.release_id in found:
+            if (item.release_id in known and not windowed) or item.release_id in found \
+                    or not _in_window(item, since, until):
                 continue
             found[item.release_id] = item
             fresh += 1
         return fresh
 
-    try:
-        add(_from_rss(client))
-        sources_read += 1
-    except FetchError as exc:
-        failures.append(f"feed: {exc}")
-    for page in range(1, max_pages + 1):
+    for feed in feeds:
+        try:
+            add(_from_feed(client, client.base_url + feed, validators))
+            sources_read += 1
+        except FetchError as exc:
+            failures.append(f"feed {feed}: {exc}")
+    # The listing is read even when every feed answered 304: an earlier run may have
+    # stopped at its limit. Incrementally that costs one page when nothing is new.
+    for page in range(1, (WINDOW_MAX_PAGES if windowed else max_pages) + 1):
         if limit is not None and len(found) >= limit:
             break
         try:
@@ -76,12 +111,24 @@ def discover(client: PoliteClient, *, limit: int | None = None, known: frozenset
         except FetchError as exc:
             failures.append(f"listing page {page}: {exc}")
             break
-        if not items or add(items) == 0:
+        fresh = add(items)
+        if not items or (not windowed and fresh == 0) or (since and _all_older(items, since)):
             break
     if not sources_read:
         raise DiscoveryError("; ".join(failures))
     releases = list(found.values())
     return releases[:limit] if limit is not None else releases
+
+
+def _in_window(item: Discovered, since: datetime | None, until: datetime | None) -> bool:
+    if item.published is None:
+        return since is None and until is None
+    return (since is None or item.published >= since) and (until is None or item.published < until)
+
+
+def _all_older(items: list[Discovered], since: datetime) -> bool:
+    times = [i.published for i in items if i.published is not None]
+    return bool(times) and max(times) < since
 
 
 def _same_site(client: PoliteClient, url: str) -> str:
@@ -91,8 +138,14 @@ def _same_site(client: PoliteClient, url: str) -> str:
     return client.base_url + path
 
 
-def _from_rss(client: PoliteClient) -> list[Discovered]:
-    page = client.get(client.base_url + RSS_PATH, expect=("xml", "rss"))
+def _from_feed(client: PoliteClient, url: str, validators: Validators | None) -> list[Discovered]:
+    """The releases in the feed; none when it answers 304 Not Modified."""
+    headers = validators.request_headers(url) if validators is not None else None
+    page = client.get(url, expect=("xml", "rss"), headers=headers)
+    if page.status == 304:
+        return []
+    if validators is not None:
+        validators.by_url[url] = (page.headers.get("ETag"), page.headers.get("Last-Modified"))
     try:
         root = etree.fromstring(page.content, _XML_PARSER)
     except etree.XMLSyntaxError as exc:
@@ -101,11 +154,9 @@ def _from_rss(client: PoliteClient) -> list[Discovered]:
     for item in root.iter("item"):
         link = (item.findtext("link") or item.findtext("guid") or "").strip()
         release_id = release_id_from_path(link)
-        if not release_id:
-            continue
-        pub = item.findtext("pubDate")
-        items.append(Discovered(_same_site(client, link), release_id,
-                                published_hint=_rfc822_to_iso(pub)))
+        if release_id:
+            items.append(Discovered(_same_site(client, link), release_id,
+                                    published=_rfc822(item.findtext("pubDate"))))
     return items
 
 
@@ -118,14 +169,16 @@ def _from_listing(client: PoliteClient, page_number: int) -> list[Discovered]:
         link = _same_site(client, anchor["href"])
         release_id = release_id_from_path(link)
         if release_id:
-            items.append(Discovered(link, release_id))
+            when = anchor.select_one("h3 small, small, time")
+            items.append(Discovered(link, release_id,
+                                    published=parse_visible_et(when.get_text(" ")) if when else None))
     return items
 
 
-def _rfc822_to_iso(value: str | None) -> str | None:
+def _rfc822(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return parsedate_to_datetime(value.strip()).isoformat()
+        return parsedate_to_datetime(value.strip())
     except (TypeError, ValueError):
         return None

@@ -1,9 +1,12 @@
 """Polite HTTP for the wires: one pooled session, retries with backoff, robots.txt, a rate limit.
 
 Retries are urllib3's own machinery (exponential backoff with jitter on connection errors,
-429 and 5xx, honouring ``Retry-After``), not a home-made loop. Every failure that survives
-the retries comes out as a :class:`FetchError` with a short reason, so the caller can record
-it and go on.
+429 and 5xx, honouring ``Retry-After``), not a home-made loop; the one thing urllib3 cannot
+retry, a body cut off mid-read, is fetched once more. Redirects are followed by hand so
+that every hop is checked against the allow-list (:mod:`newswire.allowlist`). Every failure
+that survives comes out as a :class:`FetchError` with a short reason, so the caller can
+record it and go on. One client may be shared by worker threads: each thread has its own
+session, the rate limit and robots.txt are shared.
 """
 
 from __future__ import annotations
@@ -15,17 +18,19 @@ import time
 import urllib.robotparser
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from newswire import settings
+from newswire.allowlist import AllowList, HostNotAllowed
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
 MAX_BYTES = 10 * 1024 * 1024
+MAX_REDIRECTS = 5
 POLITE_RPS = 1.0  # default request rate per host for real sites
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 
@@ -78,29 +83,46 @@ class PoliteClient:
     """
 
     def __init__(self, base_url: str, max_rps: float | None = None, retries: int = 4,
-                 backoff_factor: float = 0.5):
+                 backoff_factor: float = 0.5, allowed_hosts: tuple[str, ...] = ()):
         self.base_url = base_url.rstrip("/")
         if max_rps is None:
             max_rps = 0 if is_loopback(self.base_url) else POLITE_RPS
         self.min_interval = 1.0 / max_rps if max_rps else 0.0
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = settings.user_agent()
-        retry = Retry(
-            total=retries, connect=retries, read=retries, status=retries,
+        self.allow = AllowList(self.base_url, allowed_hosts)
+        self.user_agent = settings.user_agent()
+        self._retry = Retry(
+            total=retries, connect=retries, read=retries, status=retries, redirect=0,
             backoff_factor=backoff_factor, backoff_jitter=backoff_factor, backoff_max=60,
             status_forcelist=(429, 500, 502, 503, 504), allowed_methods=frozenset({"GET"}),
             respect_retry_after_header=True, raise_on_status=False,
         )
-        adapter = HTTPAdapter(max_retries=retry, pool_connections=4, pool_maxsize=8)
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         self._next_slot: dict[str, float] = {}
         self._lock = threading.Lock()
         self.requests_made = 0
 
+    @property
+    def session(self) -> requests.Session:
+        """This thread's pooled session (requests does not promise thread safety)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = self.user_agent
+            adapter = HTTPAdapter(max_retries=self._retry, pool_connections=4, pool_maxsize=8)
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
     def close(self) -> None:
-        self.session.close()
+        with self._lock:
+            for session in self._sessions:
+                session.close()
+            self._sessions.clear()
 
     def __enter__(self) -> PoliteClient:
         return self
@@ -111,6 +133,18 @@ class PoliteClient:
     def get(self, url: str, expect: tuple[str, ...] = ("html",), headers: dict | None = None) -> Page:
         """GET ``url`` politely; raise :class:`FetchError` unless it answers 2xx (or 304)
         with one of the ``expect``-ed content types and no more than MAX_BYTES."""
+        try:
+            return self._get(url, expect, headers)
+        except FetchError as exc:
+            if exc.reason != "truncated":
+                raise
+            return self._get(url, expect, headers)  # urllib3 cannot retry a cut-off body
+
+    def _get(self, url: str, expect: tuple[str, ...], headers: dict | None) -> Page:
+        try:
+            self.allow.check(url)  # before robots.txt: a foreign host gets no request at all
+        except HostNotAllowed as exc:
+            raise FetchError(exc.reason, exc.detail) from None
         if not self.allowed_by_robots(url):
             raise FetchError("robots_disallowed", url)
         response = self._request(url, headers)
@@ -144,14 +178,30 @@ class PoliteClient:
             robots.parse(text.splitlines())
             with self._lock:
                 self._robots[origin] = robots
-        return robots.can_fetch(self.session.headers["User-Agent"], url)
+        return robots.can_fetch(self.user_agent, url)
 
     # -- plumbing -------------------------------------------------------------------------
     def _request(self, url: str, headers: dict | None = None) -> requests.Response:
-        self._wait_for_slot(urlsplit(url).netloc)
+        """GET with retries; redirects followed by hand, each hop checked."""
+        for _ in range(MAX_REDIRECTS + 1):
+            try:
+                self.allow.check(url)
+            except HostNotAllowed as exc:
+                raise FetchError(exc.reason, exc.detail) from None
+            self._wait_for_slot(urlsplit(url).netloc)
+            response = self._send(url, headers)
+            location = response.headers.get("Location")
+            if not (response.is_redirect and location):
+                return response
+            response.close()
+            url = urljoin(url, location)
+        raise FetchError("too_many_redirects", url)
+
+    def _send(self, url: str, headers: dict | None) -> requests.Response:
         try:
-            self.requests_made += 1
-            return self.session.get(url, headers=headers, stream=True,
+            with self._lock:
+                self.requests_made += 1
+            return self.session.get(url, headers=headers, stream=True, allow_redirects=False,
                                     timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
         except requests.exceptions.RetryError as exc:
             raise FetchError("retries_exhausted", str(exc)) from None

@@ -11,18 +11,28 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 import psycopg2.extras
 
+from newswire import settings
 from newswire.db import connect
-from newswire.discover import discover
+from newswire.discover import Validators, discover, release_id_from_path
 from newswire.fetch import FetchError, Page, PoliteClient
 from newswire.loader import StagedRecord, merge_staged, stage
 from newswire.parsing import PARSER_VERSION, ParseError, parse_release
+from newswire.progress import Progress
 
 STAGE_BATCH = 50  # pages per commit while fetching
+FETCH_WORKERS = 4  # concurrent fetches; the per-host rate limit still applies
+RETRY_REJECTS_LIMIT = 500  # earlier failures retried per run
+
+
+class TooManyFailures(RuntimeError):
+    """The run loaded its good pages but too large a share of pages failed."""
 
 
 @dataclass
@@ -47,61 +57,115 @@ def new_run_key(prefix: str = "cli") -> str:
 
 # -- step 1: discover ---------------------------------------------------------------------
 def discover_step(dsn: str, base_url: str, run_key: str, *, limit: int | None = None,
-                  dag_run_id: str | None = None, max_rps: float | None = None) -> list[str]:
-    """Open the run and return the URLs of releases not yet in the warehouse."""
+                  dag_run_id: str | None = None, max_rps: float | None = None,
+                  since: datetime | None = None, until: datetime | None = None,
+                  feeds: tuple[str, ...] | None = None) -> list[str]:
+    """Open the run and return the URLs to fetch: releases not yet in the warehouse (in the
+    ``since``/``until`` window when one is given), then pages that failed in earlier runs
+    and are still missing, so a failure is retried by the next run."""
     with connect(dsn) as conn, conn.cursor() as cur:
         cur.execute(
-            """INSERT INTO newswire.ingestion_runs (run_key, source, dag_run_id)
-               VALUES (%s, %s, %s)
+            """INSERT INTO newswire.ingestion_runs (run_key, source, dag_run_id, window_start, window_end)
+               VALUES (%s, %s, %s, %s, %s)
                ON CONFLICT (run_key) DO UPDATE SET status = 'running', finished_at = NULL""",
-            (run_key, base_url, dag_run_id),
+            (run_key, base_url, dag_run_id, since, until),
         )
         cur.execute("SELECT release_id FROM newswire.releases WHERE wire = 'prnewswire'")
         known = frozenset(row[0] for row in cur.fetchall())
+        cur.execute("SELECT url, etag, last_modified FROM newswire.http_validators")
+        validators = Validators({url: (etag, lm) for url, etag, lm in cur.fetchall()})
     with PoliteClient(base_url, max_rps=max_rps) as client:
-        found = discover(client, limit=limit, known=known)
+        found = discover(client, limit=limit, known=known, since=since, until=until,
+                         feeds=feeds or settings.feeds(), validators=validators)
+        urls = [item.url for item in found]
+        urls += _open_failures(dsn, client, known, {item.release_id for item in found})
     with connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("UPDATE newswire.ingestion_runs SET discovered = %s WHERE run_key = %s",
-                    (len(found), run_key))
-    return [item.url for item in found]
+                    (len(urls), run_key))
+        psycopg2.extras.execute_values(
+            cur, """INSERT INTO newswire.http_validators (url, etag, last_modified) VALUES %s
+                    ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag,
+                        last_modified = EXCLUDED.last_modified, checked_at = now()""",
+            [(url, etag, lm) for url, (etag, lm) in validators.by_url.items()])
+    return urls
+
+
+def _open_failures(dsn: str, client: PoliteClient, known: frozenset[str], found: set[str]) -> list[str]:
+    """Release pages rejected by earlier runs that have not landed since, on this site."""
+    with connect(dsn) as conn, conn.cursor() as cur:
+        # Fetch failures only: a page that failed to parse is in raw_pages already, and
+        # `newswire reparse` fixes it once the parser does.
+        cur.execute("SELECT DISTINCT url FROM newswire.rejects WHERE resolved_at IS NULL"
+                    " AND stage = 'fetch' ORDER BY url LIMIT %s", (RETRY_REJECTS_LIMIT,))
+        urls = []
+        for (url,) in cur.fetchall():
+            release_id = release_id_from_path(url)
+            if release_id and release_id not in known and release_id not in found:
+                found.add(release_id)
+                urls.append(client.base_url + urlsplit(url).path)
+        return urls
 
 
 # -- step 2: fetch and parse --------------------------------------------------------------
 def fetch_step(dsn: str, base_url: str, run_key: str, urls: list[str], *,
-               max_rps: float | None = None) -> dict:
-    """Fetch and parse ``urls``; stage good records, reject the rest with their reason."""
+               max_rps: float | None = None, workers: int = FETCH_WORKERS) -> dict:
+    """Fetch and parse ``urls`` with a small worker pool (the per-host rate limit is shared,
+    so the pool is gentle with the real site and fast with a permissive mirror); stage good
+    records and reject the rest with their reason, committing every STAGE_BATCH pages."""
     counts = {"fetched": 0, "staged": 0, "rejected": 0}
-    with PoliteClient(base_url, max_rps=max_rps) as client, connect(dsn) as conn:
+    progress = Progress(len(urls), "fetched")
+    with (PoliteClient(base_url, max_rps=max_rps) as client, connect(dsn) as conn,
+          ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fetch") as pool):
         for start in range(0, len(urls), STAGE_BATCH):
+            batch = urls[start:start + STAGE_BATCH]
             with conn.cursor() as cur:
                 parsed = []
-                for url in urls[start:start + STAGE_BATCH]:
-                    fetched, item = _fetch_one(cur, client, run_key, url)
-                    counts["fetched"] += fetched
+                for url, outcome in zip(batch, pool.map(lambda u: _fetch_and_parse(client, u), batch)):
+                    item = _keep(cur, run_key, url, outcome)
+                    counts["fetched"] += outcome.page is not None
                     if item is None:
                         counts["rejected"] += 1
                     else:
                         parsed.append(item)
+                    progress.step(rejected=counts["rejected"])
                 stage(cur, run_key, parsed)
                 counts["staged"] += len(parsed)
             conn.commit()
+    progress.done(rejected=counts["rejected"])
     return counts
 
 
-def _fetch_one(cur, client: PoliteClient, run_key: str, url: str) -> tuple[bool, StagedRecord | None]:
-    """Fetch, archive and parse one page: (was it fetched, its record or None if rejected)."""
+@dataclass
+class _Outcome:
+    page: Page | None = None
+    record: dict | None = None
+    error: FetchError | ParseError | None = None
+
+
+def _fetch_and_parse(client: PoliteClient, url: str) -> _Outcome:
+    """The network and CPU part of one page, run in a worker thread."""
     try:
         page = client.get(url)
     except FetchError as exc:
-        record_reject(cur, run_key, url, "fetch", exc.reason, exc.detail, exc.status, None)
-        return False, None
-    raw_page_id = _store_raw(cur, page)
+        return _Outcome(error=exc)
     try:
-        record = parse_release(page.content, page.url, http_charset=page.charset)
+        return _Outcome(page, parse_release(page.content, page.url, http_charset=page.charset))
     except ParseError as exc:
-        record_reject(cur, run_key, url, "parse", exc.reason, str(exc), page.status, raw_page_id)
-        return True, None
-    return True, StagedRecord(record, PARSER_VERSION, page.fetched_at, url, raw_page_id)
+        return _Outcome(page, error=exc)
+
+
+def _keep(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None:
+    """Archive the page and return its record to stage, or record the reject."""
+    error = outcome.error
+    if outcome.page is None:
+        record_reject(cur, run_key, url, "fetch", error.reason, error.detail, error.status, None)
+        return None
+    raw_page_id = _store_raw(cur, outcome.page)
+    if error is not None:
+        record_reject(cur, run_key, url, "parse", error.reason, str(error), outcome.page.status,
+                      raw_page_id)
+        return None
+    return StagedRecord(outcome.record, PARSER_VERSION, outcome.page.fetched_at, url, raw_page_id)
 
 
 def _store_raw(cur, page: Page) -> int:
@@ -132,9 +196,13 @@ def record_reject(cur, run_key, url, stage, reason, detail, status, raw_page_id)
 
 
 # -- step 3: load -------------------------------------------------------------------------
-def load_step(dsn: str, run_key: str) -> RunSummary:
+def load_step(dsn: str, run_key: str, *, max_failed_share: float | None = None) -> RunSummary:
     """Merge the run's staged records into ``newswire.releases``, all or nothing, and close
-    the run with its counts. Loading the same run again changes nothing."""
+    the run with its counts. Loading the same run again changes nothing.
+
+    Failed pages are data (``newswire.rejects``, retried by the next run); the run itself
+    fails, after loading the good pages, only when the share of pages that could not be
+    fetched or parsed passes ``max_failed_share`` (default ``NEWSWIRE_MAX_FAILED_SHARE``)."""
     with connect(dsn) as conn, conn.cursor() as cur:
         cur.execute(
             """SELECT status, discovered, fetched, loaded_new, loaded_updated, unchanged, rejected
@@ -164,14 +232,21 @@ def load_step(dsn: str, run_key: str) -> RunSummary:
         summary.fetched = (summary.loaded_new + summary.loaded_updated + summary.unchanged
                            + parse_rejects)
         cur.execute("DELETE FROM newswire.staged_releases WHERE run_key = %s", (run_key,))
+        threshold = settings.max_failed_share() if max_failed_share is None else max_failed_share
+        attempted = summary.fetched + summary.rejected - parse_rejects
+        too_many = attempted > 0 and summary.rejected / attempted > threshold
         cur.execute(
             """UPDATE newswire.ingestion_runs SET
-                   status = 'success', finished_at = now(), fetched = %s, loaded_new = %s,
+                   status = %s, finished_at = now(), fetched = %s, loaded_new = %s,
                    loaded_updated = %s, unchanged = %s, rejected = %s
                WHERE run_key = %s""",
-            (summary.fetched, summary.loaded_new, summary.loaded_updated, summary.unchanged,
-             summary.rejected, run_key),
+            ("failed" if too_many else "success", summary.fetched, summary.loaded_new,
+             summary.loaded_updated, summary.unchanged, summary.rejected, run_key),
         )
+    if too_many:
+        raise TooManyFailures(f"{summary.as_text()}: {summary.rejected} of {attempted} pages failed,"
+                              f" more than the allowed share {threshold:.0%}; see newswire.rejects"
+                              f" (the good pages were loaded, the failed ones are retried next run)")
     return summary
 
 
@@ -183,12 +258,18 @@ def mark_failed(dsn: str, run_key: str) -> None:
 
 # -- all three, outside Airflow -----------------------------------------------------------
 def ingest(dsn: str, base_url: str, *, limit: int | None = None,
-           max_rps: float | None = None, run_key: str | None = None) -> RunSummary:
+           max_rps: float | None = None, run_key: str | None = None,
+           since: datetime | None = None, until: datetime | None = None,
+           feeds: tuple[str, ...] | None = None, workers: int = FETCH_WORKERS,
+           max_failed_share: float | None = None) -> RunSummary:
     run_key = run_key or new_run_key()
     try:
-        urls = discover_step(dsn, base_url, run_key, limit=limit, max_rps=max_rps)
-        fetch_step(dsn, base_url, run_key, urls, max_rps=max_rps)
-        return load_step(dsn, run_key)
+        urls = discover_step(dsn, base_url, run_key, limit=limit, max_rps=max_rps,
+                             since=since, until=until, feeds=feeds)
+        fetch_step(dsn, base_url, run_key, urls, max_rps=max_rps, workers=workers)
+        return load_step(dsn, run_key, max_failed_share=max_failed_share)
+    except TooManyFailures:
+        raise  # the run row already says failed, with its counts
     except Exception:
         mark_failed(dsn, run_key)
         raise

@@ -14,6 +14,7 @@ from newswire import __version__
 DEFAULT_BASE_URL = "https://www.prnewswire.com"
 AIRFLOW_CONN_ID = "newswire_warehouse"
 AIRFLOW_BASE_URL_VARIABLE = "prnewswire_base_url"
+DEFAULT_FEEDS = ("/rss/news-releases-list.rss",)
 
 # The project checkout: plugins/newswire/settings.py -> plugins/newswire -> plugins -> root.
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -44,5 +45,18 @@ def user_agent() -> str:
 
     Set ``NEWSWIRE_CONTACT`` (an e-mail or URL) so a site owner can reach the team running it.
     """
-    contact = os.environ.get("NEWSWIRE_CONTACT", "https://github.com/newswire/newswire")
+    contact = os.environ.get("NEWSWIRE_CONTACT") or "https://github.com/newswire/newswire"
     return f"newswire/{__version__} (+{contact}; press-release archiver)"
+
+
+def feeds() -> tuple[str, ...]:
+    """Feed paths polled by discovery: ``NEWSWIRE_FEEDS`` (comma-separated paths under the
+    base URL, e.g. category feeds), else the main release feed."""
+    value = os.environ.get("NEWSWIRE_FEEDS", "")
+    paths = tuple(p.strip() for p in value.split(",") if p.strip())
+    return paths or DEFAULT_FEEDS
+
+
+def max_failed_share() -> float:
+    """The share of pages that may fail before a run counts as failed (default 0.2)."""
+    return float(os.environ.get("NEWSWIRE_MAX_FAILED_SHARE") or 0.2)
