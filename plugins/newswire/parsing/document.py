@@ -12,7 +12,9 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, Tag
+import lxml.html
+from bs4 import BeautifulSoup
+from lxml import etree
 
 from newswire.parsing.errors import ParseError
 
@@ -73,11 +75,34 @@ def _detect(content: bytes) -> str:
 
 @dataclass
 class Page:
-    """A parsed page and what every wire reads from its head."""
-    soup: BeautifulSoup
+    """A page: its head metadata and pruned tree (lxml), and the regions a wire reads as
+    BeautifulSoup (:meth:`focus`)."""
+    root: etree._Element
     url: str | None  # where it came from (a URL, or None for a file)
     meta: dict[str, str] = field(default_factory=dict)  # name/property/itemprop -> content
     json_ld: list[dict] = field(default_factory=list)
+    canonical_link: str | None = None
+    html_lang: str | None = None
+
+    soup: BeautifulSoup | None = None
+
+    def focus(self, regions: str | None = None, drop: str | None = None) -> BeautifulSoup:
+        """BeautifulSoup of the page's regions (an XPath union, in document order; nested
+        matches count once), or of the whole pruned body when none matches, without the
+        elements ``drop`` matches. Parsing only what a release needs keeps BeautifulSoup
+        and CSS selection cheap."""
+        for el in self.root.xpath(drop) if drop else []:
+            el.drop_tree()
+        found = self.root.xpath(regions) if regions else []
+        chosen = set(found)
+        kept = [el for el in found if not any(a in chosen for a in el.iterancestors())]
+        if not kept:
+            body = self.root.find("body")
+            kept = [body if body is not None else self.root]
+        markup = "".join(etree.tostring(el, encoding="unicode", method="html", with_tail=False)
+                         for el in kept)
+        self.soup = BeautifulSoup(markup, "lxml")
+        return self.soup
 
     def first_meta(self, *names: str) -> str | None:
         for name in names:
@@ -87,13 +112,11 @@ class Page:
         return None
 
     def canonical(self) -> str | None:
-        link = self.soup.find("link", rel="canonical", href=True)
-        return self.first_meta("og:url") or (link["href"].strip() if link else None)
+        return self.first_meta("og:url") or self.canonical_link
 
     def language(self) -> str | None:
-        html = self.soup.find("html")
         value = (self.first_meta("content-language", "inlanguage", "og:locale", "dc.language")
-                 or (html.get("lang") if isinstance(html, Tag) else None))
+                 or self.html_lang)
         if not value:
             return None
         primary = re.split(r"[-_,; ]", value.strip())[0].lower()
@@ -106,37 +129,52 @@ class Page:
         return {}
 
 
+# Never part of a release: dropped by lxml before BeautifulSoup sees the page, which keeps
+# the soup (and every CSS selection over it) a fraction of the page's size.
+_NEVER_CONTENT = ("script", "style", "noscript", "svg", "iframe", "form", "select", "button",
+                  "input", "textarea", "template", "nav", "footer", etree.Comment,
+                  etree.ProcessingInstruction)
+_PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+
+
 def load(content: bytes | str, url: str | None = None, http_charset: str | None = None) -> Page:
+    """Decode, parse with lxml (fast), read the head, prune, and hand the body to
+    BeautifulSoup (lxml builder) for the wire modules' readable selections."""
     size = len(content)
     if size > MAX_PAGE_BYTES:
         raise ParseError("too_large", f"{size} bytes, the limit is {MAX_PAGE_BYTES}")
     text = content if isinstance(content, str) else decode(content, http_charset)
     if not text.strip():
         raise ParseError("empty", "the page has no content")
-    soup = BeautifulSoup(text, "lxml")
-    if soup.find("html") is None:
-        raise ParseError("not_a_release_page", "not an HTML document")
-    return Page(soup, url, _meta(soup), _json_ld(soup))
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
+    except (etree.ParserError, ValueError) as exc:
+        raise ParseError("not_a_release_page", f"not an HTML document ({exc})") from None
+    canonical = root.xpath("string((//link[@rel='canonical'][@href])[1]/@href)").strip() or None
+    meta, json_ld = _meta(root), _json_ld(root)
+    lang = root.get("lang")
+    etree.strip_elements(root, *_NEVER_CONTENT, with_tail=False)
+    return Page(root, url, meta, json_ld, canonical, lang)
 
 
-def _meta(soup: BeautifulSoup) -> dict[str, str]:
+def _meta(root) -> dict[str, str]:
     found: dict[str, str] = {}
-    for tag in soup.find_all("meta"):
+    for tag in root.iter("meta"):
         content = tag.get("content")
         if content is None:
             continue
         for attr in ("name", "property", "itemprop", "http-equiv"):
             key = tag.get(attr)
-            if isinstance(key, str) and key.strip():
+            if key and key.strip():
                 found.setdefault(key.strip().lower(), content)
     return found
 
 
-def _json_ld(soup: BeautifulSoup) -> list[dict]:
+def _json_ld(root) -> list[dict]:
     items: list[dict] = []
-    for script in soup.find_all("script", type="application/ld+json"):
+    for script in root.xpath("//script[@type='application/ld+json']"):
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(script.text or "")
         except (ValueError, RecursionError):
             continue
         for item in data if isinstance(data, list) else [data]:

@@ -19,11 +19,11 @@ _NOISE = ("div.article-social", "div.social-share", "figure", "div.main-tags", "
 
 
 def looks_like(page: Page) -> bool:
-    return bool(page.soup.select_one("h1.article-headline, #main-body-container"))
+    return bool(page.root.xpath("//h1[contains(@class, 'article-headline')] | //*[@id='main-body-container']"))
 
 
 def parse(page: Page, wire: str) -> dict:
-    soup = page.soup
+    soup = page.focus()
     url = canonical_url(page.canonical() or page.url)
     headline = soup.select_one("h1.article-headline") or soup.select_one("h1[itemprop=headline]")
     title = clean(headline.get_text(" ")) if headline else clean(page.first_meta("og:title") or "")

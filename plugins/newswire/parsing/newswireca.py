@@ -19,8 +19,8 @@ def looks_like(page: Page) -> bool:
 
 
 def parse(page: Page, wire: str) -> dict:
-    name = page.soup.select_one("div.well p.org-name")  # the first profile is the issuer's
-    logo_holder = name.find_next_sibling("p") if name else None
-    logo = logo_holder.find("img", src=True) if logo_holder else None
-    return prnewswire.parse(page, wire, issuer=clean(name.get_text(" ")) if name else None,
-                            issuer_logo=logo["src"] if logo else None)
+    names = page.root.xpath("(//div[contains(@class, 'well')]//p[contains(@class, 'org-name')])[1]")
+    name = clean(names[0].text_content()) if names else None  # the first profile is the issuer's
+    logos = page.root.xpath("(//div[contains(@class, 'well')]//p[contains(@class, 'org-name')])[1]"
+                            "/following-sibling::p[1]//img/@src")
+    return prnewswire.parse(page, wire, issuer=name, issuer_logo=logos[0] if logos else None)

@@ -17,6 +17,16 @@ from newswire.parsing.text import clean
 from newswire.parsing.tickers import tickers_from_keywords
 
 WIRES = {"prnewswire.com": "prnewswire"}
+_RELEASE_XPATH = ("//article[contains(@class, 'news-release')]"
+                  " | //div[contains(@class, 'news-release-detail')]")
+# What a release page's reading needs: the release (header and body), its industry tags,
+# the first headline (2017 pages keep it outside the release block) and the issuer's
+# "Organization Profile" box (newswire.ca).
+_REGIONS = (f"{_RELEASE_XPATH} | //div[contains(@class, 'explore-section')]"
+            " | //ul[contains(@class, 'inline-links')] | (//h1)[1] | (//div[contains(@class, 'well')])[1]")
+# Site furniture inside the release block: pop-ups, promo widgets, share bars.
+_CHROME = ("//div[contains(@class, 'modal')] | //div[contains(@class, 'newsFeaturedSection')]"
+           " | //div[contains(@class, 'share-it')] | //div[contains(@class, 'social-share')]")
 _RELEASE_ID = re.compile(r"-(\d{6,12})\.html?$")
 _TITLE = ("article.news-release header h1", "div.detail-headline h1", "header.release-header h1",
           "div.news-release-detail h1", "div.release-header h1", "#main h1")
@@ -28,15 +38,14 @@ _NOISE = ("div.continue-reading", "div.inline-gallery-container", "div.gallery-w
 
 
 def looks_like(page: Page) -> bool:
-    soup = page.soup
-    return bool(soup.select_one("article.news-release, div.news-release-detail")
+    return bool(page.root.xpath(_RELEASE_XPATH)
                 or (page.first_meta("publisher") or "").lower().startswith(("pr newswire", "prnewswire")))
 
 
 def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
     """The record of a page in one of the PR Newswire templates. ``issuer`` and
     ``issuer_logo`` are what a sibling wire's page shows outside those templates."""
-    soup = page.soup
+    soup = page.focus(_REGIONS, drop=_CHROME)
     url = canonical_url(page.canonical() or page.url)
     title = _title(page)
     if not title:

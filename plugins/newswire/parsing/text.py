@@ -12,7 +12,7 @@ import re
 import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
-from bs4 import Comment, NavigableString, Tag
+from bs4 import NavigableString, Tag
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"\s+")
@@ -59,12 +59,11 @@ def unwrap_link(url: str) -> str:
 
 
 def prepare(root: Tag) -> None:
-    """Drop what is never text (scripts, styles, images, forms ...) and restore what a
-    CDN hid (Cloudflare e-mails) or wrapped (c212.net links), in place."""
+    """Drop what is never text (images, embeds; scripts, styles and comments are gone
+    already, see :func:`newswire.parsing.document.load`) and restore what a CDN hid
+    (Cloudflare e-mails) or wrapped (c212.net links), in place."""
     for el in root.find_all(_INVISIBLE):
         el.decompose()
-    for comment in root.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
     for el in root.select("[data-cfemail]"):
         address = decode_cloudflare_email(el.get("data-cfemail", ""))
         if address:
