@@ -82,6 +82,7 @@ def _build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("--since", type=date.fromisoformat, help="pages fetched since DATE")
     reparse.add_argument("--wire", help="only releases of this wire (e.g. prnewswire)")
     reparse.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
+    reparse.add_argument("--workers", type=int, help="parser processes (default: all cores)")
     reparse.set_defaults(handler=_cmd_reparse)
 
     search = commands.add_parser("search", help="full-text search over the warehouse")
@@ -219,7 +220,7 @@ def _cmd_reparse(args) -> int:
 
     dsn = warehouse_dsn(args.dsn)
     migrate(dsn)
-    summary = reparse(dsn, since=args.since, wire=args.wire)
+    summary = reparse(dsn, since=args.since, wire=args.wire, workers=args.workers)
     print(summary.as_text().replace("discovered", "pages"))
     return 0
 
