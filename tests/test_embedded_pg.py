@@ -5,7 +5,9 @@ import os
 import pwd
 import subprocess
 import sys
+import stat
 import tempfile
+from pathlib import Path
 
 import psycopg2
 import pytest
@@ -42,10 +44,27 @@ def _nobody_can_run_python() -> bool:
                           capture_output=True).returncode == 0
 
 
+@pytest.fixture
+def python_for_nobody():
+    """As root on a machine whose Python lives under /root (mode 700), let 'nobody' reach
+    the interpreter for the test's duration (o+x on the blocking folders), then restore."""
+    changed = []
+    if os.geteuid() == 0 and not _nobody_can_run_python():
+        for folder in [*Path(os.path.realpath(sys.executable)).parents, *Path.cwd().parents]:
+            mode = folder.stat().st_mode
+            if not mode & stat.S_IXOTH:
+                os.chmod(folder, mode | stat.S_IXOTH)
+                changed.append((folder, mode))
+    try:
+        yield _nobody_can_run_python() if os.geteuid() == 0 else True
+    finally:
+        for folder, mode in changed:
+            os.chmod(folder, mode)
+
+
 @pytest.mark.skipif(os.geteuid() != 0, reason="the suite already runs as a normal user")
-@pytest.mark.skipif(os.geteuid() == 0 and not _nobody_can_run_python(),
-                    reason="this interpreter lives where 'nobody' may not execute it")
-def test_works_as_a_normal_user_too():
+def test_works_as_a_normal_user_too(python_for_nobody):
+    assert python_for_nobody, "'nobody' cannot run this interpreter"
     user = pwd.getpwnam("nobody")
     home = tempfile.mkdtemp(prefix="newswire-nobody-")
     os.chmod(home, 0o755)
@@ -57,3 +76,18 @@ def test_works_as_a_normal_user_too():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == os.path.join(home, "pg", "data")
+
+
+@pytest.mark.skipif(not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")),
+                    reason="no system PostgreSQL here")
+def test_the_machines_own_postgresql_binaries_work_too():
+    """Where the pgserver wheel does not exist (Linux aarch64), NEWSWIRE_PG_BIN or the
+    system's PostgreSQL serves instead."""
+    bindir = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))[-1].parent
+    home = Path(tempfile.mkdtemp(prefix="newswire-system-pg-"))
+    os.chmod(home, 0o755)  # the service account must reach the data folder
+    root = home / "pg"
+    result = subprocess.run([sys.executable, "-c", SCRIPT, str(root)], capture_output=True, text=True,
+                            env={**os.environ, "NEWSWIRE_PG_BIN": str(bindir)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(root / "data")

@@ -24,13 +24,13 @@ def warehouse_dsn(explicit: str | None = None) -> str:
 
 def embedded_dsn(database: str = "newswire") -> str:
     """Start (or reuse) the embedded server and return the DSN of ``database`` on it."""
-    from newswire.embedded_pg import POSTGRES_BIN_PATH, EmbeddedPostgres
+    from newswire.embedded_pg import EmbeddedPostgres, postgres_bin_path
 
     server = EmbeddedPostgres(settings.home() / "postgres")
     dsn = server.ensure_running(database)
     print(
         f"newswire: warehouse is the embedded PostgreSQL in {server.datadir}\n"
-        f"newswire: open it with: {POSTGRES_BIN_PATH / 'psql'} '{dsn}'",
+        f"newswire: open it with: {postgres_bin_path() / 'psql'} '{dsn}'",
         file=sys.stderr,
     )
     return dsn

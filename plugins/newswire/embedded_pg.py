@@ -12,6 +12,7 @@ PostgreSQL refuses to run as root, so as root the server runs as a system user
 from __future__ import annotations
 
 import fcntl
+import functools
 import importlib.util
 import os
 import pwd
@@ -28,11 +29,24 @@ SUPERUSER = "newswire"
 DATABASE = "newswire"
 SERVICE_ACCOUNT = "newswire"  # the OS user that runs the server when we are root
 
-# The binaries inside the pgserver wheel, found without importing pgserver (its import
-# creates lock files and runtime folders we do not use).
-POSTGRES_BIN_PATH = (
-    Path(importlib.util.find_spec("pgserver").submodule_search_locations[0]) / "pginstall" / "bin"
-)
+
+@functools.cache
+def postgres_bin_path() -> Path:
+    """The server binaries: ``NEWSWIRE_PG_BIN``, else the ones inside the pgserver wheel
+    (found without importing pgserver, whose import creates lock files and runtime folders
+    we do not use), else the machine's own PostgreSQL (Debian/Ubuntu layout). pgserver has
+    no wheel for every platform (none for Linux aarch64), hence the fallbacks."""
+    if os.environ.get("NEWSWIRE_PG_BIN"):
+        return Path(os.environ["NEWSWIRE_PG_BIN"])
+    spec = importlib.util.find_spec("pgserver")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
+    system = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                    key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
+    if system:
+        return system[-1].parent
+    raise EmbeddedPostgresError("no PostgreSQL server binaries: install the pgserver wheel or "
+                                "PostgreSQL, set NEWSWIRE_PG_BIN, or set NEWSWIRE_DSN")
 
 
 class EmbeddedPostgresError(RuntimeError):
@@ -171,7 +185,7 @@ class EmbeddedPostgres:
     def _run(program: str, *args: str, account: pwd.struct_passwd | None) -> None:
         """Run a server binary, as ``account`` when given; output goes to a file, not a pipe,
         because pg_ctl's server child keeps inherited pipes open."""
-        command = [str(POSTGRES_BIN_PATH / program), *args]
+        command = [str(postgres_bin_path() / program), *args]
         kwargs = {}
         if account is not None:
             kwargs = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": [],
