@@ -7,7 +7,8 @@ source "$(dirname "$0")/airflow-env.sh"
 cd "$ROOT"
 
 echo "== warehouse"
-DSN="$(newswire db dsn)"
+DSN="$(newswire db dsn)"   # prints where the data lives and how to open it with psql
+export NEWSWIRE_DSN="${NEWSWIRE_DSN:-$DSN}"  # the later commands reuse it quietly
 newswire db migrate
 
 echo "== source"
