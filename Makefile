@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 export NEWSWIRE_HOME ?= $(CURDIR)/.newswire
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install demo test eval up down clean constraints
+.PHONY: install demo test chromium eval bench up down clean constraints
 
 install: $(STAMP)
 
@@ -22,14 +22,34 @@ $(STAMP): pyproject.toml constraints.txt
 demo: install
 	scripts/demo.sh
 
-test: install
+test: install chromium
 	$(BIN)/python -m pytest
+
+# tests/test_ui.py drives Debian's headless Chromium through its chromedriver: install both
+# when missing (as root, or with password-less sudo); a no-op when they are there. Without
+# them the browser test is skipped and says why.
+chromium:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then :; \
+	elif ! command -v apt-get > /dev/null; then \
+	    echo "no apt-get: install chromium and its chromedriver for the browser test" >&2; \
+	else \
+	    if [ "$$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2> /dev/null; then sudo=sudo; \
+	    else echo "not root and no sudo: cannot install chromium chromium-driver" >&2; exit 0; fi; \
+	    $$sudo apt-get update -qq \
+	    && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	fi
 
 # Parser accuracy against the labelled pages, and trafilatura on the same pages (the `eval`
 # extra): prints the tables and writes them to eval/results.md.
 eval: install
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,eval]'
 	$(BIN)/python eval/evaluate.py
+
+# Benchmarks (issue 7): parse, load, end to end, re-parse and DAG parse, side by side with
+# trafilatura / bare lxml / bare COPY; writes bench/results/latest.{json,md}. About 15 minutes
+# on 2 cores; run it on a quiet machine. `bench/run.py --quick` is a smoke run.
+bench: install
+	$(BIN)/python bench/run.py
 
 up: install
 	scripts/up.sh

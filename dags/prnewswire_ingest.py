@@ -5,63 +5,50 @@ Every 15 minutes: find releases on PR Newswire that are not yet in the warehouse
 then listing pages), fetch and parse them, and merge them into `newswire.releases`.
 
 * **migrate**: apply pending warehouse migrations (`sql/`), a no-op when up to date.
-* **discover**: open an ingestion run and list the new release URLs.
-* **fetch**: fetch each page politely (robots.txt, rate limit, retries), archive the raw
-  bytes, stage parsed records; pages that fail are recorded in `newswire.rejects`.
-* **load**: merge the run's staged records into `newswire.releases` in one transaction.
+* **discover**: open an ingestion run and list the new release URLs. Discovery is
+  incremental (everything not yet loaded), so a late or skipped run loses nothing; the
+  run's 15-minute data interval is logged with it.
+* **make_batches**: split the URLs into batches, one mapped **fetch** task each.
+* **fetch** (mapped): fetch each page politely (robots.txt, rate limit, retries), archive
+  the raw bytes, stage parsed records; pages that fail are recorded in `newswire.rejects`.
+  Runs in the pool `newswire_http`, which caps concurrent HTTP work on the source site.
+* **load**: merge the run's staged records into `newswire.releases` in one transaction,
+  and update the asset `newswire_releases`, which triggers `newswire_quality`.
 
 Warehouse: Airflow connection `newswire_warehouse`. Source: Variable
 `prnewswire_base_url`, else `PRNEWSWIRE_BASE_URL`, else https://www.prnewswire.com.
-Re-running a run never duplicates a release.
+Re-running a run never duplicates a release. A failed run is marked failed in
+`newswire.ingestion_runs` and logged with a summary of what failed and where to look.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from airflow.sdk import Param, dag, task
+from airflow.sdk import CronTriggerTimetable, Param, dag
+
+from newswire.ingestion_dag import ingestion_tasks, on_failure
 
 
 @dag(
     dag_id="prnewswire_ingest",
-    schedule="*/15 * * * *",
+    # A cron trigger with a real 15-minute data interval (a bare cron string has
+    # zero-length intervals in Airflow 3); run_immediately: the first run after unpausing
+    # starts at once instead of at the next quarter hour.
+    schedule=CronTriggerTimetable("*/15 * * * *", timezone="UTC",
+                                  interval=timedelta(minutes=15), run_immediately=True),
     start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
     tags=["newswire", "prnewswire", "ingest"],
     default_args={"owner": "newswire", "retries": 2, "retry_delay": timedelta(minutes=1)},
+    on_failure_callback=on_failure,
     params={"limit": Param(None, type=["null", "integer"], minimum=1,
                            description="At most this many new releases (empty: all new).")},
 )
 def prnewswire_ingest():
-    @task
-    def migrate() -> list[str]:
-        from newswire import airflow_tasks
-
-        return airflow_tasks.migrate_warehouse()
-
-    @task
-    def discover(**context) -> list[str]:
-        from newswire import airflow_tasks
-
-        return airflow_tasks.discover(context["run_id"], context["params"]["limit"])
-
-    @task
-    def fetch(urls: list[str], **context) -> dict:
-        from newswire import airflow_tasks
-
-        return airflow_tasks.fetch(context["run_id"], urls)
-
-    @task
-    def load(**context) -> dict:
-        from newswire import airflow_tasks
-
-        return airflow_tasks.load(context["run_id"])
-
-    urls = discover()
-    migrate() >> urls
-    fetch(urls) >> load()
+    ingestion_tasks(discover_with="discover_new")
 
 
 prnewswire_ingest()

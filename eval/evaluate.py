@@ -357,7 +357,7 @@ def render(results: dict[str, GroupResult], *, command: str, when: str,
         f"- Date: {when}",
         f"- newswire parser: `PARSER_VERSION = {parser_version}`",
         f"- trafilatura: {traf_version or 'not installed (its columns are left out)'}"
-        + (f", called as `trafilatura.extract(html_bytes, url=..., "
+        + (", called as `trafilatura.extract(html_bytes, url=..., "
            + ", ".join(f"{k}={v!r}" for k, v in TRAFILATURA_OPTIONS.items()) + ")`"
            if traf_version else ""),
         f"- Pages: {counts}",

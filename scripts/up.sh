@@ -45,10 +45,16 @@ for _ in $(seq 180); do
 done
 curl -fsS "http://localhost:$UI_PORT/api/v2/monitor/health" > /dev/null \
     || { echo "Airflow did not come up; see $NEWSWIRE_HOME/standalone.log" >&2; exit 1; }
+# The pool caps concurrent HTTP work on the source site (its size is HTTP_POOL_SLOTS in
+# newswire.airflow_tasks); tasks in a pool that does not exist would never be scheduled.
+airflow pools set newswire_http 4 "HTTP work on the source site (prnewswire_ingest, prnewswire_backfill)" > /dev/null
 airflow dags reserialize > /dev/null 2>&1 || true
+airflow dags unpause newswire_quality > /dev/null
 airflow dags unpause prnewswire_ingest > /dev/null
 PASSWORDS="$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated"
 echo
-echo "Airflow UI: http://localhost:$UI_PORT"
-echo "login:      $(python3 -c 'import json,sys; [print(u, "/", p) for u, p in json.load(open(sys.argv[1])).items()]' "$PASSWORDS")"
-echo "prnewswire_ingest is unpaused and runs every 15 minutes. Stop everything with: make down"
+echo "Airflow UI:    http://localhost:$UI_PORT"
+echo "Newswire page: http://localhost:$UI_PORT/plugin/newswire"
+echo "login:         $(python3 -c 'import json,sys; [print(u, "/", p) for u, p in json.load(open(sys.argv[1])).items()]' "$PASSWORDS")"
+echo "prnewswire_ingest is unpaused: its first run starts now, then every 15 minutes;"
+echo "newswire_quality checks each load. Stop everything with: make down"

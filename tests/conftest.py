@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -43,17 +44,36 @@ def pg_server():
     shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture
-def empty_db(pg_server):
-    """The DSN of a brand-new, empty database on the test server."""
+def create_database(pg_server, prefix: str = "t") -> str:
+    """A brand-new, empty database on the test server; its DSN."""
     server, admin_dsn = pg_server
-    name = f"t_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     conn = psycopg2.connect(admin_dsn)
     conn.autocommit = True
     with conn.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{name}"')
     conn.close()
-    yield server.dsn(server.running_port(), name)
+    return server.dsn(server.running_port(), name)
+
+
+def airflow_env(home: Path, **settings: str) -> dict[str, str]:
+    """The environment of an Airflow process of its own: this shell's environment without
+    its AIRFLOW* settings, an isolated home, this project's DAGs and plugins, no examples."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
+    env.update({
+        "AIRFLOW_HOME": str(home), "PATH": f"{Path(sys.executable).parent}:{env['PATH']}",
+        "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    })
+    env.update(settings)
+    return env
+
+
+@pytest.fixture
+def empty_db(pg_server):
+    """The DSN of a brand-new, empty database on the test server."""
+    return create_database(pg_server)
 
 
 @pytest.fixture

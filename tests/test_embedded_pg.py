@@ -12,8 +12,6 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from newswire.embedded_pg import EmbeddedPostgres
-
 SCRIPT = """
 import psycopg2, sys
 from pathlib import Path

@@ -4,7 +4,6 @@ land on the next run, Retry-After is honoured, nothing is requested outside the 
 
 from datetime import datetime, timezone
 
-import pytest
 
 from newswire import pipeline
 from newswire.sample_site.faults import ALL, Faults

@@ -1,6 +1,5 @@
 """Loads into a real PostgreSQL: idempotent, versioned, normalized, all or nothing."""
 
-import os
 import random
 import signal
 import subprocess

@@ -1,23 +1,64 @@
-"""What each task of the ``prnewswire_ingest`` DAG calls: Airflow settings in, pipeline out.
+"""What the newswire DAGs call: Airflow settings and run context in, pipeline out.
+
+Each task of ``dags/`` calls exactly one function of this module, so the DAG files stay
+declarations and everything here can be called (and tested) without a scheduler.
 
 The warehouse comes from the Airflow connection ``newswire_warehouse`` (for example
 ``AIRFLOW_CONN_NEWSWIRE_WAREHOUSE``), the source site from the Variable
 ``prnewswire_base_url``, else ``PRNEWSWIRE_BASE_URL``, else the real site. Tasks exchange
-only run keys, URLs and counts through XCom; pages and records stay in the warehouse.
+only run keys, URLs and counts through XCom; pages and records stay in the warehouse. The
+run key of a DAG run is its run id, so clearing and re-running a run (or a backfill day)
+continues the same ingestion run instead of starting a second one.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 from dataclasses import asdict
+from datetime import date, datetime, time, timedelta, timezone
 
 from psycopg2.extensions import make_dsn
 
 from newswire import pipeline, settings
+from newswire.fetch import POLITE_RPS, is_loopback
 from newswire.migrations import migrate
+
+log = logging.getLogger(__name__)
 
 # Connection extras that are libpq parameters and may be passed through.
 _LIBPQ_EXTRAS = ("sslmode", "sslcert", "sslkey", "sslrootcert", "connect_timeout",
                  "application_name", "options", "target_session_attrs")
+
+# The size of the pool `newswire_http` (as `make up` and docker-compose create it), which
+# caps the concurrent HTTP tasks on the source site. Each task gets an equal share of the
+# polite per-host rate, so a full pool together stays at POLITE_RPS.
+HTTP_POOL_SLOTS = 4
+
+# Fetch work is split into batches of at least BATCH_SIZE URLs, and never into more than
+# MAX_BATCHES mapped tasks (a big backlog makes bigger batches, not thousands of tasks).
+BATCH_SIZE = 25
+MAX_BATCHES = 16
+
+# Where to look first when a run of each DAG fails (see failure_summary).
+_WHERE_TO_LOOK = {
+    "prnewswire_ingest": (
+        "the failed task's log (Airflow UI: the DAG run, then the task, then Logs); the run's "
+        "row in newswire.ingestion_runs (run_key = the run id, now marked failed) and its pages "
+        "that failed: SELECT stage, reason, count(*) FROM newswire.rejects WHERE run_key = "
+        "'{run_id}' GROUP BY 1, 2. Check the source site ({source}) and the connection "
+        "newswire_warehouse. Clearing the failed tasks re-runs them safely: fetch and load are "
+        "idempotent."
+    ),
+    "newswire_quality": (
+        "the failed check task's log: it lists every check with its result. The checks are in "
+        "plugins/newswire/quality.py; the offending rows are in newswire.releases (titles, "
+        "published_at, ids, fetched_at) or newswire.ingestion_runs and newswire.rejects (reject "
+        "share). Data that fails a check is already in the warehouse: fix the cause, then "
+        "re-run the check."
+    ),
+}
+_WHERE_TO_LOOK["prnewswire_backfill"] = _WHERE_TO_LOOK["prnewswire_ingest"]
 
 
 def warehouse_dsn() -> str:
@@ -35,20 +76,156 @@ def source_base_url() -> str:
     return settings.base_url(Variable.get(settings.AIRFLOW_BASE_URL_VARIABLE, default=None))
 
 
+def _task_max_rps(base_url: str) -> float | None:
+    """The rate one task may use: a pool's share of the polite rate (None, i.e. the
+    client's own default, which is unlimited, for a loopback sample site)."""
+    return None if is_loopback(base_url) else POLITE_RPS / HTTP_POOL_SLOTS
+
+
+def run_window(context) -> tuple[datetime, datetime]:
+    """The run's data interval; a run without one (manual without a logical date,
+    asset-triggered) gets the zero-length window at the time it was due (``run_after``)."""
+    start, end = context.get("data_interval_start"), context.get("data_interval_end")
+    if start is not None and end is not None:
+        return start, end
+    run_after = context["dag_run"].run_after
+    return run_after, run_after
+
+
+def backfill_window(context) -> tuple[datetime, datetime]:
+    """The window a backfill run discovers in: the ``since``/``until`` params (dates in UTC,
+    both inclusive) when given, else the run's data interval (one day for a scheduled or
+    ``airflow backfill create`` run, the previous day for a manual one)."""
+    since, until = context["params"].get("since"), context["params"].get("until")
+    if (since is None) != (until is None):
+        raise ValueError("give both params 'since' and 'until' (dates, inclusive), or neither")
+    if since is not None:
+        start = datetime.combine(date.fromisoformat(since), time(), timezone.utc)
+        end = datetime.combine(date.fromisoformat(until) + timedelta(days=1), time(), timezone.utc)
+    else:
+        start, end = run_window(context)
+    if not start < end:
+        raise ValueError(f"empty backfill window {start.isoformat()} .. {end.isoformat()}: give "
+                         "params 'since' and 'until', or run the DAG for a data interval")
+    return start, end
+
+
 def migrate_warehouse() -> list[str]:
     return [m.path.name for m in migrate(warehouse_dsn())]
 
 
-def discover(run_id: str, limit: int | None = None) -> list[str]:
-    return pipeline.discover_step(warehouse_dsn(), source_base_url(), run_id, limit=limit,
-                                  dag_run_id=run_id)
+def discover_new(context) -> list[str]:
+    """Open the ingestion run and list every release not yet in the warehouse.
+
+    Incremental discovery needs no window: whatever is new on the feed and the listing
+    pages is taken, so a late or skipped run loses nothing. The run's window is only
+    logged, to tie the run to its schedule slot."""
+    run_id = context["run_id"]
+    start, end = run_window(context)
+    log.info("run %s, window %s .. %s (incremental: every release not yet loaded is taken)",
+             run_id, start.isoformat(), end.isoformat())
+    base_url = source_base_url()
+    return pipeline.discover_step(warehouse_dsn(), base_url, run_id, dag_run_id=run_id,
+                                  limit=context["params"].get("limit"),
+                                  max_rps=_task_max_rps(base_url))
+
+
+def discover_window(context) -> list[str]:
+    """Open the ingestion run and list the releases published in the backfill window that
+    are not yet in the warehouse (re-running a day finds nothing it loaded before)."""
+    run_id = context["run_id"]
+    since, until = backfill_window(context)
+    log.info("run %s, releases published %s .. %s", run_id, since.isoformat(), until.isoformat())
+    base_url = source_base_url()
+    return pipeline.discover_step(warehouse_dsn(), base_url, run_id, dag_run_id=run_id,
+                                  limit=context["params"].get("limit"),
+                                  max_rps=_task_max_rps(base_url), since=since, until=until)
+
+
+def make_batches(urls: list[str]) -> list[list[str]]:
+    """Split the URLs into batches for the mapped fetch tasks (none for no URLs: the fetch
+    step is then skipped and load closes an empty run)."""
+    if not urls:
+        return []
+    size = max(BATCH_SIZE, math.ceil(len(urls) / MAX_BATCHES))
+    batches = [urls[i:i + size] for i in range(0, len(urls), size)]
+    log.info("%d URLs in %d batches of up to %d", len(urls), len(batches), size)
+    return batches
 
 
 def fetch(run_id: str, urls: list[str]) -> dict:
-    return pipeline.fetch_step(warehouse_dsn(), source_base_url(), run_id, urls)
+    base_url = source_base_url()
+    return pipeline.fetch_step(warehouse_dsn(), base_url, run_id, urls,
+                               max_rps=_task_max_rps(base_url))
 
 
 def load(run_id: str) -> dict:
     summary = pipeline.load_step(warehouse_dsn(), run_id)
-    print(summary.as_text())
+    log.info("%s", summary.as_text())
     return asdict(summary)
+
+
+def refresh_report_views() -> list[str]:
+    """Re-create the report views (``newswire.report_*``) whose SQL in ``sql/reports/``
+    changed since it was applied; the views are plain views, so an unchanged one is
+    already current. Pending schema migrations come first, as views may need them."""
+    applied = migrate(warehouse_dsn())
+    views = [m.name for m in applied if m.version == 0]
+    migrations = [m.path.name for m in applied if m.version != 0]
+    if migrations:
+        log.info("applied pending migrations first: %s", ", ".join(migrations))
+    if views:
+        log.info("re-created report views: %s", ", ".join(f"newswire.report_{v}" for v in views))
+    else:
+        log.info("report views are up to date with sql/reports/: nothing to do")
+    return views
+
+
+def _task_states(context) -> dict[str, str]:
+    """{task (``task_map-index`` when mapped): state} for the run of a DAG callback.
+
+    The DAG processor, which runs DAG callbacks, answers the Task SDK's task-state query;
+    ``dag.test()`` runs them in-process without that channel (no ``SUPERVISOR_COMMS``, the
+    marker Airflow itself checks), and then only the task that failed the run is known."""
+    from airflow.sdk.execution_time import task_runner
+
+    if hasattr(task_runner, "SUPERVISOR_COMMS"):
+        states = task_runner.RuntimeTaskInstance.get_task_states(
+            dag_id=context["dag"].dag_id, run_ids=[context["run_id"]])
+        return states.get(context["run_id"], {})
+    ti = context.get("ti")
+    if ti is None:
+        return {}
+    return {ti.task_id + (f"_{ti.map_index}" if ti.map_index >= 0 else ""): "failed"}
+
+
+def failure_summary(context) -> str:
+    """One paragraph for the log when a DAG run fails: which run, which tasks, where to look."""
+    dag_id, run_id = context["dag"].dag_id, context["run_id"]
+    states = _task_states(context)
+    failed = sorted(task for task, state in states.items() if state == "failed")
+    not_run = sorted(task for task, state in states.items() if state == "upstream_failed")
+    start, end = run_window(context) if "dag_run" in context else (None, None)
+    hint = _WHERE_TO_LOOK.get(dag_id, "the failed tasks' logs in the Airflow UI.")
+    return (
+        f"newswire: DAG {dag_id} run {run_id} FAILED ({context.get('reason') or 'no reason given'})"
+        + (f", data interval {start.isoformat()} .. {end.isoformat()}" if start != end else "")
+        + f". Failed tasks: {', '.join(failed) or 'none recorded'}"
+        + (f"; not run because of them: {', '.join(not_run)}" if not_run else "")
+        + ". Look at " + hint.format(run_id=run_id, source=source_base_url())
+    )
+
+
+def log_failure(context) -> None:
+    """DAG ``on_failure_callback``: log the failure summary."""
+    log.error("%s", failure_summary(context))
+
+
+def ingestion_failed(context) -> None:
+    """DAG ``on_failure_callback`` of the ingestion DAGs: mark the ingestion run failed in
+    the warehouse (so its row does not stay 'running'), then log the failure summary."""
+    try:
+        pipeline.mark_failed(warehouse_dsn(), context["run_id"])
+    except Exception:  # the warehouse may be what failed: the summary must still be logged
+        log.exception("could not mark ingestion run %s failed in the warehouse", context["run_id"])
+    log_failure(context)

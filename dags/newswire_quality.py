@@ -1,0 +1,80 @@
+"""
+### Warehouse data quality
+
+Runs whenever an ingestion DAG has loaded into the warehouse (asset `newswire_releases`)
+and checks what landed, with the common-sql check operators on the connection
+`newswire_warehouse` (the checks are in `plugins/newswire/quality.py`):
+
+* **release_columns**: no release without a title, id or URL;
+* **release_table**: no `published_at` in the future (1 hour of clock skew allowed), no
+  duplicate (wire, release_id), a release fetched within the last `recent_hours` hours;
+* **reject_share**: over the runs of the last day, failed pages stay at or under
+  `max_reject_share` of the pages attempted (`newswire.rejects` has them, with reasons);
+* **refresh_report_views**: then re-create the report views (`newswire.report_*`) whose
+  SQL in `sql/reports/` changed; it logs what it did, or that nothing was needed.
+
+A failed check fails the run, and the run's log gets a summary naming the failed checks.
+Trigger it by hand to check the warehouse at any time; the params loosen or tighten it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from airflow.providers.common.sql.operators.sql import SQLColumnCheckOperator, SQLTableCheckOperator
+from airflow.sdk import Param, dag, task
+
+from newswire import quality
+from newswire.assets import RELEASES
+
+WAREHOUSE = "newswire_warehouse"
+
+
+def _on_failure(context):
+    """Imports the package only when called, so parsing this file stays cheap."""
+    from newswire import airflow_tasks
+
+    airflow_tasks.log_failure(context)
+
+
+@dag(
+    dag_id="newswire_quality",
+    schedule=[RELEASES],
+    start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),
+    catchup=False,
+    max_active_runs=1,
+    doc_md=__doc__,
+    tags=["newswire", "quality"],
+    # Checks are deterministic: retrying a failed check only delays the alarm.
+    default_args={"owner": "newswire", "retries": 0},
+    on_failure_callback=_on_failure,
+    params={
+        "recent_hours": Param(
+            quality.RECENT_HOURS, type="integer", minimum=1,
+            description="A release must have been fetched within this many hours."),
+        "max_reject_share": Param(
+            quality.MAX_REJECT_SHARE, type="number", minimum=0, maximum=1,
+            description="Largest allowed share of failed pages over the last day."),
+    },
+)
+def newswire_quality():
+    release_columns = SQLColumnCheckOperator(
+        task_id="release_columns", conn_id=WAREHOUSE, table=quality.RELEASES_TABLE,
+        column_mapping=quality.RELEASE_COLUMN_CHECKS)
+    release_table = SQLTableCheckOperator(
+        task_id="release_table", conn_id=WAREHOUSE, table=quality.RELEASES_TABLE,
+        checks=quality.RELEASE_TABLE_CHECKS)
+    reject_share = SQLTableCheckOperator(
+        task_id="reject_share", conn_id=WAREHOUSE, table=quality.RUNS_TABLE,
+        checks=quality.RUN_TABLE_CHECKS)
+
+    @task
+    def refresh_report_views() -> list[str]:
+        from newswire import airflow_tasks
+
+        return airflow_tasks.refresh_report_views()
+
+    [release_columns, release_table, reject_share] >> refresh_report_views()
+
+
+newswire_quality()

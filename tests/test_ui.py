@@ -1,0 +1,241 @@
+"""The "Newswire" page of the Airflow UI.
+
+Fast: the plugin's FastAPI app with a test client, against a real warehouse holding a known
+dataset, authenticated with real Airflow JWTs. Slow: a real `airflow standalone` serving the
+plugin, driven by headless Chromium: log in, open the page inside the UI, read it, and save a
+screenshot.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from conftest import airflow_env
+from newswire.db import connect
+from records import make_record
+from test_dags import airflow_db  # noqa: F401  (fixture: the migrated metadata DB)
+from test_loader import load
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+ODD_TITLE = "Acme <b>&</b> Co. names a <script>chief</script>"
+
+
+def seed(dsn: str) -> list[dict]:
+    """Eight releases over three days (2025-02-17: 2, 02-18: 4, 02-19: 2), one of them with
+    markup in its title, and one open fetch reject."""
+    records = [make_record(i) for i in range(7)] + [make_record(7, title=ODD_TITLE)]
+    load(dsn, "seed-run", records)
+    with connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("""INSERT INTO newswire.rejects (run_key, url, stage, reason, http_status)
+                       VALUES ('seed-run', 'https://www.prnewswire.com/news-releases/gone.html',
+                               'fetch', 'http_404', 404)""")
+    return records
+
+
+@pytest.fixture(scope="module")
+def auth_manager(airflow_db):  # noqa: F811
+    from airflow.api_fastapi.app import create_auth_manager
+
+    return create_auth_manager()
+
+
+@pytest.fixture
+def viewer_token(auth_manager):
+    """A real JWT of the simple auth manager for a user with the lowest role."""
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    return auth_manager.generate_jwt(SimpleAuthManagerUser(username="reader", role="VIEWER"))
+
+
+@pytest.fixture
+def client():
+    from fastapi.testclient import TestClient
+
+    from newswire.ui.app import app
+
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def get_page(client, token, monkeypatch, dsn):
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", dsn)
+    return client.get("/", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_the_page_needs_an_airflow_login(client, auth_manager, warehouse, monkeypatch):
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
+    assert client.get("/").status_code == 401
+    assert client.get("/", headers={"Authorization": "Bearer not-a-token"}).status_code == 403
+
+
+def test_page_shows_the_warehouse(client, viewer_token, warehouse, monkeypatch):
+    records = seed(warehouse)
+    response = get_page(client, viewer_token, monkeypatch, warehouse)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    page = html.fromstring(response.text)
+    assert page.findtext(".//h1") == "Newswire warehouse"
+    totals = page.find(".//p[@class='totals']").text_content()
+    assert "8 releases (8 versions) from 3 organizations" in totals
+
+    bars = page.findall(".//svg[@id='releases-per-day']/rect")
+    assert len(bars) == 30
+    counts = {bar.get("data-day"): int(bar.get("data-releases")) for bar in bars}
+    assert bars[-1].get("data-day") == "2025-02-19"
+    assert {day: n for day, n in counts.items() if n} == {
+        "2025-02-17": 2, "2025-02-18": 4, "2025-02-19": 2}
+
+    links = page.findall(".//table[@id='latest-releases']//a")
+    newest_first = sorted(records, key=lambda r: r["published_at"], reverse=True)
+    assert [(a.text_content(), a.get("href")) for a in links] == [
+        (r["title"], r["url"]) for r in newest_first]
+    assert ODD_TITLE not in response.text  # shown as text, not as markup
+
+    tables = {h2.text_content().split(" (")[0]: h2.getnext() for h2 in page.findall(".//h2")}
+    rejects = [[td.text_content() for td in tr.findall("td")]
+               for tr in tables["Rejects by reason"].findall(".//tbody/tr")]
+    assert [row[:4] for row in rejects] == [["fetch", "http_404", "1", "1"]]
+    lag = [[td.text_content() for td in tr.findall("td")]
+           for tr in tables["Ingestion lag"].findall(".//tbody/tr")]
+    assert [(row[0], row[1]) for row in lag] == [("2025-02-19", "2"), ("2025-02-18", "4"),
+                                                ("2025-02-17", "2")]
+    assert all(row[2].endswith(" h") or " d" in row[2] for row in lag)  # published long ago
+
+
+def test_the_ui_session_cookie_is_enough(client, viewer_token, warehouse, monkeypatch):
+    """The UI's iframe sends no Authorization header, only the session cookie."""
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
+    client.cookies.set("_token", viewer_token)
+    response = client.get("/")
+    assert response.status_code == 200
+    totals = html.fromstring(response.text).find(".//p[@class='totals']").text_content()
+    assert totals == "No releases yet. Ingestion runs: 0. Open rejects: 0."
+
+
+def test_an_unreadable_warehouse_gives_a_503_that_says_why(client, viewer_token, empty_db,
+                                                            monkeypatch):
+    response = get_page(client, viewer_token, monkeypatch, empty_db)
+    assert response.status_code == 503
+    assert "newswire db migrate" in response.text and "report_warehouse_totals" in response.text
+
+
+def test_a_missing_connection_gives_a_503_that_says_so(client, viewer_token, monkeypatch):
+    monkeypatch.delenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", raising=False)
+    response = client.get("/", headers={"Authorization": f"Bearer {viewer_token}"})
+    assert response.status_code == 503
+    assert "<code>newswire_warehouse</code> is not set" in response.text
+
+
+# -- in a real Airflow, in a real browser -------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def standalone(warehouse):
+    """`airflow standalone` (SQLite metadata, isolated home, this project's DAGs and plugins)
+    with the warehouse connection set; stopped with its whole process group afterwards."""
+    home = Path(tempfile.mkdtemp(prefix="newswire-standalone-"))
+    port = free_port()
+    env = airflow_env(home, **{
+        "AIRFLOW__API__PORT": str(port), "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
+        # Its log servers get free ports too, so a `make up` on this machine is no obstacle.
+        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
+        "AIRFLOW_CONN_NEWSWIRE_WAREHOUSE": warehouse,
+    })
+    log_path = home / "standalone.log"
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(["airflow", "standalone"], env=env, cwd=home, stdout=log_file,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            log_tail = log_path.read_text()[-3000:]
+            assert process.poll() is None, log_tail
+            assert time.monotonic() < deadline, f"no UI after 240 s:\n{log_tail}"
+            try:
+                with urllib.request.urlopen(f"{base_url}/api/v2/monitor/health", timeout=5):
+                    break
+            except OSError:
+                time.sleep(1)
+        passwords = json.loads((home / "simple_auth_manager_passwords.json.generated").read_text())
+        yield base_url, "admin", passwords["admin"]
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def browser():
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        pytest.skip(f"headless Chromium is not installed ({CHROMIUM}, {CHROMEDRIVER}): "
+                    "`make test` installs the Debian packages chromium and chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
+                     "--window-size=1400,1100"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    yield driver
+    driver.quit()
+
+
+def test_newswire_page_inside_the_airflow_ui(browser, warehouse, standalone, tmp_path, capsys):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    records = seed(warehouse)
+    base_url, user, password = standalone
+    wait = WebDriverWait(browser, 60)
+
+    browser.get(base_url + "/")
+    wait.until(ec.presence_of_element_located((By.NAME, "username"))).send_keys(user)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    nav = wait.until(ec.element_to_be_clickable((By.XPATH, "//a[normalize-space()='Newswire']")))
+    nav.click()
+
+    frame = wait.until(ec.presence_of_element_located((By.TAG_NAME, "iframe")))
+    assert frame.get_attribute("src") == f"{base_url}/newswire/"
+    browser.switch_to.frame(frame)
+    wait.until(ec.presence_of_element_located((By.ID, "latest-releases")))
+    text = browser.find_element(By.TAG_NAME, "body").text
+    assert "8 releases (8 versions)" in text
+    links = browser.find_elements(By.CSS_SELECTOR, "#latest-releases a")
+    assert sorted((a.text, a.get_attribute("href")) for a in links) == sorted(
+        (r["title"], r["url"]) for r in records)
+    bars = browser.find_elements(By.CSS_SELECTOR, "#releases-per-day rect[data-releases]")
+    assert sum(int(bar.get_attribute("data-releases")) for bar in bars) == 8
+    assert "http_404" in text
+    browser.switch_to.default_content()
+
+    screenshot = tmp_path / "newswire-page-in-airflow-ui.png"
+    assert browser.save_screenshot(str(screenshot))
+    with capsys.disabled():
+        print(f"\nscreenshot of the Newswire page in the Airflow UI: {screenshot}")
