@@ -1,0 +1,122 @@
+"""Parse speed on one core: pages/s of newswire's parser, ``trafilatura.extract`` (with
+metadata) and a bare ``lxml.html`` parse of the same bytes (the floor), over the real
+fixture pages and over sample-site pages. One process, one page at a time; each figure is
+the median of several timed passes over the whole set, after one untimed warm-up pass.
+
+    python bench/parse.py --samples 2000 --repeat 10 --runs 3
+    python bench/parse.py --profile newswire      # cProfile of newswire on the sample pages
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+
+from common import ROOT, timed
+
+REAL_DIR = ROOT / "tests" / "fixtures" / "real"
+TOOLS = ("newswire", "trafilatura", "lxml")
+
+
+def real_pages() -> list[tuple[bytes, str | None]]:
+    """The real fixture pages with the URL each was saved from (INDEX.tsv)."""
+    with open(REAL_DIR / "INDEX.tsv", newline="", encoding="utf-8") as f:
+        urls = {row["file"]: row["release_url"] for row in csv.DictReader(f, delimiter="\t")}
+    return [(path.read_bytes(), urls.get(path.name)) for path in sorted(REAL_DIR.glob("*.html"))]
+
+
+def sample_pages(count: int) -> list[tuple[bytes, str]]:
+    from newswire.sample_site.releases import generate_releases
+    from newswire.sample_site.render import render_release_page
+
+    return [(render_release_page(rel).encode(), rel.url) for rel in generate_releases(count)]
+
+
+def parsers() -> dict:
+    """tool -> f(bytes, url); each returns something truthy when it got a result."""
+    import lxml.html
+    import trafilatura
+
+    from newswire.parsing import ParseError, parse_release
+
+    def newswire(content: bytes, url: str | None):
+        try:
+            return parse_release(content, url)
+        except ParseError:
+            return None
+
+    def trafilatura_extract(content: bytes, url: str | None):
+        return trafilatura.extract(content, url=url, output_format="json", with_metadata=True)
+
+    def lxml_parse(content: bytes, url: str | None):
+        return lxml.html.fromstring(content)
+
+    return {"newswire": newswire, "trafilatura": trafilatura_extract, "lxml": lxml_parse}
+
+
+def bench_set(pages: list[tuple[bytes, str | None]], runs: int, tools=TOOLS) -> dict:
+    """{tool: {pages_per_s, seconds, runs, pages, failed}} over ``pages``."""
+    funcs = parsers()
+    out = {}
+    for tool in tools:
+        fn = funcs[tool]
+        failed = sum(fn(content, url) is None for content, url in pages[:50])  # warm-up
+        seconds, all_runs = timed(lambda: [fn(content, url) for content, url in pages], runs)
+        out[tool] = {"pages_per_s": round(len(pages) / seconds, 1), "seconds": round(seconds, 3),
+                     "runs": all_runs, "pages": len(pages), "failed_in_warmup": failed}
+    return out
+
+
+def ratios(results: dict) -> dict:
+    n, t, x = (results[k]["pages_per_s"] for k in TOOLS)
+    return {"newswire_over_trafilatura": round(n / t, 2), "lxml_over_newswire": round(x / n, 2)}
+
+
+def run(samples: int = 2000, repeat: int = 10, runs: int = 3) -> dict:
+    real = real_pages() * repeat
+    sample = sample_pages(samples)
+    result = {"real": bench_set(real, runs), "sample": bench_set(sample, runs)}
+    result["real"]["distinct_pages"] = len(real) // repeat
+    result["real"]["mean_page_kb"] = round(sum(len(c) for c, _ in real) / len(real) / 1024, 1)
+    result["sample"]["mean_page_kb"] = round(sum(len(c) for c, _ in sample) / len(sample) / 1024, 1)
+    for name in ("real", "sample"):
+        result[name]["ratios"] = ratios(result[name])
+    return result
+
+
+def profile(tool: str, samples: int, top: int = 30) -> None:
+    """cProfile of one tool over the sample pages and the real ones, by cumulative and own time."""
+    import cProfile
+    import pstats
+
+    fn = parsers()[tool]
+    pages = sample_pages(samples) + real_pages() * 4
+    fn(*pages[0])
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for content, url in pages:
+        fn(content, url)
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stdout).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--samples", type=int, default=2000, help="sample-site pages (default 2000)")
+    parser.add_argument("--repeat", type=int, default=10,
+                        help="passes over the real pages per timed run (default 10)")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs; the median is kept (default 3)")
+    parser.add_argument("--profile", choices=TOOLS, help="print a cProfile of this tool instead")
+    args = parser.parse_args()
+    if args.profile:
+        profile(args.profile, min(args.samples, 300))
+        return
+    print(json.dumps(run(args.samples, args.repeat, args.runs), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""`make bench` smoke test: `bench/run.py --quick` runs every section end to end with tiny N
+and writes its results where it is told. Speed is not asserted (machines are noisy); the
+figures only have to exist and be positive."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse")
+
+pytestmark = [pytest.mark.postgres, pytest.mark.airflow]
+
+
+def test_quick_bench_writes_every_section(pg_server, tmp_path):
+    _, admin_dsn = pg_server
+    out = tmp_path / "results"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out)],
+                          capture_output=True, text=True, timeout=900, cwd=tmp_path,
+                          env={**os.environ, "NEWSWIRE_BENCH_ADMIN_DSN": admin_dsn})
+    assert done.returncode == 0, done.stderr[-4000:]
+    report = json.loads((out / "latest.json").read_text())
+
+    assert report["errors"] == {}
+    assert report["mode"] == "quick"
+    assert report["machine"]["cores"] >= 1 and report["date"] and report["git_commit"]
+    for section in SECTIONS:
+        assert report[section], section
+
+    for corpus in ("real", "sample"):
+        for tool in ("newswire", "trafilatura", "lxml"):
+            assert report["parse"][corpus][tool]["pages_per_s"] > 0, (corpus, tool)
+        assert all(v > 0 for v in report["parse"][corpus]["ratios"].values())
+    for rows in report["load"].values():
+        for part in ("stage", "merge", "total", "copy"):
+            assert rows[part]["rows_per_s"] > 0, part
+        assert rows["ratios"]["load_over_copy"] > 0
+    for run in ("backfill", "backfill_small"):
+        e2e = report["end_to_end"][run]
+        assert e2e["backfill_seconds"] > 0 and e2e["peak_rss_mb"] > 0
+        assert e2e["loaded_new"] == e2e["count"] and e2e["backfill_requests"] >= e2e["count"]
+    assert report["end_to_end"]["backfill"]["incremental_seconds"] > 0
+    assert report["end_to_end"]["rss_growth"] > 0
+    assert report["reparse"]["releases_per_s"] > 0
+    files = report["dag_parse"]["files"]
+    assert set(files) == {p.name for p in (ROOT / "dags").glob("*.py")}
+    for name, timing in files.items():
+        assert timing["dagbag_seconds"] > 0 and timing["cold_seconds"] > 0, name
+        assert (timing["dags"], timing["import_errors"]) == (1, {}), name
+
+    assert report["figures"] and all(row["value"] > 0 for row in report["figures"])
+    table = (out / "latest.md").read_text()
+    assert "| section | figure | value | target | met |" in table
+    assert table.count("\n| ") == len(report["figures"]) + 2  # header, rule, one row a figure
