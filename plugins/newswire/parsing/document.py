@@ -13,10 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 import lxml.html
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
+from lxml.cssselect import CSSSelector
 from lxml import etree
 
 from newswire.parsing.errors import ParseError
+from newswire.parsing.text import clean
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
@@ -75,8 +77,8 @@ def _detect(content: bytes) -> str:
 
 @dataclass
 class Page:
-    """A page: its head metadata and pruned tree (lxml), and the regions a wire reads as
-    BeautifulSoup (:meth:`focus`)."""
+    """A page: its head metadata and its pruned tree (lxml); a wire module reads the
+    header with :func:`css` selectors and hands the body to BeautifulSoup (:meth:`soup_of`)."""
     root: etree._Element
     url: str | None  # where it came from (a URL, or None for a file)
     meta: dict[str, str] = field(default_factory=dict)  # name/property/itemprop -> content
@@ -84,25 +86,13 @@ class Page:
     canonical_link: str | None = None
     html_lang: str | None = None
 
-    soup: BeautifulSoup | None = None
-
-    def focus(self, regions: str | None = None, drop: str | None = None) -> BeautifulSoup:
-        """BeautifulSoup of the page's regions (an XPath union, in document order; nested
-        matches count once), or of the whole pruned body when none matches, without the
-        elements ``drop`` matches. Parsing only what a release needs keeps BeautifulSoup
-        and CSS selection cheap."""
-        for el in self.root.xpath(drop) if drop else []:
-            el.drop_tree()
-        found = self.root.xpath(regions) if regions else []
-        chosen = set(found)
-        kept = [el for el in found if not any(a in chosen for a in el.iterancestors())]
-        if not kept:
-            body = self.root.find("body")
-            kept = [body if body is not None else self.root]
-        markup = "".join(etree.tostring(el, encoding="unicode", method="html", with_tail=False)
-                         for el in kept)
-        self.soup = BeautifulSoup(markup, "lxml")
-        return self.soup
+    def soup_of(self, element) -> Tag:
+        """``element`` as BeautifulSoup (lxml builder), for the readable cleaning walk."""
+        markup = etree.tostring(element, encoding="unicode", method="html", with_tail=False)
+        body = BeautifulSoup(markup, "lxml").body
+        if element.tag == "body" or body is None:
+            return body
+        return body.find(True, recursive=False) or body
 
     def first_meta(self, *names: str) -> str | None:
         for name in names:
@@ -129,8 +119,24 @@ class Page:
         return {}
 
 
-# Never part of a release: dropped by lxml before BeautifulSoup sees the page, which keeps
-# the soup (and every CSS selection over it) a fraction of the page's size.
+def css(selector: str) -> CSSSelector:
+    """A CSS selector compiled once to XPath, for the lxml tree: ``css("h1")(root)``."""
+    return CSSSelector(selector, translator="html")
+
+
+def first(found):
+    """The first item of a selection, or None."""
+    return found[0] if len(found) else None
+
+
+def text_of(node) -> str:
+    """Cleaned text of an lxml element (its strings joined by spaces) or of a string."""
+    if node is None:
+        return ""
+    return clean(node if isinstance(node, str) else " ".join(node.itertext()))
+
+
+# Never part of a release: dropped from the tree as soon as the head has been read.
 _NEVER_CONTENT = ("script", "style", "noscript", "svg", "iframe", "form", "select", "button",
                   "input", "textarea", "template", "nav", "footer", etree.Comment,
                   etree.ProcessingInstruction)
