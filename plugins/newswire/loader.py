@@ -63,72 +63,70 @@ def _copy_text(value) -> str:
 
 
 _MERGE_STEPS = (
-    # 1. Current rows: insert new releases, update changed ones, remember which.
-    """CREATE TEMP TABLE _changed (wire text, release_id text, inserted boolean) ON COMMIT DROP""",
-    """WITH merged AS (
-        INSERT INTO newswire.releases AS cur (
-            wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
-            source_org, language, body_text, contacts, images, subjects, dateline_date,
-            word_count, content_sha256, parser_version, raw_page_id, fetched_at)
-        SELECT s.wire, s.release_id, r.url, r.title, r.subtitle, r.issuer, r.published_at,
-               r.dateline_location, r.source_org, r.language, coalesce(r.body_text, ''),
-               r.contacts, coalesce(r.images, '{}'), coalesce(r.subjects, '{}'),
-               r.dateline_date, coalesce(r.word_count, 0), s.content_sha256, s.parser_version,
-               s.raw_page_id, s.fetched_at
-        FROM newswire.staged_releases s,
-             jsonb_to_record(s.record) AS r(
-                 url text, title text, subtitle text, issuer text, published_at timestamptz,
-                 dateline_location text, source_org text, language text, body_text text,
-                 contacts text, images text[], subjects text[], dateline_date date,
-                 word_count integer)
-        WHERE s.run_key = %(run_key)s
-        ORDER BY s.wire, s.release_id
-        ON CONFLICT (wire, release_id) DO UPDATE SET
-            url = EXCLUDED.url, title = EXCLUDED.title, subtitle = EXCLUDED.subtitle,
-            issuer = EXCLUDED.issuer, published_at = EXCLUDED.published_at,
-            dateline_location = EXCLUDED.dateline_location, source_org = EXCLUDED.source_org,
-            language = EXCLUDED.language, body_text = EXCLUDED.body_text,
-            contacts = EXCLUDED.contacts, images = EXCLUDED.images,
-            subjects = EXCLUDED.subjects, dateline_date = EXCLUDED.dateline_date,
-            word_count = EXCLUDED.word_count,
-            content_sha256 = EXCLUDED.content_sha256, parser_version = EXCLUDED.parser_version,
-            raw_page_id = EXCLUDED.raw_page_id, fetched_at = EXCLUDED.fetched_at,
-            updated_at = now()
-        WHERE cur.content_sha256 IS DISTINCT FROM EXCLUDED.content_sha256
-        RETURNING cur.wire, cur.release_id, (xmax = 0) AS inserted
-    )
-    INSERT INTO _changed SELECT * FROM merged""",
+    # Merges are serialized: version numbers are computed before the rows are written.
+    "SELECT pg_advisory_xact_lock(hashtext('newswire.merge_staged'))",
+    # 1. The batch: staged records that are new or whose content changed, each with the
+    #    version it becomes (a known content keeps its number, new content takes max + 1).
     """CREATE TEMP TABLE _batch ON COMMIT DROP AS
-       SELECT s.* FROM newswire.staged_releases s JOIN _changed USING (wire, release_id)
-       WHERE s.run_key = %(run_key)s""",
-    # 2. History: a version per distinct content.
+       SELECT s.*, cur.release_id IS NULL AS inserted,
+              newswire.normalize_org_name(s.record->>'issuer') AS issuer_key,
+              newswire.normalize_org_name(s.record->>'source_org') AS source_key,
+              coalesce(known.version, (SELECT coalesce(max(v.version), 0) + 1
+                                       FROM newswire.release_versions v
+                                       WHERE (v.wire, v.release_id) = (s.wire, s.release_id))) AS version
+       FROM newswire.staged_releases s
+       LEFT JOIN newswire.releases cur USING (wire, release_id)
+       LEFT JOIN newswire.release_versions known
+              ON (known.wire, known.release_id, known.content_sha256) = (s.wire, s.release_id, s.content_sha256)
+       WHERE s.run_key = %(run_key)s AND cur.content_sha256 IS DISTINCT FROM s.content_sha256""",
+    # 2. Organizations, by normalized name, so the release rows can point at them.
+    """INSERT INTO newswire.organizations (name, normalized_name)
+       SELECT DISTINCT ON (key) name, key
+       FROM (SELECT b.record->>'issuer' AS name, b.issuer_key AS key FROM _batch b
+             UNION ALL SELECT b.record->>'source_org', b.source_key FROM _batch b) names
+       WHERE key IS NOT NULL
+       ORDER BY key, name
+       ON CONFLICT (normalized_name) DO NOTHING""",
+    # 3. Current rows, each written once.
+    """INSERT INTO newswire.releases AS cur (
+           wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
+           source_org, language, body_text, contacts, images, subjects, dateline_date,
+           word_count, content_sha256, parser_version, raw_page_id, fetched_at, version,
+           issuer_org_id, source_org_id)
+       SELECT b.wire, b.release_id, r.url, r.title, r.subtitle, r.issuer, r.published_at,
+              r.dateline_location, r.source_org, r.language, coalesce(r.body_text, ''),
+              r.contacts, coalesce(r.images, '{}'), coalesce(r.subjects, '{}'),
+              r.dateline_date, coalesce(r.word_count, 0), b.content_sha256, b.parser_version,
+              b.raw_page_id, b.fetched_at, b.version, issuer_org.org_id, source_org.org_id
+       FROM _batch b
+       CROSS JOIN LATERAL jsonb_to_record(b.record) AS r(
+           url text, title text, subtitle text, issuer text, published_at timestamptz,
+           dateline_location text, source_org text, language text, body_text text,
+           contacts text, images text[], subjects text[], dateline_date date, word_count integer)
+       LEFT JOIN newswire.organizations issuer_org ON issuer_org.normalized_name = b.issuer_key
+       LEFT JOIN newswire.organizations source_org ON source_org.normalized_name = b.source_key
+       ORDER BY b.wire, b.release_id
+       ON CONFLICT (wire, release_id) DO UPDATE SET
+           url = EXCLUDED.url, title = EXCLUDED.title, subtitle = EXCLUDED.subtitle,
+           issuer = EXCLUDED.issuer, published_at = EXCLUDED.published_at,
+           dateline_location = EXCLUDED.dateline_location, source_org = EXCLUDED.source_org,
+           language = EXCLUDED.language, body_text = EXCLUDED.body_text,
+           contacts = EXCLUDED.contacts, images = EXCLUDED.images,
+           subjects = EXCLUDED.subjects, dateline_date = EXCLUDED.dateline_date,
+           word_count = EXCLUDED.word_count,
+           content_sha256 = EXCLUDED.content_sha256, parser_version = EXCLUDED.parser_version,
+           raw_page_id = EXCLUDED.raw_page_id, fetched_at = EXCLUDED.fetched_at,
+           version = EXCLUDED.version, issuer_org_id = EXCLUDED.issuer_org_id,
+           source_org_id = EXCLUDED.source_org_id, updated_at = now()""",
+    # 4. History: a version per distinct content.
     """INSERT INTO newswire.release_versions
            (wire, release_id, version, content_sha256, record, parser_version, raw_page_id,
             first_seen_at)
-       SELECT b.wire, b.release_id,
-              coalesce((SELECT max(v.version) FROM newswire.release_versions v
-                        WHERE (v.wire, v.release_id) = (b.wire, b.release_id)), 0) + 1,
-              b.content_sha256, b.record, b.parser_version, b.raw_page_id, b.fetched_at
-       FROM _batch b
+       SELECT wire, release_id, version, content_sha256, record, parser_version, raw_page_id,
+              fetched_at
+       FROM _batch
        ON CONFLICT (wire, release_id, content_sha256) DO NOTHING""",
-    """UPDATE newswire.releases r SET version = v.version
-       FROM _batch b JOIN newswire.release_versions v USING (wire, release_id, content_sha256)
-       WHERE (r.wire, r.release_id) = (b.wire, b.release_id)""",
-    # 3. Organizations, by normalized name.
-    """INSERT INTO newswire.organizations (name, normalized_name)
-       SELECT DISTINCT ON (newswire.normalize_org_name(name)) name, newswire.normalize_org_name(name)
-       FROM (SELECT b.record->>'issuer' AS name FROM _batch b
-             UNION ALL SELECT b.record->>'source_org' FROM _batch b) names
-       WHERE newswire.normalize_org_name(name) IS NOT NULL
-       ORDER BY newswire.normalize_org_name(name), name
-       ON CONFLICT (normalized_name) DO NOTHING""",
-    """UPDATE newswire.releases r SET
-           issuer_org_id = (SELECT org_id FROM newswire.organizations
-                            WHERE normalized_name = newswire.normalize_org_name(r.issuer)),
-           source_org_id = (SELECT org_id FROM newswire.organizations
-                            WHERE normalized_name = newswire.normalize_org_name(r.source_org))
-       FROM _batch b WHERE (r.wire, r.release_id) = (b.wire, b.release_id)""",
-    # 4. Tickers and industries: replaced as a whole for each changed release.
+    # 5. Tickers and industries: replaced as a whole for each changed release.
     """DELETE FROM newswire.release_tickers t USING _batch b
        WHERE (t.wire, t.release_id) = (b.wire, b.release_id)""",
     """INSERT INTO newswire.release_tickers (wire, release_id, exchange, symbol, position)
@@ -161,7 +159,7 @@ def merge_staged(cur, run_key: str) -> tuple[int, int, int]:
     for statement in _MERGE_STEPS:
         cur.execute(statement, {"run_key": run_key})
     cur.execute("SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)"
-                " FROM _changed")
+                " FROM _batch")
     new, updated = cur.fetchone()
-    cur.execute("DROP TABLE _changed, _batch")
+    cur.execute("DROP TABLE _batch")
     return new, updated, staged - new - updated

@@ -26,7 +26,7 @@ from newswire.loader import StagedRecord, merge_staged, stage
 from newswire.parsing import PARSER_VERSION, ParseError, parse_release
 from newswire.progress import Progress
 
-STAGE_BATCH = 50  # pages per commit while fetching
+STAGE_BATCH = 200  # pages per commit while fetching (a crash re-fetches at most this many)
 FETCH_WORKERS = 4  # concurrent fetches; the per-host rate limit still applies
 RETRY_REJECTS_LIMIT = 500  # earlier failures retried per run
 
