@@ -28,6 +28,8 @@ import load
 import parse
 from common import ROOT, git_commit, load_average, machine
 
+from newswire.pipeline import STAGE_BATCH
+
 SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse")
 SIZES = {
     "full": {"parse_samples": 2000, "parse_repeat": 10, "parse_runs": 3,
@@ -122,7 +124,7 @@ def figures(results: dict, sizes: dict) -> list[dict]:
     if "load" in results:
         for n, l in results["load"].items():
             rows_label = f"{int(n):,} rows"
-            row("load", f"staging rows/s, {rows_label} (batches of 50)", l["stage"]["rows_per_s"], "rows/s")
+            row("load", f"staging rows/s, {rows_label} (batches of {STAGE_BATCH})", l["stage"]["rows_per_s"], "rows/s")
             row("load", f"merge rows/s, {rows_label} (one merge)", l["merge"]["rows_per_s"], "rows/s")
             row("load", f"load rows/s (staging + merge), {rows_label}", l["total"]["rows_per_s"], "rows/s")
             row("load", f"bare COPY rows/s, {rows_label}", l["copy"]["rows_per_s"], "rows/s")
