@@ -78,21 +78,14 @@ def _detect(content: bytes) -> str:
 @dataclass
 class Page:
     """A page: its head metadata and its pruned tree (lxml); a wire module reads the
-    header with :func:`css` selectors and hands the body to BeautifulSoup (:meth:`soup_of`)."""
+    header with :func:`css` selectors and hands the body to
+    :func:`newswire.parsing.release.split_body`."""
     root: etree._Element
     url: str | None  # where it came from (a URL, or None for a file)
     meta: dict[str, str] = field(default_factory=dict)  # name/property/itemprop -> content
     json_ld: list[dict] = field(default_factory=list)
     canonical_link: str | None = None
     html_lang: str | None = None
-
-    def soup_of(self, element) -> Tag:
-        """``element`` as BeautifulSoup (lxml builder), for the readable cleaning walk."""
-        markup = etree.tostring(element, encoding="unicode", method="html", with_tail=False)
-        body = BeautifulSoup(markup, "lxml").body
-        if element.tag == "body" or body is None:
-            return body
-        return body.find(True, recursive=False) or body
 
     def first_meta(self, *names: str) -> str | None:
         for name in names:
@@ -122,6 +115,15 @@ class Page:
 def css(selector: str) -> CSSSelector:
     """A CSS selector compiled once to XPath, for the lxml tree: ``css("h1")(root)``."""
     return CSSSelector(selector, translator="html")
+
+
+def soup_of(element) -> Tag:
+    """An lxml element as BeautifulSoup (lxml builder), for the readable cleaning walk."""
+    markup = etree.tostring(element, encoding="unicode", method="html", with_tail=False)
+    body = BeautifulSoup(markup, "lxml").body
+    if element.tag == "body" or body is None:
+        return body
+    return body.find(True, recursive=False) or body
 
 
 def first(found):

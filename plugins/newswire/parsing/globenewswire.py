@@ -48,7 +48,7 @@ def parse(page: Page, wire: str) -> dict:
               if "/newsroom/" not in img.get("src") and "tracking" not in img.get("src")]
     for noise in _NOISE(body):
         noise.drop_tree()
-    parts, contacts, source_org = split_body(page.soup_of(body))
+    parts, contacts, source_org = split_body(body)
     m = _RELEASE_ID.search(url or "")
     return build(
         release_id=m.group(1) if m else None, url=url, wire=wire, title=title,

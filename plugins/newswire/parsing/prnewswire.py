@@ -67,7 +67,7 @@ def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
     published = _published(page)
     for noise in _NOISE(body):
         noise.drop_tree()
-    parts, contacts, source_org = split_body(page.soup_of(body))
+    parts, contacts, source_org = split_body(body)
     parts, media = split_media_lines(parts)
     industries, subjects = _tags(root)
     m = _RELEASE_ID.search(url or "")

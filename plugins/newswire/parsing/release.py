@@ -9,11 +9,11 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from bs4 import Tag
 
 from newswire.parsing import tickers as ticker_rules
 from newswire.parsing.dateline import split_dateline
 from newswire.parsing.dates import iso_utc
+from newswire.parsing.document import soup_of
 from newswire.parsing.text import blocks, clean, prepare
 from newswire.record import RELEASE_FIELDS, content_sha256, word_count
 
@@ -31,10 +31,11 @@ _MEDIA_LINE = re.compile(r"^(?:Logo|Photo|Photos|Video|Audio|Infographic|Multime
 _TRAILERS = re.compile(r"^(?:View original content|Related Links?$|RELATED LINKS)", re.I)
 
 
-def split_body(body: Tag) -> tuple[list[str], str | None, str | None]:
-    """(blocks without contacts and SOURCE line, contacts, source_org)."""
+def split_body(body) -> tuple[list[str], str | None, str | None]:
+    """(blocks without contacts and SOURCE line, contacts, source_org) of the lxml body
+    element; the cleaning walk runs on BeautifulSoup."""
     prepare(body)
-    parts = blocks(body)
+    parts = blocks(soup_of(body))
     source_org, after = None, []
     for i in range(len(parts) - 1, -1, -1):
         m = _SOURCE.match(parts[i].split("\n", 1)[0])

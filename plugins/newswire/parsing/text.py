@@ -58,20 +58,26 @@ def unwrap_link(url: str) -> str:
     return url
 
 
-def prepare(root: Tag) -> None:
-    """Drop what is never text (images, embeds; scripts, styles and comments are gone
-    already, see :func:`newswire.parsing.document.load`) and restore what a CDN hid
-    (Cloudflare e-mails) or wrapped (c212.net links), in place."""
-    for el in root.find_all(_INVISIBLE):
-        el.decompose()
-    for el in root.select("[data-cfemail]"):
+def prepare(root) -> None:
+    """On the lxml body, in place: drop what is never text (images, embeds; scripts, styles
+    and comments are gone already, see :func:`newswire.parsing.document.load`) and restore
+    what a CDN hid (Cloudflare e-mails) or wrapped (c212.net links). Text that follows a
+    dropped element (its tail) stays."""
+    for el in list(root.iter(*_INVISIBLE)):
+        if el is not root:
+            el.drop_tree()
+    for el in list(root.iterfind(".//*[@data-cfemail]")):
         address = decode_cloudflare_email(el.get("data-cfemail", ""))
         if address:
-            el.replace_with(address)
-    for a in root.find_all("a", href=True):
-        a["href"] = unwrap_link(a["href"])
-        if a.string and "c212.net/" in a.string:
-            a.string.replace_with(a["href"])
+            for child in list(el):
+                el.remove(child)
+            el.attrib.clear()
+            el.tag, el.text = "span", address
+    for a in root.iterfind(".//a[@href]"):
+        href = unwrap_link(a.get("href"))
+        a.set("href", href)
+        if a.text and "c212.net/" in a.text:
+            a.text = href
 
 
 def inline_text(el: Tag, *, line_breaks: bool = True) -> str:
@@ -121,10 +127,10 @@ def _walk(node: Tag, out: list[str]) -> None:
         elif name == "table":
             flush()
             out.append(table_text(child))
-        elif name in _TEXT_BLOCKS and not child.find(_BLOCK_LEVEL):
+        elif name in _TEXT_BLOCKS and not _has_block(child):
             flush()
             out.append(inline_text(child))
-        elif name in _TEXT_BLOCKS or (name in _CONTAINERS and child.find(_BLOCK_LEVEL)):
+        elif name in _TEXT_BLOCKS or (name in _CONTAINERS and _has_block(child)):
             flush()
             _walk(child, out)
         elif name == "br":
@@ -132,6 +138,12 @@ def _walk(node: Tag, out: list[str]) -> None:
         else:
             pending.append(_raw_text(child))
     flush()
+
+
+def _has_block(el: Tag) -> bool:
+    """Whether a block element (paragraph, list, table, div ...) lies inside ``el``. A plain
+    loop: bs4's ``find`` with a list of names rebuilds its matcher on every call."""
+    return any(node.name in _BLOCK_LEVEL for node in el.descendants if isinstance(node, Tag))
 
 
 def _raw_text(el: Tag) -> str:
