@@ -21,9 +21,8 @@ _TEXT_BLOCKS = {"p", "blockquote", "pre", "address", "dt", "dd", "caption"} | _H
 _CONTAINERS = {"div", "section", "article", "main", "center", "span", "font", "dl", "figure",
                "header", "footer", "aside", "u", "b", "strong", "i", "em", "a"}
 _BLOCK_LEVEL = _TEXT_BLOCKS | {"ul", "ol", "table", "div", "section", "article"}
-_INVISIBLE = ("script", "style", "noscript", "iframe", "form", "button", "svg", "img", "input",
-              "select", "textarea", "object", "embed", "video", "audio", "template", "link",
-              "meta")
+# Not text, and still in the body after document.load() pruned scripts, styles, forms ...
+_INVISIBLE = ("img", "object", "embed", "video", "audio", "link", "meta")
 
 
 def clean(text: str) -> str:
