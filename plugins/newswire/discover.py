@@ -131,11 +131,9 @@ def _all_older(items: list[Discovered], since: datetime) -> bool:
     return bool(times) and max(times) < since
 
 
-def _same_site(client: PoliteClient, url: str) -> str:
-    """Resolve ``url`` on the client's site: links never take us to another host."""
-    absolute = urljoin(client.base_url + "/", url)
-    path = urlsplit(absolute).path
-    return client.base_url + path
+def same_site(base_url: str, url: str) -> str:
+    """Resolve ``url`` on the configured site: links never take us to another host."""
+    return base_url + urlsplit(urljoin(base_url + "/", url)).path
 
 
 def _from_feed(client: PoliteClient, url: str, validators: Validators | None) -> list[Discovered]:
@@ -155,7 +153,7 @@ def _from_feed(client: PoliteClient, url: str, validators: Validators | None) ->
         link = (item.findtext("link") or item.findtext("guid") or "").strip()
         release_id = release_id_from_path(link)
         if release_id:
-            items.append(Discovered(_same_site(client, link), release_id,
+            items.append(Discovered(same_site(client.base_url, link), release_id,
                                     published=_rfc822(item.findtext("pubDate"))))
     return items
 
@@ -166,7 +164,7 @@ def _from_listing(client: PoliteClient, page_number: int) -> list[Discovered]:
     soup = BeautifulSoup(page.content, "lxml")
     items = []
     for anchor in soup.select("a[href]"):
-        link = _same_site(client, anchor["href"])
+        link = same_site(client.base_url, anchor["href"])
         release_id = release_id_from_path(link)
         if release_id:
             when = anchor.select_one("h3 small, small, time")

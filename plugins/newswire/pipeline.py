@@ -14,13 +14,12 @@ import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from urllib.parse import urlsplit
 
 import psycopg2.extras
 
 from newswire import settings
 from newswire.db import connect
-from newswire.discover import Validators, discover, release_id_from_path
+from newswire.discover import Validators, discover, release_id_from_path, same_site
 from newswire.fetch import FetchError, Page, PoliteClient
 from newswire.loader import StagedRecord, merge_staged, stage
 from newswire.parsing import PARSER_VERSION, ParseError, parse_release
@@ -74,11 +73,21 @@ def discover_step(dsn: str, base_url: str, run_key: str, *, limit: int | None = 
         known = frozenset(row[0] for row in cur.fetchall())
         cur.execute("SELECT url, etag, last_modified FROM newswire.http_validators")
         validators = Validators({url: (etag, lm) for url, etag, lm in cur.fetchall()})
+        # Pages that failed to fetch in earlier runs. Parse failures are not re-fetched:
+        # their pages are in raw_pages, and `newswire reparse` fixes them once the parser does.
+        cur.execute("SELECT DISTINCT url FROM newswire.rejects WHERE resolved_at IS NULL"
+                    " AND stage = 'fetch' ORDER BY url LIMIT %s", (RETRY_REJECTS_LIMIT,))
+        failed = [url for (url,) in cur.fetchall()]
     with PoliteClient(base_url, max_rps=max_rps) as client:
         found = discover(client, limit=limit, known=known, since=since, until=until,
                          feeds=feeds or settings.feeds(), validators=validators)
-        urls = [item.url for item in found]
-        urls += _open_failures(dsn, client, known, {item.release_id for item in found})
+    urls = [item.url for item in found]
+    taken = {*known, *(item.release_id for item in found)}
+    for url in failed:  # still missing: retried by this run, on the configured site
+        release_id = release_id_from_path(url)
+        if release_id and release_id not in taken:
+            taken.add(release_id)
+            urls.append(same_site(base_url.rstrip("/"), url))
     with connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("UPDATE newswire.ingestion_runs SET discovered = %s WHERE run_key = %s",
                     (len(urls), run_key))
@@ -88,22 +97,6 @@ def discover_step(dsn: str, base_url: str, run_key: str, *, limit: int | None = 
                         last_modified = EXCLUDED.last_modified, checked_at = now()""",
             [(url, etag, lm) for url, (etag, lm) in validators.by_url.items()])
     return urls
-
-
-def _open_failures(dsn: str, client: PoliteClient, known: frozenset[str], found: set[str]) -> list[str]:
-    """Release pages rejected by earlier runs that have not landed since, on this site."""
-    with connect(dsn) as conn, conn.cursor() as cur:
-        # Fetch failures only: a page that failed to parse is in raw_pages already, and
-        # `newswire reparse` fixes it once the parser does.
-        cur.execute("SELECT DISTINCT url FROM newswire.rejects WHERE resolved_at IS NULL"
-                    " AND stage = 'fetch' ORDER BY url LIMIT %s", (RETRY_REJECTS_LIMIT,))
-        urls = []
-        for (url,) in cur.fetchall():
-            release_id = release_id_from_path(url)
-            if release_id and release_id not in known and release_id not in found:
-                found.add(release_id)
-                urls.append(client.base_url + urlsplit(url).path)
-        return urls
 
 
 # -- step 2: fetch and parse --------------------------------------------------------------
