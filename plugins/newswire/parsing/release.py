@@ -9,7 +9,6 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-
 from newswire.parsing import tickers as ticker_rules
 from newswire.parsing.dateline import split_dateline
 from newswire.parsing.dates import iso_utc
