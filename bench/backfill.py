@@ -21,8 +21,8 @@ import sys
 
 from common import ROOT, drop_warehouse, fresh_warehouse, median, run_child
 
-from newswire.sample_site.faults import ALL, Faults
-from newswire.sample_site.server import SampleSite
+from newswire_sample_site.faults import ALL, Faults
+from newswire_sample_site.server import SampleSite
 
 NEWSWIRE = [sys.executable, "-m", "newswire.cli"]
 CHILD_ENV = {"PYTHONPATH": str(ROOT / "plugins")}

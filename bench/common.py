@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "plugins"))
 def fresh_warehouse() -> str:
     """A new, migrated database: on the server of ``NEWSWIRE_BENCH_ADMIN_DSN`` when set (the
     tests use their own server), else on the embedded server (under NEWSWIRE_HOME)."""
-    from newswire.migrations import migrate
+    from newswire.warehouse.migrations import migrate
 
     name = f"bench_{uuid.uuid4().hex[:10]}"
     admin = os.environ.get("NEWSWIRE_BENCH_ADMIN_DSN")
@@ -39,7 +39,7 @@ def fresh_warehouse() -> str:
         dsn = make_dsn(admin, dbname=name)
     else:
         from newswire import settings
-        from newswire.embedded_pg import EmbeddedPostgres
+        from newswire.warehouse.embedded import EmbeddedPostgres
 
         dsn = EmbeddedPostgres(settings.home() / "postgres").ensure_running(name)
     migrate(dsn)

@@ -2,7 +2,7 @@
 into an empty warehouse the way the pipeline does, beside a bare COPY of the same rows into
 a plain table (the limit).
 
-- staging: ``newswire.loader.stage`` in batches of ``pipeline.STAGE_BATCH`` records, one
+- staging: ``newswire.warehouse.loading.stage`` in batches of ``pipeline.STAGE_BATCH`` records, one
   commit per batch (as ``fetch_step`` does, without the raw pages);
 - merge: one ``merge_staged`` of the whole run, committed (as ``load_step`` does);
 - COPY: the same JSON record text and key columns, one ``COPY`` into an unindexed,
@@ -30,15 +30,15 @@ COPY_TABLE = """CREATE TABLE bench_copy (
 
 
 def records(count: int) -> list[dict]:
-    from newswire.sample_site.releases import generate_releases
+    from newswire_sample_site.releases import generate_releases
 
     return [rel.expected for rel in generate_releases(count)]
 
 
 def load_once(dsn: str, recs: list[dict]) -> dict:
     """Stage in batches then merge, as the pipeline does; seconds of each."""
-    from newswire.db import connect
-    from newswire.loader import StagedRecord, merge_staged, stage
+    from newswire.warehouse.connection import connect
+    from newswire.warehouse.loading import StagedRecord, merge_staged, stage
     from newswire.pipeline import STAGE_BATCH
 
     run_key = "bench__load"
@@ -84,8 +84,8 @@ class _TimingCursor:
 
 def copy_once(dsn: str, recs: list[dict]) -> float:
     """Seconds to COPY the same rows into a plain table, serialization included."""
-    from newswire.db import connect
-    from newswire.loader import _copy_text
+    from newswire.warehouse.connection import connect
+    from newswire.warehouse.loading import _copy_text
 
     fetched_at = datetime.now(timezone.utc).isoformat()
     with connect(dsn) as conn:

@@ -28,8 +28,8 @@ def real_pages() -> list[tuple[bytes, str | None]]:
 
 
 def sample_pages(count: int) -> list[tuple[bytes, str]]:
-    from newswire.sample_site.releases import generate_releases
-    from newswire.sample_site.render import render_release_page
+    from newswire_sample_site.releases import generate_releases
+    from newswire_sample_site.render import render_release_page
 
     return [(render_release_page(rel).encode(), rel.url) for rel in generate_releases(count)]
 

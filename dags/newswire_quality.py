@@ -3,7 +3,7 @@
 
 Runs whenever an ingestion DAG has loaded into the warehouse (asset `newswire_releases`)
 and checks what landed, with the common-sql check operators on the connection
-`newswire_warehouse` (the checks are in `plugins/newswire/quality.py`):
+`newswire_warehouse` (the checks are in `plugins/newswire_airflow/quality.py`):
 
 * **release_columns**: no release without a title, id or URL;
 * **release_table**: no `published_at` in the future (1 hour of clock skew allowed), no
@@ -24,15 +24,15 @@ from datetime import datetime, timezone
 from airflow.providers.common.sql.operators.sql import SQLColumnCheckOperator, SQLTableCheckOperator
 from airflow.sdk import Param, dag, task
 
-from newswire import quality
-from newswire.assets import RELEASES
+from newswire_airflow import quality
+from newswire_airflow.assets import RELEASES
 
 WAREHOUSE = "newswire_warehouse"
 
 
 def _on_failure(context):
     """Imports the package only when called, so parsing this file stays cheap."""
-    from newswire import airflow_tasks
+    from newswire_airflow import tasks as airflow_tasks
 
     airflow_tasks.log_failure(context)
 
@@ -70,7 +70,7 @@ def newswire_quality():
 
     @task
     def refresh_report_views() -> list[str]:
-        from newswire import airflow_tasks
+        from newswire_airflow import tasks as airflow_tasks
 
         return airflow_tasks.refresh_report_views()
 

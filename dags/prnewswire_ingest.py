@@ -27,7 +27,7 @@ from datetime import datetime, timedelta, timezone
 
 from airflow.sdk import CronTriggerTimetable, Param, dag
 
-from newswire.ingestion_dag import ingestion_tasks, on_failure
+from newswire_airflow.ingestion import ingestion_tasks, on_failure
 
 
 @dag(

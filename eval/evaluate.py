@@ -137,8 +137,8 @@ def real_pages(directory: Path = REAL_DIR) -> list[Page]:
 
 def sample_pages(count: int = DEFAULT_SAMPLES, seed: int = 7) -> list[Page]:
     """The first ``count`` sample-site releases, rendered as the site serves them (UTF-8)."""
-    from newswire.sample_site.releases import generate_releases
-    from newswire.sample_site.render import render_release_page
+    from newswire_sample_site.releases import generate_releases
+    from newswire_sample_site.render import render_release_page
     return [Page(f"sample-{rel.index:04d}", "sample",
                  render_release_page(rel).encode("utf-8"), rel.url, rel.expected)
             for rel in generate_releases(count, seed=seed)]

@@ -1,4 +1,4 @@
-"""Registers the "Newswire" plugin with Airflow: the warehouse page (``newswire.ui``) as a
+"""Registers the "Newswire" plugin with Airflow: the warehouse page (``newswire_airflow.ui``) as a
 FastAPI app under ``/newswire`` on the API server, and a "Newswire" entry in the UI's
 navigation that shows it inside the UI.
 
@@ -9,7 +9,7 @@ imported as a package like any other.
 
 from airflow.plugins_manager import AirflowPlugin
 
-from newswire.ui.app import app
+from newswire_airflow.ui.app import app
 
 
 class NewswirePlugin(AirflowPlugin):

@@ -33,7 +33,7 @@ def pg_server():
     """A private PostgreSQL server for the whole test session (stopped and removed at the end).
 
     Its folder is world-searchable because, as root, the server runs as its own account."""
-    from newswire.embedded_pg import EmbeddedPostgres
+    from newswire.warehouse.embedded import EmbeddedPostgres
 
     root = Path(tempfile.mkdtemp(prefix="newswire-test-pg-"))
     root.chmod(0o755)
@@ -79,7 +79,7 @@ def empty_db(pg_server):
 @pytest.fixture
 def warehouse(empty_db):
     """A migrated warehouse."""
-    from newswire.migrations import migrate
+    from newswire.warehouse.migrations import migrate
 
     migrate(empty_db)
     return empty_db
@@ -104,7 +104,7 @@ def query():
 @pytest.fixture(scope="session")
 def sample_site():
     """The bundled sample site on loopback, 120 releases (the demo's size)."""
-    from newswire.sample_site.server import SampleSite
+    from newswire_sample_site.server import SampleSite
 
     with SampleSite(count=120, seed=7) as site:
         yield site

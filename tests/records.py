@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from newswire.loader import StagedRecord
+from newswire.warehouse.loading import StagedRecord
 from newswire.record import RELEASE_FIELDS, content_sha256, word_count
 
 BASE_TIME = datetime(2025, 2, 17, 14, 0, tzinfo=timezone.utc)

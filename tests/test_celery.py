@@ -29,7 +29,7 @@ import pytest
 
 from conftest import airflow_env, create_database
 
-from newswire.db import connect
+from newswire.warehouse.connection import connect
 from records import make_record
 from test_loader import load
 

@@ -148,10 +148,12 @@ def test_worker_is_a_scalable_celery_worker(services):
 def test_project_folders_are_mounted(common, services):
     for name in AIRFLOW_SERVICES:
         mounts = _mounts(services[name])
-        for folder in ("dags", "plugins", "sql", "logs", "config"):
+        for folder in ("dags", "plugins", "logs", "config"):
             source, _ = mounts.get(f"/opt/airflow/{folder}", ("", ""))
             assert source.rstrip("/") == f"./{folder}", (name, folder, mounts)
-    assert _environment(common)["NEWSWIRE_SQL_DIR"] == "/opt/airflow/sql"
+        # The SQL ships inside the installed package: no checkout folder is needed.
+        assert "/opt/airflow/sql" not in mounts, name
+    assert "NEWSWIRE_SQL_DIR" not in _environment(common)
 
 
 def test_warehouse_connection_points_at_the_newswire_database(common):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newswire.assets import RELEASES
-from newswire.db import connect
+from newswire_airflow.assets import RELEASES
+from newswire.warehouse.connection import connect
 from records import make_record
 from test_loader import load
 
@@ -279,4 +279,4 @@ def test_quality_fails_on_a_release_published_in_the_future(dagbag, airflow_db, 
     # dag.test() runs the callback in-process, where only the task that failed the run is
     # known; the Celery test checks the full list from a real DAG processor.
     assert "Failed tasks: release_table." in summary[0]
-    assert "plugins/newswire/quality.py" in summary[0]
+    assert "plugins/newswire_airflow/quality.py" in summary[0]

@@ -15,7 +15,7 @@ import pytest
 SCRIPT = """
 import psycopg2, sys
 from pathlib import Path
-from newswire.embedded_pg import EmbeddedPostgres
+from newswire.warehouse.embedded import EmbeddedPostgres
 server = EmbeddedPostgres(Path(sys.argv[1]))
 first = server.ensure_running()
 second = server.ensure_running()

@@ -7,8 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from newswire.allowlist import AllowList, HostNotAllowed
-from newswire.fetch import FetchError, PoliteClient
+from newswire.fetching.allowlist import AllowList, HostNotAllowed
+from newswire.fetching.client import FetchError, PoliteClient
 
 
 class Recorder(ThreadingHTTPServer):

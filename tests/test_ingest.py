@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from newswire import pipeline
-from newswire.db import connect
+from newswire.warehouse.connection import connect
 
 
 def _truth(release) -> dict:

@@ -6,9 +6,9 @@ from datetime import datetime, timezone
 
 
 from newswire import pipeline
-from newswire.sample_site.faults import ALL, Faults
-from newswire.sample_site.render import render_release_page
-from newswire.sample_site.server import SampleSite
+from newswire_sample_site.faults import ALL, Faults
+from newswire_sample_site.render import render_release_page
+from newswire_sample_site.server import SampleSite
 from test_fetch import Recorder
 
 

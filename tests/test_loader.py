@@ -9,8 +9,8 @@ import time
 import psycopg2
 import pytest
 
-from newswire.db import connect
-from newswire.loader import stage
+from newswire.warehouse.connection import connect
+from newswire.warehouse.loading import stage
 from newswire.pipeline import load_step
 from records import make_record, staged
 

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg2
 import pytest
 
-from newswire.migrations import MigrationError, available, available_views, current_version, migrate
+from newswire.warehouse.migrations import MigrationError, available, available_views, current_version, migrate
 
 
 def test_migrate_from_empty_applies_every_file_in_order(empty_db, query):

@@ -14,8 +14,8 @@ from newswire.parsing.dateline import split_dateline
 from newswire.parsing.dates import parse_iso, parse_visible_et
 from newswire.parsing.tickers import find_tickers, tickers_from_keywords
 from newswire.record import RELEASE_FIELDS
-from newswire.sample_site.releases import generate_releases
-from newswire.sample_site.render import render_release_page
+from newswire_sample_site.releases import generate_releases
+from newswire_sample_site.render import render_release_page
 
 REAL = Path(__file__).parent / "fixtures" / "real"
 REAL_PAGES = sorted(REAL.glob("*.html"))
@@ -256,7 +256,7 @@ def test_prnewswire_2017_legacy_template():
 def test_sample_pages_without_any_charset_decode_right():
     """windows-1252 bytes, no charset in HTTP or meta: detection must not pick a look-alike
     code page (cp1250/cp850 turn ñ, ã, è into other letters)."""
-    from newswire.sample_site.faults import encode_cp1252
+    from newswire_sample_site.faults import encode_cp1252
     wrong = []
     for release in generate_releases(120):
         html = render_release_page(release)

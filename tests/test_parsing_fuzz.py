@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from newswire.parsing import ParseError, parse_release
 from newswire.record import RELEASE_FIELDS
-from newswire.sample_site.releases import generate_releases
-from newswire.sample_site.render import render_release_page
+from newswire_sample_site.releases import generate_releases
+from newswire_sample_site.render import render_release_page
 
 KNOWN_REASONS = {"empty", "too_large", "not_a_release_page", "missing_title", "too_deep"}
 REAL = sorted((Path(__file__).parent / "fixtures" / "real").glob("*.html"))

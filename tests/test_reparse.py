@@ -4,8 +4,8 @@ import subprocess
 import sys
 
 from newswire import pipeline
-from newswire.db import connect
-from newswire.reparse import reparse
+from newswire.warehouse.connection import connect
+from newswire.pipeline import reparse
 
 
 def test_reparse_repairs_rows_and_lands_pages_an_older_parser_rejected(warehouse, sample_site, query):

@@ -3,8 +3,8 @@
 import psycopg2
 import pytest
 
-from newswire.report import report_names, run_report
-from newswire.search import search
+from newswire.warehouse.reports import report_names, run_report
+from newswire.warehouse.search import search
 from records import make_record
 from test_loader import load
 
@@ -88,7 +88,7 @@ def test_reader_role_can_read_but_not_write(known):
 
 
 def test_tables_align_wide_characters():
-    from newswire.report import format_table
+    from newswire.cli import format_table
     lines = format_table(["issuer", "n"], [("株式会社ミライテック", 6), ("Łódź BioLabs S.A.", 6)]).splitlines()
     # 10 wide characters take 20 columns: the counts line up under "n"
     assert lines[2] == "株式会社ミライテック  6"

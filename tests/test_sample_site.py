@@ -17,11 +17,11 @@ import requests
 from bs4 import BeautifulSoup
 
 from newswire.record import RELEASE_FIELDS
-from newswire.sample_site import SampleSite, generate_releases
-from newswire.sample_site.releases import clean
+from newswire_sample_site import SampleSite, generate_releases
+from newswire_sample_site.releases import clean
 
 SEED_FILE = (Path(__file__).resolve().parents[1]
-             / "plugins/newswire/sample_site/data/seed_release_global_times.txt")
+             / "sample_site/newswire_sample_site/data/seed_release_global_times.txt")
 LISTING = "/news-releases/news-releases-list/"
 RSS = "/rss/news-releases-list.rss"
 

@@ -1,6 +1,6 @@
 """Sample site faults, seen raw over loopback: a plain ``requests`` session, no retries.
 
-Each fault must look on the wire exactly as ``newswire.sample_site.faults`` documents it, and
+Each fault must look on the wire exactly as ``newswire_sample_site.faults`` documents it, and
 after the documented number of failed requests every release path must serve the same page
 as a site without faults.
 """
@@ -24,10 +24,10 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from newswire.sample_site import SampleSite, generate_releases
-from newswire.sample_site import server
-from newswire.sample_site.faults import ALL, Faults
-from newswire.sample_site.releases import clean
+from newswire_sample_site import SampleSite, generate_releases
+from newswire_sample_site import server
+from newswire_sample_site.faults import ALL, Faults
+from newswire_sample_site.releases import clean
 
 LISTING = "/news-releases/news-releases-list/"
 RSS = "/rss/news-releases-list.rss"

@@ -23,7 +23,7 @@ import pytest
 from lxml import html
 
 from conftest import airflow_env
-from newswire.db import connect
+from newswire.warehouse.connection import connect
 from records import make_record
 from test_dags import airflow_db  # noqa: F401  (fixture: the migrated metadata DB)
 from test_loader import load
@@ -64,7 +64,7 @@ def viewer_token(auth_manager):
 def client():
     from fastapi.testclient import TestClient
 
-    from newswire.ui.app import app
+    from newswire_airflow.ui.app import app
 
     with TestClient(app) as test_client:
         yield test_client

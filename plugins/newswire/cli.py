@@ -1,10 +1,12 @@
-"""The ``newswire`` command: parse, ingest, db, report, sample-site."""
+"""The ``newswire`` command: parse, ingest, reparse, db, report, search, sample-site."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +15,9 @@ from newswire import settings
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["sample-site"]:  # its options belong to the tool, parsed by it
+        return _cmd_sample_site(argv[1:])
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
@@ -93,16 +98,48 @@ def _build_parser() -> argparse.ArgumentParser:
     search.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     search.set_defaults(handler=_cmd_search)
 
-    from newswire.sample_site import server
-
-    site = commands.add_parser("sample-site", help="serve the bundled sample wire on loopback")
-    server.add_arguments(site)
-    site.set_defaults(handler=server.run_from_args)
+    # Listed for --help only: main() hands `newswire sample-site ...` to the tool itself.
+    commands.add_parser("sample-site", help="serve the sample wire on loopback (a development"
+                                            " tool; `newswire sample-site --help`)")
     return parser
 
 
+def _cmd_sample_site(argv: list[str]) -> int:
+    """Hand over to the sample site's own command line, imported only now: it is a
+    development tool (the ``newswire-sample-site`` distribution in ``sample_site/``), not
+    part of the product."""
+    try:
+        from newswire_sample_site import server
+    except ImportError:
+        print("newswire sample-site: the sample site is a development tool and is not installed"
+              " here; in a checkout: pip install -e ./sample_site", file=sys.stderr)
+        return 2
+    site = argparse.ArgumentParser(prog="newswire sample-site",
+                                   description="serve the sample wire on loopback")
+    server.add_arguments(site)
+    return server.run_from_args(site.parse_args(argv)) or 0
+
+
+def warehouse_dsn(explicit: str | None = None) -> str:
+    """``--dsn``, else ``NEWSWIRE_DSN``, else the embedded development server (started on
+    first use and reused), announced on stderr so nobody mistakes it for a real warehouse."""
+    dsn = explicit or os.environ.get("NEWSWIRE_DSN")
+    return dsn or embedded_dsn()
+
+
+def embedded_dsn(database: str = "newswire") -> str:
+    from newswire.warehouse.embedded import EmbeddedPostgres, postgres_bin_path
+
+    server = EmbeddedPostgres(settings.home() / "postgres")
+    dsn = server.ensure_running(database)
+    print(f"newswire: NEWSWIRE_DSN is not set: using the embedded development PostgreSQL in"
+          f" {server.datadir}\nnewswire: open it with: {postgres_bin_path() / 'psql'} '{dsn}'",
+          file=sys.stderr)
+    return dsn
+
+
 def _cmd_parse(args) -> int:
-    from newswire.fetch import FetchError
+    from newswire.fetching.client import FetchError
     from newswire.parsing import ParseError
 
     sources = list(_parse_sources(args.sources))
@@ -139,7 +176,7 @@ def _parse_sources(sources: list[str]):
 
 
 def _parse_one(source: str) -> dict:
-    from newswire.fetch import PoliteClient
+    from newswire.fetching.client import PoliteClient
     from newswire.parsing import parse_release
 
     if urlsplit(source).scheme in ("http", "https"):
@@ -151,9 +188,8 @@ def _parse_one(source: str) -> dict:
 
 
 def _cmd_ingest(args) -> int:
-    from newswire.db import warehouse_dsn
-    from newswire.discover import DiscoveryError
-    from newswire.migrations import migrate
+    from newswire.discovery.discover import DiscoveryError
+    from newswire.warehouse.migrations import migrate
     from newswire.pipeline import TooManyFailures, ingest
 
     dsn = warehouse_dsn(args.dsn)
@@ -186,8 +222,7 @@ def _window_end(value: str) -> datetime:
 
 
 def _cmd_db_migrate(args) -> int:
-    from newswire.db import warehouse_dsn
-    from newswire.migrations import current_version, migrate
+    from newswire.warehouse.migrations import current_version, migrate
 
     dsn = warehouse_dsn(args.dsn)
     applied = migrate(dsn)
@@ -199,14 +234,13 @@ def _cmd_db_migrate(args) -> int:
 
 
 def _cmd_db_dsn(args) -> int:
-    from newswire.db import embedded_dsn, warehouse_dsn
 
     print(embedded_dsn(args.database) if args.database else warehouse_dsn(args.dsn))
     return 0
 
 
 def _cmd_db_stop(args) -> int:
-    from newswire.embedded_pg import EmbeddedPostgres
+    from newswire.warehouse.embedded import EmbeddedPostgres
 
     stopped = EmbeddedPostgres(settings.home() / "postgres").stop()
     print("embedded PostgreSQL stopped" if stopped else "embedded PostgreSQL was not running")
@@ -214,9 +248,8 @@ def _cmd_db_stop(args) -> int:
 
 
 def _cmd_reparse(args) -> int:
-    from newswire.db import warehouse_dsn
-    from newswire.migrations import migrate
-    from newswire.reparse import reparse
+    from newswire.warehouse.migrations import migrate
+    from newswire.pipeline import reparse
 
     dsn = warehouse_dsn(args.dsn)
     migrate(dsn)
@@ -226,9 +259,7 @@ def _cmd_reparse(args) -> int:
 
 
 def _cmd_search(args) -> int:
-    from newswire.db import warehouse_dsn
-    from newswire.report import format_table
-    from newswire.search import search
+    from newswire.warehouse.search import search
 
     rows = search(warehouse_dsn(args.dsn), args.query, since=args.since, ticker=args.ticker,
                   limit=args.limit)
@@ -238,8 +269,7 @@ def _cmd_search(args) -> int:
 
 
 def _cmd_report(args) -> int:
-    from newswire.db import warehouse_dsn
-    from newswire.report import DEFAULT_REPORTS, print_reports, report_names
+    from newswire.warehouse.reports import report_names
 
     if args.list:
         print("\n".join(report_names()))
@@ -251,6 +281,37 @@ def _cmd_report(args) -> int:
         return 2
     print_reports(warehouse_dsn(args.dsn), args.names or DEFAULT_REPORTS, args.limit)
     return 0
+
+
+DEFAULT_REPORTS = ("releases_per_day", "top_issuers")
+
+
+def print_reports(dsn: str, names, limit: int = 20) -> None:
+    from newswire.warehouse.connection import connect
+    from newswire.warehouse.reports import run_report
+
+    with connect(dsn) as conn:
+        for name in names:
+            columns, rows = run_report(dsn, name, limit, conn=conn)
+            print(f"== {name.replace('_', ' ')}")
+            print(format_table(columns, rows))
+            print()
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal uses for ``text``: wide East Asian characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF"
+               else 0 if unicodedata.combining(c) else 1
+               for c in text)
+
+
+def format_table(columns: list[str], rows: list[tuple]) -> str:
+    cells = [columns] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(columns))]
+    lines = ["  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths)).rstrip()
+             for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,6 @@ AIRFLOW_CONN_ID = "newswire_warehouse"
 AIRFLOW_BASE_URL_VARIABLE = "prnewswire_base_url"
 DEFAULT_FEEDS = ("/rss/news-releases-list.rss",)
 
-# The project checkout: plugins/newswire/settings.py -> plugins/newswire -> plugins -> root.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-
 
 def base_url(explicit: str | None = None) -> str:
     """The source site: ``--base-url``, else ``PRNEWSWIRE_BASE_URL``, else the real site."""
@@ -27,17 +24,13 @@ def base_url(explicit: str | None = None) -> str:
 
 
 def home() -> Path:
-    """The private state folder (embedded PostgreSQL, Airflow home for the demo).
-
-    ``NEWSWIRE_HOME`` wins; otherwise ``.newswire/`` in the project checkout, so every
-    command run from anywhere in a checkout shares one embedded server.
-    """
-    return Path(os.environ.get("NEWSWIRE_HOME") or PROJECT_ROOT / ".newswire").resolve()
-
-
-def sql_dir() -> Path:
-    """The migrations and report queries (``sql/`` in the checkout, mounted in compose)."""
-    return Path(os.environ.get("NEWSWIRE_SQL_DIR") or PROJECT_ROOT / "sql")
+    """The private state folder of the development tools (the embedded PostgreSQL, the
+    demo's Airflow home): ``NEWSWIRE_HOME`` (the Makefile sets ``.newswire/`` in the
+    checkout), else ``$XDG_DATA_HOME/newswire`` (``~/.local/share/newswire``)."""
+    if os.environ.get("NEWSWIRE_HOME"):
+        return Path(os.environ["NEWSWIRE_HOME"]).resolve()
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return (Path(data_home) / "newswire").resolve()
 
 
 def user_agent() -> str:

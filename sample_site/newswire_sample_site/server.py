@@ -4,7 +4,7 @@ Pages are rendered on demand from the generated releases; only the RSS feed (sma
 needed for its ETag) is rendered once. Routing is :meth:`SampleSite.respond`, a function of
 the path, the headers and (with faults on) the requests seen so far, so the handler thread
 only does I/O. Faults (429s, 5xx, dropped or truncated answers, charsets, duplicate entries,
-changing releases) are described in :mod:`newswire.sample_site.faults`; they are off unless
+changing releases) are described in :mod:`newswire_sample_site.faults`; they are off unless
 asked for.
 """
 
@@ -28,10 +28,10 @@ from itertools import islice
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
-from newswire.sample_site import faults as fault_options
-from newswire.sample_site.faults import Faults, FaultState
-from newswire.sample_site.releases import SampleRelease, generate_releases
-from newswire.sample_site.render import (LISTING_PATH, RSS_PATH, newest_first, render_listing,
+from newswire_sample_site import faults as fault_options
+from newswire_sample_site.faults import Faults, FaultState
+from newswire_sample_site.releases import SampleRelease, generate_releases
+from newswire_sample_site.render import (LISTING_PATH, RSS_PATH, newest_first, render_listing,
                                          render_release_page, render_robots, render_rss)
 
 DEFAULT_PAGESIZE = 25

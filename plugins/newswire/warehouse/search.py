@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from newswire.db import connect
+from newswire.warehouse.connection import connect
 
 SEARCH_SQL = """
 SELECT r.published_at, r.issuer, r.title, r.url, ts_rank_cd(r.search, q) AS rank

@@ -24,8 +24,8 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from newswire.record import content_sha256
-from newswire.sample_site import vocabulary as vocab
-from newswire.sample_site.vocabulary import Issuer
+from newswire_sample_site import vocabulary as vocab
+from newswire_sample_site.vocabulary import Issuer
 
 ET = ZoneInfo("America/New_York")
 CANONICAL_ORIGIN = "https://www.prnewswire.com"

@@ -1,5 +1,9 @@
 """Numbered SQL migrations from ``sql/NNN_name.sql``, applied in order and recorded.
 
+The SQL files ship inside the package (``newswire.sql``, mapped from the checkout's
+top-level ``sql/`` folder by ``pyproject.toml``) and are read with ``importlib.resources``,
+so an installed wheel or an image migrates without a checkout.
+
 Each file runs in its own transaction together with its row in
 ``newswire.schema_migrations``; a session advisory lock makes concurrent ``db migrate``
 runs (two workers starting at once) wait for each other instead of racing.
@@ -14,10 +18,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
-from newswire import settings
-from newswire.db import connect
+from newswire.warehouse.connection import connect
 
 _MIGRATION_FILE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 _LOCK_KEY = 7_265_371_001  # arbitrary, constant: "newswire migrations"
@@ -31,7 +35,7 @@ class MigrationError(RuntimeError):
 class Migration:
     version: int
     name: str
-    path: Path
+    path: Traversable  # a file of the installed package (or a Path, in tests)
 
     @property
     def sql(self) -> str:
@@ -42,16 +46,21 @@ class Migration:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
 
-def available_views(sql_dir: Path | None = None) -> list[Migration]:
+def _sql_files(folder: Traversable) -> list[Traversable]:
+    return sorted((f for f in folder.iterdir() if f.name.endswith(".sql") and f.is_file()),
+                  key=lambda f: f.name)
+
+
+def available_views(sql_dir: Traversable | None = None) -> list[Migration]:
     """The report view files, by name (version 0: they are not ordered migrations)."""
-    folder = (sql_dir or settings.sql_dir()) / "reports"
-    return [Migration(0, path.stem, path) for path in sorted(folder.glob("*.sql"))]
+    folder = (sql_dir or files("newswire.sql")) / "reports"
+    return [Migration(0, path.name.removesuffix(".sql"), path) for path in _sql_files(folder)]
 
 
-def available(sql_dir: Path | None = None) -> list[Migration]:
+def available(sql_dir: Traversable | None = None) -> list[Migration]:
     """The migration files, in version order; gaps or duplicate numbers are an error."""
     found = []
-    for path in sorted((sql_dir or settings.sql_dir()).glob("*.sql")):
+    for path in _sql_files(sql_dir or files("newswire.sql")):
         match = _MIGRATION_FILE.match(path.name)
         if match:
             found.append(Migration(int(match[1]), match[2], path))
@@ -61,7 +70,7 @@ def available(sql_dir: Path | None = None) -> list[Migration]:
     return found
 
 
-def migrate(dsn: str, sql_dir: Path | None = None, target: int | None = None) -> list[Migration]:
+def migrate(dsn: str, sql_dir: Traversable | None = None, target: int | None = None) -> list[Migration]:
     """Apply the pending migrations (up to ``target``); return the ones applied."""
     applied_now = []
     with connect(dsn) as conn:
@@ -101,7 +110,7 @@ def migrate(dsn: str, sql_dir: Path | None = None, target: int | None = None) ->
     return applied_now
 
 
-def _apply_views(cur, sql_dir: Path | None) -> list[Migration]:
+def _apply_views(cur, sql_dir: Traversable | None) -> list[Migration]:
     cur.execute(
         """CREATE TABLE IF NOT EXISTS newswire.schema_views (
                name       text PRIMARY KEY,

@@ -4,7 +4,7 @@ fetch (mapped, in the pool ``newswire_http``) -> load (updates the releases asse
 The DAGs differ only in how discovery picks its releases (``prnewswire_ingest``: what is
 new; ``prnewswire_backfill``: a publication window), so each DAG file calls
 :func:`ingestion_tasks` with the name of its discover function in
-:mod:`newswire.airflow_tasks`. Task bodies import the package only when they run, so parsing
+:mod:`newswire_airflow.tasks`. Task bodies import the package only when they run, so parsing
 a DAG file stays cheap.
 """
 
@@ -14,44 +14,44 @@ from datetime import timedelta
 
 from airflow.sdk import task
 
-from newswire.assets import RELEASES
+from newswire_airflow.assets import RELEASES
 
 HTTP_POOL = "newswire_http"
 
 
 def on_failure(context) -> None:
     """DAG failure callback: mark the ingestion run failed and log a clear summary."""
-    from newswire import airflow_tasks
+    from newswire_airflow import tasks as airflow_tasks
 
     airflow_tasks.ingestion_failed(context)
 
 
 def ingestion_tasks(discover_with: str) -> None:
     """Add the shared tasks to the DAG being defined; ``discover_with`` names the
-    function of :mod:`newswire.airflow_tasks` that lists the run's URLs."""
+    function of :mod:`newswire_airflow.tasks` that lists the run's URLs."""
 
     @task
     def migrate() -> list[str]:
-        from newswire import airflow_tasks
+        from newswire_airflow import tasks as airflow_tasks
 
         return airflow_tasks.migrate_warehouse()
 
     @task(pool=HTTP_POOL)
     def discover(**context) -> list[str]:
-        from newswire import airflow_tasks
+        from newswire_airflow import tasks as airflow_tasks
 
         return getattr(airflow_tasks, discover_with)(context)
 
     @task
     def make_batches(urls: list[str]) -> list[list[str]]:
-        from newswire import airflow_tasks
+        from newswire_airflow import tasks as airflow_tasks
 
         return airflow_tasks.make_batches(urls)
 
     @task(pool=HTTP_POOL, retries=4, retry_delay=timedelta(seconds=30),
           retry_exponential_backoff=2.0, max_retry_delay=timedelta(minutes=10))
     def fetch(urls: list[str], **context) -> dict:
-        from newswire import airflow_tasks
+        from newswire_airflow import tasks as airflow_tasks
 
         return airflow_tasks.fetch(context["run_id"], urls)
 
@@ -59,7 +59,7 @@ def ingestion_tasks(discover_with: str) -> None:
     # closes its ingestion run.
     @task(trigger_rule="none_failed", outlets=[RELEASES])
     def load(**context) -> dict:
-        from newswire import airflow_tasks
+        from newswire_airflow import tasks as airflow_tasks
 
         return airflow_tasks.load(context["run_id"])
 

@@ -4,7 +4,7 @@ Tests, the demo and benchmarks ingest from it: ``with SampleSite(count=120) as s
 ``site.base_url``; ``site.releases[i].expected`` is the true record of release ``i``.
 """
 
-from newswire.sample_site.releases import SampleRelease, generate_releases
-from newswire.sample_site.server import SampleSite
+from newswire_sample_site.releases import SampleRelease, generate_releases
+from newswire_sample_site.server import SampleSite
 
 __all__ = ["SampleRelease", "SampleSite", "generate_releases"]

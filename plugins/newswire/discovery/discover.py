@@ -28,7 +28,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from newswire import settings
-from newswire.fetch import FetchError, PoliteClient
+from newswire.fetching.client import FetchError, PoliteClient
 from newswire.parsing.dates import parse_visible_et
 
 LISTING_PATH = "/news-releases/news-releases-list/"

@@ -21,8 +21,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from psycopg2.extensions import make_dsn
 
 from newswire import pipeline, settings
-from newswire.fetch import POLITE_RPS, is_loopback
-from newswire.migrations import migrate
+from newswire.fetching.client import POLITE_RPS, is_loopback
+from newswire.warehouse.migrations import migrate
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ _WHERE_TO_LOOK = {
     ),
     "newswire_quality": (
         "the failed check task's log: it lists every check with its result. The checks are in "
-        "plugins/newswire/quality.py; the offending rows are in newswire.releases (titles, "
+        "plugins/newswire_airflow/quality.py; the offending rows are in newswire.releases (titles, "
         "published_at, ids, fetched_at) or newswire.ingestion_runs and newswire.rejects (reject "
         "share). Data that fails a check is already in the warehouse: fix the cause, then "
         "re-run the check."

@@ -3,7 +3,7 @@
 Retries are urllib3's own machinery (exponential backoff with jitter on connection errors,
 429 and 5xx, honouring ``Retry-After``), not a home-made loop; the one thing urllib3 cannot
 retry, a body cut off mid-read, is fetched once more. Redirects are followed by hand so
-that every hop is checked against the allow-list (:mod:`newswire.allowlist`). Every failure
+that every hop is checked against the allow-list (:mod:`newswire.fetching.allowlist`). Every failure
 that survives comes out as a :class:`FetchError` with a short reason, so the caller can
 record it and go on. One client may be shared by worker threads: each thread has its own
 session, the rate limit and robots.txt are shared.
@@ -25,7 +25,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from newswire import settings
-from newswire.allowlist import AllowList, HostNotAllowed
+from newswire.fetching.allowlist import AllowList, HostNotAllowed
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0

@@ -47,7 +47,7 @@ windows-1250 for most of these mostly-ASCII pages and garbles ``ñ``, ``ã``, ``
 tracking query strings, http/https, with or without ``www``, a regional mirror.
 
 **Changing releases**: :meth:`Faults.revised` gives release ``i`` as served in epoch ``e``
-(the site's :attr:`~newswire.sample_site.server.SampleSite.epoch`, bumped by ``advance()``):
+(the site's :attr:`~newswire_sample_site.server.SampleSite.epoch`, bumped by ``advance()``):
 from epoch 1 on, every ``changing_releases``-th release carries one extra sentence at the end
 of its second paragraph naming the epoch; :meth:`Faults.expected_at` is its true record.
 Feed and listings stay as they were: a client sees a correction only by fetching the page.
@@ -68,8 +68,8 @@ from email.utils import format_datetime
 from html import escape
 from http import HTTPStatus
 
-from newswire.sample_site.releases import CANONICAL_ORIGIN, Block, Run, SampleRelease
-from newswire.sample_site.render import _card
+from newswire_sample_site.releases import CANONICAL_ORIGIN, Block, Run, SampleRelease
+from newswire_sample_site.render import _card
 
 DUPLICATE_EVERY = 3
 # Other URLs of one release: the path is kept (discovery re-roots links on its base URL);

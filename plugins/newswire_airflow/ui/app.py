@@ -20,7 +20,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from newswire.report import run_report
+from newswire.warehouse.reports import run_report
 
 CHART_DAYS = 30
 LATEST = 20
@@ -79,7 +79,7 @@ def warehouse_page() -> HTMLResponse:
     from airflow.sdk.exceptions import AirflowNotFoundException
 
     # On use, like airflow_user: airflow_tasks brings in the whole pipeline (parsers, HTTP).
-    from newswire.airflow_tasks import warehouse_dsn
+    from newswire_airflow.tasks import warehouse_dsn
 
     try:
         overview = read_overview(warehouse_dsn())

@@ -1,7 +1,7 @@
 """HTML and RSS for the sample site, in the real www.prnewswire.com templates.
 
 Every text and attribute goes through :func:`html.escape`; the pages are built from the
-release data (:mod:`newswire.sample_site.releases`), never from other HTML.
+release data (:mod:`newswire_sample_site.releases`), never from other HTML.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from email.utils import format_datetime
 from html import escape
 from typing import Iterable, Sequence
 
-from newswire.sample_site import chrome
-from newswire.sample_site.releases import Block, Run, SampleRelease
-from newswire.sample_site.vocabulary import INDUSTRIES
+from newswire_sample_site import chrome
+from newswire_sample_site.releases import Block, Run, SampleRelease
+from newswire_sample_site.vocabulary import INDUSTRIES
 
 LISTING_PATH = "/news-releases/news-releases-list/"
 RSS_PATH = "/rss/news-releases-list.rss"

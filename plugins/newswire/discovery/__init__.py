@@ -1,0 +1,1 @@
+"""Discovery: which release pages a run should fetch (feeds, listing pages, windows)."""

@@ -1,0 +1,146 @@
+"""Ingestion runs and their bookkeeping: opening and closing a run, what discovery needs to
+know (known releases, feed validators, earlier failures) and the rejects of a run.
+
+Every function takes a cursor and leaves the transaction to the caller, so a step can put
+its bookkeeping in the same transaction as its data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import psycopg2.extras
+
+from newswire.warehouse.loading import merge_staged
+
+DETAIL_MAX_CHARS = 2000  # a reject's detail is a diagnosis, not a copy of the page
+
+
+@dataclass
+class RunSummary:
+    run_key: str
+    discovered: int = 0
+    fetched: int = 0
+    loaded_new: int = 0
+    loaded_updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def as_text(self) -> str:
+        return (f"run {self.run_key}: discovered {self.discovered}, fetched {self.fetched}, "
+                f"loaded {self.loaded_new} new / {self.loaded_updated} updated / "
+                f"{self.unchanged} unchanged, rejected {self.rejected}")
+
+
+_COUNTS = tuple(f.name for f in fields(RunSummary))[1:]
+
+
+def open_run(cur, run_key: str, source: str, *, dag_run_id: str | None = None,
+             window_start=None, window_end=None) -> None:
+    """Start the run ``run_key``, or restart it when a retried task opens it again."""
+    cur.execute(
+        """INSERT INTO newswire.ingestion_runs
+               (run_key, source, dag_run_id, window_start, window_end)
+           VALUES (%s, %s, %s, %s, %s)
+           ON CONFLICT (run_key) DO UPDATE SET status = 'running', finished_at = NULL""",
+        (run_key, source, dag_run_id, window_start, window_end),
+    )
+
+
+def set_discovered(cur, run_key: str, count: int) -> None:
+    cur.execute("UPDATE newswire.ingestion_runs SET discovered = %s WHERE run_key = %s",
+                (count, run_key))
+
+
+def known_release_ids(cur, wire: str) -> frozenset[str]:
+    cur.execute("SELECT release_id FROM newswire.releases WHERE wire = %s", (wire,))
+    return frozenset(row[0] for row in cur.fetchall())
+
+
+def http_validators(cur) -> dict[str, tuple[str | None, str | None]]:
+    """{feed URL: (ETag, Last-Modified)} of the last conditional GETs."""
+    cur.execute("SELECT url, etag, last_modified FROM newswire.http_validators")
+    return {url: (etag, last_modified) for url, etag, last_modified in cur.fetchall()}
+
+
+def save_http_validators(cur, by_url: dict[str, tuple[str | None, str | None]]) -> None:
+    psycopg2.extras.execute_values(
+        cur, """INSERT INTO newswire.http_validators (url, etag, last_modified) VALUES %s
+                ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag,
+                    last_modified = EXCLUDED.last_modified, checked_at = now()""",
+        [(url, etag, last_modified) for url, (etag, last_modified) in by_url.items()])
+
+
+def failed_fetch_urls(cur, limit: int) -> list[str]:
+    """Pages that failed to fetch in earlier runs and are not resolved yet.
+
+    Parse failures are not listed: their pages are in the raw archive, and
+    ``newswire reparse`` fixes them once the parser does."""
+    cur.execute("SELECT DISTINCT url FROM newswire.rejects WHERE resolved_at IS NULL"
+                " AND stage = 'fetch' ORDER BY url LIMIT %s", (limit,))
+    return [url for (url,) in cur.fetchall()]
+
+
+def record_reject(cur, run_key, url, stage, reason, detail, status, raw_page_id) -> None:
+    """Record (or, for a retried task, update) a page the run could not fetch or parse."""
+    cur.execute(
+        """INSERT INTO newswire.rejects
+               (run_key, url, stage, reason, detail, http_status, raw_page_id)
+           VALUES (%s, %s, %s, %s, %s, %s, %s)
+           ON CONFLICT (run_key, url) DO UPDATE SET
+               stage = EXCLUDED.stage, reason = EXCLUDED.reason, detail = EXCLUDED.detail,
+               http_status = EXCLUDED.http_status, raw_page_id = EXCLUDED.raw_page_id,
+               rejected_at = now()""",
+        (run_key, url, stage, reason, (detail or "")[:DETAIL_MAX_CHARS], status, raw_page_id),
+    )
+
+
+def lock_run(cur, run_key: str) -> tuple[str, RunSummary]:
+    """The run's status and counts, its row locked until the transaction ends."""
+    cur.execute(
+        f"""SELECT status, {', '.join(_COUNTS)}
+            FROM newswire.ingestion_runs WHERE run_key = %s FOR UPDATE""",
+        (run_key,),
+    )
+    row = cur.fetchone()
+    if row is None:
+        raise LookupError(f"no ingestion run {run_key!r}: run discover first")
+    return row[0], RunSummary(run_key, *row[1:])
+
+
+def merge_run(cur, run_key: str, discovered: int) -> tuple[RunSummary, int]:
+    """Merge the run's staged records, resolve the rejects they make good and drop the
+    staging rows. Returns the run's counts and how many of its rejects were parse rejects."""
+    summary = RunSummary(run_key, discovered=discovered)
+    summary.loaded_new, summary.loaded_updated, summary.unchanged = merge_staged(cur, run_key)
+    cur.execute(
+        """UPDATE newswire.rejects j SET resolved_at = now()
+           FROM newswire.staged_releases s
+           WHERE s.run_key = %s AND j.resolved_at IS NULL
+             AND j.url IN (s.fetch_url, s.record->>'url')""",
+        (run_key,),
+    )
+    cur.execute(
+        """SELECT count(*) FILTER (WHERE stage = 'parse'), count(*)
+           FROM newswire.rejects WHERE run_key = %s""",
+        (run_key,),
+    )
+    parse_rejects, summary.rejected = cur.fetchone()
+    summary.fetched = (summary.loaded_new + summary.loaded_updated + summary.unchanged
+                       + parse_rejects)
+    cur.execute("DELETE FROM newswire.staged_releases WHERE run_key = %s", (run_key,))
+    return summary, parse_rejects
+
+
+def close_run(cur, summary: RunSummary, status: str) -> None:
+    cur.execute(
+        f"""UPDATE newswire.ingestion_runs SET status = %s, finished_at = now(),
+                {', '.join(f'{name} = %s' for name in _COUNTS[1:])}
+            WHERE run_key = %s""",
+        (status, *(getattr(summary, name) for name in _COUNTS[1:]), summary.run_key),
+    )
+
+
+def mark_failed(cur, run_key: str) -> None:
+    cur.execute("UPDATE newswire.ingestion_runs SET status = 'failed', finished_at = now()"
+                " WHERE run_key = %s", (run_key,))
