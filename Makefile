@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 export NEWSWIRE_HOME ?= $(CURDIR)/.newswire
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install demo test chromium eval bench up down clean constraints
+.PHONY: install demo test test-fast lint chromium eval bench up down clean constraints
 
 install: $(STAMP)
 
@@ -22,8 +22,18 @@ $(STAMP): pyproject.toml constraints.txt
 demo: install
 	scripts/demo.sh
 
-test: install chromium
+# Every layer (unit, integration, e2e) and the house rules; CI runs this (.ci/run).
+test: install chromium lint
 	$(BIN)/python -m pytest
+
+# The unit layer only: no server, no network, seconds.
+test-fast: install
+	$(BIN)/python -m pytest tests/unit
+
+# House rules: ruff lints and checks the formatting of the whole tree (`ruff format .` fixes it).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # tests/test_ui.py drives Debian's headless Chromium through its chromedriver: install both
 # when missing (as root, or with password-less sudo); a no-op when they are there. Without

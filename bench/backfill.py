@@ -28,37 +28,60 @@ NEWSWIRE = [sys.executable, "-m", "newswire.cli"]
 CHILD_ENV = {"PYTHONPATH": str(ROOT / "plugins")}
 
 
-def backfill(count: int, faults: Faults | None, workers: int = 4, incremental_runs: int = 3,
-             reparse_runs: int = 0) -> dict:
+def backfill(
+    count: int,
+    faults: Faults | None,
+    workers: int = 4,
+    incremental_runs: int = 3,
+    reparse_runs: int = 0,
+) -> dict:
     dsn = fresh_warehouse()
     try:
         with SampleSite(count=count, seed=7, faults=faults) as site:
             common = ["--base-url", site.base_url, "--dsn", dsn, "--workers", str(workers)]
             site_cpu = _cpu_self()
-            wall, rss, out, cpu, pss = run_child([*NEWSWIRE, "ingest", *common, "--since", "2024-01-01",
-                                                  "--until", "2026-12-31"], env=CHILD_ENV)
+            wall, rss, out, cpu, pss = run_child(
+                [*NEWSWIRE, "ingest", *common, "--since", "2024-01-01", "--until", "2026-12-31"],
+                env=CHILD_ENV,
+            )
             site_cpu = _cpu_self() - site_cpu
             requests_backfill = _requests(site.request_counts)
             loaded = int(re.search(r"loaded (\d+) new", out)[1])
             before = _requests(site.request_counts)
-            incremental = [run_child([*NEWSWIRE, "ingest", *common], env=CHILD_ENV)
-                           for _ in range(incremental_runs)]
-            incremental_requests = (_requests(site.request_counts) - before) // max(incremental_runs, 1)
-        result = {"count": count, "faults": faults.describe() if faults else "none", "workers": workers,
-                  "backfill_seconds": round(wall, 2), "backfill_requests": requests_backfill,
-                  "request_counts": dict(site.request_counts), "loaded_new": loaded,
-                  "releases_per_s": round(loaded / wall, 1),
-                  "peak_rss_mb": rss, "peak_tree_pss_mb": pss, "summary": out.strip(),
-                  # where the wall time went: the ingest process's CPU (1 core at most while
-                  # parsing: threads share the GIL), and the sample site's (this process)
-                  "ingest_cpu_seconds": round(cpu, 1), "site_cpu_seconds": round(site_cpu, 1)}
+            incremental = [
+                run_child([*NEWSWIRE, "ingest", *common], env=CHILD_ENV)
+                for _ in range(incremental_runs)
+            ]
+            incremental_requests = (_requests(site.request_counts) - before) // max(
+                incremental_runs, 1
+            )
+        result = {
+            "count": count,
+            "faults": faults.describe() if faults else "none",
+            "workers": workers,
+            "backfill_seconds": round(wall, 2),
+            "backfill_requests": requests_backfill,
+            "request_counts": dict(site.request_counts),
+            "loaded_new": loaded,
+            "releases_per_s": round(loaded / wall, 1),
+            "peak_rss_mb": rss,
+            "peak_tree_pss_mb": pss,
+            "summary": out.strip(),
+            # where the wall time went: the ingest process's CPU (1 core at most while
+            # parsing: threads share the GIL), and the sample site's (this process)
+            "ingest_cpu_seconds": round(cpu, 1),
+            "site_cpu_seconds": round(site_cpu, 1),
+        }
         if incremental:
-            result.update({
-                "incremental_seconds": round(median([c.wall for c in incremental]), 2),
-                "incremental_runs": [round(c.wall, 2) for c in incremental],
-                "incremental_peak_rss_mb": max(c.rss_mb for c in incremental),
-                "incremental_requests": incremental_requests,
-                "incremental_summary": incremental[-1].stdout.strip()})
+            result.update(
+                {
+                    "incremental_seconds": round(median([c.wall for c in incremental]), 2),
+                    "incremental_runs": [round(c.wall, 2) for c in incremental],
+                    "incremental_peak_rss_mb": max(c.rss_mb for c in incremental),
+                    "incremental_requests": incremental_requests,
+                    "incremental_summary": incremental[-1].stdout.strip(),
+                }
+            )
         if reparse_runs:
             result["reparse"] = reparse(dsn, loaded, reparse_runs)
         return result
@@ -70,11 +93,16 @@ def reparse(dsn: str, releases: int, runs: int) -> dict:
     """`newswire reparse` over the archive a backfill left: releases/s, median of ``runs``."""
     done = [run_child([*NEWSWIRE, "reparse", "--dsn", dsn], env=CHILD_ENV) for _ in range(runs)]
     seconds = median([c.wall for c in done])
-    return {"releases": releases, "seconds": round(seconds, 2),
-            "releases_per_s": round(releases / seconds, 1), "runs": [round(c.wall, 2) for c in done],
-            "cpu_seconds": round(median([c.cpu for c in done]), 1),
-            "peak_rss_mb": max(c.rss_mb for c in done),
-            "peak_tree_pss_mb": max(c.tree_pss_mb for c in done), "summary": done[-1].stdout.strip()}
+    return {
+        "releases": releases,
+        "seconds": round(seconds, 2),
+        "releases_per_s": round(releases / seconds, 1),
+        "runs": [round(c.wall, 2) for c in done],
+        "cpu_seconds": round(median([c.cpu for c in done]), 1),
+        "peak_rss_mb": max(c.rss_mb for c in done),
+        "peak_tree_pss_mb": max(c.tree_pss_mb for c in done),
+        "summary": done[-1].stdout.strip(),
+    }
 
 
 def _cpu_self() -> float:
@@ -89,16 +117,30 @@ def _requests(counts: dict) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--faults", choices=("none", "all"), default="none")
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--incremental", type=int, default=3, help="incremental runs after (median)")
-    parser.add_argument("--reparse", type=int, default=0, metavar="K",
-                        help="then re-parse the archive K times (median)")
+    parser.add_argument(
+        "--incremental", type=int, default=3, help="incremental runs after (median)"
+    )
+    parser.add_argument(
+        "--reparse",
+        type=int,
+        default=0,
+        metavar="K",
+        help="then re-parse the archive K times (median)",
+    )
     args = parser.parse_args()
-    result = backfill(args.count, ALL if args.faults == "all" else None, args.workers,
-                      args.incremental, args.reparse)
+    result = backfill(
+        args.count,
+        ALL if args.faults == "all" else None,
+        args.workers,
+        args.incremental,
+        args.reparse,
+    )
     print(json.dumps(result, indent=2))
 
 

@@ -69,8 +69,13 @@ def machine() -> dict:
     except OSError:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem, 1),
-            "python": platform.python_version(), "platform": platform.platform()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def load_average() -> list[float]:
@@ -84,10 +89,12 @@ def load_average() -> list[float]:
 def git_commit() -> str | None:
     """The checkout's commit, with "+dirty" when the work tree has changes."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True,
-                               text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
     return commit + ("+dirty" if dirty else "")
@@ -168,10 +175,19 @@ def run_child(args: list[str], env: dict | None = None) -> Child:
     """Wall time, peak memory, stdout and CPU time of one subprocess (and its workers)."""
     with tempfile.TemporaryDirectory(prefix="newswire-bench-") as tmp:
         usage = Path(tmp) / "usage.json"
-        done = subprocess.run([sys.executable, "-I", "-c", _LAUNCHER, str(usage), *args],
-                              capture_output=True, text=True, env={**os.environ, **(env or {})})
+        done = subprocess.run(
+            [sys.executable, "-I", "-c", _LAUNCHER, str(usage), *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
         if done.returncode != 0:
             raise RuntimeError(f"{args} failed ({done.returncode}): {done.stderr[-2000:]}")
         measured = json.loads(usage.read_text())
-    return Child(measured["wall"], measured["maxrss_kb"] // 1024, done.stdout, measured["cpu"],
-                 measured["tree_pss_kb"] // 1024)
+    return Child(
+        measured["wall"],
+        measured["maxrss_kb"] // 1024,
+        done.stdout,
+        measured["cpu"],
+        measured["tree_pss_kb"] // 1024,
+    )

@@ -53,14 +53,24 @@ DagBag(dag_folder=sys.argv[1])
 
 
 def airflow_env(home: str) -> dict:
-    return {**os.environ, "AIRFLOW_HOME": home, "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
-            "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "PYTHONPATH": str(ROOT / "plugins")}
+    return {
+        **os.environ,
+        "AIRFLOW_HOME": home,
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "PYTHONPATH": str(ROOT / "plugins"),
+    }
 
 
 def _child(code: str, path, env: dict, *flags: str) -> subprocess.CompletedProcess:
-    done = subprocess.run([sys.executable, *flags, "-c", code, str(path)], capture_output=True,
-                          text=True, env=env, timeout=300)
+    done = subprocess.run(
+        [sys.executable, *flags, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"{path.name}: {done.stderr[-2000:]}")
     return done
@@ -96,22 +106,31 @@ def run(runs: int = 3) -> dict:
         _child(_DAGBAG, files[0], env)  # first use of the home writes airflow.cfg: not timed
         result = {"interpreter_start_seconds": round(interpreter_start(runs), 3), "files": {}}
         for path in files:
-            bag = [json.loads(_child(_DAGBAG, path, env).stdout.strip().splitlines()[-1])
-                   for _ in range(runs)]
-            cold = [float(_child(_COLD, path, env).stdout.strip().splitlines()[-1]) for _ in range(runs)]
+            bag = [
+                json.loads(_child(_DAGBAG, path, env).stdout.strip().splitlines()[-1])
+                for _ in range(runs)
+            ]
+            cold = [
+                float(_child(_COLD, path, env).stdout.strip().splitlines()[-1]) for _ in range(runs)
+            ]
             result["files"][path.name] = {
                 "dagbag_seconds": round(median([b["seconds"] for b in bag]), 3),
                 "dagbag_runs": [round(b["seconds"], 3) for b in bag],
-                "cold_seconds": round(median(cold), 3), "cold_runs": [round(c, 3) for c in cold],
-                "dags": bag[-1]["dags"], "import_errors": bag[-1]["errors"],
-                "heaviest_imports": heaviest_imports(path, env)}
+                "cold_seconds": round(median(cold), 3),
+                "cold_runs": [round(c, 3) for c in cold],
+                "dags": bag[-1]["dags"],
+                "import_errors": bag[-1]["errors"],
+                "heaviest_imports": heaviest_imports(path, env),
+            }
     result["max_dagbag_seconds"] = max(f["dagbag_seconds"] for f in result["files"].values())
     result["max_cold_seconds"] = max(f["cold_seconds"] for f in result["files"].values())
     return result
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=3)
     print(json.dumps(run(parser.parse_args().runs), indent=2))
 

@@ -20,7 +20,7 @@ import argparse
 import io
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from common import drop_warehouse, fresh_warehouse, median
 
@@ -37,22 +37,30 @@ def records(count: int) -> list[dict]:
 
 def load_once(dsn: str, recs: list[dict]) -> dict:
     """Stage in batches then merge, as the pipeline does; seconds of each."""
+    from newswire.pipeline import STAGE_BATCH
     from newswire.warehouse.connection import connect
     from newswire.warehouse.loading import StagedRecord, merge_staged, stage
-    from newswire.pipeline import STAGE_BATCH
 
     run_key = "bench__load"
-    fetched_at = datetime.now(timezone.utc)
+    fetched_at = datetime.now(UTC)
     with connect(dsn) as conn:
         with conn.cursor() as cur:
-            cur.execute("INSERT INTO newswire.ingestion_runs (run_key, source) VALUES (%s, 'bench')",
-                        (run_key,))
+            cur.execute(
+                "INSERT INTO newswire.ingestion_runs (run_key, source) VALUES (%s, 'bench')",
+                (run_key,),
+            )
         conn.commit()
         start = time.perf_counter()
         for first in range(0, len(recs), STAGE_BATCH):
             with conn.cursor() as cur:
-                stage(cur, run_key, [StagedRecord(r, "bench", fetched_at, r["url"])
-                                     for r in recs[first:first + STAGE_BATCH]])
+                stage(
+                    cur,
+                    run_key,
+                    [
+                        StagedRecord(r, "bench", fetched_at, r["url"])
+                        for r in recs[first : first + STAGE_BATCH]
+                    ],
+                )
             conn.commit()
         staged = time.perf_counter()
         with conn.cursor() as cur:
@@ -62,8 +70,12 @@ def load_once(dsn: str, recs: list[dict]) -> dict:
         merged = time.perf_counter()
     if (new, updated, unchanged) != (len(recs), 0, 0):
         raise AssertionError(f"merge gave {(new, updated, unchanged)} for {len(recs)} records")
-    return {"stage_s": staged - start, "merge_s": merged - staged, "total_s": merged - start,
-            "merge_statements": timing.seconds}
+    return {
+        "stage_s": staged - start,
+        "merge_s": merged - staged,
+        "total_s": merged - start,
+        "merge_statements": timing.seconds,
+    }
 
 
 class _TimingCursor:
@@ -87,7 +99,7 @@ def copy_once(dsn: str, recs: list[dict]) -> float:
     from newswire.warehouse.connection import connect
     from newswire.warehouse.loading import _copy_text
 
-    fetched_at = datetime.now(timezone.utc).isoformat()
+    fetched_at = datetime.now(UTC).isoformat()
     with connect(dsn) as conn:
         with conn.cursor() as cur:
             cur.execute(COPY_TABLE)
@@ -95,8 +107,15 @@ def copy_once(dsn: str, recs: list[dict]) -> float:
         start = time.perf_counter()
         buffer = io.StringIO()
         for r in recs:
-            row = ("bench__copy", r["wire"], r["release_id"], json.dumps(r, ensure_ascii=False),
-                   r["content_sha256"], fetched_at, r["url"])
+            row = (
+                "bench__copy",
+                r["wire"],
+                r["release_id"],
+                json.dumps(r, ensure_ascii=False),
+                r["content_sha256"],
+                fetched_at,
+                r["url"],
+            )
             buffer.write("\t".join(_copy_text(v) for v in row) + "\n")
         buffer.seek(0)
         with conn.cursor() as cur:
@@ -122,22 +141,37 @@ def run(count: int = 50000, runs: int = 3, recs: list[dict] | None = None) -> di
     result = {"rows": len(recs)}
     for part in ("stage", "merge", "total"):
         seconds = median([load[f"{part}_s"] for load in loads])
-        result[part] = {"rows_per_s": round(len(recs) / seconds, 1), "seconds": round(seconds, 3),
-                        "runs": [round(load[f"{part}_s"], 3) for load in loads]}
+        result[part] = {
+            "rows_per_s": round(len(recs) / seconds, 1),
+            "seconds": round(seconds, 3),
+            "runs": [round(load[f"{part}_s"], 3) for load in loads],
+        }
     slowest = sorted(loads, key=lambda load: load["merge_s"])[len(loads) // 2]["merge_statements"]
     result["merge"]["slowest_statements"] = sorted(slowest, key=lambda x: -x[1])[:4]
     seconds = median(copies)
-    result["copy"] = {"rows_per_s": round(len(recs) / seconds, 1), "seconds": round(seconds, 3),
-                      "runs": [round(c, 3) for c in copies]}
-    result["ratios"] = {"load_over_copy": round(result["total"]["rows_per_s"] / result["copy"]["rows_per_s"], 3),
-                        "stage_over_copy": round(result["stage"]["rows_per_s"] / result["copy"]["rows_per_s"], 3)}
+    result["copy"] = {
+        "rows_per_s": round(len(recs) / seconds, 1),
+        "seconds": round(seconds, 3),
+        "runs": [round(c, 3) for c in copies],
+    }
+    result["ratios"] = {
+        "load_over_copy": round(result["total"]["rows_per_s"] / result["copy"]["rows_per_s"], 3),
+        "stage_over_copy": round(result["stage"]["rows_per_s"] / result["copy"]["rows_per_s"], 3),
+    }
     return result
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, nargs="+", default=[50000, 10000],
-                        help="rows per load (several: one result each; default 50000 10000)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--count",
+        type=int,
+        nargs="+",
+        default=[50000, 10000],
+        help="rows per load (several: one result each; default 50000 10000)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     recs = records(max(args.count))

@@ -63,9 +63,14 @@ def bench_set(pages: list[tuple[bytes, str | None]], runs: int, tools=TOOLS) -> 
     for tool in tools:
         fn = funcs[tool]
         failed = sum(fn(content, url) is None for content, url in pages[:50])  # warm-up
-        seconds, all_runs = timed(lambda: [fn(content, url) for content, url in pages], runs)
-        out[tool] = {"pages_per_s": round(len(pages) / seconds, 1), "seconds": round(seconds, 3),
-                     "runs": all_runs, "pages": len(pages), "failed_in_warmup": failed}
+        seconds, all_runs = timed(lambda fn=fn: [fn(content, url) for content, url in pages], runs)
+        out[tool] = {
+            "pages_per_s": round(len(pages) / seconds, 1),
+            "seconds": round(seconds, 3),
+            "runs": all_runs,
+            "pages": len(pages),
+            "failed_in_warmup": failed,
+        }
     return out
 
 
@@ -105,11 +110,21 @@ def profile(tool: str, samples: int, top: int = 30) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--samples", type=int, default=2000, help="sample-site pages (default 2000)")
-    parser.add_argument("--repeat", type=int, default=10,
-                        help="passes over the real pages per timed run (default 10)")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs; the median is kept (default 3)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--samples", type=int, default=2000, help="sample-site pages (default 2000)"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=10,
+        help="passes over the real pages per timed run (default 10)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=3, help="timed runs; the median is kept (default 3)"
+    )
     parser.add_argument("--profile", choices=TOOLS, help="print a cProfile of this tool instead")
     args = parser.parse_args()
     if args.profile:

@@ -19,32 +19,55 @@ import json
 import sys
 import time
 import traceback
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import backfill
-import dags
 import load
 import parse
 from common import ROOT, git_commit, load_average, machine
 
+import dags
 from newswire.pipeline import STAGE_BATCH
 
 SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse")
 SIZES = {
-    "full": {"parse_samples": 2000, "parse_repeat": 10, "parse_runs": 3,
-             "load_counts": [50000, 10000], "load_runs": 3,
-             "backfill": 10000, "backfill_small": 2000, "incremental_runs": 3,
-             "reparse_runs": 3, "dag_runs": 3},
-    "quick": {"parse_samples": 20, "parse_repeat": 1, "parse_runs": 3,
-              "load_counts": [200, 100], "load_runs": 1,
-              "backfill": 40, "backfill_small": 20, "incremental_runs": 1,
-              "reparse_runs": 1, "dag_runs": 1},
+    "full": {
+        "parse_samples": 2000,
+        "parse_repeat": 10,
+        "parse_runs": 3,
+        "load_counts": [50000, 10000],
+        "load_runs": 3,
+        "backfill": 10000,
+        "backfill_small": 2000,
+        "incremental_runs": 3,
+        "reparse_runs": 3,
+        "dag_runs": 3,
+    },
+    "quick": {
+        "parse_samples": 20,
+        "parse_repeat": 1,
+        "parse_runs": 3,
+        "load_counts": [200, 100],
+        "load_runs": 1,
+        "backfill": 40,
+        "backfill_small": 20,
+        "incremental_runs": 1,
+        "reparse_runs": 1,
+        "dag_runs": 1,
+    },
 }
 # Issue 7, section 3.
-TARGETS = {"parse_vs_trafilatura": 3.0, "parse_vs_lxml": 4.0, "load_vs_copy": 0.60,
-           "backfill_seconds": 180.0, "peak_rss_mb": 500.0, "rss_growth": 1.20,
-           "incremental_seconds": 5.0, "dag_seconds": 0.5}
+TARGETS = {
+    "parse_vs_trafilatura": 3.0,
+    "parse_vs_lxml": 4.0,
+    "load_vs_copy": 0.60,
+    "backfill_seconds": 180.0,
+    "peak_rss_mb": 500.0,
+    "rss_growth": 1.20,
+    "incremental_seconds": 5.0,
+    "dag_seconds": 0.5,
+}
 
 
 def run_sections(sizes: dict, only: tuple[str, ...]) -> tuple[dict, dict, dict]:
@@ -55,16 +78,25 @@ def run_sections(sizes: dict, only: tuple[str, ...]) -> tuple[dict, dict, dict]:
             return
         started = time.perf_counter()
         loads[name] = {"start": load_average()}
-        print(f"bench: {name} ... (load average {loads[name]['start']})", file=sys.stderr, flush=True)
+        print(
+            f"bench: {name} ... (load average {loads[name]['start']})", file=sys.stderr, flush=True
+        )
         try:
             results[name] = fn()
         except Exception:
             errors[name] = traceback.format_exc()
             print(f"bench: {name} failed:\n{errors[name]}", file=sys.stderr, flush=True)
         loads[name].update(end=load_average(), seconds=round(time.perf_counter() - started, 1))
-        print(f"bench: {name} done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+        print(
+            f"bench: {name} done in {time.perf_counter() - started:.0f} s",
+            file=sys.stderr,
+            flush=True,
+        )
 
-    section("parse", lambda: parse.run(sizes["parse_samples"], sizes["parse_repeat"], sizes["parse_runs"]))
+    section(
+        "parse",
+        lambda: parse.run(sizes["parse_samples"], sizes["parse_repeat"], sizes["parse_runs"]),
+    )
 
     def load_all():
         recs = load.records(max(sizes["load_counts"]))
@@ -77,12 +109,18 @@ def run_sections(sizes: dict, only: tuple[str, ...]) -> tuple[dict, dict, dict]:
     def end_to_end():
         # The small backfill's archive is re-parsed before its warehouse is dropped.
         reparse_runs = sizes["reparse_runs"] if "reparse" in only else 0
-        small.update(backfill.backfill(sizes["backfill_small"], None, incremental_runs=0,
-                                       reparse_runs=reparse_runs))
+        small.update(
+            backfill.backfill(
+                sizes["backfill_small"], None, incremental_runs=0, reparse_runs=reparse_runs
+            )
+        )
         big = backfill.backfill(sizes["backfill"], None, incremental_runs=sizes["incremental_runs"])
         small_view = {k: v for k, v in small.items() if k != "reparse"}
-        return {"backfill": big, "backfill_small": small_view,
-                "rss_growth": round(big["peak_rss_mb"] / small["peak_rss_mb"], 2)}
+        return {
+            "backfill": big,
+            "backfill_small": small_view,
+            "rss_growth": round(big["peak_rss_mb"] / small["peak_rss_mb"], 2),
+        }
 
     if "end_to_end" in only:
         section("end_to_end", end_to_end)
@@ -93,9 +131,15 @@ def run_sections(sizes: dict, only: tuple[str, ...]) -> tuple[dict, dict, dict]:
             elif "end_to_end" in errors:
                 errors["reparse"] = "skipped: the backfill it re-parses failed"
         else:
-            section("reparse", lambda: backfill.backfill(
-                sizes["backfill_small"], None, incremental_runs=0,
-                reparse_runs=sizes["reparse_runs"])["reparse"])
+            section(
+                "reparse",
+                lambda: backfill.backfill(
+                    sizes["backfill_small"],
+                    None,
+                    incremental_runs=0,
+                    reparse_runs=sizes["reparse_runs"],
+                )["reparse"],
+            )
     section("dag_parse", lambda: dags.run(sizes["dag_runs"]))
     return results, errors, loads
 
@@ -107,98 +151,229 @@ def figures(results: dict, sizes: dict) -> list[dict]:
     T = TARGETS
 
     def row(section, figure, value, unit="", target=None, met=None):
-        rows.append({"section": section, "figure": figure, "value": value, "unit": unit,
-                     "target": target, "met": met})
+        rows.append(
+            {
+                "section": section,
+                "figure": figure,
+                "value": value,
+                "unit": unit,
+                "target": target,
+                "met": met,
+            }
+        )
 
     if "parse" in results:
         p = results["parse"]
-        for name, label in (("real", f"{p['real']['distinct_pages']} real fixture pages"),
-                            ("sample", f"{sizes['parse_samples']} sample pages")):
+        for name, label in (
+            ("real", f"{p['real']['distinct_pages']} real fixture pages"),
+            ("sample", f"{sizes['parse_samples']} sample pages"),
+        ):
             for tool in parse.TOOLS:
-                row("parse", f"{tool} pages/s, {label} (1 core)", p[name][tool]["pages_per_s"], "pages/s")
+                row(
+                    "parse",
+                    f"{tool} pages/s, {label} (1 core)",
+                    p[name][tool]["pages_per_s"],
+                    "pages/s",
+                )
             r = p[name]["ratios"]
-            row("parse", f"newswire / trafilatura, {label}", r["newswire_over_trafilatura"], "x",
-                f">= {T['parse_vs_trafilatura']:g}x", r["newswire_over_trafilatura"] >= T["parse_vs_trafilatura"])
-            row("parse", f"lxml / newswire, {label}", r["lxml_over_newswire"], "x",
-                f"<= {T['parse_vs_lxml']:g}x", r["lxml_over_newswire"] <= T["parse_vs_lxml"])
+            row(
+                "parse",
+                f"newswire / trafilatura, {label}",
+                r["newswire_over_trafilatura"],
+                "x",
+                f">= {T['parse_vs_trafilatura']:g}x",
+                r["newswire_over_trafilatura"] >= T["parse_vs_trafilatura"],
+            )
+            row(
+                "parse",
+                f"lxml / newswire, {label}",
+                r["lxml_over_newswire"],
+                "x",
+                f"<= {T['parse_vs_lxml']:g}x",
+                r["lxml_over_newswire"] <= T["parse_vs_lxml"],
+            )
     if "load" in results:
-        for n, l in results["load"].items():
+        for n, load in results["load"].items():
             rows_label = f"{int(n):,} rows"
-            row("load", f"staging rows/s, {rows_label} (batches of {STAGE_BATCH})", l["stage"]["rows_per_s"], "rows/s")
-            row("load", f"merge rows/s, {rows_label} (one merge)", l["merge"]["rows_per_s"], "rows/s")
-            row("load", f"load rows/s (staging + merge), {rows_label}", l["total"]["rows_per_s"], "rows/s")
-            row("load", f"bare COPY rows/s, {rows_label}", l["copy"]["rows_per_s"], "rows/s")
-            ratio = l["ratios"]["load_over_copy"]
-            row("load", f"load / COPY, {rows_label}", ratio, "x",
-                f">= {T['load_vs_copy']:.0%} of COPY", ratio >= T["load_vs_copy"])
+            row(
+                "load",
+                f"staging rows/s, {rows_label} (batches of {STAGE_BATCH})",
+                load["stage"]["rows_per_s"],
+                "rows/s",
+            )
+            row(
+                "load",
+                f"merge rows/s, {rows_label} (one merge)",
+                load["merge"]["rows_per_s"],
+                "rows/s",
+            )
+            row(
+                "load",
+                f"load rows/s (staging + merge), {rows_label}",
+                load["total"]["rows_per_s"],
+                "rows/s",
+            )
+            row("load", f"bare COPY rows/s, {rows_label}", load["copy"]["rows_per_s"], "rows/s")
+            ratio = load["ratios"]["load_over_copy"]
+            row(
+                "load",
+                f"load / COPY, {rows_label}",
+                ratio,
+                "x",
+                f">= {T['load_vs_copy']:.0%} of COPY",
+                ratio >= T["load_vs_copy"],
+            )
     if "end_to_end" in results:
         e = results["end_to_end"]
         big, small = e["backfill"], e["backfill_small"]
         n = f"{big['count']:,}"
-        row("end to end", f"backfill of {n} releases, wall", big["backfill_seconds"], "s",
-            f"< {T['backfill_seconds']:g} s", big["backfill_seconds"] < T["backfill_seconds"])
+        row(
+            "end to end",
+            f"backfill of {n} releases, wall",
+            big["backfill_seconds"],
+            "s",
+            f"< {T['backfill_seconds']:g} s",
+            big["backfill_seconds"] < T["backfill_seconds"],
+        )
         row("end to end", f"backfill of {n}: requests", big["backfill_requests"])
         row("end to end", f"backfill of {n}: releases/s", big["releases_per_s"], "releases/s")
-        row("end to end", f"backfill of {n}: ingest CPU (wall = CPU: one core busy)",
-            big["ingest_cpu_seconds"], "s")
-        row("end to end", f"backfill of {n}: peak RSS", big["peak_rss_mb"], "MB",
-            f"< {T['peak_rss_mb']:g} MB", big["peak_rss_mb"] < T["peak_rss_mb"])
-        row("end to end", f"backfill of {n}: peak PSS, whole process tree", big["peak_tree_pss_mb"], "MB",
-            f"< {T['peak_rss_mb']:g} MB", big["peak_tree_pss_mb"] < T["peak_rss_mb"])
+        row(
+            "end to end",
+            f"backfill of {n}: ingest CPU (wall = CPU: one core busy)",
+            big["ingest_cpu_seconds"],
+            "s",
+        )
+        row(
+            "end to end",
+            f"backfill of {n}: peak RSS",
+            big["peak_rss_mb"],
+            "MB",
+            f"< {T['peak_rss_mb']:g} MB",
+            big["peak_rss_mb"] < T["peak_rss_mb"],
+        )
+        row(
+            "end to end",
+            f"backfill of {n}: peak PSS, whole process tree",
+            big["peak_tree_pss_mb"],
+            "MB",
+            f"< {T['peak_rss_mb']:g} MB",
+            big["peak_tree_pss_mb"] < T["peak_rss_mb"],
+        )
         row("end to end", f"backfill of {small['count']:,}: wall", small["backfill_seconds"], "s")
-        row("end to end", f"backfill of {small['count']:,}: peak RSS", small["peak_rss_mb"], "MB",
-            f"< {T['peak_rss_mb']:g} MB", small["peak_rss_mb"] < T["peak_rss_mb"])
-        row("end to end", f"peak RSS {n} / {small['count']:,}", e["rss_growth"], "x",
-            f"flat (<= {T['rss_growth']:g}x)", e["rss_growth"] <= T["rss_growth"])
-        row("end to end", "incremental run, nothing new, wall", big["incremental_seconds"], "s",
-            f"< {T['incremental_seconds']:g} s", big["incremental_seconds"] < T["incremental_seconds"])
+        row(
+            "end to end",
+            f"backfill of {small['count']:,}: peak RSS",
+            small["peak_rss_mb"],
+            "MB",
+            f"< {T['peak_rss_mb']:g} MB",
+            small["peak_rss_mb"] < T["peak_rss_mb"],
+        )
+        row(
+            "end to end",
+            f"peak RSS {n} / {small['count']:,}",
+            e["rss_growth"],
+            "x",
+            f"flat (<= {T['rss_growth']:g}x)",
+            e["rss_growth"] <= T["rss_growth"],
+        )
+        row(
+            "end to end",
+            "incremental run, nothing new, wall",
+            big["incremental_seconds"],
+            "s",
+            f"< {T['incremental_seconds']:g} s",
+            big["incremental_seconds"] < T["incremental_seconds"],
+        )
     if "reparse" in results:
         r = results["reparse"]
-        row("reparse", f"newswire reparse, {r['releases']:,} releases", r["releases_per_s"], "releases/s")
+        row(
+            "reparse",
+            f"newswire reparse, {r['releases']:,} releases",
+            r["releases_per_s"],
+            "releases/s",
+        )
     if "dag_parse" in results:
         for name, f in results["dag_parse"]["files"].items():
-            row("DAG parse", f"{name} (Airflow's parse time, Airflow loaded)", f["dagbag_seconds"], "s",
-                f"< {T['dag_seconds']:g} s", f["dagbag_seconds"] < T["dag_seconds"])
-            row("DAG parse", f"{name} (cold interpreter, importing Airflow too)", f["cold_seconds"], "s")
+            row(
+                "DAG parse",
+                f"{name} (Airflow's parse time, Airflow loaded)",
+                f["dagbag_seconds"],
+                "s",
+                f"< {T['dag_seconds']:g} s",
+                f["dagbag_seconds"] < T["dag_seconds"],
+            )
+            row(
+                "DAG parse",
+                f"{name} (cold interpreter, importing Airflow too)",
+                f["cold_seconds"],
+                "s",
+            )
     return rows
 
 
 def markdown(report: dict) -> str:
     m = report["machine"]
     quick = report["mode"] == "quick"
-    lines = [f"# newswire benchmarks ({report['mode']})", "",
-             f"- date: {report['date']}; commit: `{report['git_commit']}`",
-             f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
-             f"Python {m['python']}, {m['platform']}",
-             f"- load average (1/5/15 min) at start: {report['load_average_start']}, "
-             f"at end: {report['load_average_end']}; by section (start -> end): "
-             + ", ".join(f"{k} {v['start'][0]} -> {v['end'][0]}"
-                         for k, v in report["load_average_by_section"].items()), ""]
+    lines = [
+        f"# newswire benchmarks ({report['mode']})",
+        "",
+        f"- date: {report['date']}; commit: `{report['git_commit']}`",
+        f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
+        f"Python {m['python']}, {m['platform']}",
+        f"- load average (1/5/15 min) at start: {report['load_average_start']}, "
+        f"at end: {report['load_average_end']}; by section (start -> end): "
+        + ", ".join(
+            f"{k} {v['start'][0]} -> {v['end'][0]}"
+            for k, v in report["load_average_by_section"].items()
+        ),
+        "",
+    ]
     if quick:
-        lines += ["**Quick smoke run: N is tiny, the figures and the met column mean nothing.**", ""]
+        lines += [
+            "**Quick smoke run: N is tiny, the figures and the met column mean nothing.**",
+            "",
+        ]
     lines += ["| section | figure | value | target | met |", "| --- | --- | ---: | --- | --- |"]
     for r in report["figures"]:
-        value = f"{r['value']:,}" if isinstance(r["value"], int) else f"{r['value']:,.2f}" \
-            if r["unit"] in ("x", "s") else f"{r['value']:,.1f}"
+        value = (
+            f"{r['value']:,}"
+            if isinstance(r["value"], int)
+            else f"{r['value']:,.2f}"
+            if r["unit"] in ("x", "s")
+            else f"{r['value']:,.1f}"
+        )
         met = "" if r["met"] is None else ("yes" if r["met"] else "**no**")
-        lines.append(f"| {r['section']} | {r['figure']} | {value} {r['unit']} | {r['target'] or ''} | {met} |")
+        target = r["target"] or ""
+        lines.append(f"| {r['section']} | {r['figure']} | {value} {r['unit']} | {target} | {met} |")
     if report["errors"]:
         lines += ["", "Failed sections: " + ", ".join(report["errors"])]
     return "\n".join(lines) + "\n"
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="smoke run with tiny N")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results",
-                        help="folder for latest.json and latest.md (default bench/results)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "bench" / "results",
+        help="folder for latest.json and latest.md (default bench/results)",
+    )
     parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS))
     args = parser.parse_args()
     mode = "quick" if args.quick else "full"
     sizes = SIZES[mode]
-    report = {"mode": mode, "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "git_commit": git_commit(), "machine": machine(), "load_average_start": load_average(),
-              "sizes": sizes, "targets": TARGETS}
+    report = {
+        "mode": mode,
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_commit": git_commit(),
+        "machine": machine(),
+        "load_average_start": load_average(),
+        "sizes": sizes,
+        "targets": TARGETS,
+    }
     started = time.perf_counter()
     results, errors, loads = run_sections(sizes, tuple(args.only))
     report.update(results)
@@ -207,16 +382,22 @@ def main() -> int:
     report["duration_seconds"] = round(time.perf_counter() - started, 1)
     report["errors"] = errors
     report["figures"] = figures(results, sizes)
-    report["ratios"] = {"parse_" + k: v["ratios"] for k, v in results.get("parse", {}).items()
-                        if isinstance(v, dict) and "ratios" in v}
+    report["ratios"] = {
+        "parse_" + k: v["ratios"]
+        for k, v in results.get("parse", {}).items()
+        if isinstance(v, dict) and "ratios" in v
+    }
     report["ratios"].update({f"load_{n}": v["ratios"] for n, v in results.get("load", {}).items()})
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     table = markdown(report)
     (args.out / "latest.md").write_text(table)
     print(table)
-    print(f"bench: wrote {args.out / 'latest.json'} and {args.out / 'latest.md'}"
-          f" in {report['duration_seconds']:.0f} s", file=sys.stderr)
+    print(
+        f"bench: wrote {args.out / 'latest.json'} and {args.out / 'latest.md'}"
+        f" in {report['duration_seconds']:.0f} s",
+        file=sys.stderr,
+    )
     return 1 if errors else 0
 
 

@@ -19,7 +19,7 @@ Trigger it by hand to check the warehouse at any time; the params loosen or tigh
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from airflow.providers.common.sql.operators.sql import SQLColumnCheckOperator, SQLTableCheckOperator
 from airflow.sdk import Param, dag, task
@@ -40,7 +40,7 @@ def _on_failure(context):
 @dag(
     dag_id="newswire_quality",
     schedule=[RELEASES],
-    start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),
+    start_date=datetime(2025, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
@@ -50,23 +50,39 @@ def _on_failure(context):
     on_failure_callback=_on_failure,
     params={
         "recent_hours": Param(
-            quality.RECENT_HOURS, type="integer", minimum=1,
-            description="A release must have been fetched within this many hours."),
+            quality.RECENT_HOURS,
+            type="integer",
+            minimum=1,
+            description="A release must have been fetched within this many hours.",
+        ),
         "max_reject_share": Param(
-            quality.MAX_REJECT_SHARE, type="number", minimum=0, maximum=1,
-            description="Largest allowed share of failed pages over the last day."),
+            quality.MAX_REJECT_SHARE,
+            type="number",
+            minimum=0,
+            maximum=1,
+            description="Largest allowed share of failed pages over the last day.",
+        ),
     },
 )
 def newswire_quality():
     release_columns = SQLColumnCheckOperator(
-        task_id="release_columns", conn_id=WAREHOUSE, table=quality.RELEASES_TABLE,
-        column_mapping=quality.RELEASE_COLUMN_CHECKS)
+        task_id="release_columns",
+        conn_id=WAREHOUSE,
+        table=quality.RELEASES_TABLE,
+        column_mapping=quality.RELEASE_COLUMN_CHECKS,
+    )
     release_table = SQLTableCheckOperator(
-        task_id="release_table", conn_id=WAREHOUSE, table=quality.RELEASES_TABLE,
-        checks=quality.RELEASE_TABLE_CHECKS)
+        task_id="release_table",
+        conn_id=WAREHOUSE,
+        table=quality.RELEASES_TABLE,
+        checks=quality.RELEASE_TABLE_CHECKS,
+    )
     reject_share = SQLTableCheckOperator(
-        task_id="reject_share", conn_id=WAREHOUSE, table=quality.RUNS_TABLE,
-        checks=quality.RUN_TABLE_CHECKS)
+        task_id="reject_share",
+        conn_id=WAREHOUSE,
+        table=quality.RUNS_TABLE,
+        checks=quality.RUN_TABLE_CHECKS,
+    )
 
     @task
     def refresh_report_views() -> list[str]:

@@ -22,7 +22,7 @@ triggers `newswire_quality`.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import CronDataIntervalTimetable, Param, dag
 
@@ -33,7 +33,7 @@ from newswire_airflow.ingestion import ingestion_tasks, on_failure
     dag_id="prnewswire_backfill",
     # Daily data intervals [day 00:00, next day 00:00) UTC: one partition per run.
     schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
-    start_date=datetime(2024, 1, 1, tzinfo=timezone.utc),
+    start_date=datetime(2024, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,  # one day at a time: the source site is shared with everyone
     doc_md=__doc__,
@@ -41,12 +41,24 @@ from newswire_airflow.ingestion import ingestion_tasks, on_failure
     default_args={"owner": "newswire", "retries": 2, "retry_delay": timedelta(minutes=1)},
     on_failure_callback=on_failure,
     params={
-        "since": Param(None, type=["null", "string"], format="date",
-                       description="First publication day (UTC), e.g. 2025-02-01."),
-        "until": Param(None, type=["null", "string"], format="date",
-                       description="Last publication day (UTC, inclusive)."),
-        "limit": Param(None, type=["null", "integer"], minimum=1,
-                       description="At most this many new releases (empty: all in the window)."),
+        "since": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            description="First publication day (UTC), e.g. 2025-02-01.",
+        ),
+        "until": Param(
+            None,
+            type=["null", "string"],
+            format="date",
+            description="Last publication day (UTC, inclusive).",
+        ),
+        "limit": Param(
+            None,
+            type=["null", "integer"],
+            minimum=1,
+            description="At most this many new releases (empty: all in the window).",
+        ),
     },
 )
 def prnewswire_backfill():

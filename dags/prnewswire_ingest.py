@@ -23,7 +23,7 @@ Re-running a run never duplicates a release. A failed run is marked failed in
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import CronTriggerTimetable, Param, dag
 
@@ -35,17 +35,24 @@ from newswire_airflow.ingestion import ingestion_tasks, on_failure
     # A cron trigger with a real 15-minute data interval (a bare cron string has
     # zero-length intervals in Airflow 3); run_immediately: the first run after unpausing
     # starts at once instead of at the next quarter hour.
-    schedule=CronTriggerTimetable("*/15 * * * *", timezone="UTC",
-                                  interval=timedelta(minutes=15), run_immediately=True),
-    start_date=datetime(2025, 1, 1, tzinfo=timezone.utc),
+    schedule=CronTriggerTimetable(
+        "*/15 * * * *", timezone="UTC", interval=timedelta(minutes=15), run_immediately=True
+    ),
+    start_date=datetime(2025, 1, 1, tzinfo=UTC),
     catchup=False,
     max_active_runs=1,
     doc_md=__doc__,
     tags=["newswire", "prnewswire", "ingest"],
     default_args={"owner": "newswire", "retries": 2, "retry_delay": timedelta(minutes=1)},
     on_failure_callback=on_failure,
-    params={"limit": Param(None, type=["null", "integer"], minimum=1,
-                           description="At most this many new releases (empty: all new).")},
+    params={
+        "limit": Param(
+            None,
+            type=["null", "integer"],
+            minimum=1,
+            description="At most this many new releases (empty: all new).",
+        )
+    },
 )
 def prnewswire_ingest():
     ingestion_tasks(discover_with="discover_new")

@@ -35,10 +35,11 @@ import json
 import sys
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,11 +50,17 @@ ET = ZoneInfo("America/New_York")
 TOOLS = ("newswire", "trafilatura")
 
 # The trafilatura call, the same for every page (the defaults of a plain article extraction).
-TRAFILATURA_OPTIONS = dict(output_format="json", with_metadata=True, include_comments=False,
-                           include_tables=True, favor_precision=False)
+TRAFILATURA_OPTIONS = dict(
+    output_format="json",
+    with_metadata=True,
+    include_comments=False,
+    include_tables=True,
+    favor_precision=False,
+)
 
 
 # -- the body metric -----------------------------------------------------------------------
+
 
 def tokens(text: str | None) -> list[str]:
     """Words of ``text`` for the body metric: split on whitespace, lowercased (after NFC),
@@ -73,6 +80,7 @@ def tokens(text: str | None) -> list[str]:
 
 class Overlap(NamedTuple):
     """Token counts of one comparison: the multiset intersection and the two sizes."""
+
     common: int
     predicted: int
     reference: int
@@ -109,9 +117,11 @@ def body_prf(predicted: str | None, reference: str | None) -> PRF:
 
 # -- the labelled pages --------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Page:
     """One labelled page: the bytes both tools get, the URL they are told, and the truth."""
+
     name: str
     group: str  # "real" or "sample"
     content: bytes
@@ -130,8 +140,7 @@ def real_pages(directory: Path = REAL_DIR) -> list[Page]:
     pages = []
     for html in sorted(directory.glob("*.html")):
         label = json.loads(html.with_suffix(".expected.json").read_text(encoding="utf-8"))
-        pages.append(Page(html.stem, "real", html.read_bytes(), urls.get(html.name) or None,
-                          label))
+        pages.append(Page(html.stem, "real", html.read_bytes(), urls.get(html.name) or None, label))
     return pages
 
 
@@ -139,16 +148,26 @@ def sample_pages(count: int = DEFAULT_SAMPLES, seed: int = 7) -> list[Page]:
     """The first ``count`` sample-site releases, rendered as the site serves them (UTF-8)."""
     from newswire_sample_site.releases import generate_releases
     from newswire_sample_site.render import render_release_page
-    return [Page(f"sample-{rel.index:04d}", "sample",
-                 render_release_page(rel).encode("utf-8"), rel.url, rel.expected)
-            for rel in generate_releases(count, seed=seed)]
+
+    return [
+        Page(
+            f"sample-{rel.index:04d}",
+            "sample",
+            render_release_page(rel).encode("utf-8"),
+            rel.url,
+            rel.expected,
+        )
+        for rel in generate_releases(count, seed=seed)
+    ]
 
 
 # -- running the tools ---------------------------------------------------------------------
 
+
 def run_newswire(page: Page) -> tuple[dict | None, str | None]:
     """newswire's record for the page, or ``(None, "reason: message")`` on a ParseError."""
     from newswire.parsing import ParseError, parse_release
+
     try:
         return parse_release(page.content, page.url), None
     except ParseError as exc:
@@ -158,6 +177,7 @@ def run_newswire(page: Page) -> tuple[dict | None, str | None]:
 def run_trafilatura(page: Page) -> dict | None:
     """trafilatura's JSON output for the page as a dict, ``None`` when it extracts nothing."""
     import trafilatura
+
     out = trafilatura.extract(page.content, url=page.url, **TRAFILATURA_OPTIONS)
     return json.loads(out) if out else None
 
@@ -165,12 +185,14 @@ def run_trafilatura(page: Page) -> dict | None:
 def trafilatura_version() -> str | None:
     try:
         from importlib.metadata import version
+
         return version("trafilatura")
     except Exception:
         return None
 
 
 # -- comparing -----------------------------------------------------------------------------
+
 
 def clean(text: str | None) -> str | None:
     """The labels' text rule (NFC, whitespace runs to one space, strip), applied to
@@ -183,7 +205,7 @@ def clean(text: str | None) -> str | None:
 def utc_day(iso: str | None) -> str | None:
     """The UTC calendar day of an ISO instant ("2023-06-13T13:05:00+00:00" -> "2023-06-13")."""
     moment = _instant(iso)
-    return moment.astimezone(timezone.utc).date().isoformat() if moment else None
+    return moment.astimezone(UTC).date().isoformat() if moment else None
 
 
 def et_day(iso: str | None) -> str | None:
@@ -241,6 +263,7 @@ class Tally:
 @dataclass
 class PageResult:
     """What the evaluation found on one page."""
+
     name: str
     newswire_error: str | None
     mismatches: list[tuple[str, object, object]]  # newswire: (field, expected, got)
@@ -254,6 +277,7 @@ class PageResult:
 @dataclass
 class GroupResult:
     """Results over one group of pages ("real" or "sample")."""
+
     group: str
     pages: list[PageResult] = field(default_factory=list)
     # (row key) -> tool -> Tally; row keys are record fields and the DATE_ROWS keys
@@ -278,6 +302,7 @@ class GroupResult:
 def evaluate_page(page: Page, result: GroupResult, with_trafilatura: bool = True) -> PageResult:
     """Run both tools on one page and add its counts to ``result``."""
     from newswire.record import RELEASE_FIELDS
+
     label = page.label
     got, error = run_newswire(page)
     mismatches = []
@@ -293,9 +318,11 @@ def evaluate_page(page: Page, result: GroupResult, with_trafilatura: bool = True
     published = got.get("published_at") if got else None
     if "published_at" in label:
         result.tally("published_at:utc_day", "newswire").add(
-            got is not None and utc_day(published) == utc_day(label["published_at"]))
+            got is not None and utc_day(published) == utc_day(label["published_at"])
+        )
         result.tally("published_at:et_day", "newswire").add(
-            got is not None and et_day(published) == et_day(label["published_at"]))
+            got is not None and et_day(published) == et_day(label["published_at"])
+        )
 
     found = False
     if with_trafilatura:
@@ -308,15 +335,19 @@ def evaluate_page(page: Page, result: GroupResult, with_trafilatura: bool = True
             author, issuer = traf.get("author"), label["issuer"]
             result.tally("issuer", "trafilatura").add(clean(author) == issuer)
             result.tally("issuer:author_loose", "trafilatura").add(
-                bool(author) and tokens(author) == tokens(issuer))
+                bool(author) and tokens(author) == tokens(issuer)
+            )
             result.tally("issuer:sitename", "trafilatura").add(
-                clean(traf.get("source-hostname")) == issuer)
+                clean(traf.get("source-hostname")) == issuer
+            )
         if "published_at" in label:
             day = _day(traf.get("date"))
             result.tally("published_at:utc_day", "trafilatura").add(
-                day is not None and day == utc_day(label["published_at"]))
+                day is not None and day == utc_day(label["published_at"])
+            )
             result.tally("published_at:et_day", "trafilatura").add(
-                day is not None and day == et_day(label["published_at"]))
+                day is not None and day == et_day(label["published_at"])
+            )
         body["trafilatura"] = token_overlap(traf.get("text"), label.get("body_text"))
     page_result = PageResult(page.name, error, mismatches, body, found)
     result.pages.append(page_result)
@@ -344,10 +375,17 @@ def _pct(x: float) -> str:
     return f"{100 * x:.2f}"
 
 
-def render(results: dict[str, GroupResult], *, command: str, when: str,
-           parser_version: str, traf_version: str | None) -> str:
+def render(
+    results: dict[str, GroupResult],
+    *,
+    command: str,
+    when: str,
+    parser_version: str,
+    traf_version: str | None,
+) -> str:
     """The markdown report (deterministic apart from ``when``)."""
     from newswire.record import RELEASE_FIELDS
+
     counts = ", ".join(f"{len(g.pages)} {g.group}" for g in results.values())
     tools = [t for t in TOOLS if t == "newswire" or traf_version]
     lines = [
@@ -357,9 +395,13 @@ def render(results: dict[str, GroupResult], *, command: str, when: str,
         f"- Date: {when}",
         f"- newswire parser: `PARSER_VERSION = {parser_version}`",
         f"- trafilatura: {traf_version or 'not installed (its columns are left out)'}"
-        + (", called as `trafilatura.extract(html_bytes, url=..., "
-           + ", ".join(f"{k}={v!r}" for k, v in TRAFILATURA_OPTIONS.items()) + ")`"
-           if traf_version else ""),
+        + (
+            ", called as `trafilatura.extract(html_bytes, url=..., "
+            + ", ".join(f"{k}={v!r}" for k, v in TRAFILATURA_OPTIONS.items())
+            + ")`"
+            if traf_version
+            else ""
+        ),
         f"- Pages: {counts}",
         "",
         "## How to read",
@@ -369,13 +411,13 @@ def render(results: dict[str, GroupResult], *, command: str, when: str,
         "counted: the real pages' labels have no `word_count` or `content_sha256`.",
         "- trafilatura is scored only where it has an equivalent: `title` (whitespace-normalized "
         "like the labels), `issuer` against its `author`, and the published **date**: "
-        "trafilatura normalizes author names (\"Northwind Traders, Inc.\" becomes "
-        "\"Northwind Traders; Inc\"), so a second issuer row compares the words only. "
+        'trafilatura normalizes author names ("Northwind Traders, Inc." becomes '
+        '"Northwind Traders; Inc"), so a second issuer row compares the words only. '
         "trafilatura's `date` is a calendar day without a time, so it is compared with the day "
         "of the label's `published_at`, both as the UTC day (the brief's rule) and as the New "
         "York day (the wires' own day; the two differ for releases sent after 19:00/20:00 ET). "
         "Its `sitename` (JSON key `source-hostname`) is the wire's name (\"Cision PR "
-        "Newswire\", \"GlobeNewswire News Room\"), not the issuer: n/a, with the count of "
+        'Newswire", "GlobeNewswire News Room"), not the issuer: n/a, with the count of '
         "pages where it happens to equal the issuer. `n/a` = no equivalent field in "
         "trafilatura's output.",
         "- **Body**: token-level precision / recall / F1 of the extracted text against the "
@@ -389,9 +431,12 @@ def render(results: dict[str, GroupResult], *, command: str, when: str,
     ]
     for group in results.values():
         lines += [f"## {GROUP_TITLES.get(group.group, group.group)}: {len(group.pages)} pages", ""]
-        lines += ["### Field accuracy (exact match)", "",
-                  "| field | " + " | ".join(tools) + " |",
-                  "|---|" + "---|" * len(tools)]
+        lines += [
+            "### Field accuracy (exact match)",
+            "",
+            "| field | " + " | ".join(tools) + " |",
+            "|---|" + "---|" * len(tools),
+        ]
         for key in RELEASE_FIELDS:
             if key not in group.accuracy:
                 continue
@@ -409,36 +454,54 @@ def render(results: dict[str, GroupResult], *, command: str, when: str,
                     cells = [group.tally(date_key, t).cell() for t in tools]
                     lines.append(f"| {description} | " + " | ".join(cells) + " |")
             if key == "issuer" and "trafilatura" in tools:
-                lines.append("| issuer vs `author`, ignoring case and punctuation | — | "
-                             + group.tally("issuer:author_loose", "trafilatura").cell() + " |")
+                lines.append(
+                    "| issuer vs `author`, ignoring case and punctuation | — | "
+                    + group.tally("issuer:author_loose", "trafilatura").cell()
+                    + " |"
+                )
                 sitename = group.tally("issuer:sitename", "trafilatura")
-                lines.append("| issuer vs `sitename` | — | n/a: the wire's site name, not the "
-                             f"issuer (equal on {sitename.right}/{sitename.total}) |")
-        lines += ["", "### Body text, token level (%)", "",
-                  "| tool | micro P | micro R | micro F1 | macro P | macro R | macro F1 |",
-                  "|---|---|---|---|---|---|---|"]
+                lines.append(
+                    "| issuer vs `sitename` | — | n/a: the wire's site name, not the "
+                    f"issuer (equal on {sitename.right}/{sitename.total}) |"
+                )
+        lines += [
+            "",
+            "### Body text, token level (%)",
+            "",
+            "| tool | micro P | micro R | micro F1 | macro P | macro R | macro F1 |",
+            "|---|---|---|---|---|---|---|",
+        ]
         for tool in tools:
             micro, macro = group.micro(tool), group.macro(tool)
             lines.append(f"| {tool} | " + " | ".join(_pct(x) for x in (*micro, *macro)) + " |")
         if group.group == "real":
-            lines += ["", "### Body F1 per page (%)", "",
-                      "| page | " + " | ".join(f"{t} P / R / F1" for t in tools) + " |",
-                      "|---|" + "---|" * len(tools)]
+            lines += [
+                "",
+                "### Body F1 per page (%)",
+                "",
+                "| page | " + " | ".join(f"{t} P / R / F1" for t in tools) + " |",
+                "|---|" + "---|" * len(tools),
+            ]
             for page in sorted(group.pages, key=lambda p: p.name):
                 cells = [" / ".join(_pct(x) for x in page.body_prf(t)) for t in tools]
                 lines.append(f"| {page.name} | " + " | ".join(cells) + " |")
         missed = [p for p in group.pages if "trafilatura" in tools and not p.trafilatura_found]
         if missed:
-            lines += ["", f"trafilatura extracted nothing on {len(missed)} page(s): "
-                      + ", ".join(p.name for p in missed) + "."]
+            lines += [
+                "",
+                f"trafilatura extracted nothing on {len(missed)} page(s): "
+                + ", ".join(p.name for p in missed)
+                + ".",
+            ]
         lines += ["", "### newswire mismatches", ""]
         wrong = [p for p in group.pages if p.mismatches]
         if not wrong:
             lines.append("None: every labelled field is right on every page.")
         for page in sorted(wrong, key=lambda p: p.name):
             for key, expected, got in page.mismatches:
-                lines.append(f"- {page.name}, `{key}`: expected {_short(expected)}, "
-                             f"got {_short(got)}")
+                lines.append(
+                    f"- {page.name}, `{key}`: expected {_short(expected)}, got {_short(got)}"
+                )
         lines.append("")
     return "\n".join(lines)
 
@@ -451,20 +514,34 @@ def _short(value: object, limit: int = 120) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Evaluate the real pages and ``--samples`` sample pages; print and write the report."""
     from newswire.parsing import PARSER_VERSION
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLES,
-                        help=f"number of sample-site pages (default {DEFAULT_SAMPLES})")
-    parser.add_argument("--output", type=Path, default=RESULTS,
-                        help="where to write the markdown (default eval/results.md)")
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=DEFAULT_SAMPLES,
+        help=f"number of sample-site pages (default {DEFAULT_SAMPLES})",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=RESULTS,
+        help="where to write the markdown (default eval/results.md)",
+    )
     args = parser.parse_args(argv)
     traf_version = trafilatura_version()
     pages = real_pages() + sample_pages(args.samples)
     results = evaluate(pages, with_trafilatura=traf_version is not None)
-    command = "python eval/evaluate.py" + (f" --samples {args.samples}"
-                                           if args.samples != DEFAULT_SAMPLES else "")
-    report = render(results, command=command,
-                    when=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                    parser_version=PARSER_VERSION, traf_version=traf_version)
+    command = "python eval/evaluate.py" + (
+        f" --samples {args.samples}" if args.samples != DEFAULT_SAMPLES else ""
+    )
+    report = render(
+        results,
+        command=command,
+        when=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        parser_version=PARSER_VERSION,
+        traf_version=traf_version,
+    )
     print(report)
     args.output.write_text(report, encoding="utf-8")
     return 0

@@ -15,12 +15,14 @@ from newswire_airflow.ui.app import app
 class NewswirePlugin(AirflowPlugin):
     name = "Newswire"
     fastapi_apps = [{"app": app, "url_prefix": "/newswire", "name": "Newswire warehouse"}]
-    external_views = [{
-        "name": "Newswire",
-        # Relative to the UI's base URL (no leading slash), so it also works when Airflow
-        # is served under a path prefix; url_route shows it in an iframe at /plugin/newswire.
-        "href": "newswire/",
-        "url_route": "newswire",
-        "destination": "nav",
-        "nav_top_level": True,
-    }]
+    external_views = [
+        {
+            "name": "Newswire",
+            # Relative to the UI's base URL (no leading slash), so it also works when Airflow
+            # is served under a path prefix; url_route shows it in an iframe at /plugin/newswire.
+            "href": "newswire/",
+            "url_route": "newswire",
+            "destination": "nav",
+            "nav_top_level": True,
+        }
+    ]

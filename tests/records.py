@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from newswire.warehouse.loading import StagedRecord
 from newswire.record import RELEASE_FIELDS, content_sha256, word_count
+from newswire.warehouse.loading import StagedRecord
 
-BASE_TIME = datetime(2025, 2, 17, 14, 0, tzinfo=timezone.utc)
+BASE_TIME = datetime(2025, 2, 17, 14, 0, tzinfo=UTC)
 ISSUERS = ("Workday Inc.", "Workday, Inc.", "Global Times", "Zoë Industries GmbH")
 
 
@@ -25,7 +25,9 @@ def make_record(i: int, **changes) -> dict:
         "tickers": [{"exchange": "NASDAQ", "symbol": "WDAY"}] if i % 2 == 0 else [],
         "industries": ["Computer Software"] + (["Banking"] if i % 3 == 0 else []),
         "language": "en",
-        "body_text": f"NEW YORK, Feb. 17, 2025 /PRNewswire/ -- Body of release {i}.\n\nSecond paragraph.",
+        "body_text": (
+            f"NEW YORK, Feb. 17, 2025 /PRNewswire/ -- Body of release {i}.\n\nSecond paragraph."
+        ),
         "contacts": None,
         "images": [],
         "subjects": [],
@@ -39,5 +41,5 @@ def make_record(i: int, **changes) -> dict:
 
 
 def staged(records: list[dict]) -> list[StagedRecord]:
-    fetched = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    fetched = datetime(2026, 1, 1, tzinfo=UTC)
     return [StagedRecord(r, "test", fetched, r["url"]) for r in records]

@@ -19,9 +19,14 @@ pytestmark = [pytest.mark.postgres, pytest.mark.airflow]
 def test_quick_bench_writes_every_section(pg_server, tmp_path):
     _, admin_dsn = pg_server
     out = tmp_path / "results"
-    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out)],
-                          capture_output=True, text=True, timeout=900, cwd=tmp_path,
-                          env={**os.environ, "NEWSWIRE_BENCH_ADMIN_DSN": admin_dsn})
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=tmp_path,
+        env={**os.environ, "NEWSWIRE_BENCH_ADMIN_DSN": admin_dsn},
+    )
     assert done.returncode == 0, done.stderr[-4000:]
     report = json.loads((out / "latest.json").read_text())
 

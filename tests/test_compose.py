@@ -96,7 +96,9 @@ def _airflow_version_pin() -> str:
 def test_compose_file_matches_the_compose_specification():
     result = subprocess.run(
         [_check_jsonschema(), "--builtin-schema", "vendor.compose-spec", str(COMPOSE_FILE)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -161,7 +163,8 @@ def test_warehouse_connection_points_at_the_newswire_database(common):
     uri = env["AIRFLOW_CONN_NEWSWIRE_WAREHOUSE"]
     part = r"\$\{[^}]*\}|[^:@/${}]+"  # a ${VAR:-default} or a literal
     match = re.fullmatch(
-        rf"postgresql://(?P<user>{part}):(?P<password>{part})@postgres:5432/(?P<db>{part})", uri)
+        rf"postgresql://(?P<user>{part}):(?P<password>{part})@postgres:5432/(?P<db>{part})", uri
+    )
     assert match, uri
     # No secret in the file: the password comes from the environment (dev default allowed).
     assert match["password"].startswith("${NEWSWIRE_DB_PASSWORD"), uri

@@ -5,15 +5,15 @@ import json
 import logging
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
-from newswire_airflow.assets import RELEASES
-from newswire.warehouse.connection import connect
 from records import make_record
 from test_loader import load
+
+from newswire.warehouse.connection import connect
+from newswire_airflow.assets import RELEASES
 
 DAGS = Path(__file__).resolve().parents[1] / "dags"
 DAG_IDS = {"prnewswire_ingest", "prnewswire_backfill", "newswire_quality"}
@@ -33,8 +33,12 @@ def dagbag():
 @pytest.fixture(scope="module")
 def airflow_db():
     """Airflow's own metadata database (SQLite in the isolated AIRFLOW_HOME), migrated."""
-    result = subprocess.run([str(Path(sys.executable).with_name("airflow")), "db", "migrate"],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("airflow")), "db", "migrate"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
 
@@ -48,8 +52,10 @@ def airflow_env(monkeypatch, warehouse, sample_site):
 
 def task_states(run) -> dict[str, str]:
     """{task_id or task_id[map_index]: state} of a finished dag.test() run."""
-    return {ti.task_id + (f"[{ti.map_index}]" if ti.map_index >= 0 else ""): ti.state
-            for ti in run.get_task_instances()}
+    return {
+        ti.task_id + (f"[{ti.map_index}]" if ti.map_index >= 0 else ""): ti.state
+        for ti in run.get_task_instances()
+    }
 
 
 def published_in(sample_site, start, end) -> set[str]:
@@ -65,21 +71,26 @@ def test_dagbag_has_no_import_errors(dagbag):
 def test_each_dag_file_parses_in_under_half_a_second(capsys):
     """Each file in a fresh interpreter that has Airflow loaded, as the DAG processor has:
     the duration is Airflow's own per-file parse time (what `airflow dags report` shows)."""
-    script = ("import json, sys\n"
-              "from airflow.dag_processing.dagbag import DagBag\n"
-              "bag = DagBag(dag_folder=sys.argv[1])\n"
-              "[stat] = bag.dagbag_stats\n"
-              "print(json.dumps({'seconds': stat.duration.total_seconds(), 'dags': stat.dag_num,"
-              " 'errors': bag.import_errors}))\n")
+    script = (
+        "import json, sys\n"
+        "from airflow.dag_processing.dagbag import DagBag\n"
+        "bag = DagBag(dag_folder=sys.argv[1])\n"
+        "[stat] = bag.dagbag_stats\n"
+        "print(json.dumps({'seconds': stat.duration.total_seconds(), 'dags': stat.dag_num,"
+        " 'errors': bag.import_errors}))\n"
+    )
     timings = {}
     for path in sorted(DAGS.glob("*.py")):
-        result = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True,
-                                text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120
+        )
         assert result.returncode == 0, result.stderr[-2000:]
         timings[path.name] = json.loads(result.stdout.strip().splitlines()[-1])
     with capsys.disabled():
-        print("\nDAG file parse times: " + ", ".join(
-            f"{name} {t['seconds'] * 1000:.0f} ms" for name, t in timings.items()))
+        print(
+            "\nDAG file parse times: "
+            + ", ".join(f"{name} {t['seconds'] * 1000:.0f} ms" for name, t in timings.items())
+        )
     assert len(timings) == 3
     for name, t in timings.items():
         assert (t["dags"], t["errors"]) == (1, {}), name
@@ -93,7 +104,12 @@ def test_ingestion_dag_shape(dagbag, dag_id):
 
     dag = dagbag.dags[dag_id]
     assert {t.task_id for t in dag.tasks} == {
-        "migrate", "discover", "make_batches", "fetch", "load"}
+        "migrate",
+        "discover",
+        "make_batches",
+        "fetch",
+        "load",
+    }
     assert dag.get_task("discover").upstream_task_ids == {"migrate"}
     assert dag.get_task("make_batches").upstream_task_ids == {"discover"}
     assert dag.get_task("fetch").upstream_task_ids == {"make_batches"}
@@ -147,8 +163,11 @@ def test_quality_dag_shape(dagbag):
     assert list(dag.timetable.asset_condition.objects) == [RELEASES]
     # A valid postgres asset URI: the provider's check would have raised or rewritten it.
     assert RELEASES.uri == "postgres://warehouse:5432/newswire/newswire/releases"
-    checks = {"release_columns": SQLColumnCheckOperator, "release_table": SQLTableCheckOperator,
-              "reject_share": SQLTableCheckOperator}
+    checks = {
+        "release_columns": SQLColumnCheckOperator,
+        "release_table": SQLTableCheckOperator,
+        "reject_share": SQLTableCheckOperator,
+    }
     assert {t.task_id for t in dag.tasks} == set(checks) | {"refresh_report_views"}
     for task_id, operator in checks.items():
         task = dag.get_task(task_id)
@@ -160,8 +179,9 @@ def test_quality_dag_shape(dagbag):
 
 
 # -- real runs ----------------------------------------------------------------------------
-def test_ingest_run_lands_sample_releases_in_batches(dagbag, airflow_db, airflow_env,
-                                                      sample_site, query):
+def test_ingest_run_lands_sample_releases_in_batches(
+    dagbag, airflow_db, airflow_env, sample_site, query
+):
     run = dagbag.dags["prnewswire_ingest"].test()
     assert run.state == "success"
     states = task_states(run)
@@ -170,13 +190,15 @@ def test_ingest_run_lands_sample_releases_in_batches(dagbag, airflow_db, airflow
     assert set(states.values()) == {"success"}
     assert run.data_interval_end - run.data_interval_start == timedelta(minutes=15)
     assert query(airflow_env, "SELECT count(*) FROM newswire.releases") == [(total,)]
-    (status, dag_run_id, new), = query(
-        airflow_env, "SELECT status, dag_run_id, loaded_new FROM newswire.ingestion_runs")
+    ((status, dag_run_id, new),) = query(
+        airflow_env, "SELECT status, dag_run_id, loaded_new FROM newswire.ingestion_runs"
+    )
     assert (status, dag_run_id, new) == ("success", run.run_id, total)
 
 
 def test_a_run_without_logical_date_that_finds_nothing_closes_its_ingestion_run(
-        dagbag, airflow_db, airflow_env, sample_site, query):
+    dagbag, airflow_db, airflow_env, sample_site, query
+):
     """As for an asset-triggered or date-less manual run: no data interval; a second run
     finds nothing new, so fetch maps to no task and load still closes the run."""
     first = dagbag.dags["prnewswire_ingest"].test(logical_date=None)
@@ -185,49 +207,65 @@ def test_a_run_without_logical_date_that_finds_nothing_closes_its_ingestion_run(
     assert first.logical_date is None and first.data_interval_start is None
     assert task_states(second)["load"] == "success"
     assert "fetch[0]" not in task_states(second)
-    assert query(airflow_env, "SELECT dag_run_id, status, discovered, loaded_new FROM "
-                              "newswire.ingestion_runs ORDER BY started_at") == [
+    assert query(
+        airflow_env,
+        "SELECT dag_run_id, status, discovered, loaded_new FROM "
+        "newswire.ingestion_runs ORDER BY started_at",
+    ) == [
         (first.run_id, "success", len(sample_site.releases), len(sample_site.releases)),
-        (second.run_id, "success", 0, 0)]
+        (second.run_id, "success", 0, 0),
+    ]
 
 
 def test_backfill_of_a_date_range_loads_that_range_and_a_rerun_adds_nothing(
-        dagbag, airflow_db, airflow_env, sample_site, query):
+    dagbag, airflow_db, airflow_env, sample_site, query
+):
     dag = dagbag.dags["prnewswire_backfill"]
     conf = {"since": "2025-01-01", "until": "2025-01-31"}
-    expected = published_in(sample_site, datetime(2025, 1, 1, tzinfo=timezone.utc),
-                            datetime(2025, 2, 1, tzinfo=timezone.utc))
+    expected = published_in(
+        sample_site,
+        datetime(2025, 1, 1, tzinfo=UTC),
+        datetime(2025, 2, 1, tzinfo=UTC),
+    )
     assert expected, "the sample site has releases in January 2025"
     first = dag.test(run_conf=conf)
     assert first.state == "success"
-    loaded = {r for r, in query(airflow_env, "SELECT release_id FROM newswire.releases")}
+    loaded = {r for (r,) in query(airflow_env, "SELECT release_id FROM newswire.releases")}
     assert loaded == expected
     rows_before = query(airflow_env, "SELECT * FROM newswire.releases ORDER BY release_id")
 
     again = dag.test(run_conf=conf)
     assert again.state == "success"
     assert query(airflow_env, "SELECT * FROM newswire.releases ORDER BY release_id") == rows_before
-    assert query(airflow_env, "SELECT window_start, window_end, loaded_new FROM "
-                              "newswire.ingestion_runs WHERE dag_run_id = %s", (again.run_id,)) == [
-        (datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2025, 2, 1, tzinfo=timezone.utc), 0)]
+    assert query(
+        airflow_env,
+        "SELECT window_start, window_end, loaded_new FROM "
+        "newswire.ingestion_runs WHERE dag_run_id = %s",
+        (again.run_id,),
+    ) == [(datetime(2025, 1, 1, tzinfo=UTC), datetime(2025, 2, 1, tzinfo=UTC), 0)]
 
 
-def test_backfill_without_params_takes_its_daily_data_interval(dagbag, airflow_db, airflow_env,
-                                                               sample_site, query):
-    day = datetime(2025, 1, 21, tzinfo=timezone.utc)
+def test_backfill_without_params_takes_its_daily_data_interval(
+    dagbag, airflow_db, airflow_env, sample_site, query
+):
+    day = datetime(2025, 1, 21, tzinfo=UTC)
     run = dagbag.dags["prnewswire_backfill"].test(logical_date=day)
     assert run.state == "success"
     start, end = run.data_interval_start, run.data_interval_end
     assert end - start == timedelta(days=1)
     expected = published_in(sample_site, start, end)
     assert expected, f"the sample site has releases in {start} .. {end}"
-    assert {r for r, in query(airflow_env, "SELECT release_id FROM newswire.releases")} == expected
+    assert {
+        r for (r,) in query(airflow_env, "SELECT release_id FROM newswire.releases")
+    } == expected
     assert query(airflow_env, "SELECT window_start, window_end FROM newswire.ingestion_runs") == [
-        (start, end)]
+        (start, end)
+    ]
 
 
 def test_ingestion_failure_callback_marks_the_run_failed_and_says_where_to_look(
-        dagbag, warehouse, sample_site, monkeypatch, query, caplog):
+    dagbag, warehouse, sample_site, monkeypatch, query, caplog
+):
     """With the minimal context Airflow gives a DAG callback (dag, run id, reason)."""
     monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
     monkeypatch.setenv("AIRFLOW_VAR_PRNEWSWIRE_BASE_URL", sample_site.base_url)
@@ -241,13 +279,16 @@ def test_ingestion_failure_callback_marks_the_run_failed_and_says_where_to_look(
 
     assert query(warehouse, "SELECT status FROM newswire.ingestion_runs") == [("failed",)]
     [summary] = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
-    assert summary.startswith("newswire: DAG prnewswire_ingest run manual__broken FAILED "
-                              "(task_failure). Failed tasks: none recorded. Look at ")
+    assert summary.startswith(
+        "newswire: DAG prnewswire_ingest run manual__broken FAILED "
+        "(task_failure). Failed tasks: none recorded. Look at "
+    )
     assert "WHERE run_key = 'manual__broken'" in summary and sample_site.base_url in summary
 
 
-def test_quality_passes_on_freshly_ingested_data_and_keeps_views(dagbag, airflow_db, airflow_env,
-                                                                 caplog):
+def test_quality_passes_on_freshly_ingested_data_and_keeps_views(
+    dagbag, airflow_db, airflow_env, caplog
+):
     assert dagbag.dags["prnewswire_ingest"].test().state == "success"
     caplog.set_level(logging.INFO, logger="newswire")
     run = dagbag.dags["newswire_quality"].test()
@@ -256,13 +297,17 @@ def test_quality_passes_on_freshly_ingested_data_and_keeps_views(dagbag, airflow
     assert "report views are up to date" in caplog.text
 
 
-def test_quality_fails_on_a_release_published_in_the_future(dagbag, airflow_db, warehouse,
-                                                            monkeypatch, query, caplog):
+def test_quality_fails_on_a_release_published_in_the_future(
+    dagbag, airflow_db, warehouse, monkeypatch, query, caplog
+):
     """Seeded warehouse: good releases fetched just now, and one bad row."""
     monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
-    future = (datetime.now(timezone.utc) + timedelta(days=2)).isoformat()
-    load(warehouse, "seed",
-         [make_record(i) for i in range(5)] + [make_record(9, published_at=future)])
+    future = (datetime.now(UTC) + timedelta(days=2)).isoformat()
+    load(
+        warehouse,
+        "seed",
+        [make_record(i) for i in range(5)] + [make_record(9, published_at=future)],
+    )
     with connect(warehouse) as conn, conn.cursor() as cur:
         cur.execute("UPDATE newswire.releases SET fetched_at = now()")
     caplog.set_level(logging.INFO, logger="newswire")
@@ -271,8 +316,11 @@ def test_quality_fails_on_a_release_published_in_the_future(dagbag, airflow_db, 
 
     assert run.state == "failed"
     assert task_states(run) == {
-        "release_columns": "success", "release_table": "failed", "reject_share": "success",
-        "refresh_report_views": "upstream_failed"}
+        "release_columns": "success",
+        "release_table": "failed",
+        "reject_share": "success",
+        "refresh_report_views": "upstream_failed",
+    }
     summary = [r.getMessage() for r in caplog.records if r.getMessage().startswith("newswire: DAG")]
     assert len(summary) == 1, caplog.text
     assert f"newswire_quality run {run.run_id} FAILED" in summary[0]

@@ -3,9 +3,9 @@ and is reused rather than started twice."""
 
 import os
 import pwd
+import stat
 import subprocess
 import sys
-import stat
 import tempfile
 from pathlib import Path
 
@@ -38,8 +38,12 @@ def test_server_is_reused_and_serves_its_own_data_folder(pg_server):
 
 
 def _nobody_can_run_python() -> bool:
-    return subprocess.run(["runuser", "-u", "nobody", "--", sys.executable, "-c", "pass"],
-                          capture_output=True).returncode == 0
+    return (
+        subprocess.run(
+            ["runuser", "-u", "nobody", "--", sys.executable, "-c", "pass"], capture_output=True
+        ).returncode
+        == 0
+    )
 
 
 @pytest.fixture
@@ -69,15 +73,22 @@ def test_works_as_a_normal_user_too(python_for_nobody):
     os.chown(home, user.pw_uid, user.pw_gid)
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT, os.path.join(home, "pg")],
-        user=user.pw_uid, group=user.pw_gid, extra_groups=[], cwd="/",
-        env={"PATH": os.environ["PATH"], "HOME": home}, capture_output=True, text=True, timeout=120,
+        user=user.pw_uid,
+        group=user.pw_gid,
+        extra_groups=[],
+        cwd="/",
+        env={"PATH": os.environ["PATH"], "HOME": home},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == os.path.join(home, "pg", "data")
 
 
-@pytest.mark.skipif(not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")),
-                    reason="no system PostgreSQL here")
+@pytest.mark.skipif(
+    not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")), reason="no system PostgreSQL here"
+)
 def test_the_machines_own_postgresql_binaries_work_too():
     """Where the pgserver wheel does not exist (Linux aarch64), NEWSWIRE_PG_BIN or the
     system's PostgreSQL serves instead."""
@@ -85,7 +96,12 @@ def test_the_machines_own_postgresql_binaries_work_too():
     home = Path(tempfile.mkdtemp(prefix="newswire-system-pg-"))
     os.chmod(home, 0o755)  # the service account must reach the data folder
     root = home / "pg"
-    result = subprocess.run([sys.executable, "-c", SCRIPT, str(root)], capture_output=True, text=True,
-                            env={**os.environ, "NEWSWIRE_PG_BIN": str(bindir)}, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(root)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NEWSWIRE_PG_BIN": str(bindir)},
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(root / "data")

@@ -25,10 +25,16 @@ ev = _load()
 
 # -- the metric ----------------------------------------------------------------------------
 
+
 def test_tokens_lowercase_and_strip_punctuation_at_the_edges_only():
     assert ev.tokens('"Hello," she said—') == ["hello", "she", "said"]
-    assert ev.tokens("U.S. e-mail (NASDAQ: WDAY) -- ok") == ["u.s", "e-mail", "nasdaq", "wday",
-                                                               "ok"]
+    assert ev.tokens("U.S. e-mail (NASDAQ: WDAY) -- ok") == [
+        "u.s",
+        "e-mail",
+        "nasdaq",
+        "wday",
+        "ok",
+    ]
     assert ev.tokens("  \n ") == [] and ev.tokens(None) == []
 
 
@@ -36,8 +42,9 @@ def test_identical_texts_score_one():
     text = "Workday, Inc. (NASDAQ: WDAY) today announced the appointment of Emma Chalwin."
     assert ev.body_prf(text, text) == (1.0, 1.0, 1.0)
     # only case, punctuation at word edges and layout differ: still identical as tokens
-    assert ev.body_prf("workday inc nasdaq wday today announced the appointment of emma "
-                       "chalwin", text) == (1.0, 1.0, 1.0)
+    assert ev.body_prf(
+        "workday inc nasdaq wday today announced the appointment of emma chalwin", text
+    ) == (1.0, 1.0, 1.0)
 
 
 def test_disjoint_texts_score_zero():
@@ -65,8 +72,10 @@ def test_partial_overlap_counts_repeated_tokens_as_a_multiset():
 
 def test_micro_pools_counts_and_macro_averages_pages():
     group = ev.GroupResult("x")
-    group.pages = [ev.PageResult("a", None, [], {"newswire": ev.Overlap(2, 4, 3)}, False),
-                   ev.PageResult("b", None, [], {"newswire": ev.Overlap(6, 6, 6)}, False)]
+    group.pages = [
+        ev.PageResult("a", None, [], {"newswire": ev.Overlap(2, 4, 3)}, False),
+        ev.PageResult("b", None, [], {"newswire": ev.Overlap(6, 6, 6)}, False),
+    ]
     # micro: (2 + 6) / (4 + 6) = 0.8 precision, (2 + 6) / (3 + 6) = 8/9 recall
     assert group.micro("newswire")[:2] == pytest.approx((0.8, 8 / 9))
     # macro: mean of (0.5, 1.0) and of (2/3, 1.0)
@@ -74,6 +83,7 @@ def test_micro_pools_counts_and_macro_averages_pages():
 
 
 # -- the evaluation on labelled pages ------------------------------------------------------
+
 
 def test_newswire_beats_trafilatura_on_the_labelled_pages():
     pytest.importorskip("trafilatura")
@@ -88,6 +98,11 @@ def test_newswire_beats_trafilatura_on_the_labelled_pages():
     for page in real.pages:
         assert page.body_prf("newswire").f1 >= 0.99, page.name
         assert page.body_prf("newswire").f1 >= page.body_prf("trafilatura").f1, page.name
-    report = ev.render(results, command="test", when="now", parser_version="v",
-                       traf_version=ev.trafilatura_version())
+    report = ev.render(
+        results,
+        command="test",
+        when="now",
+        parser_version="v",
+        traf_version=ev.trafilatura_version(),
+    )
     assert "| newswire |" in report and "| trafilatura |" in report

@@ -33,7 +33,8 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self.server.seen.append((self.path, dict(self.headers), time.monotonic()))
         status, headers, body = self.server.routes.get(
-            self.path, (200, {"Content-Type": "text/html"}, b"<html>ok</html>"))
+            self.path, (200, {"Content-Type": "text/html"}, b"<html>ok</html>")
+        )
         if callable(body):
             status, headers, body = body(self)
         self.send_response(status)
@@ -62,8 +63,9 @@ def servers():
 
 def test_a_redirect_to_another_host_is_refused_and_the_canary_hears_nothing(servers):
     canary = servers()
-    site = servers({"/news-releases/a-300000001.html":
-                    (302, {"Location": canary.url + "/stolen"}, b"")})
+    site = servers(
+        {"/news-releases/a-300000001.html": (302, {"Location": canary.url + "/stolen"}, b"")}
+    )
     with PoliteClient(site.url) as client:
         with pytest.raises(FetchError) as caught:
             client.get(site.url + "/news-releases/a-300000001.html")
@@ -80,17 +82,22 @@ def test_a_redirect_on_the_same_site_is_followed(servers):
     assert page.url == site.url + "/new" and page.content == b"<html>ok</html>"
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("http://10.1.2.3/news-releases/a-300000001.html", "private_address"),
-    ("http://169.254.169.254/latest/meta-data/", "private_address"),
-    ("http://localhost:8080/", "private_address"),
-    ("http://[::1]/", "private_address"),
-    ("http://evil.example/news-releases/a-300000001.html", "host_not_allowed"),
-    ("file:///etc/passwd", "bad_scheme"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://10.1.2.3/news-releases/a-300000001.html", "private_address"),
+        ("http://169.254.169.254/latest/meta-data/", "private_address"),
+        ("http://localhost:8080/", "private_address"),
+        ("http://[::1]/", "private_address"),
+        ("http://evil.example/news-releases/a-300000001.html", "host_not_allowed"),
+        ("file:///etc/passwd", "bad_scheme"),
+    ],
+)
 def test_allow_list_for_the_real_site(url, reason):
-    allow = AllowList("https://www.prnewswire.com",
-                      extra_hosts=("10.1.2.3", "169.254.169.254", "localhost", "::1"))
+    allow = AllowList(
+        "https://www.prnewswire.com",
+        extra_hosts=("10.1.2.3", "169.254.169.254", "localhost", "::1"),
+    )
     with pytest.raises(HostNotAllowed) as caught:
         allow.check(url)
     assert caught.value.reason == reason
@@ -103,8 +110,12 @@ def test_the_wire_hosts_are_allowed_for_the_real_site():
 
 
 def test_retry_after_is_honoured(servers):
-    answers = iter([(429, {"Retry-After": "1", "Content-Type": "text/html"}, b"slow down"),
-                    (200, {"Content-Type": "text/html"}, b"<html>ok</html>")])
+    answers = iter(
+        [
+            (429, {"Retry-After": "1", "Content-Type": "text/html"}, b"slow down"),
+            (200, {"Content-Type": "text/html"}, b"<html>ok</html>"),
+        ]
+    )
     site = servers({"/page": (0, {}, lambda handler: next(answers))})
     with PoliteClient(site.url) as client:
         assert client.get(site.url + "/page").content == b"<html>ok</html>"
@@ -122,8 +133,15 @@ def test_rate_limit_spaces_requests(servers):
 
 
 def test_robots_txt_is_obeyed_and_the_user_agent_is_honest(servers):
-    site = servers({"/robots.txt": (200, {"Content-Type": "text/plain"},
-                                    b"User-agent: *\nDisallow: /private/\n")})
+    site = servers(
+        {
+            "/robots.txt": (
+                200,
+                {"Content-Type": "text/plain"},
+                b"User-agent: *\nDisallow: /private/\n",
+            )
+        }
+    )
     with PoliteClient(site.url) as client:
         with pytest.raises(FetchError) as caught:
             client.get(site.url + "/private/x.html")
@@ -139,17 +157,23 @@ def test_conditional_get_sends_the_validators(servers):
         if handler.headers.get("If-None-Match") == '"v1"':
             return 304, {"ETag": '"v1"'}, b""
         return 200, {"Content-Type": "application/rss+xml", "ETag": '"v1"'}, b"<rss/>"
+
     site = servers({"/feed": (0, {}, feed)})
     with PoliteClient(site.url) as client:
         first = client.get(site.url + "/feed", expect=("xml",))
-        second = client.get(site.url + "/feed", expect=("xml",),
-                            headers={"If-None-Match": first.headers["ETag"]})
+        second = client.get(
+            site.url + "/feed", expect=("xml",), headers={"If-None-Match": first.headers["ETag"]}
+        )
     assert (first.status, second.status, second.content) == (200, 304, b"")
 
 
 def test_oversized_and_wrong_type_responses_are_refused(servers):
-    site = servers({"/big": (200, {"Content-Type": "text/html"}, b"x" * (10 * 1024 * 1024 + 10)),
-                    "/img": (200, {"Content-Type": "image/png"}, b"\x89PNG")})
+    site = servers(
+        {
+            "/big": (200, {"Content-Type": "text/html"}, b"x" * (10 * 1024 * 1024 + 10)),
+            "/img": (200, {"Content-Type": "image/png"}, b"\x89PNG"),
+        }
+    )
     with PoliteClient(site.url) as client:
         reasons = []
         for path in ("/big", "/img"):

@@ -19,38 +19,57 @@ def test_ingest_lands_every_sample_release_once(warehouse, sample_site, query):
     summary = pipeline.ingest(warehouse, sample_site.base_url)
     total = len(sample_site.releases)
     assert (summary.discovered, summary.fetched, summary.loaded_new, summary.rejected) == (
-        total, total, total, 0)
-    rows = query(warehouse, """SELECT release_id, url, title, issuer, published_at,
+        total,
+        total,
+        total,
+        0,
+    )
+    rows = query(
+        warehouse,
+        """SELECT release_id, url, title, issuer, published_at,
                                       dateline_location, source_org
-                               FROM newswire.releases""")
+                               FROM newswire.releases""",
+    )
     assert len(rows) == total
     landed = {row[0]: row for row in rows}
     for release in sample_site.releases:
         truth = _truth(release)
         release_id, url, title, issuer, published_at, dateline, source = landed[truth["release_id"]]
         assert (url, title, issuer, dateline, source) == (
-            truth["url"], truth["title"], truth["issuer"], truth["dateline_location"],
-            truth["source_org"])
+            truth["url"],
+            truth["title"],
+            truth["issuer"],
+            truth["dateline_location"],
+            truth["source_org"],
+        )
         assert published_at.isoformat() == truth["published_at"]
 
 
 def test_seed_release_lands_with_its_dateline_and_source(warehouse, sample_site, query):
     pipeline.ingest(warehouse, sample_site.base_url)
-    (dateline, source, published, body), = query(
-        warehouse, """SELECT dateline_location, source_org, published_at::date::text, body_text
-                      FROM newswire.releases WHERE source_org = 'Global Times'""")
+    ((dateline, source, published, body),) = query(
+        warehouse,
+        """SELECT dateline_location, source_org, published_at::date::text, body_text
+                      FROM newswire.releases WHERE source_org = 'Global Times'""",
+    )
     assert (dateline, source, published) == ("BEIJING", "Global Times", "2025-02-19")
     assert body.startswith("A netizen on people.cn")
 
 
 def test_reingest_loads_nothing_twice(warehouse, sample_site, query):
     pipeline.ingest(warehouse, sample_site.base_url)
-    before = query(warehouse, "SELECT wire, release_id, updated_at FROM newswire.releases ORDER BY 1, 2")
+    before = query(
+        warehouse, "SELECT wire, release_id, updated_at FROM newswire.releases ORDER BY 1, 2"
+    )
     again = pipeline.ingest(warehouse, sample_site.base_url)
     assert (again.discovered, again.loaded_new, again.loaded_updated) == (0, 0, 0)
-    after = query(warehouse, "SELECT wire, release_id, updated_at FROM newswire.releases ORDER BY 1, 2")
+    after = query(
+        warehouse, "SELECT wire, release_id, updated_at FROM newswire.releases ORDER BY 1, 2"
+    )
     assert after == before
-    assert query(warehouse, "SELECT count(*) FROM newswire.ingestion_runs WHERE status = 'success'") == [(2,)]
+    assert query(
+        warehouse, "SELECT count(*) FROM newswire.ingestion_runs WHERE status = 'success'"
+    ) == [(2,)]
 
 
 def test_limit_then_incremental_run_picks_up_the_rest(warehouse, sample_site, query):
@@ -58,7 +77,9 @@ def test_limit_then_incremental_run_picks_up_the_rest(warehouse, sample_site, qu
     assert first.loaded_new == 10
     second = pipeline.ingest(warehouse, sample_site.base_url)
     assert second.loaded_new == len(sample_site.releases) - 10
-    assert query(warehouse, "SELECT count(*) FROM newswire.releases") == [(len(sample_site.releases),)]
+    assert query(warehouse, "SELECT count(*) FROM newswire.releases") == [
+        (len(sample_site.releases),)
+    ]
 
 
 def test_steps_retried_individually_do_not_duplicate(warehouse, sample_site, query):
@@ -74,25 +95,34 @@ def test_steps_retried_individually_do_not_duplicate(warehouse, sample_site, que
 
 
 def test_unfetchable_and_unparsable_pages_are_recorded_and_the_run_goes_on(
-        warehouse, sample_site, query):
+    warehouse, sample_site, query
+):
     run = "manual__rejects"
     good = pipeline.discover_step(warehouse, sample_site.base_url, run, limit=1)
     missing = sample_site.base_url + "/news-releases/no-such-release-999999999.html"
     not_a_release = sample_site.base_url + "/news-releases/news-releases-list/?page=1&pagesize=5"
-    counts = pipeline.fetch_step(warehouse, sample_site.base_url, run, good + [missing, not_a_release])
+    counts = pipeline.fetch_step(
+        warehouse, sample_site.base_url, run, good + [missing, not_a_release]
+    )
     assert counts == {"fetched": 2, "staged": 1, "rejected": 2}
     summary = pipeline.load_step(warehouse, run, max_failed_share=1.0)
     assert (summary.loaded_new, summary.rejected) == (1, 2)
     rejects = dict(query(warehouse, "SELECT url, stage || ':' || reason FROM newswire.rejects"))
     assert rejects[missing] == "fetch:http_404"
     assert rejects[not_a_release].startswith("parse:")
-    (body,), = query(warehouse, """SELECT p.body_gzip FROM newswire.rejects r
+    ((body,),) = query(
+        warehouse,
+        """SELECT p.body_gzip FROM newswire.rejects r
                                    JOIN newswire.raw_pages p USING (raw_page_id)
-                                   WHERE r.url = %s""", (not_a_release,))
+                                   WHERE r.url = %s""",
+        (not_a_release,),
+    )
     assert gzip.decompress(bytes(body)) == requests.get(not_a_release, timeout=10).content
 
 
-def test_a_run_fails_when_too_many_pages_fail_but_keeps_the_good_ones(warehouse, sample_site, query):
+def test_a_run_fails_when_too_many_pages_fail_but_keeps_the_good_ones(
+    warehouse, sample_site, query
+):
     run = "manual__too_many"
     good = pipeline.discover_step(warehouse, sample_site.base_url, run, limit=3)
     missing = [f"{sample_site.base_url}/news-releases/gone-{n}-99999999{n}.html" for n in range(2)]
@@ -100,8 +130,11 @@ def test_a_run_fails_when_too_many_pages_fail_but_keeps_the_good_ones(warehouse,
     with pytest.raises(pipeline.TooManyFailures, match="2 of 5 pages failed"):
         pipeline.load_step(warehouse, run, max_failed_share=0.3)
     assert query(warehouse, "SELECT count(*) FROM newswire.releases") == [(3,)]
-    assert query(warehouse, "SELECT status, loaded_new, rejected FROM newswire.ingestion_runs"
-                            " WHERE run_key = %s", (run,)) == [("failed", 3, 2)]
+    assert query(
+        warehouse,
+        "SELECT status, loaded_new, rejected FROM newswire.ingestion_runs WHERE run_key = %s",
+        (run,),
+    ) == [("failed", 3, 2)]
     # the failures are retried by the next run (and fail again here: still recorded)
     retried = pipeline.discover_step(warehouse, sample_site.base_url, "manual__next", limit=0)
     assert sorted(retried) == sorted(missing)
@@ -110,21 +143,30 @@ def test_a_run_fails_when_too_many_pages_fail_but_keeps_the_good_ones(warehouse,
 def test_a_reject_is_resolved_when_its_release_later_loads(warehouse, sample_site, query):
     url = pipeline.discover_step(warehouse, sample_site.base_url, "manual__one", limit=1)[0]
     with connect(warehouse) as conn, conn.cursor() as cur:
-        cur.execute("""INSERT INTO newswire.rejects (run_key, url, stage, reason)
-                       VALUES ('manual__one', %s, 'fetch', 'http_503')""", (url,))
+        cur.execute(
+            """INSERT INTO newswire.rejects (run_key, url, stage, reason)
+                       VALUES ('manual__one', %s, 'fetch', 'http_503')""",
+            (url,),
+        )
     pipeline.ingest(warehouse, sample_site.base_url)
     assert query(warehouse, "SELECT resolved_at IS NOT NULL FROM newswire.rejects") == [(True,)]
 
 
 def _newswire(*args):
-    return subprocess.run([sys.executable, "-m", "newswire.cli", *args],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "newswire.cli", *args], capture_output=True, text=True, timeout=300
+    )
 
 
 def test_cli_ingest_and_report(warehouse, sample_site):
-    result = _newswire("ingest", "--base-url", sample_site.base_url, "--dsn", warehouse, "--limit", "20")
+    result = _newswire(
+        "ingest", "--base-url", sample_site.base_url, "--dsn", warehouse, "--limit", "20"
+    )
     assert result.returncode == 0, result.stderr
-    assert "discovered 20, fetched 20, loaded 20 new / 0 updated / 0 unchanged, rejected 0" in result.stdout
+    assert (
+        "discovered 20, fetched 20, loaded 20 new / 0 updated / 0 unchanged, rejected 0"
+        in result.stdout
+    )
     report = _newswire("report", "--dsn", warehouse)
     assert report.returncode == 0, report.stderr
     assert "releases per day" in report.stdout and "top issuers" in report.stdout
@@ -138,6 +180,7 @@ def test_cli_ingest_fails_when_discovery_fails(warehouse):
 
 def test_cli_window_dates():
     from newswire.cli import _day_or_time, _window_end
+
     assert _day_or_time("2025-02-01").isoformat() == "2025-02-01T00:00:00+00:00"
     assert _window_end("2025-02-20").isoformat() == "2025-02-21T00:00:00+00:00"  # the day included
     assert _window_end("2025-02-20T12:00:00-05:00").isoformat() == "2025-02-20T12:00:00-05:00"

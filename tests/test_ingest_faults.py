@@ -2,19 +2,23 @@
 into a real PostgreSQL: every good release lands exactly once, failures are recorded and
 land on the next run, Retry-After is honoured, nothing is requested outside the allow-list."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
+from test_fetch import Recorder
 
 from newswire import pipeline
 from newswire_sample_site.faults import ALL, Faults
 from newswire_sample_site.render import render_release_page
 from newswire_sample_site.server import SampleSite
-from test_fetch import Recorder
 
 
 def _landed(query, dsn) -> dict[str, tuple[str, int]]:
-    return dict((rid, (sha, version)) for rid, sha, version in query(
-        dsn, "SELECT release_id, content_sha256, version FROM newswire.releases"))
+    return dict(
+        (rid, (sha, version))
+        for rid, sha, version in query(
+            dsn, "SELECT release_id, content_sha256, version FROM newswire.releases"
+        )
+    )
 
 
 def test_every_fault_on_every_release_lands_exactly_once(warehouse, query):
@@ -23,29 +27,44 @@ def test_every_fault_on_every_release_lands_exactly_once(warehouse, query):
         landed = _landed(query, warehouse)
         assert len(landed) == summary.loaded_new == 150
         assert {rid: sha for rid, (sha, _) in landed.items()} == {
-            rel.release_id: site.expected(rel)["content_sha256"] for rel in site.releases}
+            rel.release_id: site.expected(rel)["content_sha256"] for rel in site.releases
+        }
         counts = site.request_counts
-        assert all(counts[kind] > 0 for kind in ("429", "5xx", "dropped", "truncated", "slow",
-                                                 "cp1252", "no_charset")), dict(counts)
+        assert all(
+            counts[kind] > 0
+            for kind in ("429", "5xx", "dropped", "truncated", "slow", "cp1252", "no_charset")
+        ), dict(counts)
         waits = [after - before for _, before, after in site.retry_after_log]
         assert waits and min(waits) >= ALL.retry_after - 0.05  # Retry-After: 1 honoured
-        assert query(warehouse, "SELECT count(*) FROM newswire.rejects WHERE resolved_at IS NULL") == [(0,)]
+        assert query(
+            warehouse, "SELECT count(*) FROM newswire.rejects WHERE resolved_at IS NULL"
+        ) == [(0,)]
 
         # The same releases again, some corrected since: a backfill of the whole window
         # re-fetches them; corrections add a version, nothing is duplicated.
         site.advance()
-        window = dict(since=datetime(2024, 1, 1, tzinfo=timezone.utc),
-                      until=datetime(2026, 1, 1, tzinfo=timezone.utc))
+        window = dict(
+            since=datetime(2024, 1, 1, tzinfo=UTC),
+            until=datetime(2026, 1, 1, tzinfo=UTC),
+        )
         again = pipeline.ingest(warehouse, site.base_url, **window)
         changed = [rel for rel in site.releases if ALL.changes(rel.index)]
-        assert (again.loaded_new, again.loaded_updated, again.unchanged) == (0, len(changed), 150 - len(changed))
+        assert (again.loaded_new, again.loaded_updated, again.unchanged) == (
+            0,
+            len(changed),
+            150 - len(changed),
+        )
         landed = _landed(query, warehouse)
         assert len(landed) == 150
         assert {rid: sha for rid, (sha, _) in landed.items()} == {
-            rel.release_id: site.expected(rel)["content_sha256"] for rel in site.releases}
+            rel.release_id: site.expected(rel)["content_sha256"] for rel in site.releases
+        }
         assert sorted(rid for rid, (_, version) in landed.items() if version == 2) == sorted(
-            rel.release_id for rel in changed)
-        assert query(warehouse, "SELECT count(*) FROM newswire.release_versions") == [(150 + len(changed),)]
+            rel.release_id for rel in changed
+        )
+        assert query(warehouse, "SELECT count(*) FROM newswire.release_versions") == [
+            (150 + len(changed),)
+        ]
 
 
 def test_pages_that_still_fail_after_retries_are_recorded_and_land_next_run(warehouse, query):
@@ -58,7 +77,9 @@ def test_pages_that_still_fail_after_retries_are_recorded_and_land_next_run(ware
         second = pipeline.ingest(warehouse, site.base_url)
         assert (second.loaded_new, second.rejected) == (6, 0)
     assert len(_landed(query, warehouse)) == 30
-    assert query(warehouse, "SELECT count(*) FROM newswire.rejects WHERE resolved_at IS NULL") == [(0,)]
+    assert query(warehouse, "SELECT count(*) FROM newswire.rejects WHERE resolved_at IS NULL") == [
+        (0,)
+    ]
 
 
 def test_nothing_is_requested_outside_the_allow_list(warehouse, query):
@@ -69,16 +90,22 @@ def test_nothing_is_requested_outside_the_allow_list(warehouse, query):
         good, bad = sample.releases
         page = render_release_page(good).replace("https://www.", canary.url + "/www.")
         html = {"Content-Type": "text/html; charset=utf-8"}
-        mirror = Recorder({
-            good.path: (200, html, page.encode()),
-            bad.path: (302, {"Location": canary.url + bad.path}, b""),
-            "/news-releases/news-releases-list/?page=1&pagesize=100": (404, html, b""),
-        })
-        mirror.routes["/rss/news-releases-list.rss"] = (200, {"Content-Type": "application/rss+xml"}, f"""
+        mirror = Recorder(
+            {
+                good.path: (200, html, page.encode()),
+                bad.path: (302, {"Location": canary.url + bad.path}, b""),
+                "/news-releases/news-releases-list/?page=1&pagesize=100": (404, html, b""),
+            }
+        )
+        mirror.routes["/rss/news-releases-list.rss"] = (
+            200,
+            {"Content-Type": "application/rss+xml"},
+            f"""
             <rss><channel>
             <item><link>{canary.url}{good.path}</link></item>
             <item><link>http://169.254.169.254{bad.path}</link></item>
-            </channel></rss>""".encode())
+            </channel></rss>""".encode(),
+        )
         try:
             summary = pipeline.ingest(warehouse, mirror.url, max_failed_share=1.0)
         finally:
@@ -92,7 +119,10 @@ def test_nothing_is_requested_outside_the_allow_list(warehouse, query):
 
 
 def test_backfill_lands_exactly_the_window(warehouse, query):
-    since, until = datetime(2025, 9, 1, tzinfo=timezone.utc), datetime(2025, 9, 20, tzinfo=timezone.utc)
+    since, until = (
+        datetime(2025, 9, 1, tzinfo=UTC),
+        datetime(2025, 9, 20, tzinfo=UTC),
+    )
     with SampleSite(count=400, seed=7, rss_size=20) as site:
         summary = pipeline.ingest(warehouse, site.base_url, since=since, until=until)
         wanted = {r.release_id for r in site.releases if since <= r.published_utc < until}

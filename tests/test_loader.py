@@ -8,24 +8,31 @@ import time
 
 import psycopg2
 import pytest
+from records import make_record, staged
 
+from newswire.pipeline import load_step
 from newswire.warehouse.connection import connect
 from newswire.warehouse.loading import stage
-from newswire.pipeline import load_step
-from records import make_record, staged
 
 
 def load(dsn, run_key, records):
     """Open a run, stage ``records`` and load them: what fetch + load do, minus HTTP."""
     with connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("INSERT INTO newswire.ingestion_runs (run_key, source) VALUES (%s, 'test')",
-                    (run_key,))
+        cur.execute(
+            "INSERT INTO newswire.ingestion_runs (run_key, source) VALUES (%s, 'test')", (run_key,)
+        )
         stage(cur, run_key, staged(records))
     return load_step(dsn, run_key)
 
 
-TABLES = ("releases", "release_versions", "organizations", "release_tickers", "industries",
-          "release_industries")
+TABLES = (
+    "releases",
+    "release_versions",
+    "organizations",
+    "release_tickers",
+    "industries",
+    "release_industries",
+)
 
 
 def snapshot(query, dsn):
@@ -48,30 +55,46 @@ def test_three_loads_of_the_same_batch_give_the_same_rows(warehouse, query):
 
 def test_a_changed_release_adds_one_version_and_updates_the_current_row(warehouse, query):
     load(warehouse, "run1", [make_record(1), make_record(2)])
-    corrected = make_record(1, title="CORRECTION -- Release number 1",
-                            tickers=[{"exchange": "NYSE", "symbol": "ABC"}],
-                            industries=["Banking"])
+    corrected = make_record(
+        1,
+        title="CORRECTION -- Release number 1",
+        tickers=[{"exchange": "NYSE", "symbol": "ABC"}],
+        industries=["Banking"],
+    )
     summary = load(warehouse, "run2", [corrected, make_record(2)])
     assert (summary.loaded_new, summary.loaded_updated, summary.unchanged) == (0, 1, 1)
-    assert query(warehouse, """SELECT release_id, version, title FROM newswire.releases
-                               ORDER BY 1""") == [
-        ("302000001", 2, "CORRECTION -- Release number 1"), ("302000002", 1, "Release number 2")]
-    assert query(warehouse, """SELECT version, record->>'title' FROM newswire.release_versions
-                               WHERE release_id = '302000001' ORDER BY 1""") == [
-        (1, "Release number 1"), (2, "CORRECTION -- Release number 1")]
-    assert query(warehouse, """SELECT exchange, symbol FROM newswire.release_tickers
-                               WHERE release_id = '302000001'""") == [("NYSE", "ABC")]
-    assert query(warehouse, """SELECT i.name FROM newswire.release_industries
+    assert query(
+        warehouse,
+        """SELECT release_id, version, title FROM newswire.releases
+                               ORDER BY 1""",
+    ) == [("302000001", 2, "CORRECTION -- Release number 1"), ("302000002", 1, "Release number 2")]
+    assert query(
+        warehouse,
+        """SELECT version, record->>'title' FROM newswire.release_versions
+                               WHERE release_id = '302000001' ORDER BY 1""",
+    ) == [(1, "Release number 1"), (2, "CORRECTION -- Release number 1")]
+    assert query(
+        warehouse,
+        """SELECT exchange, symbol FROM newswire.release_tickers
+                               WHERE release_id = '302000001'""",
+    ) == [("NYSE", "ABC")]
+    assert query(
+        warehouse,
+        """SELECT i.name FROM newswire.release_industries
                                JOIN newswire.industries i USING (industry_id)
-                               WHERE release_id = '302000001'""") == [("Banking",)]
+                               WHERE release_id = '302000001'""",
+    ) == [("Banking",)]
 
 
 def test_issuer_spellings_share_one_organization(warehouse, query):
     load(warehouse, "run1", [make_record(i) for i in range(4)])
     orgs = query(warehouse, "SELECT normalized_name FROM newswire.organizations ORDER BY 1")
     assert orgs == [("global times",), ("workday",), ("zoë industries",)]
-    (workday_ids,), = query(warehouse, """SELECT count(DISTINCT issuer_org_id) FROM newswire.releases
-                                          WHERE issuer IN ('Workday Inc.', 'Workday, Inc.')""")
+    ((workday_ids,),) = query(
+        warehouse,
+        """SELECT count(DISTINCT issuer_org_id) FROM newswire.releases
+                                          WHERE issuer IN ('Workday Inc.', 'Workday, Inc.')""",
+    )
     assert workday_ids == 1
 
 
@@ -119,11 +142,17 @@ def test_sigkill_during_a_load_leaves_all_of_the_batch_or_none(warehouse, query,
     loader.send_signal(signal.SIGKILL)
     loader.wait()
     time.sleep(0.2)  # the server notices the dead client and rolls its transaction back
-    counts = {t: query(warehouse, f"SELECT count(*) FROM newswire.{t}")[0][0]
-              for t in ("releases", "release_versions", "release_tickers")}
-    assert counts in ({"releases": 0, "release_versions": 0, "release_tickers": 0},
-                      {"releases": 3000, "release_versions": 3000, "release_tickers": 1500})
-    (status,), = query(warehouse, "SELECT status FROM newswire.ingestion_runs WHERE run_key = 'big'")
+    counts = {
+        t: query(warehouse, f"SELECT count(*) FROM newswire.{t}")[0][0]
+        for t in ("releases", "release_versions", "release_tickers")
+    }
+    assert counts in (
+        {"releases": 0, "release_versions": 0, "release_tickers": 0},
+        {"releases": 3000, "release_versions": 3000, "release_tickers": 1500},
+    )
+    ((status,),) = query(
+        warehouse, "SELECT status FROM newswire.ingestion_runs WHERE run_key = 'big'"
+    )
     assert (status == "success") == (counts["releases"] == 3000)
     summary = load_step(warehouse, "big")  # the retry finishes the job exactly once
     assert summary.loaded_new + summary.unchanged == 3000 or status == "success"

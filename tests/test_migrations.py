@@ -5,17 +5,34 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg2
 import pytest
 
-from newswire.warehouse.migrations import MigrationError, available, available_views, current_version, migrate
+from newswire.warehouse.migrations import (
+    MigrationError,
+    available,
+    available_views,
+    current_version,
+    migrate,
+)
 
 
 def test_migrate_from_empty_applies_every_file_in_order(empty_db, query):
     applied = migrate(empty_db)
     assert [m.path for m in applied] == [m.path for m in available() + available_views()]
     assert current_version(empty_db) == len(available())
-    tables = {row[0] for row in query(
-        empty_db, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'newswire'")}
-    assert {"releases", "raw_pages", "rejects", "ingestion_runs", "staged_releases",
-            "schema_migrations"} <= tables
+    tables = {
+        row[0]
+        for row in query(
+            empty_db,
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'newswire'",
+        )
+    }
+    assert {
+        "releases",
+        "raw_pages",
+        "rejects",
+        "ingestion_runs",
+        "staged_releases",
+        "schema_migrations",
+    } <= tables
 
 
 def test_migrate_again_applies_nothing(warehouse):
@@ -33,7 +50,9 @@ def test_concurrent_migrations_apply_each_file_once(empty_db, query):
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: migrate(empty_db), range(4)))
     assert sum(len(r) for r in results) == len(available()) + len(available_views())
-    assert query(empty_db, "SELECT count(*) FROM newswire.schema_migrations")[0][0] == len(available())
+    assert query(empty_db, "SELECT count(*) FROM newswire.schema_migrations")[0][0] == len(
+        available()
+    )
 
 
 def test_report_views_are_reapplied_when_they_change(warehouse, tmp_path, query):
@@ -46,7 +65,7 @@ def test_report_views_are_reapplied_when_they_change(warehouse, tmp_path, query)
     changed = tmp_path / "reports" / "latest_releases.sql"
     changed.write_text(changed.read_text().replace("LIMIT 50", "LIMIT 7"))
     assert [m.name for m in migrate(warehouse, sql_dir=tmp_path)] == ["latest_releases"]
-    (definition,), = query(warehouse, "SELECT pg_get_viewdef('newswire.report_latest_releases')")
+    ((definition,),) = query(warehouse, "SELECT pg_get_viewdef('newswire.report_latest_releases')")
     assert "LIMIT 7" in definition
 
 
@@ -80,18 +99,29 @@ def test_002_carries_version_1_rows_into_the_normalized_tables(empty_db, query):
                        'Workday, Inc.', '2023-06-13T13:05:00Z',
                        '[{"exchange": "NASDAQ", "symbol": "WDAY"}]',
                        '{"Computer Software", "Personnel Announcements"}',
-                       'PLEASANTON, Calif. -- Workday names generative AI users', 'h1', 'p1', now())""")
+                       'PLEASANTON, Calif. -- Workday names generative AI users',
+                       'h1', 'p1', now())"""
+        )
     conn.close()
     migrate(empty_db)
     assert query(empty_db, "SELECT name, normalized_name FROM newswire.organizations") == [
-        ("Workday Inc.", "workday")]
-    assert query(empty_db, """SELECT issuer_org_id = source_org_id, version
-                              FROM newswire.releases""") == [(True, 1)]
+        ("Workday Inc.", "workday")
+    ]
+    assert query(
+        empty_db,
+        """SELECT issuer_org_id = source_org_id, version
+                              FROM newswire.releases""",
+    ) == [(True, 1)]
     assert query(empty_db, "SELECT exchange, symbol, position FROM newswire.release_tickers") == [
-        ("NASDAQ", "WDAY", 1)]
-    assert query(empty_db, """SELECT i.name FROM newswire.release_industries
-                              JOIN newswire.industries i USING (industry_id) ORDER BY 1""") == [
-        ("Computer Software",), ("Personnel Announcements",)]
-    assert query(empty_db, """SELECT record->>'published_at', record->'tickers'
-                              FROM newswire.release_versions""") == [
-        ("2023-06-13T13:05:00+00:00", [{"exchange": "NASDAQ", "symbol": "WDAY"}])]
+        ("NASDAQ", "WDAY", 1)
+    ]
+    assert query(
+        empty_db,
+        """SELECT i.name FROM newswire.release_industries
+                              JOIN newswire.industries i USING (industry_id) ORDER BY 1""",
+    ) == [("Computer Software",), ("Personnel Announcements",)]
+    assert query(
+        empty_db,
+        """SELECT record->>'published_at', record->'tickers'
+                              FROM newswire.release_versions""",
+    ) == [("2023-06-13T13:05:00+00:00", [{"exchange": "NASDAQ", "symbol": "WDAY"}])]

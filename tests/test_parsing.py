@@ -23,6 +23,7 @@ REAL_PAGES = sorted(REAL.glob("*.html"))
 
 # -- real pages, labelled by hand ----------------------------------------------------------
 
+
 def test_every_real_page_has_a_label():
     assert len(REAL_PAGES) >= 5
     assert [p.name for p in REAL_PAGES if not p.with_suffix(".expected.json").exists()] == []
@@ -40,12 +41,14 @@ def test_real_page_matches_its_label(page):
 
 # -- sample site pages: truth from the generator's inputs ---------------------------------
 
+
 def test_sample_pages_match_their_truth():
     mismatches = []
     for release in generate_releases(200):
         got = parse_release(render_release_page(release).encode("utf-8"), release.url)
-        mismatches += [(release.index, key) for key, value in release.expected.items()
-                       if got[key] != value]
+        mismatches += [
+            (release.index, key) for key, value in release.expected.items() if got[key] != value
+        ]
     assert mismatches == []
 
 
@@ -53,71 +56,121 @@ def test_seed_release_from_the_command_line(tmp_path):
     seed = generate_releases(1)[0]
     page = tmp_path / "seed.html"
     page.write_text(render_release_page(seed), encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "newswire.cli", "parse", str(page), "--json"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "newswire.cli", "parse", str(page), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     record = json.loads(out)
     assert record["dateline_location"] == "BEIJING"
     assert record["published_at"].startswith("2025-02-19")
     assert record["source_org"] == "Global Times"
     assert record["body_text"].startswith("A netizen on people.cn")
-    for chrome in ("Contact Us", "Sign up", "Explore", "WANT YOUR COMPANY", "Continue Reading",
-                   "Also from this source", "SOURCE Global Times", "/PRNewswire/"):
+    for chrome in (
+        "Contact Us",
+        "Sign up",
+        "Explore",
+        "WANT YOUR COMPANY",
+        "Continue Reading",
+        "Also from this source",
+        "SOURCE Global Times",
+        "/PRNewswire/",
+    ):
         assert chrome not in record["body_text"]
 
 
 def test_seed_release_over_http(sample_site):
     seed = sample_site.releases[0]
-    out = subprocess.run([sys.executable, "-m", "newswire.cli", "parse",
-                          sample_site.base_url + seed.path, "--json"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "newswire.cli", "parse", sample_site.base_url + seed.path, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert json.loads(out) == seed.expected
 
 
 # -- the pieces ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text, location, day, rest", [
-    ("BEIJING, Feb. 19, 2025 /PRNewswire/ — A netizen", "BEIJING", "2025-02-19", "A netizen"),
-    ("PARIS and TEANECK, N.J., June 3, 2025 /PRNewswire/ -- Acme", "PARIS and TEANECK, N.J.",
-     "2025-06-03", "Acme"),
-    ("OTTAWA, 7 April 2017 /CNW/ - Bank of Canada", "OTTAWA", "2017-04-07", "Bank of Canada"),
-    ("WASHINGTON, Sept. 9, 2024 /PRNewswire-USNewswire/ -- The", "WASHINGTON", "2024-09-09", "The"),
-    ("SAN FRANCISCO, CA--(Marketwired - April 06, 2016) - Segment", "SAN FRANCISCO, CA",
-     "2016-04-06", "Segment"),
-    ("Oslo, Norway, May 2, 2024 (GLOBE NEWSWIRE) -- Nordic", "Oslo, Norway", "2024-05-02", "Nordic"),
-    ("NEW YORK--(BUSINESS WIRE)--Acme Corp.", "NEW YORK", None, "Acme Corp."),
-])
+
+@pytest.mark.parametrize(
+    "text, location, day, rest",
+    [
+        ("BEIJING, Feb. 19, 2025 /PRNewswire/ — A netizen", "BEIJING", "2025-02-19", "A netizen"),
+        (
+            "PARIS and TEANECK, N.J., June 3, 2025 /PRNewswire/ -- Acme",
+            "PARIS and TEANECK, N.J.",
+            "2025-06-03",
+            "Acme",
+        ),
+        ("OTTAWA, 7 April 2017 /CNW/ - Bank of Canada", "OTTAWA", "2017-04-07", "Bank of Canada"),
+        (
+            "WASHINGTON, Sept. 9, 2024 /PRNewswire-USNewswire/ -- The",
+            "WASHINGTON",
+            "2024-09-09",
+            "The",
+        ),
+        (
+            "SAN FRANCISCO, CA--(Marketwired - April 06, 2016) - Segment",
+            "SAN FRANCISCO, CA",
+            "2016-04-06",
+            "Segment",
+        ),
+        (
+            "Oslo, Norway, May 2, 2024 (GLOBE NEWSWIRE) -- Nordic",
+            "Oslo, Norway",
+            "2024-05-02",
+            "Nordic",
+        ),
+        ("NEW YORK--(BUSINESS WIRE)--Acme Corp.", "NEW YORK", None, "Acme Corp."),
+    ],
+)
 def test_datelines(text, location, day, rest):
     dateline = split_dateline(text)
     assert (dateline.location, dateline.date and dateline.date.isoformat(), dateline.rest) == (
-        location, day, rest)
+        location,
+        day,
+        rest,
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "The company, founded in 2001, grew fast.",
-    "Shares rose 5% on June 3, 2025 after the report.",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company, founded in 2001, grew fast.",
+        "Shares rose 5% on June 3, 2025 after the report.",
+        "",
+    ],
+)
 def test_no_dateline_in_ordinary_sentences(text):
     assert split_dateline(text) is None
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Workday, Inc. (NASDAQ: WDAY), a leader", [("NASDAQ", "WDAY")]),
-    ("Acme (LSE: ACM; NASDAQ: ACME) said", [("LSE", "ACM"), ("NASDAQ", "ACME")]),
-    ("Acme (NYSE American: AE) and Beta (TSX: BTA.UN)", [("NYSE American", "AE"), ("TSX", "BTA.UN")]),
-    ("Dragon (HKEX: 2288) today", [("HKEX", "2288")]),
-    ("Foo (Nasdaq: FOO) and (OTCQX: FOOF)", [("NASDAQ", "FOO"), ("OTCQX", "FOOF")]),
-    ("a member of the NASDAQ-100 Index (NASDAQ-100: yes)", []),
-    ("the company (the \"Company\") and (see: below) and (NASDAQ: the market)", []),
-    ("Tableau (NYSE: DATA) ... Tableau Software (NYSE: DATA)", [("NYSE", "DATA")]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Workday, Inc. (NASDAQ: WDAY), a leader", [("NASDAQ", "WDAY")]),
+        ("Acme (LSE: ACM; NASDAQ: ACME) said", [("LSE", "ACM"), ("NASDAQ", "ACME")]),
+        (
+            "Acme (NYSE American: AE) and Beta (TSX: BTA.UN)",
+            [("NYSE American", "AE"), ("TSX", "BTA.UN")],
+        ),
+        ("Dragon (HKEX: 2288) today", [("HKEX", "2288")]),
+        ("Foo (Nasdaq: FOO) and (OTCQX: FOOF)", [("NASDAQ", "FOO"), ("OTCQX", "FOOF")]),
+        ("a member of the NASDAQ-100 Index (NASDAQ-100: yes)", []),
+        ('the company (the "Company") and (see: below) and (NASDAQ: the market)', []),
+        ("Tableau (NYSE: DATA) ... Tableau Software (NYSE: DATA)", [("NYSE", "DATA")]),
+    ],
+)
 def test_tickers(text, expected):
     assert [(t["exchange"], t["symbol"]) for t in find_tickers(text)] == expected
 
 
 def test_tickers_from_keywords():
     assert tickers_from_keywords("Cognizant, NASDAQ-NMS:CTSH, new jersey") == [
-        {"exchange": "NASDAQ", "symbol": "CTSH"}]
+        {"exchange": "NASDAQ", "symbol": "CTSH"}
+    ]
 
 
 def test_eastern_times_have_the_right_offset():
@@ -125,25 +178,34 @@ def test_eastern_times_have_the_right_offset():
     assert parse_visible_et("Jun 13, 2023, 09:05 ET").isoformat() == "2023-06-13T13:05:00+00:00"
     assert parse_visible_et("25 Apr, 2016, 03:39 ET").isoformat() == "2016-04-25T07:39:00+00:00"
     # 2015/2017 templates: "Z" but Eastern clock time
-    assert parse_iso("2015-02-24T08:30:00Z", z_is_eastern=True).isoformat() == "2015-02-24T13:30:00+00:00"
+    assert (
+        parse_iso("2015-02-24T08:30:00Z", z_is_eastern=True).isoformat()
+        == "2015-02-24T13:30:00+00:00"
+    )
     assert parse_iso("2023-06-13T09:05:00-04:00").isoformat() == "2023-06-13T13:05:00+00:00"
 
 
 def test_wire_from_url():
     assert wire_for_url("https://www.prnewswire.com/news-releases/x-300000001.html") == "prnewswire"
     assert wire_for_url("http://newswire.ca/news-releases/x-618646013.html") == "newswireca"
-    assert wire_for_url("https://www.globenewswire.com/news-release/2016/04/06/1/0/en/x.html") == "globenewswire"
+    assert (
+        wire_for_url("https://www.globenewswire.com/news-release/2016/04/06/1/0/en/x.html")
+        == "globenewswire"
+    )
     assert wire_for_url("https://evil-prnewswire.com/x") is None
 
 
 # -- bytes in, right text out --------------------------------------------------------------
 
+
 def _page(title: str, charset_meta: str = "") -> str:
-    return (f"<html><head>{charset_meta}<title>x</title></head><body>"
-            f"<article class='news-release'><header class='release-header'><h1>{title}</h1></header>"
-            "<section class='release-body container'><div class='row'><div class='col-lg-10'>"
-            "<p>MÜNCHEN, Feb. 3, 2025 /PRNewswire/ -- Zoë’s café opened.</p>"
-            "<p>SOURCE Zoë AG</p></div></div></section></article></body></html>")
+    return (
+        f"<html><head>{charset_meta}<title>x</title></head><body>"
+        f"<article class='news-release'><header class='release-header'><h1>{title}</h1></header>"
+        "<section class='release-body container'><div class='row'><div class='col-lg-10'>"
+        "<p>MÜNCHEN, Feb. 3, 2025 /PRNewswire/ -- Zoë’s café opened.</p>"
+        "<p>SOURCE Zoë AG</p></div></div></section></article></body></html>"
+    )
 
 
 def test_windows_1252_page_without_a_declared_charset():
@@ -161,18 +223,29 @@ def test_charset_from_http_then_meta():
 
 # -- never crash ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("content, reason", [
-    (b"", "empty"),
-    (b"   \n ", "empty"),
-    (b"<html><body><p>Hello</p></body></html>", "not_a_release_page"),
-    (b"<html><body><article class='news-release'><section class='release-body'><p>x</p>"
-     b"</section></article></body></html>", "missing_title"),
-    (b"\x00\x01\x02" * 10, "not_a_release_page"),
-])
+
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"", "empty"),
+        (b"   \n ", "empty"),
+        (b"<html><body><p>Hello</p></body></html>", "not_a_release_page"),
+        (
+            b"<html><body><article class='news-release'><section class='release-body'><p>x</p>"
+            b"</section></article></body></html>",
+            "missing_title",
+        ),
+        (b"\x00\x01\x02" * 10, "not_a_release_page"),
+    ],
+)
 def test_bad_input_gives_a_reason(content, reason):
     with pytest.raises(ParseError) as caught:
-        parse_release(content, "https://www.prnewswire.com/news-releases/x-300000001.html"
-                      if reason == "missing_title" else None)
+        parse_release(
+            content,
+            "https://www.prnewswire.com/news-releases/x-300000001.html"
+            if reason == "missing_title"
+            else None,
+        )
     assert caught.value.reason == reason
 
 
@@ -184,15 +257,20 @@ def test_too_large():
 
 # -- batch use -----------------------------------------------------------------------------
 
+
 def test_parse_a_directory_as_jsonl(tmp_path):
     (tmp_path / "broken.html").write_bytes(b"<html><body><p>not a release</p></body></html>")
     for page in REAL_PAGES[:2]:
         (tmp_path / page.name).write_bytes(page.read_bytes())
-    done = subprocess.run([sys.executable, "-m", "newswire.cli", "parse", str(tmp_path), "--jsonl"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "newswire.cli", "parse", str(tmp_path), "--jsonl"],
+        capture_output=True,
+        text=True,
+    )
     lines = done.stdout.splitlines()
     assert [json.loads(line)["url"] for line in lines] == [
-        json.loads(p.with_suffix(".expected.json").read_text())["url"] for p in REAL_PAGES[:2]]
+        json.loads(p.with_suffix(".expected.json").read_text())["url"] for p in REAL_PAGES[:2]
+    ]
     assert "broken.html: cannot parse (not_a_release_page)" in done.stderr
     assert "2 parsed, 1 failed" in done.stderr
     assert done.returncode == 1  # one page failed, the others were still printed
@@ -204,26 +282,34 @@ def _cloudflare(address: str, key: int = 0x5A) -> str:
 
 
 def test_cloudflare_emails_are_decoded_and_c212_links_unwrapped():
-    hidden = (f'<a class="__cf_email__" href="/cdn-cgi/l/email-protection" '
-              f'data-cfemail="{_cloudflare("press@acme.example")}">[email&#160;protected]</a>')
-    wrapped = "https://c212.net/c/link/?t=0&amp;l=en&amp;o=1&amp;u=https%3A%2F%2Fwww.acme.example%2Fnews"
-    page = (f"<html><body><article class='news-release'><header class='release-header'><h1>T</h1>"
-            f"</header><section class='release-body container'><div class='row'><div class='col-lg-10'>"
-            f"<p>NEW YORK, May 1, 2025 /PRNewswire/ -- Read <a href='{wrapped}'>{wrapped}</a>.</p>"
-            f"<p><b>Media Contact:</b><br>Jo Doe<br>{hidden}</p><p>SOURCE Acme</p>"
-            f"</div></div></section></article></body></html>")
+    hidden = (
+        f'<a class="__cf_email__" href="/cdn-cgi/l/email-protection" '
+        f'data-cfemail="{_cloudflare("press@acme.example")}">[email&#160;protected]</a>'
+    )
+    wrapped = (
+        "https://c212.net/c/link/?t=0&amp;l=en&amp;o=1&amp;u=https%3A%2F%2Fwww.acme.example%2Fnews"
+    )
+    page = (
+        f"<html><body><article class='news-release'><header class='release-header'><h1>T</h1>"
+        f"</header><section class='release-body container'><div class='row'><div class='col-lg-10'>"
+        f"<p>NEW YORK, May 1, 2025 /PRNewswire/ -- Read <a href='{wrapped}'>{wrapped}</a>.</p>"
+        f"<p><b>Media Contact:</b><br>Jo Doe<br>{hidden}</p><p>SOURCE Acme</p>"
+        f"</div></div></section></article></body></html>"
+    )
     record = parse_release(page.encode())
     assert record["contacts"] == "Media Contact:\nJo Doe\npress@acme.example"
     assert record["body_text"] == "Read https://www.acme.example/news."
 
 
 def test_each_wire_has_its_own_parser_even_without_a_url():
-    from newswire.parsing import globenewswire, newswireca, prnewswire
+    from newswire.parsing import _module, globenewswire, newswireca, prnewswire
     from newswire.parsing.document import load
-    from newswire.parsing import _module
-    for name, module in [("newswireca_2017_bank_of_canada", newswireca),
-                         ("globenewswire_2016_segment", globenewswire),
-                         ("prnewswire_2015_tableau", prnewswire)]:
+
+    for name, module in [
+        ("newswireca_2017_bank_of_canada", newswireca),
+        ("globenewswire_2016_segment", globenewswire),
+        ("prnewswire_2015_tableau", prnewswire),
+    ]:
         html = (REAL / f"{name}.html").read_text(encoding="utf-8")
         for tag in ('rel="canonical"', 'property="og:url"'):  # hide the canonical URL
             html = html.replace(tag, 'rel="x"')
@@ -244,10 +330,15 @@ def test_prnewswire_2017_legacy_template():
       </div></div></body></html>"""
     record = parse_release(page.encode())
     assert (record["title"], record["issuer"], record["source_org"]) == (
-        "Acme Names CFO", "Acme Corp.", "Acme Corp.")
+        "Acme Names CFO",
+        "Acme Corp.",
+        "Acme Corp.",
+    )
     assert record["published_at"] == "2017-05-17T06:42:00+00:00"  # 02:42 EDT, not 02:42 UTC
     assert (record["dateline_location"], record["dateline_date"]) == ("TEANECK, N.J.", "2017-05-17")
-    assert record["body_text"] == "Acme Corp. (NASDAQ-NMS: ACME) named a CFO in PARIS.\n\n- One\n- Two"
+    assert (
+        record["body_text"] == "Acme Corp. (NASDAQ-NMS: ACME) named a CFO in PARIS.\n\n- One\n- Two"
+    )
     assert record["tickers"] == [{"exchange": "NASDAQ", "symbol": "ACME"}]
     assert record["url"] == "https://www.prnewswire.com/news-releases/acme-names-cfo-300459871.html"
     assert (record["release_id"], record["language"]) == ("300459871", "en")
@@ -257,6 +348,7 @@ def test_sample_pages_without_any_charset_decode_right():
     """windows-1252 bytes, no charset in HTTP or meta: detection must not pick a look-alike
     code page (cp1250/cp850 turn ñ, ã, è into other letters)."""
     from newswire_sample_site.faults import encode_cp1252
+
     wrong = []
     for release in generate_releases(120):
         html = render_release_page(release)

@@ -4,25 +4,35 @@ import subprocess
 import sys
 
 from newswire import pipeline
-from newswire.warehouse.connection import connect
 from newswire.pipeline import reparse
+from newswire.warehouse.connection import connect
 
 
-def test_reparse_repairs_rows_and_lands_pages_an_older_parser_rejected(warehouse, sample_site, query):
+def test_reparse_repairs_rows_and_lands_pages_an_older_parser_rejected(
+    warehouse, sample_site, query
+):
     pipeline.ingest(warehouse, sample_site.base_url, limit=12)
     with connect(warehouse) as conn, conn.cursor() as cur:
         # what an older, buggy parser left: a wrong title, and a page it could not parse
-        cur.execute("UPDATE newswire.releases SET title = 'wrong', content_sha256 = 'old'"
-                    " WHERE release_id = (SELECT min(release_id) FROM newswire.releases)"
-                    " RETURNING release_id")
-        (damaged,), = cur.fetchall()
-        cur.execute("""SELECT release_id, raw_page_id, url FROM newswire.releases
-                       WHERE release_id <> %s ORDER BY release_id DESC LIMIT 1""", (damaged,))
+        cur.execute(
+            "UPDATE newswire.releases SET title = 'wrong', content_sha256 = 'old'"
+            " WHERE release_id = (SELECT min(release_id) FROM newswire.releases)"
+            " RETURNING release_id"
+        )
+        ((damaged,),) = cur.fetchall()
+        cur.execute(
+            """SELECT release_id, raw_page_id, url FROM newswire.releases
+                       WHERE release_id <> %s ORDER BY release_id DESC LIMIT 1""",
+            (damaged,),
+        )
         lost, raw_page_id, url = cur.fetchone()
         cur.execute("DELETE FROM newswire.releases WHERE release_id = %s", (lost,))
-        cur.execute("""INSERT INTO newswire.rejects (run_key, url, stage, reason, raw_page_id)
+        cur.execute(
+            """INSERT INTO newswire.rejects (run_key, url, stage, reason, raw_page_id)
                        SELECT run_key, %s, 'parse', 'missing_title', %s
-                       FROM newswire.ingestion_runs LIMIT 1""", (url, raw_page_id))
+                       FROM newswire.ingestion_runs LIMIT 1""",
+            (url, raw_page_id),
+        )
     summary = reparse(warehouse, workers=2)
     assert (summary.loaded_new, summary.loaded_updated, summary.unchanged) == (1, 1, 10)
     truth = {r.release_id: r.expected["title"] for r in sample_site.releases}
@@ -36,7 +46,20 @@ def test_reparse_repairs_rows_and_lands_pages_an_older_parser_rejected(warehouse
 
 def test_reparse_command(warehouse, sample_site):
     pipeline.ingest(warehouse, sample_site.base_url, limit=3)
-    done = subprocess.run([sys.executable, "-m", "newswire.cli", "reparse", "--dsn", warehouse,
-                           "--wire", "prnewswire"], capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "newswire.cli",
+            "reparse",
+            "--dsn",
+            warehouse,
+            "--wire",
+            "prnewswire",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert "loaded 0 new / 0 updated / 3 unchanged" in done.stdout

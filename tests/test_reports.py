@@ -2,11 +2,11 @@
 
 import psycopg2
 import pytest
+from records import make_record
+from test_loader import load
 
 from newswire.warehouse.reports import report_names, run_report
 from newswire.warehouse.search import search
-from records import make_record
-from test_loader import load
 
 
 @pytest.fixture
@@ -17,9 +17,17 @@ def known(warehouse):
 
 
 def test_every_report_runs(known):
-    assert set(report_names()) >= {"releases_per_day", "releases_per_industry_day", "top_issuers",
-                                   "ticker_mentions", "latest_releases", "ingestion_lag",
-                                   "rejects_by_reason", "ingestion_runs", "warehouse_totals"}
+    assert set(report_names()) >= {
+        "releases_per_day",
+        "releases_per_industry_day",
+        "top_issuers",
+        "ticker_mentions",
+        "latest_releases",
+        "ingestion_lag",
+        "rejects_by_reason",
+        "ingestion_runs",
+        "warehouse_totals",
+    }
     for name in report_names():
         columns, _ = run_report(known, name)
         assert columns
@@ -28,15 +36,21 @@ def test_every_report_runs(known):
 def test_releases_per_day(known):
     _, rows = run_report(known, "releases_per_day")
     assert [(str(day), wire, n) for day, wire, n, _ in rows] == [
-        ("2025-02-20", "prnewswire", 2), ("2025-02-19", "prnewswire", 4),
-        ("2025-02-18", "prnewswire", 4), ("2025-02-17", "prnewswire", 2)]
+        ("2025-02-20", "prnewswire", 2),
+        ("2025-02-19", "prnewswire", 4),
+        ("2025-02-18", "prnewswire", 4),
+        ("2025-02-17", "prnewswire", 2),
+    ]
 
 
 def test_top_issuers_merge_spellings(known):
     _, rows = run_report(known, "top_issuers")
     # i % 4 picks the issuer: "Workday Inc." and "Workday, Inc." are one organization.
     assert [(issuer, n) for issuer, n, *_ in rows] == [
-        ("Workday Inc.", 6), ("Global Times", 3), ("Zoë Industries GmbH", 3)]
+        ("Workday Inc.", 6),
+        ("Global Times", 3),
+        ("Zoë Industries GmbH", 3),
+    ]
 
 
 def test_ticker_mentions_and_industries(known):
@@ -58,7 +72,9 @@ def test_ingestion_health_reports(known, query):
     conn.close()
     _, rows = run_report(known, "rejects_by_reason")
     assert [(stage, reason, n, still_open) for stage, reason, n, still_open, _ in rows] == [
-        ("fetch", "http_503", 2, 2), ("parse", "missing_title", 1, 1)]
+        ("fetch", "http_503", 2, 2),
+        ("parse", "missing_title", 1, 1),
+    ]
     _, rows = run_report(known, "ingestion_lag")
     assert sum(r[1] for r in rows) == 12 and all(r[2] is not None for r in rows)
     _, rows = run_report(known, "ingestion_runs")
@@ -66,15 +82,23 @@ def test_ingestion_health_reports(known, query):
 
 
 def test_search_ranks_title_matches_first_and_filters(known):
-    load(known, "more", [make_record(100, title="Generative AI users pass 250 million"),
-                         make_record(101, body_text="Generative AI users are many, says a study.")])
+    load(
+        known,
+        "more",
+        [
+            make_record(100, title="Generative AI users pass 250 million"),
+            make_record(101, body_text="Generative AI users are many, says a study."),
+        ],
+    )
     hits = search(known, "generative AI users")
     assert [h[2] for h in hits] == ["Generative AI users pass 250 million", "Release number 101"]
     assert [h[2] for h in search(known, "generative AI users", ticker="NASDAQ:WDAY")] == [
-        "Generative AI users pass 250 million"]
+        "Generative AI users pass 250 million"
+    ]
     assert search(known, "generative AI users", ticker="NYSE:WDAY") == []
     assert search(known, "generative -study") and all(
-        "study" not in h[2] for h in search(known, "generative -study"))
+        "study" not in h[2] for h in search(known, "generative -study")
+    )
 
 
 def test_reader_role_can_read_but_not_write(known):
@@ -89,7 +113,10 @@ def test_reader_role_can_read_but_not_write(known):
 
 def test_tables_align_wide_characters():
     from newswire.cli import format_table
-    lines = format_table(["issuer", "n"], [("株式会社ミライテック", 6), ("Łódź BioLabs S.A.", 6)]).splitlines()
+
+    lines = format_table(
+        ["issuer", "n"], [("株式会社ミライテック", 6), ("Łódź BioLabs S.A.", 6)]
+    ).splitlines()
     # 10 wide characters take 20 columns: the counts line up under "n"
     assert lines[2] == "株式会社ミライテック  6"
     assert lines[3] == "Łódź BioLabs S.A.     6"

@@ -8,7 +8,7 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
@@ -20,8 +20,10 @@ from newswire.record import RELEASE_FIELDS
 from newswire_sample_site import SampleSite, generate_releases
 from newswire_sample_site.releases import clean
 
-SEED_FILE = (Path(__file__).resolve().parents[1]
-             / "sample_site/newswire_sample_site/data/seed_release_global_times.txt")
+SEED_FILE = (
+    Path(__file__).resolve().parents[1]
+    / "sample_site/newswire_sample_site/data/seed_release_global_times.txt"
+)
 LISTING = "/news-releases/news-releases-list/"
 RSS = "/rss/news-releases-list.rss"
 
@@ -39,6 +41,7 @@ def http():
 
 
 # -- generation ---------------------------------------------------------------------------
+
 
 def test_same_seed_same_releases_and_prefix_stable():
     short, long = generate_releases(15, seed=7), generate_releases(300, seed=7)
@@ -60,8 +63,12 @@ def test_ids_urls_and_record_shape():
         record = rel.expected
         assert tuple(record) == RELEASE_FIELDS
         assert re.fullmatch(r"30\d{7}", record["release_id"])
-        assert re.fullmatch(r"https://www\.prnewswire\.com/news-releases/[a-z0-9]+(-[a-z0-9]+)*-"
-                            + record["release_id"] + r"\.html", record["url"])
+        assert re.fullmatch(
+            r"https://www\.prnewswire\.com/news-releases/[a-z0-9]+(-[a-z0-9]+)*-"
+            + record["release_id"]
+            + r"\.html",
+            record["url"],
+        )
         assert record["wire"] == "prnewswire" and record["language"] == "en"
         assert record["published_at"].endswith("+00:00")
         assert all(set(t) == {"exchange", "symbol"} for t in record["tickers"])
@@ -75,16 +82,26 @@ def test_ids_urls_and_record_shape():
 
 def test_seed_release_truth():
     seed = generate_releases(1)[0].expected
-    lines = [line.strip() for line in SEED_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [
+        line.strip() for line in SEED_FILE.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     assert (seed["issuer"], seed["source_org"], seed["dateline_location"]) == (
-        "Global Times", "Global Times", "BEIJING")
+        "Global Times",
+        "Global Times",
+        "BEIJING",
+    )
     assert seed["published_at"] == "2025-02-19T13:00:00+00:00"  # 08:00 EST
     assert seed["body_text"].startswith("A netizen on people.cn")
     dateline = "BEIJING, Feb. 19, 2025 /PRNewswire/ — "
     assert lines[0].startswith(dateline)
     assert seed["body_text"] == "\n\n".join([lines[0].removeprefix(dateline), *lines[1:-1]])
     assert lines[-1] == "SOURCE Global Times"
-    assert (seed["tickers"], seed["contacts"], seed["images"], seed["subtitle"]) == ([], None, [], None)
+    assert (seed["tickers"], seed["contacts"], seed["images"], seed["subtitle"]) == (
+        [],
+        None,
+        [],
+        None,
+    )
 
 
 def test_times_cover_winter_and_summer_on_whole_minutes():
@@ -95,8 +112,9 @@ def test_times_cover_winter_and_summer_on_whole_minutes():
     for rel in releases[1:]:
         assert rel.published.second == 0
         assert "2024-11-01" <= rel.published.date().isoformat() <= "2025-10-31"
-        assert re.fullmatch(r"([A-Z][a-z]{2} \d{1,2}|\d{1,2} [A-Z][a-z]{2}), \d{4}, \d\d:\d\d ET",
-                            rel.visible_time)
+        assert re.fullmatch(
+            r"([A-Z][a-z]{2} \d{1,2}|\d{1,2} [A-Z][a-z]{2}), \d{4}, \d\d:\d\d ET", rel.visible_time
+        )
     assert 1 <= sum(r.day_first for r in releases) <= 30
 
 
@@ -108,15 +126,21 @@ def test_releases_vary_like_real_ones():
     assert any(" and " in r["dateline_location"] for r in records)
     assert any(", " in r["dateline_location"] for r in records)
     assert "/PRNewswire" not in bodies  # the datelines are not part of the bodies
-    assert {r.wire_tag for r in generate_releases(120)} == {"/PRNewswire/", "/PRNewswire-USNewswire/"}
+    assert {r.wire_tag for r in generate_releases(120)} == {
+        "/PRNewswire/",
+        "/PRNewswire-USNewswire/",
+    }
     assert {r.dash for r in generate_releases(120)} == {"--", "—"}
     assert "\n- " in bodies and " | " in bodies  # lists and tables
     assert any(r["contacts"] for r in records) and any(r["contacts"] is None for r in records)
     assert any(r["images"] for r in records) and any(not r["images"] for r in records)
-    assert any(not r["title"].isascii() for r in records) and any(not r["issuer"].isascii() for r in records)
+    assert any(not r["title"].isascii() for r in records) and any(
+        not r["issuer"].isascii() for r in records
+    )
 
 
 # -- HTTP ---------------------------------------------------------------------------------
+
 
 def test_every_route_answers(site, http):
     base = site.base_url
@@ -125,7 +149,9 @@ def test_every_route_answers(site, http):
     rss = http.get(base + RSS)
     assert rss.status_code == 200 and "xml" in rss.headers["Content-Type"]
     listing = http.get(base + LISTING + "?page=1&pagesize=10")
-    assert listing.status_code == 200 and listing.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert (
+        listing.status_code == 200 and listing.headers["Content-Type"] == "text/html; charset=utf-8"
+    )
     page = http.get(base + site.releases[0].path)
     assert page.status_code == 200 and page.headers["Content-Type"] == "text/html; charset=utf-8"
 
@@ -149,7 +175,9 @@ def test_rss_parses_and_its_links_resolve(site, http):
 def test_listing_pages_cover_every_release_once(site, http):
     seen, page = [], 1
     while True:
-        soup = BeautifulSoup(http.get(f"{site.base_url}{LISTING}?page={page}&pagesize=7").text, "lxml")
+        soup = BeautifulSoup(
+            http.get(f"{site.base_url}{LISTING}?page={page}&pagesize=7").text, "lxml"
+        )
         hrefs = [a["href"] for a in soup.select("div.newsCards a[href]")]
         if not hrefs:
             break
@@ -167,8 +195,12 @@ def test_listing_pages_cover_every_release_once(site, http):
 
 def test_unknown_paths_are_404_and_the_id_alone_finds_a_release(site, http):
     base = site.base_url
-    for path in ("/news-releases/no-such-release-999999999.html", "/nothing/here",
-                 "/news-releases/no-id.html", "/rss/other.rss"):
+    for path in (
+        "/news-releases/no-such-release-999999999.html",
+        "/nothing/here",
+        "/news-releases/no-id.html",
+        "/rss/other.rss",
+    ):
         assert http.get(base + path).status_code == 404
     rel = site.releases[3]
     moved = http.get(f"{base}/news-releases/an-old-slug-{rel.release_id}.html")
@@ -180,34 +212,64 @@ def test_rss_conditional_get(site, http):
     first = http.get(site.base_url + RSS)
     etag, last_modified = first.headers["ETag"], first.headers["Last-Modified"]
     assert http.get(site.base_url + RSS, headers={"If-None-Match": etag}).status_code == 304
-    assert http.get(site.base_url + RSS, headers={"If-Modified-Since": last_modified}).status_code == 304
-    assert http.get(site.base_url + RSS, headers={"If-None-Match": '"stale"',
-                                                  "If-Modified-Since": last_modified}).status_code == 200
-    assert http.get(site.base_url + RSS, headers={
-        "If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"}).status_code == 200
+    assert (
+        http.get(site.base_url + RSS, headers={"If-Modified-Since": last_modified}).status_code
+        == 304
+    )
+    assert (
+        http.get(
+            site.base_url + RSS,
+            headers={"If-None-Match": '"stale"', "If-Modified-Since": last_modified},
+        ).status_code
+        == 200
+    )
+    assert (
+        http.get(
+            site.base_url + RSS, headers={"If-Modified-Since": "Mon, 01 Jan 2024 00:00:00 GMT"}
+        ).status_code
+        == 200
+    )
 
 
 def test_request_counts():
     with SampleSite(count=3) as small, requests.Session() as session:
-        for path in ("/robots.txt", RSS, LISTING, small.releases[1].path, small.releases[2].path, "/x"):
+        for path in (
+            "/robots.txt",
+            RSS,
+            LISTING,
+            small.releases[1].path,
+            small.releases[2].path,
+            "/x",
+        ):
             session.get(small.base_url + path)
-        assert dict(small.request_counts) == {"robots": 1, "rss": 1, "listing": 1, "release": 2,
-                                              "not_found": 1}
+        assert dict(small.request_counts) == {
+            "robots": 1,
+            "rss": 1,
+            "listing": 1,
+            "release": 2,
+            "not_found": 1,
+        }
 
 
 # -- the pages agree with the truth -------------------------------------------------------
 
+
 def _page_view(html: str) -> dict:
     """A minimal reading of a sample page, to check the pages show what the truth says."""
     soup = BeautifulSoup(html, "lxml")
-    container = soup.select_one("section.release-body.container > div.row > div.col-lg-10.col-lg-offset-1")
+    container = soup.select_one(
+        "section.release-body.container > div.row > div.col-lg-10.col-lg-offset-1"
+    )
     first = container.find("p")
-    tickers = [(re.search(r"([A-Za-z][\w ]*): $", a.previous_sibling)[1], a.get_text())
-               for a in first.select("a.ticket-symbol")]
+    tickers = [
+        (re.search(r"([A-Za-z][\w ]*): $", a.previous_sibling)[1], a.get_text())
+        for a in first.select("a.ticket-symbol")
+    ]
     logo = soup.select_one("header.release-header div.logo-wrapper")
     gallery = soup.select("div.inline-gallery-container figure img")
     images = ([logo["data-download-url"]] if logo else []) + [
-        img["data-getimg"].split("?")[0] for img in gallery]
+        img["data-getimg"].split("?")[0] for img in gallery
+    ]
     for noise in container.select("div.continue-reading, div.inline-gallery-container, style, img"):
         noise.decompose()
     body, contacts, source = [], None, None
@@ -216,8 +278,12 @@ def _page_view(html: str) -> dict:
         if el.name == "ul":
             body.append("\n".join("- " + clean(li.get_text()) for li in el.find_all("li")))
         elif el.name == "div" and el.table:
-            body.append("\n".join(" | ".join(clean(td.get_text()) for td in tr.find_all("td"))
-                                  for tr in el.find_all("tr")))
+            body.append(
+                "\n".join(
+                    " | ".join(clean(td.get_text()) for td in tr.find_all("td"))
+                    for tr in el.find_all("tr")
+                )
+            )
         elif text.startswith("SOURCE "):
             source = text
         elif el.b and "contact" in el.b.get_text().lower() and el.find("br"):
@@ -228,8 +294,10 @@ def _page_view(html: str) -> dict:
         "url": soup.select_one('link[rel="canonical"]')["href"],
         "og_url": soup.select_one('meta[property="og:url"]')["content"],
         "title": clean(soup.select_one("article.news-release header h1").get_text()),
-        "subtitle": "\n".join(clean(p.get_text()).removeprefix("- ")
-                              for p in soup.select("header p.subtitle")) or None,
+        "subtitle": "\n".join(
+            clean(p.get_text()).removeprefix("- ") for p in soup.select("header p.subtitle")
+        )
+        or None,
         "issuer": clean(soup.select_one('h2.meta + a[href^="/news/"] strong').get_text()),
         "visible_time": soup.select_one("p.mb-no").get_text(),
         "date": soup.select_one('meta[name="date"]')["content"],
@@ -254,11 +322,13 @@ def test_pages_are_well_formed_and_show_the_truth(site, http):
         assert view["tickers"] == [(t["exchange"], t["symbol"]) for t in truth["tickers"]]
         assert view["visible_time"] == rel.visible_time
         published = datetime.fromisoformat(view["date"])
-        assert published.astimezone(timezone.utc).isoformat() == truth["published_at"]
+        assert published.astimezone(UTC).isoformat() == truth["published_at"]
         assert published.utcoffset() == rel.published.utcoffset()
         locations, date = view["dateline"][:-1], view["dateline"][-1]
         assert " and ".join(locations) == truth["dateline_location"]
-        assert view["body_text"].startswith(f"{truth['dateline_location']}, {date} {rel.wire_tag} {rel.dash} ")
+        assert view["body_text"].startswith(
+            f"{truth['dateline_location']}, {date} {rel.wire_tag} {rel.dash} "
+        )
         assert view["body_text"].partition(f"{rel.wire_tag} {rel.dash} ")[2] == truth["body_text"]
 
 
@@ -272,9 +342,14 @@ def test_seed_page_keeps_its_dateline_text(site, http):
 
 # -- command line -------------------------------------------------------------------------
 
+
 def test_cli_prints_the_base_url_and_serves():
-    process = subprocess.Popen([sys.executable, "-m", "newswire.cli", "sample-site", "--count", "5"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newswire.cli", "sample-site", "--count", "5"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         base = re.search(r"http://[^ ]+", process.stdout.readline())[0]
         assert requests.get(base + "/robots.txt", timeout=5).status_code == 200

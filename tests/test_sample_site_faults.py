@@ -24,8 +24,7 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from newswire_sample_site import SampleSite, generate_releases
-from newswire_sample_site import server
+from newswire_sample_site import SampleSite, generate_releases, server
 from newswire_sample_site.faults import ALL, Faults
 from newswire_sample_site.releases import clean
 
@@ -60,6 +59,7 @@ def _document(html: str) -> str:
 
 # -- transient faults ---------------------------------------------------------------------
 
+
 def test_rate_limit_answers_burst_429s_with_retry_after_then_the_page(plain, http):
     with SampleSite(count=COUNT, faults=Faults(rate_limit_every=5, burst=3, retry_after=2)) as site:
         hit, spared = site.base_url + site.releases[4].path, site.base_url + site.releases[3].path
@@ -68,14 +68,22 @@ def test_rate_limit_answers_burst_429s_with_retry_after_then_the_page(plain, htt
         assert [a.headers.get("Retry-After") for a in answers] == ["2", "2", "2", None]
         assert answers[3].content == plain(site.releases[4].path).content
         assert http.get(spared).status_code == 200
-        assert http.get(site.base_url + "/news-releases/other-slug-" + site.releases[9].release_id
-                        + ".html?utm_source=x").status_code == 429  # index 9 is hit too
+        assert (
+            http.get(
+                site.base_url
+                + "/news-releases/other-slug-"
+                + site.releases[9].release_id
+                + ".html?utm_source=x"
+            ).status_code
+            == 429
+        )  # index 9 is hit too
         assert site.request_counts["429"] == 4 and site.request_counts["release"] == 2
 
 
 def test_retry_after_as_http_date_is_never_early(http):
-    with SampleSite(count=COUNT, faults=Faults(rate_limit_every=1, retry_after=2,
-                                               retry_after_date=True)) as site:
+    with SampleSite(
+        count=COUNT, faults=Faults(rate_limit_every=1, retry_after=2, retry_after_date=True)
+    ) as site:
         before = time.time()
         answer = http.get(site.base_url + site.releases[0].path)
         after = time.time()
@@ -92,8 +100,10 @@ def test_retry_after_log_measures_how_long_the_client_waited(http):
         while http.get(hasty).status_code == 429:
             pass
         log = list(site.retry_after_log)
-    waits = {path: [t_next - t_429 for p, t_429, t_next in log if p == path]
-             for path in (urlsplit(patient).path, urlsplit(hasty).path)}
+    waits = {
+        path: [t_next - t_429 for p, t_429, t_next in log if p == path]
+        for path in (urlsplit(patient).path, urlsplit(hasty).path)
+    }
     patient_waits, hasty_waits = waits.values()
     assert len(patient_waits) == len(hasty_waits) == 2  # one entry per 429 answer
     assert all(wait >= 1 for wait in patient_waits)
@@ -167,6 +177,7 @@ def test_a_release_hit_by_several_faults_gets_only_the_first(http):
 
 # -- charsets -----------------------------------------------------------------------------
 
+
 def test_cp1252_pages_are_labelled_and_decode_to_the_same_document(plain, http):
     with SampleSite(count=COUNT, faults=Faults(cp1252_every=1)) as site:
         references = 0
@@ -200,8 +211,11 @@ def test_unlabelled_pages_carry_no_charset_anywhere_and_are_windows_1252(plain, 
 
 # -- duplicate entries --------------------------------------------------------------------
 
+
 def test_feed_lists_every_third_release_again_under_a_tracking_url(http):
-    with SampleSite(count=COUNT, rss_size=COUNT, faults=Faults(duplicate_feed_entries=True)) as site:
+    with SampleSite(
+        count=COUNT, rss_size=COUNT, faults=Faults(duplicate_feed_entries=True)
+    ) as site:
         feed = http.get(site.base_url + RSS)
         items = ET.fromstring(feed.content).findall("./channel/item")
         etag = feed.headers["ETag"]
@@ -215,8 +229,10 @@ def test_feed_lists_every_third_release_again_under_a_tracking_url(http):
     assert max(paths.values()) == 2 and len(links) == COUNT + len(duplicated)
     extra = links[COUNT:]  # the second entries come after the feed's own
     assert all(link != site.base_url + urlsplit(link).path for link in extra)
-    assert any(link.startswith(site.base_url) and "utm_source=rss&utm_medium=feed" in link
-               for link in extra)
+    assert any(
+        link.startswith(site.base_url) and "utm_source=rss&utm_medium=feed" in link
+        for link in extra
+    )
     hosts = {urlsplit(link).netloc for link in extra}
     assert {"www.prnewswire.com", "prnewswire.com", "www.prnewswire.co.uk"} <= hosts
     assert {urlsplit(link).scheme for link in extra} == {"http", "https"}
@@ -242,6 +258,7 @@ def test_listing_pages_list_duplicates_with_relative_and_absolute_variants(http)
 
 # -- changing releases --------------------------------------------------------------------
 
+
 def _body_text(html: str) -> str:
     body = BeautifulSoup(html, "lxml").select_one("section.release-body")
     return clean(body.get_text())
@@ -252,7 +269,10 @@ def test_changing_releases_serve_a_new_version_each_epoch(plain, http):
     with SampleSite(count=COUNT, faults=faults) as site:
         changing, fixed = site.releases[1], site.releases[2]
         get = lambda rel: http.get(site.base_url + rel.path).text  # noqa: E731
-        assert get(changing) == plain(changing.path).text and site.expected(changing) == changing.expected
+        assert (
+            get(changing) == plain(changing.path).text
+            and site.expected(changing) == changing.expected
+        )
         assert site.advance() == 1
         first = get(changing)
         assert get(fixed) == plain(fixed.path).text
@@ -265,18 +285,31 @@ def test_changing_releases_serve_a_new_version_each_epoch(plain, http):
     for html, truth in ((first, truths[1]), (second, truths[2])):
         changed = truth["body_text"].split("\n\n")[1]
         assert "Updated in revision" in changed and changed in _body_text(html)
-        assert {k: v for k, v in truth.items() if k not in ("body_text", "word_count", "content_sha256")} \
-            == {k: v for k, v in changing.expected.items()
-                if k not in ("body_text", "word_count", "content_sha256")}
+        assert {
+            k: v for k, v in truth.items() if k not in ("body_text", "word_count", "content_sha256")
+        } == {
+            k: v
+            for k, v in changing.expected.items()
+            if k not in ("body_text", "word_count", "content_sha256")
+        }
     assert "Updated in revision 1:" in first and "Updated in revision 2:" in second
 
 
 # -- the promise: retries always end with the normal page ---------------------------------
 
+
 def test_every_release_serves_the_normal_page_after_the_documented_failures(plain, http):
-    faults = Faults(rate_limit_every=6, burst=3, server_error_every=5, drop_every=7,
-                    truncate_every=4, slow_every=11, slow_seconds=1.0, cp1252_every=8,
-                    no_charset_every=9)
+    faults = Faults(
+        rate_limit_every=6,
+        burst=3,
+        server_error_every=5,
+        drop_every=7,
+        truncate_every=4,
+        slow_every=11,
+        slow_seconds=1.0,
+        cp1252_every=8,
+        no_charset_every=9,
+    )
     with SampleSite(count=COUNT, faults=faults) as site:
         for rel in site.releases:
             failures = 0
@@ -302,15 +335,27 @@ def test_every_release_serves_the_normal_page_after_the_documented_failures(plai
     # multiples of 4 (truncated) 12, 24, 36, 48, 60 are 429s, 20, 40 5xx and 28, 56 dropped.
     kinds = Counter(faults.transient_fault(rel.index) for rel in site.releases)
     assert (kinds["429"], kinds["5xx"], kinds["dropped"], kinds["truncated"], kinds["slow"]) == (
-        10, 10, 6, 6, 3)
+        10,
+        10,
+        6,
+        6,
+        3,
+    )
     assert counts["429"] == 3 * 10 and counts["5xx"] == 10 and counts["dropped"] == 6
     assert counts["truncated"] == 6 and counts["slow"] == 3
     assert counts["release"] == COUNT + 3  # one page each, plus the slow pages nobody waited for
 
 
 def test_robots_feed_and_listing_are_never_failed(http):
-    everything = Faults(rate_limit_every=1, server_error_every=1, drop_every=1, truncate_every=1,
-                        slow_every=1, cp1252_every=1, no_charset_every=1)
+    everything = Faults(
+        rate_limit_every=1,
+        server_error_every=1,
+        drop_every=1,
+        truncate_every=1,
+        slow_every=1,
+        cp1252_every=1,
+        no_charset_every=1,
+    )
     with SampleSite(count=COUNT, faults=everything) as site:
         for path, kind in (("/robots.txt", "text/plain"), (RSS, "xml"), (LISTING, "utf-8")):
             answer = http.get(site.base_url + path, timeout=(2, 0.5))
@@ -318,6 +363,7 @@ def test_robots_feed_and_listing_are_never_failed(http):
 
 
 # -- command line -------------------------------------------------------------------------
+
 
 def _parse(*argv: str) -> Faults:
     parser = argparse.ArgumentParser()
@@ -329,15 +375,45 @@ def test_cli_flags():
     assert _parse() == Faults() and not Faults().enabled
     assert _parse("--faults", "all") == ALL and ALL.enabled
     assert _parse("--faults", "all", "--burst", "4", "--slow-seconds", "0.1") == replace(
-        ALL, burst=4, slow_seconds=0.1)
-    assert _parse("--rate-limit-every", "3", "--retry-after", "5", "--retry-after-date",
-                  "--server-error-every", "4", "--slow-every", "5", "--slow-seconds", "1.5",
-                  "--drop-every", "6", "--truncate-every", "7", "--cp1252-every", "8",
-                  "--no-charset-every", "9", "--duplicate-feed-entries",
-                  "--changing-releases", "10") == Faults(
-        rate_limit_every=3, retry_after=5, retry_after_date=True, server_error_every=4,
-        slow_every=5, slow_seconds=1.5, drop_every=6, truncate_every=7, cp1252_every=8,
-        no_charset_every=9, duplicate_feed_entries=True, changing_releases=10)
+        ALL, burst=4, slow_seconds=0.1
+    )
+    assert _parse(
+        "--rate-limit-every",
+        "3",
+        "--retry-after",
+        "5",
+        "--retry-after-date",
+        "--server-error-every",
+        "4",
+        "--slow-every",
+        "5",
+        "--slow-seconds",
+        "1.5",
+        "--drop-every",
+        "6",
+        "--truncate-every",
+        "7",
+        "--cp1252-every",
+        "8",
+        "--no-charset-every",
+        "9",
+        "--duplicate-feed-entries",
+        "--changing-releases",
+        "10",
+    ) == Faults(
+        rate_limit_every=3,
+        retry_after=5,
+        retry_after_date=True,
+        server_error_every=4,
+        slow_every=5,
+        slow_seconds=1.5,
+        drop_every=6,
+        truncate_every=7,
+        cp1252_every=8,
+        no_charset_every=9,
+        duplicate_feed_entries=True,
+        changing_releases=10,
+    )
     assert _parse("--changing-releases").changing_releases == ALL.changing_releases
     with pytest.raises(ValueError):
         Faults(burst=0)
@@ -348,9 +424,21 @@ def test_cli_serves_faults_and_sigusr1_advances_the_epoch():
     releases = generate_releases(COUNT)
     rate_limited = releases[ALL.rate_limit_every - 1]
     changing = releases[ALL.changing_releases - 1]
-    process = subprocess.Popen([sys.executable, "-m", "newswire.cli", "sample-site",
-                                "--count", str(COUNT), "--faults", "all"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "newswire.cli",
+            "sample-site",
+            "--count",
+            str(COUNT),
+            "--faults",
+            "all",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         base = re.search(r"http://[^ ]+", process.stdout.readline())[0]
         assert process.stdout.readline().startswith("faults: rate_limit_every=23, burst=2,")

@@ -20,13 +20,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from lxml import html
-
 from conftest import airflow_env
-from newswire.warehouse.connection import connect
+from lxml import html
 from records import make_record
 from test_dags import airflow_db  # noqa: F401  (fixture: the migrated metadata DB)
 from test_loader import load
+
+from newswire.warehouse.connection import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -96,22 +96,33 @@ def test_page_shows_the_warehouse(client, viewer_token, warehouse, monkeypatch):
     counts = {bar.get("data-day"): int(bar.get("data-releases")) for bar in bars}
     assert bars[-1].get("data-day") == "2025-02-19"
     assert {day: n for day, n in counts.items() if n} == {
-        "2025-02-17": 2, "2025-02-18": 4, "2025-02-19": 2}
+        "2025-02-17": 2,
+        "2025-02-18": 4,
+        "2025-02-19": 2,
+    }
 
     links = page.findall(".//table[@id='latest-releases']//a")
     newest_first = sorted(records, key=lambda r: r["published_at"], reverse=True)
     assert [(a.text_content(), a.get("href")) for a in links] == [
-        (r["title"], r["url"]) for r in newest_first]
+        (r["title"], r["url"]) for r in newest_first
+    ]
     assert ODD_TITLE not in response.text  # shown as text, not as markup
 
     tables = {h2.text_content().split(" (")[0]: h2.getnext() for h2 in page.findall(".//h2")}
-    rejects = [[td.text_content() for td in tr.findall("td")]
-               for tr in tables["Rejects by reason"].findall(".//tbody/tr")]
+    rejects = [
+        [td.text_content() for td in tr.findall("td")]
+        for tr in tables["Rejects by reason"].findall(".//tbody/tr")
+    ]
     assert [row[:4] for row in rejects] == [["fetch", "http_404", "1", "1"]]
-    lag = [[td.text_content() for td in tr.findall("td")]
-           for tr in tables["Ingestion lag"].findall(".//tbody/tr")]
-    assert [(row[0], row[1]) for row in lag] == [("2025-02-19", "2"), ("2025-02-18", "4"),
-                                                ("2025-02-17", "2")]
+    lag = [
+        [td.text_content() for td in tr.findall("td")]
+        for tr in tables["Ingestion lag"].findall(".//tbody/tr")
+    ]
+    assert [(row[0], row[1]) for row in lag] == [
+        ("2025-02-19", "2"),
+        ("2025-02-18", "4"),
+        ("2025-02-17", "2"),
+    ]
     assert all(row[2].endswith(" h") or " d" in row[2] for row in lag)  # published long ago
 
 
@@ -125,8 +136,9 @@ def test_the_ui_session_cookie_is_enough(client, viewer_token, warehouse, monkey
     assert totals == "No releases yet. Ingestion runs: 0. Open rejects: 0."
 
 
-def test_an_unreadable_warehouse_gives_a_503_that_says_why(client, viewer_token, empty_db,
-                                                            monkeypatch):
+def test_an_unreadable_warehouse_gives_a_503_that_says_why(
+    client, viewer_token, empty_db, monkeypatch
+):
     response = get_page(client, viewer_token, monkeypatch, empty_db)
     assert response.status_code == 503
     assert "newswire db migrate" in response.text and "report_warehouse_totals" in response.text
@@ -152,17 +164,27 @@ def standalone(warehouse):
     with the warehouse connection set; stopped with its whole process group afterwards."""
     home = Path(tempfile.mkdtemp(prefix="newswire-standalone-"))
     port = free_port()
-    env = airflow_env(home, **{
-        "AIRFLOW__API__PORT": str(port), "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
-        # Its log servers get free ports too, so a `make up` on this machine is no obstacle.
-        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
-        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
-        "AIRFLOW_CONN_NEWSWIRE_WAREHOUSE": warehouse,
-    })
+    env = airflow_env(
+        home,
+        **{
+            "AIRFLOW__API__PORT": str(port),
+            "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{port}",
+            # Its log servers get free ports too, so a `make up` on this machine is no obstacle.
+            "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(free_port()),
+            "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(free_port()),
+            "AIRFLOW_CONN_NEWSWIRE_WAREHOUSE": warehouse,
+        },
+    )
     log_path = home / "standalone.log"
     with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(["airflow", "standalone"], env=env, cwd=home, stdout=log_file,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            ["airflow", "standalone"],
+            env=env,
+            cwd=home,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 240
@@ -190,15 +212,21 @@ def standalone(warehouse):
 @pytest.fixture
 def browser():
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip(f"headless Chromium is not installed ({CHROMIUM}, {CHROMEDRIVER}): "
-                    "`make test` installs the Debian packages chromium and chromium-driver")
+        pytest.skip(
+            f"headless Chromium is not installed ({CHROMIUM}, {CHROMEDRIVER}): "
+            "`make test` installs the Debian packages chromium and chromium-driver"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--window-size=1400,1100"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1400,1100",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     yield driver
@@ -229,7 +257,8 @@ def test_newswire_page_inside_the_airflow_ui(browser, warehouse, standalone, tmp
     assert "8 releases (8 versions)" in text
     links = browser.find_elements(By.CSS_SELECTOR, "#latest-releases a")
     assert sorted((a.text, a.get_attribute("href")) for a in links) == sorted(
-        (r["title"], r["url"]) for r in records)
+        (r["title"], r["url"]) for r in records
+    )
     bars = browser.find_elements(By.CSS_SELECTOR, "#releases-per-day rect[data-releases]")
     assert sum(int(bar.get_attribute("data-releases")) for bar in bars) == 8
     assert "http_404" in text

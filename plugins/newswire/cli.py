@@ -7,7 +7,7 @@ import json
 import os
 import sys
 import unicodedata
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,32 +30,58 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newswire", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    parse = commands.add_parser("parse", help="parse release pages (files, directories or URLs) into JSON")
-    parse.add_argument("sources", metavar="FILE_OR_URL", nargs="+",
-                       help="a page file, a directory of *.html pages, or a URL")
+    parse = commands.add_parser(
+        "parse", help="parse release pages (files, directories or URLs) into JSON"
+    )
+    parse.add_argument(
+        "sources",
+        metavar="FILE_OR_URL",
+        nargs="+",
+        help="a page file, a directory of *.html pages, or a URL",
+    )
     parse.add_argument("--json", action="store_true", help="compact JSON (one line per page)")
-    parse.add_argument("--jsonl", action="store_true",
-                       help="one JSON object per line (the default for several pages)")
+    parse.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="one JSON object per line (the default for several pages)",
+    )
     parse.set_defaults(handler=_cmd_parse)
 
     ingest = commands.add_parser("ingest", help="discover, fetch, parse and load new releases")
-    ingest.add_argument("--base-url", help="source site (default: $PRNEWSWIRE_BASE_URL, "
-                                           f"else {settings.DEFAULT_BASE_URL})")
+    ingest.add_argument(
+        "--base-url",
+        help=f"source site (default: $PRNEWSWIRE_BASE_URL, else {settings.DEFAULT_BASE_URL})",
+    )
     ingest.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     ingest.add_argument("--limit", type=int, help="at most N new releases")
-    ingest.add_argument("--max-rps", type=float,
-                        help="requests per second per host (default: 1 for real sites, "
-                             "no limit on loopback)")
-    ingest.add_argument("--since", type=_day_or_time,
-                        help="backfill: releases published from DATE (UTC; walks the listing pages)")
-    ingest.add_argument("--until", type=_window_end,
-                        help="backfill: releases published before DATE (a date means its end)")
-    ingest.add_argument("--feed", action="append", metavar="PATH",
-                        help="feed path to poll (repeatable; default: $NEWSWIRE_FEEDS, else the main feed)")
+    ingest.add_argument(
+        "--max-rps",
+        type=float,
+        help="requests per second per host (default: 1 for real sites, no limit on loopback)",
+    )
+    ingest.add_argument(
+        "--since",
+        type=_day_or_time,
+        help="backfill: releases published from DATE (UTC; walks the listing pages)",
+    )
+    ingest.add_argument(
+        "--until",
+        type=_window_end,
+        help="backfill: releases published before DATE (a date means its end)",
+    )
+    ingest.add_argument(
+        "--feed",
+        action="append",
+        metavar="PATH",
+        help="feed path to poll (repeatable; default: $NEWSWIRE_FEEDS, else the main feed)",
+    )
     ingest.add_argument("--workers", type=int, default=4, help="concurrent fetches (default 4)")
-    ingest.add_argument("--max-failed-share", type=float,
-                        help="fail the run when more than this share of pages failed "
-                             "(default: $NEWSWIRE_MAX_FAILED_SHARE, else 0.2)")
+    ingest.add_argument(
+        "--max-failed-share",
+        type=float,
+        help="fail the run when more than this share of pages failed "
+        "(default: $NEWSWIRE_MAX_FAILED_SHARE, else 0.2)",
+    )
     ingest.set_defaults(handler=_cmd_ingest)
 
     db = commands.add_parser("db", help="warehouse administration")
@@ -69,21 +95,28 @@ def _build_parser() -> argparse.ArgumentParser:
         if name != "stop":
             sub.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
         if name == "dsn":
-            sub.add_argument("--database", help="another database on the embedded server "
-                                                "(e.g. Airflow's metadata for `make up`)")
+            sub.add_argument(
+                "--database",
+                help="another database on the embedded server "
+                "(e.g. Airflow's metadata for `make up`)",
+            )
         sub.set_defaults(handler=handler)
 
     report = commands.add_parser("report", help="print warehouse reports")
-    report.add_argument("names", nargs="*", metavar="NAME",
-                        help="report names (default: releases_per_day top_issuers; "
-                             "--list shows all)")
+    report.add_argument(
+        "names",
+        nargs="*",
+        metavar="NAME",
+        help="report names (default: releases_per_day top_issuers; --list shows all)",
+    )
     report.add_argument("--limit", type=int, default=20, help="rows per report (default 20)")
     report.add_argument("--list", action="store_true", help="list the reports")
     report.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     report.set_defaults(handler=_cmd_report)
 
-    reparse = commands.add_parser("reparse", help="re-run the parser over stored raw pages "
-                                                  "(no network) and merge the results")
+    reparse = commands.add_parser(
+        "reparse", help="re-run the parser over stored raw pages (no network) and merge the results"
+    )
     reparse.add_argument("--since", type=date.fromisoformat, help="pages fetched since DATE")
     reparse.add_argument("--wire", help="only releases of this wire (e.g. prnewswire)")
     reparse.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
@@ -99,8 +132,11 @@ def _build_parser() -> argparse.ArgumentParser:
     search.set_defaults(handler=_cmd_search)
 
     # Listed for --help only: main() hands `newswire sample-site ...` to the tool itself.
-    commands.add_parser("sample-site", help="serve the sample wire on loopback (a development"
-                                            " tool; `newswire sample-site --help`)")
+    commands.add_parser(
+        "sample-site",
+        help="serve the sample wire on loopback (a development"
+        " tool; `newswire sample-site --help`)",
+    )
     return parser
 
 
@@ -111,11 +147,15 @@ def _cmd_sample_site(argv: list[str]) -> int:
     try:
         from newswire_sample_site import server
     except ImportError:
-        print("newswire sample-site: the sample site is a development tool and is not installed"
-              " here; in a checkout: pip install -e ./sample_site", file=sys.stderr)
+        print(
+            "newswire sample-site: the sample site is a development tool and is not installed"
+            " here; in a checkout: pip install -e ./sample_site",
+            file=sys.stderr,
+        )
         return 2
-    site = argparse.ArgumentParser(prog="newswire sample-site",
-                                   description="serve the sample wire on loopback")
+    site = argparse.ArgumentParser(
+        prog="newswire sample-site", description="serve the sample wire on loopback"
+    )
     server.add_arguments(site)
     return server.run_from_args(site.parse_args(argv)) or 0
 
@@ -132,9 +172,11 @@ def embedded_dsn(database: str = "newswire") -> str:
 
     server = EmbeddedPostgres(settings.home() / "postgres")
     dsn = server.ensure_running(database)
-    print(f"newswire: NEWSWIRE_DSN is not set: using the embedded development PostgreSQL in"
-          f" {server.datadir}\nnewswire: open it with: {postgres_bin_path() / 'psql'} '{dsn}'",
-          file=sys.stderr)
+    print(
+        f"newswire: NEWSWIRE_DSN is not set: using the embedded development PostgreSQL in"
+        f" {server.datadir}\nnewswire: open it with: {postgres_bin_path() / 'psql'} '{dsn}'",
+        file=sys.stderr,
+    )
     return dsn
 
 
@@ -149,8 +191,10 @@ def _cmd_parse(args) -> int:
         try:
             record = _parse_one(source)
         except ParseError as exc:
-            print(f"newswire parse: {source}: cannot parse ({exc.reason}): {exc.detail}",
-                  file=sys.stderr)
+            print(
+                f"newswire parse: {source}: cannot parse ({exc.reason}): {exc.detail}",
+                file=sys.stderr,
+            )
             failed += 1
             continue
         except (OSError, FetchError) as exc:
@@ -158,7 +202,9 @@ def _cmd_parse(args) -> int:
             failed += 1
             continue
         pretty = one_object and not args.json
-        print(json.dumps(record, ensure_ascii=False, indent=2 if pretty else None), flush=not pretty)
+        print(
+            json.dumps(record, ensure_ascii=False, indent=2 if pretty else None), flush=not pretty
+        )
     if len(sources) > 1:
         print(f"newswire parse: {len(sources) - failed} parsed, {failed} failed", file=sys.stderr)
     return 1 if failed or not sources else 0
@@ -169,8 +215,11 @@ def _parse_sources(sources: list[str]):
     for source in sources:
         path = Path(source)
         if urlsplit(source).scheme not in ("http", "https") and path.is_dir():
-            yield from (str(p) for p in sorted(path.rglob("*"))
-                        if p.suffix.lower() in (".html", ".htm") and p.is_file())
+            yield from (
+                str(p)
+                for p in sorted(path.rglob("*"))
+                if p.suffix.lower() in (".html", ".htm") and p.is_file()
+            )
         else:
             yield source
 
@@ -189,16 +238,24 @@ def _parse_one(source: str) -> dict:
 
 def _cmd_ingest(args) -> int:
     from newswire.discovery.discover import DiscoveryError
-    from newswire.warehouse.migrations import migrate
     from newswire.pipeline import TooManyFailures, ingest
+    from newswire.warehouse.migrations import migrate
 
     dsn = warehouse_dsn(args.dsn)
     migrate(dsn)
     base = settings.base_url(args.base_url)
     try:
-        summary = ingest(dsn, base, limit=args.limit, max_rps=args.max_rps, since=args.since,
-                         until=args.until, feeds=tuple(args.feed) if args.feed else None,
-                         workers=args.workers, max_failed_share=args.max_failed_share)
+        summary = ingest(
+            dsn,
+            base,
+            limit=args.limit,
+            max_rps=args.max_rps,
+            since=args.since,
+            until=args.until,
+            feeds=tuple(args.feed) if args.feed else None,
+            workers=args.workers,
+            max_failed_share=args.max_failed_share,
+        )
     except DiscoveryError as exc:
         print(f"newswire ingest: discovery failed on {base}: {exc}", file=sys.stderr)
         return 1
@@ -212,7 +269,7 @@ def _cmd_ingest(args) -> int:
 def _day_or_time(value: str) -> datetime:
     """A date ("2025-02-01", midnight UTC) or an ISO time; naive values are UTC."""
     parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _window_end(value: str) -> datetime:
@@ -228,8 +285,10 @@ def _cmd_db_migrate(args) -> int:
     applied = migrate(dsn)
     for migration in applied:
         print(f"applied {migration.path.name}")
-    print(f"warehouse schema at version {current_version(dsn)}"
-          + ("" if applied else " (nothing to apply)"))
+    print(
+        f"warehouse schema at version {current_version(dsn)}"
+        + ("" if applied else " (nothing to apply)")
+    )
     return 0
 
 
@@ -248,8 +307,8 @@ def _cmd_db_stop(args) -> int:
 
 
 def _cmd_reparse(args) -> int:
-    from newswire.warehouse.migrations import migrate
     from newswire.pipeline import reparse
+    from newswire.warehouse.migrations import migrate
 
     dsn = warehouse_dsn(args.dsn)
     migrate(dsn)
@@ -261,10 +320,15 @@ def _cmd_reparse(args) -> int:
 def _cmd_search(args) -> int:
     from newswire.warehouse.search import search
 
-    rows = search(warehouse_dsn(args.dsn), args.query, since=args.since, ticker=args.ticker,
-                  limit=args.limit)
-    print(format_table(["published_at", "issuer", "title", "url", "rank"],
-                       [(*row[:4], f"{row[4]:.3f}") for row in rows]))
+    rows = search(
+        warehouse_dsn(args.dsn), args.query, since=args.since, ticker=args.ticker, limit=args.limit
+    )
+    print(
+        format_table(
+            ["published_at", "issuer", "title", "url", "rank"],
+            [(*row[:4], f"{row[4]:.3f}") for row in rows],
+        )
+    )
     return 0 if rows else 1
 
 
@@ -276,8 +340,11 @@ def _cmd_report(args) -> int:
         return 0
     unknown = sorted(set(args.names) - set(report_names()))
     if unknown:
-        print(f"newswire report: no report {', '.join(unknown)}; "
-              f"available: {', '.join(report_names())}", file=sys.stderr)
+        print(
+            f"newswire report: no report {', '.join(unknown)}; "
+            f"available: {', '.join(report_names())}",
+            file=sys.stderr,
+        )
         return 2
     print_reports(warehouse_dsn(args.dsn), args.names or DEFAULT_REPORTS, args.limit)
     return 0
@@ -300,16 +367,19 @@ def print_reports(dsn: str, names, limit: int = 20) -> None:
 
 def display_width(text: str) -> int:
     """Columns a terminal uses for ``text``: wide East Asian characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF"
-               else 0 if unicodedata.combining(c) else 1
-               for c in text)
+    return sum(
+        2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+        for c in text
+    )
 
 
 def format_table(columns: list[str], rows: list[tuple]) -> str:
     cells = [columns] + [["" if v is None else str(v) for v in row] for row in rows]
     widths = [max(display_width(row[i]) for row in cells) for i in range(len(columns))]
-    lines = ["  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths)).rstrip()
-             for row in cells]
+    lines = [
+        "  ".join(c + " " * (w - display_width(c)) for c, w in zip(row, widths)).rstrip()
+        for row in cells
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
 

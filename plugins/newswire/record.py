@@ -9,25 +9,25 @@ import hashlib
 import json
 
 RELEASE_FIELDS = (
-    "release_id",         # str: the wire's own id (PR Newswire: the 9-digit number in the URL)
-    "url",                # str: canonical https URL, no tracking query
-    "wire",               # str: "prnewswire", "newswireca" or "globenewswire"
-    "title",              # str
-    "subtitle",           # str | None: several subtitles joined with "\n"
-    "issuer",             # str | None: the "News provided by" organization
-    "published_at",       # str | None: ISO 8601 in UTC, e.g. "2025-02-19T13:00:00+00:00"
+    "release_id",  # str: the wire's own id (PR Newswire: the 9-digit number in the URL)
+    "url",  # str: canonical https URL, no tracking query
+    "wire",  # str: "prnewswire", "newswireca" or "globenewswire"
+    "title",  # str
+    "subtitle",  # str | None: several subtitles joined with "\n"
+    "issuer",  # str | None: the "News provided by" organization
+    "published_at",  # str | None: ISO 8601 in UTC, e.g. "2025-02-19T13:00:00+00:00"
     "dateline_location",  # str | None: e.g. "BEIJING", "PARIS and TEANECK, N.J."
-    "source_org",         # str | None: from the closing "SOURCE <org>" line
-    "tickers",            # list[{"exchange": "NASDAQ", "symbol": "WDAY"}]
-    "industries",         # list[str]
-    "language",           # str | None: e.g. "en"
-    "body_text",          # str: paragraphs separated by one blank line
-    "contacts",           # str | None: the contacts block, its lines joined with "\n"
-    "images",             # list[str]: absolute URLs of the release's own images
-    "subjects",           # list[str]: the wire's subject tags ("Trade Show News", ...)
-    "dateline_date",      # str | None: the dateline's date, ISO ("2025-02-19")
-    "word_count",         # int: words in body_text
-    "content_sha256",     # str: hash of all the other fields (see content_sha256())
+    "source_org",  # str | None: from the closing "SOURCE <org>" line
+    "tickers",  # list[{"exchange": "NASDAQ", "symbol": "WDAY"}]
+    "industries",  # list[str]
+    "language",  # str | None: e.g. "en"
+    "body_text",  # str: paragraphs separated by one blank line
+    "contacts",  # str | None: the contacts block, its lines joined with "\n"
+    "images",  # list[str]: absolute URLs of the release's own images
+    "subjects",  # list[str]: the wire's subject tags ("Trade Show News", ...)
+    "dateline_date",  # str | None: the dateline's date, ISO ("2025-02-19")
+    "word_count",  # int: words in body_text
+    "content_sha256",  # str: hash of all the other fields (see content_sha256())
 )
 
 LIST_FIELDS = ("tickers", "industries", "images", "subjects")

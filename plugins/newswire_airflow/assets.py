@@ -9,5 +9,6 @@ so the asset stays the same when the warehouse moves.
 
 from airflow.sdk import Asset
 
-RELEASES = Asset(name="newswire_releases",
-                 uri="postgres://warehouse:5432/newswire/newswire/releases")
+RELEASES = Asset(
+    name="newswire_releases", uri="postgres://warehouse:5432/newswire/newswire/releases"
+)

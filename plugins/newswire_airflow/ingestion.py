@@ -48,8 +48,13 @@ def ingestion_tasks(discover_with: str) -> None:
 
         return airflow_tasks.make_batches(urls)
 
-    @task(pool=HTTP_POOL, retries=4, retry_delay=timedelta(seconds=30),
-          retry_exponential_backoff=2.0, max_retry_delay=timedelta(minutes=10))
+    @task(
+        pool=HTTP_POOL,
+        retries=4,
+        retry_delay=timedelta(seconds=30),
+        retry_exponential_backoff=2.0,
+        max_retry_delay=timedelta(minutes=10),
+    )
     def fetch(urls: list[str], **context) -> dict:
         from newswire_airflow import tasks as airflow_tasks
 

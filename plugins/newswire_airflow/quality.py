@@ -32,7 +32,7 @@ RELEASE_TABLE_CHECKS = {
     },
     "recent_data_present": {
         "check_statement": "coalesce(max(fetched_at) > now() - interval '1 hour' * "
-                           "{{ params.recent_hours }}, false)",
+        "{{ params.recent_hours }}, false)",
     },
 }
 
@@ -40,8 +40,8 @@ RELEASE_TABLE_CHECKS = {
 RUN_TABLE_CHECKS = {
     "reject_share_under_threshold": {
         "check_statement": "coalesce(sum(rejected)::numeric / nullif(sum(loaded_new + "
-                           "loaded_updated + unchanged + rejected), 0), 0) "
-                           "<= {{ params.max_reject_share }}",
+        "loaded_updated + unchanged + rejected), 0), 0) "
+        "<= {{ params.max_reject_share }}",
         "partition_clause": "started_at > now() - interval '1 day'",
     },
 }

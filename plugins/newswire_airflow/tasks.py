@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import asdict
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from psycopg2.extensions import make_dsn
 
@@ -27,8 +27,16 @@ from newswire.warehouse.migrations import migrate
 log = logging.getLogger(__name__)
 
 # Connection extras that are libpq parameters and may be passed through.
-_LIBPQ_EXTRAS = ("sslmode", "sslcert", "sslkey", "sslrootcert", "connect_timeout",
-                 "application_name", "options", "target_session_attrs")
+_LIBPQ_EXTRAS = (
+    "sslmode",
+    "sslcert",
+    "sslkey",
+    "sslrootcert",
+    "connect_timeout",
+    "application_name",
+    "options",
+    "target_session_attrs",
+)
 
 # The size of the pool `newswire_http` (as `make up` and docker-compose create it), which
 # caps the concurrent HTTP tasks on the source site. Each task gets an equal share of the
@@ -66,8 +74,14 @@ def warehouse_dsn() -> str:
 
     conn = Connection.get(settings.AIRFLOW_CONN_ID)
     extras = {k: v for k, v in conn.extra_dejson.items() if k in _LIBPQ_EXTRAS}
-    return make_dsn(host=conn.host, port=conn.port, user=conn.login, password=conn.password,
-                    dbname=conn.schema, **extras)
+    return make_dsn(
+        host=conn.host,
+        port=conn.port,
+        user=conn.login,
+        password=conn.password,
+        dbname=conn.schema,
+        **extras,
+    )
 
 
 def source_base_url() -> str:
@@ -100,13 +114,15 @@ def backfill_window(context) -> tuple[datetime, datetime]:
     if (since is None) != (until is None):
         raise ValueError("give both params 'since' and 'until' (dates, inclusive), or neither")
     if since is not None:
-        start = datetime.combine(date.fromisoformat(since), time(), timezone.utc)
-        end = datetime.combine(date.fromisoformat(until) + timedelta(days=1), time(), timezone.utc)
+        start = datetime.combine(date.fromisoformat(since), time(), UTC)
+        end = datetime.combine(date.fromisoformat(until) + timedelta(days=1), time(), UTC)
     else:
         start, end = run_window(context)
     if not start < end:
-        raise ValueError(f"empty backfill window {start.isoformat()} .. {end.isoformat()}: give "
-                         "params 'since' and 'until', or run the DAG for a data interval")
+        raise ValueError(
+            f"empty backfill window {start.isoformat()} .. {end.isoformat()}: give "
+            "params 'since' and 'until', or run the DAG for a data interval"
+        )
     return start, end
 
 
@@ -122,12 +138,21 @@ def discover_new(context) -> list[str]:
     logged, to tie the run to its schedule slot."""
     run_id = context["run_id"]
     start, end = run_window(context)
-    log.info("run %s, window %s .. %s (incremental: every release not yet loaded is taken)",
-             run_id, start.isoformat(), end.isoformat())
+    log.info(
+        "run %s, window %s .. %s (incremental: every release not yet loaded is taken)",
+        run_id,
+        start.isoformat(),
+        end.isoformat(),
+    )
     base_url = source_base_url()
-    return pipeline.discover_step(warehouse_dsn(), base_url, run_id, dag_run_id=run_id,
-                                  limit=context["params"].get("limit"),
-                                  max_rps=_task_max_rps(base_url))
+    return pipeline.discover_step(
+        warehouse_dsn(),
+        base_url,
+        run_id,
+        dag_run_id=run_id,
+        limit=context["params"].get("limit"),
+        max_rps=_task_max_rps(base_url),
+    )
 
 
 def discover_window(context) -> list[str]:
@@ -137,9 +162,16 @@ def discover_window(context) -> list[str]:
     since, until = backfill_window(context)
     log.info("run %s, releases published %s .. %s", run_id, since.isoformat(), until.isoformat())
     base_url = source_base_url()
-    return pipeline.discover_step(warehouse_dsn(), base_url, run_id, dag_run_id=run_id,
-                                  limit=context["params"].get("limit"),
-                                  max_rps=_task_max_rps(base_url), since=since, until=until)
+    return pipeline.discover_step(
+        warehouse_dsn(),
+        base_url,
+        run_id,
+        dag_run_id=run_id,
+        limit=context["params"].get("limit"),
+        max_rps=_task_max_rps(base_url),
+        since=since,
+        until=until,
+    )
 
 
 def make_batches(urls: list[str]) -> list[list[str]]:
@@ -148,15 +180,16 @@ def make_batches(urls: list[str]) -> list[list[str]]:
     if not urls:
         return []
     size = max(BATCH_SIZE, math.ceil(len(urls) / MAX_BATCHES))
-    batches = [urls[i:i + size] for i in range(0, len(urls), size)]
+    batches = [urls[i : i + size] for i in range(0, len(urls), size)]
     log.info("%d URLs in %d batches of up to %d", len(urls), len(batches), size)
     return batches
 
 
 def fetch(run_id: str, urls: list[str]) -> dict:
     base_url = source_base_url()
-    return pipeline.fetch_step(warehouse_dsn(), base_url, run_id, urls,
-                               max_rps=_task_max_rps(base_url))
+    return pipeline.fetch_step(
+        warehouse_dsn(), base_url, run_id, urls, max_rps=_task_max_rps(base_url)
+    )
 
 
 def load(run_id: str) -> dict:
@@ -191,7 +224,8 @@ def _task_states(context) -> dict[str, str]:
 
     if hasattr(task_runner, "SUPERVISOR_COMMS"):
         states = task_runner.RuntimeTaskInstance.get_task_states(
-            dag_id=context["dag"].dag_id, run_ids=[context["run_id"]])
+            dag_id=context["dag"].dag_id, run_ids=[context["run_id"]]
+        )
         return states.get(context["run_id"], {})
     ti = context.get("ti")
     if ti is None:
@@ -212,7 +246,8 @@ def failure_summary(context) -> str:
         + (f", data interval {start.isoformat()} .. {end.isoformat()}" if start != end else "")
         + f". Failed tasks: {', '.join(failed) or 'none recorded'}"
         + (f"; not run because of them: {', '.join(not_run)}" if not_run else "")
-        + ". Look at " + hint.format(run_id=run_id, source=source_base_url())
+        + ". Look at "
+        + hint.format(run_id=run_id, source=source_base_url())
     )
 
 

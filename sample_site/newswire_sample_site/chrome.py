@@ -10,44 +10,93 @@ from __future__ import annotations
 from html import escape
 
 _NEWS_SECTIONS = (
-    ("News in Focus", (("Browse News Releases", "/news-releases/"),
-                       ("Multimedia Gallery", "/news-releases/multimedia/"),
-                       ("Trending Topics", "/news-releases/trending-topics/"))),
-    ("Business & Money", (("Auto & Transportation", "/news-releases/auto-transportation-latest-news/"),
-                          ("Business Technology", "/news-releases/business-technology-latest-news/"),
-                          ("Financial Services & Investing",
-                           "/news-releases/financial-services-latest-news/"))),
-    ("Science & Tech", (("Consumer Technology", "/news-releases/consumer-technology-latest-news/"),
-                        ("Energy & Natural Resources", "/news-releases/energy-latest-news/"),
-                        ("Environment", "/news-releases/environment-latest-news/"))),
-    ("Lifestyle & Health", (("Consumer Products & Retail",
-                             "/news-releases/consumer-products-retail-latest-news/"),
-                            ("Health", "/news-releases/health-latest-news/"),
-                            ("Travel", "/news-releases/travel-latest-news/"))),
-    ("Policy & Public Interest", (("Policy & Public Interest",
-                                   "/news-releases/policy-public-interest-latest-news/"),)),
+    (
+        "News in Focus",
+        (
+            ("Browse News Releases", "/news-releases/"),
+            ("Multimedia Gallery", "/news-releases/multimedia/"),
+            ("Trending Topics", "/news-releases/trending-topics/"),
+        ),
+    ),
+    (
+        "Business & Money",
+        (
+            ("Auto & Transportation", "/news-releases/auto-transportation-latest-news/"),
+            ("Business Technology", "/news-releases/business-technology-latest-news/"),
+            ("Financial Services & Investing", "/news-releases/financial-services-latest-news/"),
+        ),
+    ),
+    (
+        "Science & Tech",
+        (
+            ("Consumer Technology", "/news-releases/consumer-technology-latest-news/"),
+            ("Energy & Natural Resources", "/news-releases/energy-latest-news/"),
+            ("Environment", "/news-releases/environment-latest-news/"),
+        ),
+    ),
+    (
+        "Lifestyle & Health",
+        (
+            ("Consumer Products & Retail", "/news-releases/consumer-products-retail-latest-news/"),
+            ("Health", "/news-releases/health-latest-news/"),
+            ("Travel", "/news-releases/travel-latest-news/"),
+        ),
+    ),
+    (
+        "Policy & Public Interest",
+        (("Policy & Public Interest", "/news-releases/policy-public-interest-latest-news/"),),
+    ),
 )
-_UTILITY_LINKS = (("Send a Release", "/account/online-membership-form/"),
-                  ("Client Login", "https://app.prnewswire.com/login/auto"),
-                  ("Resources", "/resources/"), ("Blog", "/resources/articles/"),
-                  ("Journalists", "https://prnmedia.prnewswire.com/"), ("RSS", "/rss/"))
+_UTILITY_LINKS = (
+    ("Send a Release", "/account/online-membership-form/"),
+    ("Client Login", "https://app.prnewswire.com/login/auto"),
+    ("Resources", "/resources/"),
+    ("Blog", "/resources/articles/"),
+    ("Journalists", "https://prnmedia.prnewswire.com/"),
+    ("RSS", "/rss/"),
+)
 _FOOTER_COLUMNS = (
-    ("Contact PR Newswire", (("Call PR Newswire at 888-776-0942", "tel:888-776-0942"),
-                             ("General Inquiries", "/contact-us/general-inquiries/"),
-                             ("Editorial Bureaus", "/contact-us/editorial-bureaus/"))),
-    ("Products", (("Overview", "/products/overview/"), ("Distribution", "/products/distribution/"),
-                  ("Investor Relations", "/products/investor-relations/"))),
-    ("About", (("About PR Newswire", "/about/"), ("About Cision", "https://www.cision.com/about/"),
-               ("Become a Publishing Partner", "/distribution/"))),
-    ("My Services", (("All News Releases", "/news-releases/"), ("Online Member Log In", "/account/"),
-                     ("Register for Free", "/account/register/"))),
+    (
+        "Contact PR Newswire",
+        (
+            ("Call PR Newswire at 888-776-0942", "tel:888-776-0942"),
+            ("General Inquiries", "/contact-us/general-inquiries/"),
+            ("Editorial Bureaus", "/contact-us/editorial-bureaus/"),
+        ),
+    ),
+    (
+        "Products",
+        (
+            ("Overview", "/products/overview/"),
+            ("Distribution", "/products/distribution/"),
+            ("Investor Relations", "/products/investor-relations/"),
+        ),
+    ),
+    (
+        "About",
+        (
+            ("About PR Newswire", "/about/"),
+            ("About Cision", "https://www.cision.com/about/"),
+            ("Become a Publishing Partner", "/distribution/"),
+        ),
+    ),
+    (
+        "My Services",
+        (
+            ("All News Releases", "/news-releases/"),
+            ("Online Member Log In", "/account/"),
+            ("Register for Free", "/account/register/"),
+        ),
+    ),
 )
 
 
 def _links(items, li_class: str = "") -> str:
     cls = f' class="{li_class}"' if li_class else ""
-    return "\n".join(f'          <li{cls}><a href="{escape(href)}" target="_self">{escape(text)}</a></li>'
-                     for text, href in items)
+    return "\n".join(
+        f'          <li{cls}><a href="{escape(href)}" target="_self">{escape(text)}</a></li>'
+        for text, href in items
+    )
 
 
 def _build_header() -> str:
@@ -57,7 +106,9 @@ def _build_header() -> str:
         <ul class="tier-three">
 {_links(links)}
         </ul>
-      </li>""" for title, links in _NEWS_SECTIONS)
+      </li>"""
+        for title, links in _NEWS_SECTIONS
+    )
     return f"""<a href="https://www.cision.com/about/accessibility/" tabindex="0" class="skipNavLink screen-only">Accessibility Statement</a>
 <a href="#main" tabindex="0" class="skipNavLink screen-only">Skip Navigation</a>
 <div class="page-wrap">
@@ -124,7 +175,9 @@ def _build_footer() -> str:
           <ul class="footer-links">
 {_links(links)}
           </ul>
-        </div>""" for title, links in _FOOTER_COLUMNS)
+        </div>"""
+        for title, links in _FOOTER_COLUMNS
+    )
     return f"""<div>
 <footer id="js-footer">
   <section class="main-footer">

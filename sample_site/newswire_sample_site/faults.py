@@ -63,7 +63,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, fields, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from html import escape
 from http import HTTPStatus
@@ -89,6 +89,7 @@ _TRANSIENT = ("429", "5xx", "dropped", "truncated", "slow")  # priority order
 @dataclass(frozen=True)
 class Faults:
     """Which faults the sample site injects; all off by default (``0`` / ``False``)."""
+
     rate_limit_every: int = 0
     burst: int = 1  # consecutive 429 answers on a rate-limited path
     retry_after: int = 1  # seconds
@@ -116,15 +117,23 @@ class Faults:
 
     def describe(self) -> str:
         """The settings that differ from the defaults, for the CLI's start-up line."""
-        changed = [f"{f.name}={getattr(self, f.name)}" for f in fields(self)
-                   if getattr(self, f.name) != f.default]
+        changed = [
+            f"{f.name}={getattr(self, f.name)}"
+            for f in fields(self)
+            if getattr(self, f.name) != f.default
+        ]
         return ", ".join(changed) or "none"
 
     # -- which release gets what ------------------------------------------------------------
     def transient_fault(self, index: int) -> str | None:
         """The transient fault of release ``index`` (see the module docstring), or None."""
-        every = (self.rate_limit_every, self.server_error_every, self.drop_every,
-                 self.truncate_every, self.slow_every)
+        every = (
+            self.rate_limit_every,
+            self.server_error_every,
+            self.drop_every,
+            self.truncate_every,
+            self.slow_every,
+        )
         return next((kind for kind, n in zip(_TRANSIENT, every) if _hits(n, index)), None)
 
     def failing_requests(self, index: int) -> int:
@@ -173,7 +182,9 @@ class Faults:
             status, headers = HTTPStatus.TOO_MANY_REQUESTS, {"Retry-After": self._retry_after()}
         else:
             nth_hit = (index + 1) // self.server_error_every
-            status = HTTPStatus.SERVICE_UNAVAILABLE if nth_hit % 2 else HTTPStatus.INTERNAL_SERVER_ERROR
+            status = (
+                HTTPStatus.SERVICE_UNAVAILABLE if nth_hit % 2 else HTTPStatus.INTERNAL_SERVER_ERROR
+            )
             headers = {}
         body = f"<!DOCTYPE html><html><body><h1>{status.value} {status.phrase}</h1></body></html>"
         return status, {"Content-Type": "text/html; charset=utf-8", **headers}, body.encode()
@@ -183,49 +194,68 @@ class Faults:
             return str(self.retry_after)
         # HTTP-dates have whole seconds: round up so the wait is never shorter than asked.
         when = math.ceil(time.time()) + self.retry_after
-        return format_datetime(datetime.fromtimestamp(when, timezone.utc), usegmt=True)
+        return format_datetime(datetime.fromtimestamp(when, UTC), usegmt=True)
 
     # -- duplicate entries ------------------------------------------------------------------
     def add_duplicate_items(self, rss: str, releases: list[SampleRelease], base_url: str) -> str:
         """The feed with a second ``<item>`` for each duplicated release, before ``</channel>``."""
         if not self.duplicate_feed_entries:
             return rss
-        items = "".join(f"""
+        items = "".join(
+            f"""
     <item>
       <title>{escape(rel.title, quote=False)}</title>
       <link>{escape(link, quote=False)}</link>
       <description>{escape(rel.description, quote=False)}</description>
       <pubDate>{format_datetime(rel.published_utc, usegmt=True)}</pubDate>
       <guid isPermaLink="true">{escape(link, quote=False)}</guid>
-    </item>""" for rel, link in _duplicates(releases, base_url))
+    </item>"""
+            for rel, link in _duplicates(releases, base_url)
+        )
         return _insert_before(rss, "\n  </channel>", items)
 
     def add_duplicate_cards(self, listing: str, shown: list[SampleRelease]) -> str:
         """The listing page with a second card for each duplicated release it shows."""
         if not self.duplicate_feed_entries:
             return listing
-        cards = "".join(_card(rel).replace(f'href="{escape(rel.path)}"', f'href="{escape(link)}"', 1)
-                        for rel, link in _duplicates(shown, ""))
+        cards = "".join(
+            _card(rel).replace(f'href="{escape(rel.path)}"', f'href="{escape(link)}"', 1)
+            for rel, link in _duplicates(shown, "")
+        )
         return _insert_before(listing, '\n    </div>\n    <nav aria-label="pagination">', cards)
 
 
 # The mix behind ``--faults all``: primes, so few releases are hit by two faults.
-ALL = Faults(rate_limit_every=23, burst=2, retry_after=1, server_error_every=29,
-             slow_every=41, slow_seconds=0.5, drop_every=31, truncate_every=37,
-             cp1252_every=11, no_charset_every=13, duplicate_feed_entries=True,
-             changing_releases=17)
+ALL = Faults(
+    rate_limit_every=23,
+    burst=2,
+    retry_after=1,
+    server_error_every=29,
+    slow_every=41,
+    slow_seconds=0.5,
+    drop_every=31,
+    truncate_every=37,
+    cp1252_every=11,
+    no_charset_every=13,
+    duplicate_feed_entries=True,
+    changing_releases=17,
+)
 
 
 @dataclass(frozen=True)
 class RevisedRelease(SampleRelease):
     """A release as corrected in ``epoch``: one sentence added to its second paragraph."""
+
     epoch: int = 0
 
     @property
     def blocks(self) -> tuple[Block, ...]:
         first, second, *rest = super().blocks
-        note = Run("text", f" Updated in revision {self.epoch}: an earlier version of this "
-                           "release gave an incomplete list of markets.")
+        note = Run(
+            "text",
+            f" Updated in revision {self.epoch}: an earlier version of this "
+            "release gave an incomplete list of markets.",
+        )
         return (first, Block("p", (*second.content, note)), *rest)
 
 
@@ -260,12 +290,14 @@ def encode_cp1252(html: str) -> bytes:
     """``html`` in windows-1252; characters it lacks become ``&#N;``, or JSON ``\\uXXXX``
     escapes inside JSON-LD scripts, so a decoder that knows the charset gets the same page."""
     parts = _JSON_LD.split(html)  # odd parts are the JSON-LD scripts
-    return b"".join(part.encode("cp1252", "sample-site-json" if n % 2 else "xmlcharrefreplace")
-                    for n, part in enumerate(parts))
+    return b"".join(
+        part.encode("cp1252", "sample-site-json" if n % 2 else "xmlcharrefreplace")
+        for n, part in enumerate(parts)
+    )
 
 
 def _json_escape(error: UnicodeEncodeError) -> tuple[str, int]:
-    unencodable = error.object[error.start:error.end]
+    unencodable = error.object[error.start : error.end]
     return json.dumps(unencodable)[1:-1], error.end
 
 
@@ -278,9 +310,16 @@ def _hits(every: int, index: int) -> bool:
 
 def _duplicates(releases: list[SampleRelease], origin: str) -> list[tuple[SampleRelease, str]]:
     """(release, other URL) for the duplicated ones among ``releases``."""
-    return [(rel, _DUPLICATE_URLS[(rel.index // DUPLICATE_EVERY) % len(_DUPLICATE_URLS)]
-             .format(origin=origin, path=rel.path))
-            for rel in releases if _hits(DUPLICATE_EVERY, rel.index)]
+    return [
+        (
+            rel,
+            _DUPLICATE_URLS[(rel.index // DUPLICATE_EVERY) % len(_DUPLICATE_URLS)].format(
+                origin=origin, path=rel.path
+            ),
+        )
+        for rel in releases
+        if _hits(DUPLICATE_EVERY, rel.index)
+    ]
 
 
 def _insert_before(text: str, marker: str, insert: str) -> str:
@@ -292,34 +331,56 @@ def _insert_before(text: str, marker: str, insert: str) -> str:
 
 # -- command line -------------------------------------------------------------------------
 
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The fault options of ``newswire sample-site`` (individual flags override ``--faults``)."""
     group = parser.add_argument_group("fault injection (release pages only; default: none)")
-    group.add_argument("--faults", choices=("none", "all"), default="none",
-                       help=f"'all' switches on a mix: {ALL.describe()}")
+    group.add_argument(
+        "--faults",
+        choices=("none", "all"),
+        default="none",
+        help=f"'all' switches on a mix: {ALL.describe()}",
+    )
     for flag, kind, metavar, help_text in (
-            ("--rate-limit-every", int, "N", "429 for every Nth release"),
-            ("--burst", int, "N", "consecutive 429s per rate-limited release"),
-            ("--retry-after", int, "S", "Retry-After seconds on 429"),
-            ("--server-error-every", int, "N", "one 503/500 for every Nth release"),
-            ("--slow-every", int, "N", "one slow answer for every Nth release"),
-            ("--slow-seconds", float, "S", "delay of a slow answer"),
-            ("--drop-every", int, "N", "one dropped connection for every Nth release"),
-            ("--truncate-every", int, "N", "one truncated page for every Nth release"),
-            ("--cp1252-every", int, "N", "every Nth release served in windows-1252 (labelled)"),
-            ("--no-charset-every", int, "N", "every Nth release in windows-1252, unlabelled")):
+        ("--rate-limit-every", int, "N", "429 for every Nth release"),
+        ("--burst", int, "N", "consecutive 429s per rate-limited release"),
+        ("--retry-after", int, "S", "Retry-After seconds on 429"),
+        ("--server-error-every", int, "N", "one 503/500 for every Nth release"),
+        ("--slow-every", int, "N", "one slow answer for every Nth release"),
+        ("--slow-seconds", float, "S", "delay of a slow answer"),
+        ("--drop-every", int, "N", "one dropped connection for every Nth release"),
+        ("--truncate-every", int, "N", "one truncated page for every Nth release"),
+        ("--cp1252-every", int, "N", "every Nth release served in windows-1252 (labelled)"),
+        ("--no-charset-every", int, "N", "every Nth release in windows-1252, unlabelled"),
+    ):
         group.add_argument(flag, type=kind, metavar=metavar, help=help_text)
-    group.add_argument("--retry-after-date", action="store_true", default=None,
-                       help="send Retry-After as an HTTP-date")
-    group.add_argument("--duplicate-feed-entries", action="store_true", default=None,
-                       help="list some releases twice in feed and listings, with tracking URLs")
-    group.add_argument("--changing-releases", type=int, nargs="?", const=ALL.changing_releases,
-                       metavar="N", help="every Nth release changes when the epoch advances "
-                                         "(SIGUSR1)")
+    group.add_argument(
+        "--retry-after-date",
+        action="store_true",
+        default=None,
+        help="send Retry-After as an HTTP-date",
+    )
+    group.add_argument(
+        "--duplicate-feed-entries",
+        action="store_true",
+        default=None,
+        help="list some releases twice in feed and listings, with tracking URLs",
+    )
+    group.add_argument(
+        "--changing-releases",
+        type=int,
+        nargs="?",
+        const=ALL.changing_releases,
+        metavar="N",
+        help="every Nth release changes when the epoch advances (SIGUSR1)",
+    )
 
 
 def faults_from_args(args: argparse.Namespace) -> Faults:
     base = ALL if args.faults == "all" else Faults()
-    given = {f.name: getattr(args, f.name) for f in fields(Faults)
-             if getattr(args, f.name, None) is not None}
+    given = {
+        f.name: getattr(args, f.name)
+        for f in fields(Faults)
+        if getattr(args, f.name, None) is not None
+    }
     return replace(base, **given)

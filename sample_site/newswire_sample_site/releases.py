@@ -16,7 +16,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, cached_property
 from pathlib import Path
 from typing import NamedTuple
@@ -37,15 +37,36 @@ WINDOW_DAYS = 365
 # Hours 04..20 ET never meet a DST change (those happen at 02:00), so every time exists once.
 _HOURS = (4, 5, 6, 7, 8, 8, 8, 9, 9, 9, 10, 10, 11, 12, 13, 14, 15, 16, 16, 17, 18, 19, 20)
 _GOLDEN = 0.6180339887498949
-_AP_MONTHS = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.",
-              "Nov.", "Dec.")
+_AP_MONTHS = (
+    "Jan.",
+    "Feb.",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "Aug.",
+    "Sept.",
+    "Oct.",
+    "Nov.",
+    "Dec.",
+)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _SEED_FILE = Path(__file__).parent / "data" / "seed_release_global_times.txt"
-_DATELINE = re.compile(r"^(?P<location>.+?), (?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}) "
-                       r"(?P<wire>/PRNewswire[^/]*/) (?P<dash>--|—) (?P<lead>.+)$")
+_DATELINE = re.compile(
+    r"^(?P<location>.+?), (?P<date>[A-Z][a-z]+\.? \d{1,2}, \d{4}) "
+    r"(?P<wire>/PRNewswire[^/]*/) (?P<dash>--|—) (?P<lead>.+)$"
+)
 
-GLOBAL_TIMES = Issuer("Global Times", "Global Times", "global-times", "globaltimes.cn", "",
-                      (("BEIJING",),), ("Artificial Intelligence", "Publishing & Information Services"))
+GLOBAL_TIMES = Issuer(
+    "Global Times",
+    "Global Times",
+    "global-times",
+    "globaltimes.cn",
+    "",
+    (("BEIJING",),),
+    ("Artificial Intelligence", "Publishing & Information Services"),
+)
 
 
 class Run(NamedTuple):
@@ -54,6 +75,7 @@ class Run(NamedTuple):
     kind: ``text``; ``person`` / ``location`` / ``chron`` (the ``xn-*`` spans);
     ``dl-location`` / ``dl-chron`` (the same, wrapped in ``span.legendSpanClass``: the dateline);
     ``link`` (``href`` set); ``ticker`` (an ``a.ticket-symbol``)."""
+
     kind: str
     text: str
     href: str | None = None
@@ -62,6 +84,7 @@ class Run(NamedTuple):
 class Block(NamedTuple):
     """One body block. kind: ``p`` (content: runs), ``heading`` / ``wcag-heading`` (a string),
     ``ul`` (item strings), ``table`` (rows of cell strings)."""
+
     kind: str
     content: tuple
 
@@ -131,7 +154,7 @@ class SampleRelease:
     # -- time -------------------------------------------------------------------------------
     @property
     def published_utc(self) -> datetime:
-        return self.published.astimezone(timezone.utc)
+        return self.published.astimezone(UTC)
 
     @property
     def visible_time(self) -> str:
@@ -184,7 +207,7 @@ class SampleRelease:
         """The teaser of meta description / og:description / RSS: the lead from the wire tag
         on, cut at a word boundary like the real site ("/PRNewswire/ -- Workday, Inc. ...")."""
         lead = self.blocks[0].truth()
-        lead = lead[lead.find(self.wire_tag):]
+        lead = lead[lead.find(self.wire_tag) :]
         if len(lead) <= 160:
             return lead
         return lead[:160].rsplit(" ", 1)[0] + "..."
@@ -219,16 +242,19 @@ class SampleRelease:
 def generate_releases(count: int = 120, seed: int = 7) -> list[SampleRelease]:
     """Releases 0 .. count-1; release 0 is the Global Times seed release."""
     phase = random.Random(f"{seed}:phase").random()
-    return [_seed_release(seed) if i == 0 else _generated_release(i, seed, phase)
-            for i in range(count)]
+    return [
+        _seed_release(seed) if i == 0 else _generated_release(i, seed, phase) for i in range(count)
+    ]
 
 
 # -- the seed release ---------------------------------------------------------------------
 
+
 @cache
 def _seed_lines() -> tuple[str, ...]:
-    return tuple(line.strip() for line in _SEED_FILE.read_text(encoding="utf-8").splitlines()
-                 if line.strip())
+    return tuple(
+        line.strip() for line in _SEED_FILE.read_text(encoding="utf-8").splitlines() if line.strip()
+    )
 
 
 @cache
@@ -244,9 +270,15 @@ def _seed_blocks() -> tuple[Block, ...]:
     """The seed file's paragraphs (without the SOURCE line), the first split into its
     dateline spans; its text is kept exactly, em dash and all."""
     d = _seed_dateline()
-    first = Block("p", (Run("dl-location", d["location"]), Run("text", ", "),
-                        Run("dl-chron", d["date"]),
-                        Run("text", f" {d['wire']} {d['dash']} {d['lead']}")))
+    first = Block(
+        "p",
+        (
+            Run("dl-location", d["location"]),
+            Run("text", ", "),
+            Run("dl-chron", d["date"]),
+            Run("text", f" {d['wire']} {d['dash']} {d['lead']}"),
+        ),
+    )
     rest = [Block("p", (Run("text", line),)) for line in _seed_lines()[1:-1]]
     return (first, *rest)
 
@@ -257,18 +289,31 @@ def _seed_release(seed: int) -> SampleRelease:
     if _seed_lines()[-1] != f"SOURCE {GLOBAL_TIMES.source_org}":
         raise ValueError(f"{_SEED_FILE.name}: last line is not 'SOURCE {GLOBAL_TIMES.source_org}'")
     return SampleRelease(
-        index=0, seed=seed, release_id=str(FIRST_ID + rng.randrange(ID_STRIDE)), topic="seed",
-        subject="", detail="",
+        index=0,
+        seed=seed,
+        release_id=str(FIRST_ID + rng.randrange(ID_STRIDE)),
+        topic="seed",
+        subject="",
+        detail="",
         title="“250 million” generative AI users show the confidence of Chinese innovation",
-        subtitles=(), subtitle_dash=False, issuer=GLOBAL_TIMES,
-        published=datetime(2025, 2, 19, 8, 0, tzinfo=ET), day_first=False,
-        locations=(d["location"],), wire_tag=d["wire"], dash=d["dash"],
-        industries=GLOBAL_TIMES.industries, contacts=None, logo=None, gallery=(),
+        subtitles=(),
+        subtitle_dash=False,
+        issuer=GLOBAL_TIMES,
+        published=datetime(2025, 2, 19, 8, 0, tzinfo=ET),
+        day_first=False,
+        locations=(d["location"],),
+        wire_tag=d["wire"],
+        dash=d["dash"],
+        industries=GLOBAL_TIMES.industries,
+        contacts=None,
+        logo=None,
+        gallery=(),
         nfd_names=False,
     )
 
 
 # -- generated releases -------------------------------------------------------------------
+
 
 def _generated_release(index: int, seed: int, phase: float) -> SampleRelease:
     rng = random.Random(f"{seed}:{index}")
@@ -281,13 +326,24 @@ def _generated_release(index: int, seed: int, phase: float) -> SampleRelease:
     topic, subject, detail, title = _topic(rng, issuer, published)
     n_subtitles = rng.choices((0, 1, 2), weights=(50, 35, 15))[0]
     return SampleRelease(
-        index=index, seed=seed, release_id=release_id, topic=topic, subject=subject,
-        detail=detail, title=title, subtitles=tuple(rng.sample(vocab.SUBTITLES, n_subtitles)),
-        subtitle_dash=rng.random() < 0.5, issuer=issuer, published=published,
-        day_first=rng.random() < 0.1, locations=rng.choice(issuer.locations),
+        index=index,
+        seed=seed,
+        release_id=release_id,
+        topic=topic,
+        subject=subject,
+        detail=detail,
+        title=title,
+        subtitles=tuple(rng.sample(vocab.SUBTITLES, n_subtitles)),
+        subtitle_dash=rng.random() < 0.5,
+        issuer=issuer,
+        published=published,
+        day_first=rng.random() < 0.1,
+        locations=rng.choice(issuer.locations),
         wire_tag="/PRNewswire-USNewswire/" if issuer.usnewswire else "/PRNewswire/",
         dash=rng.choice(("--", "--", "—")),
-        industries=tuple(rng.sample(issuer.industries, rng.randint(1, min(3, len(issuer.industries))))),
+        industries=tuple(
+            rng.sample(issuer.industries, rng.randint(1, min(3, len(issuer.industries))))
+        ),
         contacts=_contacts(rng, issuer) if rng.random() < 0.85 else None,
         logo=_logo_url(issuer) if rng.random() < 0.5 else None,
         gallery=_gallery(rng, issuer, subject, detail, topic) if rng.random() < 0.3 else (),
@@ -328,8 +384,16 @@ def _topic(rng: random.Random, issuer: Issuer, published: datetime) -> tuple[str
 
 
 def _contacts(rng: random.Random, issuer: Issuer) -> tuple[str, ...]:
-    label = rng.choice(("Media Contact:", "Media Contact:", "Media Contacts:", "MEDIA CONTACT:",
-                        "Press Contact:", "Investor Contact:"))
+    label = rng.choice(
+        (
+            "Media Contact:",
+            "Media Contact:",
+            "Media Contacts:",
+            "MEDIA CONTACT:",
+            "Press Contact:",
+            "Investor Contact:",
+        )
+    )
     person = rng.choice(vocab.PEOPLE)
     agency = (rng.choice(vocab.AGENCIES),) if rng.random() < 0.3 else ()
     email = f"{slugify(person).replace('-', '.')}@{issuer.domain}"
@@ -348,8 +412,9 @@ def _logo_url(issuer: Issuer) -> str:
     return f"{MEDIA_ORIGIN}/media/{number}/{_file_stem(issuer)}_Logo.jpg"
 
 
-def _gallery(rng: random.Random, issuer: Issuer, subject: str, detail: str,
-             topic: str) -> tuple[tuple[str, str], ...]:
+def _gallery(
+    rng: random.Random, issuer: Issuer, subject: str, detail: str, topic: str
+) -> tuple[tuple[str, str], ...]:
     figures = []
     for n in range(rng.randint(1, 2)):
         kind = rng.choice(("Photo", "Product", "Team", "Event"))
@@ -365,45 +430,84 @@ def _gallery(rng: random.Random, issuer: Issuer, subject: str, detail: str,
 
 # -- generated bodies ---------------------------------------------------------------------
 
+
 def _generated_blocks(rel: SampleRelease) -> tuple[Block, ...]:
     rng = random.Random(f"{rel.seed}:{rel.index}:body")
     issuer, short = rel.issuer, rel.issuer.short
-    fill = {"short": short, "city": rng.choice(vocab.CITIES), "product": rng.choice(vocab.PRODUCTS),
-            "goal": rng.choice(vocab.GOALS)[1]}
+    fill = {
+        "short": short,
+        "city": rng.choice(vocab.CITIES),
+        "product": rng.choice(vocab.PRODUCTS),
+        "goal": rng.choice(vocab.GOALS)[1],
+    }
 
     def sentences(n: int) -> str:
         return " ".join(s.format(**fill) for s in rng.sample(vocab.SENTENCES, n))
 
-    blocks = [_dateline_paragraph(rel, rng),
-              Block("p", (Run("text", sentences(rng.randint(2, 3))),)),
-              _quote_paragraph(rng, short, fill)]
+    blocks = [
+        _dateline_paragraph(rel, rng),
+        Block("p", (Run("text", sentences(rng.randint(2, 3))),)),
+        _quote_paragraph(rng, short, fill),
+    ]
     if rel.topic == "results" or rng.random() < 0.15:
-        blocks += [Block("p", (Run("text", "Selected results (in millions, except per-share data):"),)),
-                   _results_table(rng, rel)]
+        blocks += [
+            Block("p", (Run("text", "Selected results (in millions, except per-share data):"),)),
+            _results_table(rng, rel),
+        ]
     if rng.random() < 0.3:
         items = rng.sample(vocab.HIGHLIGHTS, rng.randint(3, 4))
-        blocks += [Block("p", (Run("text", f"{short} highlights:"),)),
-                   Block("ul", tuple(item.format(**fill) for item in items))]
+        blocks += [
+            Block("p", (Run("text", f"{short} highlights:"),)),
+            Block("ul", tuple(item.format(**fill) for item in items)),
+        ]
     if rng.random() < 0.5:
-        blocks.append(Block("p", (Run("text", f"{short} also opened an office in "),
-                                  Run("location", fill["city"]),
-                                  Run("text", " on "), Run("chron", ap_date(rel.published.date())),
-                                  Run("text", ". " + sentences(1)))))
+        blocks.append(
+            Block(
+                "p",
+                (
+                    Run("text", f"{short} also opened an office in "),
+                    Run("location", fill["city"]),
+                    Run("text", " on "),
+                    Run("chron", ap_date(rel.published.date())),
+                    Run("text", ". " + sentences(1)),
+                ),
+            )
+        )
     if any(exchange == "NASDAQ" for exchange, _ in issuer.tickers) and rng.random() < 0.5:
         # "NASDAQ-100" is an index, not a listing: a trap for ticker extraction.
-        blocks.append(Block("p", (Run("text", f"{short} is a component of the NASDAQ-100 Index "
-                                              "and the S&P 500."),)))
+        blocks.append(
+            Block(
+                "p",
+                (Run("text", f"{short} is a component of the NASDAQ-100 Index and the S&P 500."),),
+            )
+        )
     heading = "heading" if rng.random() < 0.5 else "wcag-heading"
-    blocks += [Block(heading, f"About {issuer.name}"),
-               Block("p", (Run("text", f"{issuer.name} is {issuer.descriptor}. "
-                                       "For more information, visit "),
-                           Run("link", f"www.{issuer.domain}", f"https://www.{issuer.domain}/"),
-                           Run("text", ".")))]
+    blocks += [
+        Block(heading, f"About {issuer.name}"),
+        Block(
+            "p",
+            (
+                Run("text", f"{issuer.name} is {issuer.descriptor}. For more information, visit "),
+                Run("link", f"www.{issuer.domain}", f"https://www.{issuer.domain}/"),
+                Run("text", "."),
+            ),
+        ),
+    ]
     if issuer.tickers and rng.random() < 0.3:
-        blocks += [Block(heading, "Forward-Looking Statements"),
-                   Block("p", (Run("text", "This press release contains forward-looking statements "
-                                           "that involve risks and uncertainties; actual results "
-                                           "may differ materially."),))]
+        blocks += [
+            Block(heading, "Forward-Looking Statements"),
+            Block(
+                "p",
+                (
+                    Run(
+                        "text",
+                        "This press release contains forward-looking statements "
+                        "that involve risks and uncertainties; actual results "
+                        "may differ materially.",
+                    ),
+                ),
+            ),
+        ]
     return tuple(blocks)
 
 
@@ -414,9 +518,12 @@ def _dateline_paragraph(rel: SampleRelease, rng: random.Random) -> Block:
         if n:
             runs.append(Run("text", " and "))
         runs.append(Run("dl-location", location))
-    runs += [Run("text", ", "), Run("dl-chron", rel.dateline_date),
-             Run("text", f" {rel.wire_tag} {rel.dash}\u00a0"),
-             Run("link", rel.issuer.name, _outbound(rng, f"https://www.{rel.issuer.domain}/", rel))]
+    runs += [
+        Run("text", ", "),
+        Run("dl-chron", rel.dateline_date),
+        Run("text", f" {rel.wire_tag} {rel.dash}\u00a0"),
+        Run("link", rel.issuer.name, _outbound(rng, f"https://www.{rel.issuer.domain}/", rel)),
+    ]
     for n, (exchange, symbol) in enumerate(rel.tickers):
         runs += [Run("text", (" (" if n == 0 else "; ") + f"{exchange}: "), Run("ticker", symbol)]
     if rel.tickers:
@@ -430,9 +537,13 @@ def _announcement(rel: SampleRelease) -> list[Run]:
     subject, detail = rel.subject, rel.detail
     if rel.topic == "names":
         effective = ap_date(rel.published.date() + timedelta(days=30))
-        return [Run("text", "the appointment of "), Run("person", subject),
-                Run("text", f" as chief {detail.lower()} officer, effective "),
-                Run("chron", effective), Run("text", ".")]
+        return [
+            Run("text", "the appointment of "),
+            Run("person", subject),
+            Run("text", f" as chief {detail.lower()} officer, effective "),
+            Run("chron", effective),
+            Run("text", "."),
+        ]
     if rel.topic == "results":
         text = f"financial results for its {subject.lower()} of fiscal {detail}."
     elif rel.topic == "launch":
@@ -452,8 +563,10 @@ def _outbound(rng: random.Random, url: str, rel: SampleRelease) -> str:
     """Outbound links are often wrapped by the wire's click tracker (c212.net)."""
     if rng.random() < 0.5:
         return url
-    return (f"https://c212.net/c/link/?t=0&l=en&o={rel.release_id[-7:]}-1"
-            f"&h={zlib.crc32(url.encode()):x}&u={quote(url, safe='')}&a={quote(rel.issuer.name)}")
+    return (
+        f"https://c212.net/c/link/?t=0&l=en&o={rel.release_id[-7:]}-1"
+        f"&h={zlib.crc32(url.encode()):x}&u={quote(url, safe='')}&a={quote(rel.issuer.name)}"
+    )
 
 
 def _quote_paragraph(rng: random.Random, short: str, fill: dict) -> Block:
@@ -461,8 +574,14 @@ def _quote_paragraph(rng: random.Random, short: str, fill: dict) -> Block:
     opening, closing = rng.choice((("“", "”"), ('"', '"')))
     person = rng.choice(vocab.PEOPLE)
     role = f"Chief {rng.choice(vocab.ROLES)} Officer"
-    return Block("p", (Run("text", f"{opening}{words[:-1]},{closing} said "), Run("person", person),
-                       Run("text", f", {role} at {short}.")))
+    return Block(
+        "p",
+        (
+            Run("text", f"{opening}{words[:-1]},{closing} said "),
+            Run("person", person),
+            Run("text", f", {role} at {short}."),
+        ),
+    )
 
 
 def _results_table(rng: random.Random, rel: SampleRelease) -> Block:
@@ -471,9 +590,12 @@ def _results_table(rng: random.Random, rel: SampleRelease) -> Block:
     income = round(revenue * rng.uniform(0.05, 0.2), 1)
     eps = rng.randint(10, 250) / 100
     growth = rng.uniform(1.03, 1.25)
-    return Block("table", (
-        ("Metric", f"Q{quarter} {year}", f"Q{quarter} {year - 1}"),
-        ("Revenue", f"${revenue:,.1f}", f"${revenue / growth:,.1f}"),
-        ("Net income", f"${income:,.1f}", f"${income / growth:,.1f}"),
-        ("Diluted EPS", f"${eps:.2f}", f"${eps / growth:.2f}"),
-    ))
+    return Block(
+        "table",
+        (
+            ("Metric", f"Q{quarter} {year}", f"Q{quarter} {year - 1}"),
+            ("Revenue", f"${revenue:,.1f}", f"${revenue / growth:,.1f}"),
+            ("Net income", f"${income:,.1f}", f"${income / growth:,.1f}"),
+            ("Diluted EPS", f"${eps:.2f}", f"${eps / growth:.2f}"),
+        ),
+    )

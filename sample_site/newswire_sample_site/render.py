@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Iterable, Sequence
 from email.utils import format_datetime
 from html import escape
-from typing import Iterable, Sequence
 
 from newswire_sample_site import chrome
 from newswire_sample_site.releases import Block, Run, SampleRelease
@@ -25,6 +25,7 @@ def newest_first(releases: Iterable[SampleRelease]) -> list[SampleRelease]:
 
 
 # -- release page -------------------------------------------------------------------------
+
 
 def render_release_page(rel: SampleRelease, also: Sequence[SampleRelease] = ()) -> str:
     """The full page of one release; ``also`` fills "Also from this source" (other releases
@@ -69,17 +70,29 @@ def _release_head(rel: SampleRelease) -> str:
     keywords = escape(", ".join((rel.issuer.name, *rel.industries)))
     published = rel.published.isoformat()
     images = [url for url, _ in rel.gallery] + ([rel.logo] if rel.logo else [])
-    og_images = "".join(f'\n  <meta property="og:image" content="{escape(i)}?p=facebook"/>'
-                        for i in images)
-    twitter_image = (f'\n  <meta name="twitter:image" content="{escape(images[0])}?p=twitter"/>'
-                     if images else "")
-    json_ld = json.dumps({
-        "@context": "https://schema.org", "@type": "NewsArticle",
-        "mainEntityOfPage": {"@id": rel.url}, "headline": rel.title,
-        "image": [f"{i}?p=facebook" for i in images],
-        "datePublished": published, "dateModified": published, "description": teaser,
-        "publisher": {"@type": "Organization", "name": "Cision PR Newswire"},
-    }, ensure_ascii=False, indent=2).replace("</", "<\\/")
+    og_images = "".join(
+        f'\n  <meta property="og:image" content="{escape(i)}?p=facebook"/>' for i in images
+    )
+    twitter_image = (
+        f'\n  <meta name="twitter:image" content="{escape(images[0])}?p=twitter"/>'
+        if images
+        else ""
+    )
+    json_ld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "mainEntityOfPage": {"@id": rel.url},
+            "headline": rel.title,
+            "image": [f"{i}?p=facebook" for i in images],
+            "datePublished": published,
+            "dateModified": published,
+            "description": teaser,
+            "publisher": {"@type": "Organization", "name": "Cision PR Newswire"},
+        },
+        ensure_ascii=False,
+        indent=2,
+    ).replace("</", "<\\/")
     return f"""  <meta itemprop="description" content="{description}"/>
   <meta name="description" content="{description}"/>
   <meta itemprop="inLanguage" http-equiv="Content-Language" content="en-US"/>
@@ -109,7 +122,8 @@ def _release_head(rel: SampleRelease) -> str:
 def _release_header(rel: SampleRelease) -> str:
     subtitles = "".join(
         f'\n              <p class="subtitle">{"- " if rel.subtitle_dash else ""}{escape(s)}</p>'
-        for s in rel.subtitles)
+        for s in rel.subtitles
+    )
     title = escape(rel.title)
     return f"""<header class="container release-header">
       <div class="custom-container">
@@ -163,7 +177,9 @@ def _share_bar(rel: SampleRelease) -> str:
         f"""
                 <a aria-label="{name} sharing" class="btn-{name}" href="javascript:;" onclick="sharing_url('{name}','top nav','www.prnewswire.com')">
                   <li class="social-{name}"><span aria-hidden="true"><i class="fab fab-{name}"></i></span></li>
-                </a>""" for name in ("facebook", "linkedin", "whatsapp", "pinterest"))
+                </a>"""
+        for name in ("facebook", "linkedin", "whatsapp", "pinterest")
+    )
     return f"""<div class="social-share-circle pull-right hidden-xs">
               <h2 class="meta text-uppercase mb-s">Share this article</h2>
               <div class="social-links">
@@ -181,13 +197,17 @@ def _release_body(rel: SampleRelease) -> str:
     paragraph nested in ``p#continue-jump`` (invalid nesting, as on the real page), the
     rest, the contacts paragraph, the SOURCE line and the tracking pixel."""
     first, second, *rest = rel.blocks
-    parts = [f"          {_block(first, rel)}",
-             """          <div class="continue-reading text-center mt-xl visible-xs-block">
+    parts = [
+        f"          {_block(first, rel)}",
+        """          <div class="continue-reading text-center mt-xl visible-xs-block">
             <span><a class="smooth-scroll" href="#continue-jump">Continue Reading<br/><i class="btr bt-angle-down mt-md"></i></a></span>
-          </div>"""]
+          </div>""",
+    ]
     if rel.gallery:
         parts.append(_gallery(rel))
-    parts.append(f'          <p id="continue-jump">\n            {_block(second, rel)}\n          </p>')
+    parts.append(
+        f'          <p id="continue-jump">\n            {_block(second, rel)}\n          </p>'
+    )
     parts += [f"          {_block(block, rel)}" for block in rest]
     if rel.contacts:
         parts.append(f"          {_contacts(rel)}")
@@ -201,8 +221,10 @@ def _block(block: Block, rel: SampleRelease) -> str:
     if block.kind == "heading":
         return f"<p><b>{_text(block.content)}</b></p>"
     if block.kind == "wcag-heading":
-        return ('<div aria-level="3" class="wcag-arialevel-3" role="heading" style="display: block;'
-                f' font-size: 1.17em; font-weight: bold;"> <b>{_text(block.content)}</b> </div>')
+        return (
+            '<div aria-level="3" class="wcag-arialevel-3" role="heading" style="display: block;'
+            f' font-size: 1.17em; font-weight: bold;"> <b>{_text(block.content)}</b> </div>'
+        )
     if block.kind == "ul":
         items = "".join(f"\n            <li>{_text(item)}</li>" for item in block.content)
         return f'<ul type="disc">{items}\n          </ul>'
@@ -232,17 +254,24 @@ def _text(text: str) -> str:
 
 def _table(block: Block) -> str:
     rows = "".join(
-        "\n              <tr>" + "".join(
+        "\n              <tr>"
+        + "".join(
             f'<td class="prngen2"><p class="prnews_p"><span class="prnews_span">{_text(cell)}</span></p></td>'
-            for cell in row) + "</tr>"
-        for row in block.content)
-    return (f'{chrome.TABLE_STYLE}\n          <div class="table-responsive">'
-            f'\n            <table class="prntbl" border="0" cellspacing="0" cellpadding="0">{rows}'
-            '\n            </table>\n          </div>')
+            for cell in row
+        )
+        + "</tr>"
+        for row in block.content
+    )
+    return (
+        f'{chrome.TABLE_STYLE}\n          <div class="table-responsive">'
+        f'\n            <table class="prntbl" border="0" cellspacing="0" cellpadding="0">{rows}'
+        "\n            </table>\n          </div>"
+    )
 
 
 def _gallery(rel: SampleRelease) -> str:
-    figures = "".join(f"""
+    figures = "".join(
+        f"""
                   <figure>
                     <div class="image lightbox-item" data-src="{escape(url)}?p=publish" data-asset-type="photo" data-sub-html="{escape(caption)}" data-download-url="{escape(url)}?p=publish">
                       <a href="#" class="tabfocus" role="button"><img title="{escape(caption)}" data-getimg="{escape(url)}?w=600" alt="{escape(caption)}" class="gallery-thumb img-responsive" rel="newsImage" itemprop="contentUrl" loading="lazy"/></a>
@@ -250,7 +279,9 @@ def _gallery(rel: SampleRelease) -> str:
                     <figcaption>
                       {escape(caption)}
                     </figcaption>
-                  </figure>""" for url, caption in rel.gallery)
+                  </figure>"""
+        for url, caption in rel.gallery
+    )
     return f"""          <div class="pull-right inline-gallery-container col-md-8 col-sm-7 col-xs-12">
             <div class="gallery inline-gallery">
               <div class="row">
@@ -264,37 +295,48 @@ def _gallery(rel: SampleRelease) -> str:
 def _contacts(rel: SampleRelease) -> str:
     """``<p><b>Media Contact:</b><br/>Name<br/>[Agency<br/>]email link<br/>phone</p>``"""
     label, name, *middle, email, phone = rel.contacts
-    lines = [f"<b>{escape(label)}</b>", f'<span class="xn-person">{escape(name)}</span>',
-             *(escape(line) for line in middle),
-             f'<u><a href="mailto:{escape(email)}" rel="nofollow" target="_blank">{escape(email)}</a></u>',
-             escape(phone)]
+    lines = [
+        f"<b>{escape(label)}</b>",
+        f'<span class="xn-person">{escape(name)}</span>',
+        *(escape(line) for line in middle),
+        f'<u><a href="mailto:{escape(email)}" rel="nofollow" target="_blank">{escape(email)}</a></u>',
+        escape(phone),
+    ]
     return "<p>" + "<br/>".join(lines) + "</p>"
 
 
 def _tracking_pixel(rel: SampleRelease) -> str:
     item = f"CN{rel.release_id[-5:]}"
     stamp = rel.published
-    return (f'<img alt="" src="https://rt.prnewswire.com/rt.gif?NewsItemId={item}&amp;Transmission_Id='
-            f'{stamp:%Y%m%d%H%M}PR_NEWS_USPR_____{item}&amp;DateId={stamp:%Y%m%d}" '
-            'style="border:0px; width:1px; height:1px;"/>')
+    return (
+        f'<img alt="" src="https://rt.prnewswire.com/rt.gif?NewsItemId={item}&amp;Transmission_Id='
+        f'{stamp:%Y%m%d%H%M}PR_NEWS_USPR_____{item}&amp;DateId={stamp:%Y%m%d}" '
+        'style="border:0px; width:1px; height:1px;"/>'
+    )
 
 
 def _read_more_explore(rel: SampleRelease, also: Sequence[SampleRelease]) -> str:
-    teasers = "".join(f"""
+    teasers = "".join(
+        f"""
           <div class="row" role="group" aria-label="Also From this Source">
-            <div class="col-sm-3"><a href="{escape(other.slug)}-{other.release_id}.html"><div class="imgSec photo-wrap"><img src="{escape(other.logo or '/content/dam/prnewswire/common/prn_placeholder.png')}?w=300" alt="{escape(other.title)}" loading="lazy"/></div></a></div>
+            <div class="col-sm-3"><a href="{escape(other.slug)}-{other.release_id}.html"><div class="imgSec photo-wrap"><img src="{escape(other.logo or "/content/dam/prnewswire/common/prn_placeholder.png")}?w=300" alt="{escape(other.title)}" loading="lazy"/></div></a></div>
             <div class="col-sm-9"><div class="contentSec">
               <a class="omniture-news-release-readMore-clicks" href="{escape(other.slug)}-{other.release_id}.html" title="">
                 <h3 class="heading3">{escape(other.title)} </h3>
                 <p>{escape(other.description)}</p>
               </a>
             </div></div>
-          </div>""" for other in also)
-    industries = "".join(f"""
+          </div>"""
+        for other in also
+    )
+    industries = "".join(
+        f"""
             <div class="col-sm-6 col-xs-6 py-7" role="group" aria-label="category">
               <a href="/news-releases/{i.section}/{i.list_slug}/"><div class="imgSec"><img src="/content/dam/prnewswire/subject-and-industry-code-images/{i.code}.jpg" alt="{escape(i.name)}" title=""/></div></a>
               <p class="img-title"><a href="/news-releases/{i.section}/{i.list_slug}/">{escape(i.name)}</a></p>
-            </div>""" for i in (INDUSTRIES[name] for name in rel.industries))
+            </div>"""
+        for i in (INDUSTRIES[name] for name in rel.industries)
+    )
     return f"""<section class="container read-more-explore" id="js-mkt-promo-hook-legacy">
     <div class="row">
       <div class="col-lg-10 col-lg-offset-1">
@@ -329,18 +371,22 @@ def _hidden_inputs(rel: SampleRelease) -> str:
 
 # -- RSS ----------------------------------------------------------------------------------
 
+
 def render_rss(releases: Iterable[SampleRelease], base_url: str) -> str:
     """RSS 2.0 like ``/rss/news-releases-list.rss``: newest first, links on ``base_url``."""
     items = newest_first(releases)
     built = _rfc822(items[0]) if items else "Tue, 01 Jan 2019 00:00:00 GMT"
-    entries = "".join(f"""
+    entries = "".join(
+        f"""
     <item>
       <title>{_xml(rel.title)}</title>
       <link>{_xml(base_url + rel.path)}</link>
       <description>{_xml(rel.description)}</description>
       <pubDate>{_rfc822(rel)}</pubDate>
       <guid isPermaLink="true">{_xml(base_url + rel.path)}</guid>
-    </item>""" for rel in items)
+    </item>"""
+        for rel in items
+    )
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0">
   <channel>
@@ -364,20 +410,28 @@ def _xml(text: str) -> str:
 
 # -- listing pages ------------------------------------------------------------------------
 
-def render_listing(releases: Sequence[SampleRelease], page: int, pagesize: int,
-                   base_url: str) -> str:
+
+def render_listing(
+    releases: Sequence[SampleRelease], page: int, pagesize: int, base_url: str
+) -> str:
     """Page ``page`` (1-based) of ``/news-releases/news-releases-list/``, newest first.
     ``releases`` must already be sorted newest first (the server sorts once). Cards link
     with relative hrefs; past the end the list of cards is empty."""
     start = (page - 1) * pagesize
-    shown = releases[start:start + pagesize]
+    shown = releases[start : start + pagesize]
     cards = "".join(_card(rel) for rel in shown)
     pages = []
     if page > 1:
-        pages.append(f'<li><a href="?page={page - 1}&amp;pagesize={pagesize}" aria-label="Previous">&laquo;</a></li>')
-    pages.append(f'<li class="active"><a href="?page={page}&amp;pagesize={pagesize}">{page}</a></li>')
+        pages.append(
+            f'<li><a href="?page={page - 1}&amp;pagesize={pagesize}" aria-label="Previous">&laquo;</a></li>'
+        )
+    pages.append(
+        f'<li class="active"><a href="?page={page}&amp;pagesize={pagesize}">{page}</a></li>'
+    )
     if start + pagesize < len(releases):
-        pages.append(f'<li><a href="?page={page + 1}&amp;pagesize={pagesize}" aria-label="Next">&raquo;</a></li>')
+        pages.append(
+            f'<li><a href="?page={page + 1}&amp;pagesize={pagesize}" aria-label="Next">&raquo;</a></li>'
+        )
     canonical = escape(f"{base_url}{LISTING_PATH}?page={page}&pagesize={pagesize}")
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -405,8 +459,12 @@ def render_listing(releases: Sequence[SampleRelease], page: int, pagesize: int,
 
 
 def _card(rel: SampleRelease) -> str:
-    image = (f'<div class="col-sm-4 col-lg-3 pl-0 pr-0"><div class="img-wrap"><img src="{escape(rel.logo)}?w=200" '
-             f'alt="{escape(rel.title)}" loading="lazy"/></div></div>' if rel.logo else "")
+    image = (
+        f'<div class="col-sm-4 col-lg-3 pl-0 pr-0"><div class="img-wrap"><img src="{escape(rel.logo)}?w=200" '
+        f'alt="{escape(rel.title)}" loading="lazy"/></div></div>'
+        if rel.logo
+        else ""
+    )
     return f"""
       <div class="card col-view">
         <a class="newsreleaseconsolidatelink display-outline w-100" href="{escape(rel.path)}">
@@ -423,6 +481,7 @@ def _card(rel: SampleRelease) -> str:
 
 
 # -- robots.txt ---------------------------------------------------------------------------
+
 
 def render_robots() -> str:
     return "User-agent: *\nDisallow: /account/\nDisallow: /search/\n"

@@ -31,8 +31,15 @@ from urllib.parse import parse_qs, urlsplit
 from newswire_sample_site import faults as fault_options
 from newswire_sample_site.faults import Faults, FaultState
 from newswire_sample_site.releases import SampleRelease, generate_releases
-from newswire_sample_site.render import (LISTING_PATH, RSS_PATH, newest_first, render_listing,
-                                         render_release_page, render_robots, render_rss)
+from newswire_sample_site.render import (
+    LISTING_PATH,
+    RSS_PATH,
+    newest_first,
+    render_listing,
+    render_release_page,
+    render_robots,
+    render_rss,
+)
 
 DEFAULT_PAGESIZE = 25
 MAX_PAGESIZE = 100
@@ -54,8 +61,16 @@ class SampleSite:
     ``faults`` switches on fault injection; ``epoch`` (bumped by :meth:`advance`) decides
     which version of a changing release is served."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, count: int = 120, seed: int = 7,
-                 rss_size: int = 50, verbose: bool = False, faults: Faults | None = None):
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        count: int = 120,
+        seed: int = 7,
+        rss_size: int = 50,
+        verbose: bool = False,
+        faults: Faults | None = None,
+    ):
         self.releases: list[SampleRelease] = generate_releases(count, seed)
         self.rss_size = rss_size
         self.verbose = verbose
@@ -97,8 +112,9 @@ class SampleSite:
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> SampleSite:
         # A short poll interval keeps stop() quick (shutdown waits for the next poll).
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
-                                        name="sample-site", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="sample-site", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -165,12 +181,14 @@ class SampleSite:
         """The feed body, its ETag and Last-Modified (the newest release's time); what the
         feed shows never changes (a changing release changes only in its page's body), so it
         is rendered once."""
-        latest = self._newest_first[:self.rss_size]
+        latest = self._newest_first[: self.rss_size]
         feed = render_rss(latest, self.base_url)
         body = self.faults.add_duplicate_items(feed, latest, self.base_url).encode("utf-8")
         etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
         newest = latest[0].published_utc if latest else None
-        last_modified = format_datetime(newest, usegmt=True) if newest else "Tue, 01 Jan 2019 00:00:00 GMT"
+        last_modified = (
+            format_datetime(newest, usegmt=True) if newest else "Tue, 01 Jan 2019 00:00:00 GMT"
+        )
         return body, etag, last_modified
 
     def _listing(self, query: dict[str, list[str]]) -> Response:
@@ -179,23 +197,30 @@ class SampleSite:
             pagesize = min(MAX_PAGESIZE, max(1, int(query.get("pagesize", [DEFAULT_PAGESIZE])[0])))
         except ValueError:
             self._count("bad_request")
-            return Response(HTTPStatus.BAD_REQUEST, {"Content-Type": "text/plain; charset=utf-8"},
-                            b"page and pagesize must be integers\n")
+            return Response(
+                HTTPStatus.BAD_REQUEST,
+                {"Content-Type": "text/plain; charset=utf-8"},
+                b"page and pagesize must be integers\n",
+            )
         html = render_listing(self._newest_first, page, pagesize, self.base_url)
-        shown = self._newest_first[(page - 1) * pagesize:page * pagesize]
+        shown = self._newest_first[(page - 1) * pagesize : page * pagesize]
         return self._ok("listing", self.faults.add_duplicate_cards(html, shown), _HTML)
 
-    def _ok(self, kind: str, body: str | bytes, content_type: str,
-            extra: dict[str, str] | None = None) -> Response:
+    def _ok(
+        self, kind: str, body: str | bytes, content_type: str, extra: dict[str, str] | None = None
+    ) -> Response:
         self._count(kind)
         data = body.encode("utf-8") if isinstance(body, str) else body
         return Response(HTTPStatus.OK, {"Content-Type": content_type, **(extra or {})}, data)
 
     def _not_found(self) -> Response:
         self._count("not_found")
-        return Response(HTTPStatus.NOT_FOUND, {"Content-Type": _HTML},
-                        b"<!DOCTYPE html><html><head><title>Page Not Found</title></head>"
-                        b"<body><h1>404: page not found</h1></body></html>")
+        return Response(
+            HTTPStatus.NOT_FOUND,
+            {"Content-Type": _HTML},
+            b"<!DOCTYPE html><html><head><title>Page Not Found</title></head>"
+            b"<body><h1>404: page not found</h1></body></html>",
+        )
 
     def _count(self, kind: str) -> None:
         with self._lock:
@@ -254,7 +279,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         body = response.body
         if response.fault == "truncated":  # half of what Content-Length promised, then close
-            body = body[:len(body) // 2]
+            body = body[: len(body) // 2]
             self.close_connection = True
         if with_body:
             self.wfile.write(body)
@@ -265,6 +290,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 # -- command line -------------------------------------------------------------------------
+
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``newswire sample-site`` options."""
@@ -277,22 +303,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_from_args(args: argparse.Namespace) -> int:
-    return run(args.host, args.port, args.count, args.seed, verbose=args.verbose,
-               faults=fault_options.faults_from_args(args))
+    return run(
+        args.host,
+        args.port,
+        args.count,
+        args.seed,
+        verbose=args.verbose,
+        faults=fault_options.faults_from_args(args),
+    )
 
 
-def run(host: str = "127.0.0.1", port: int = 0, count: int = 120, seed: int = 7,
-        verbose: bool = False, faults: Faults | None = None) -> int:
+def run(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    count: int = 120,
+    seed: int = 7,
+    verbose: bool = False,
+    faults: Faults | None = None,
+) -> int:
     """Serve until Ctrl-C; the first stdout line carries the base URL (scripts grep it).
     With faults on, a second line lists them; SIGUSR1 advances the epoch."""
     site = SampleSite(host, port, count, seed, verbose=verbose, faults=faults)
-    print(f"sample site serving {count} releases (seed {seed}) at {site.base_url} ; Ctrl-C stops",
-          flush=True)
+    print(
+        f"sample site serving {count} releases (seed {seed}) at {site.base_url} ; Ctrl-C stops",
+        flush=True,
+    )
     if site.faults.enabled:
         if hasattr(signal, "SIGUSR1"):  # not on Windows
             signal.signal(signal.SIGUSR1, lambda *_: print(f"epoch {site.advance()}", flush=True))
-        print(f"faults: {site.faults.describe()} ; kill -USR1 {os.getpid()} advances the epoch",
-              flush=True)
+        print(
+            f"faults: {site.faults.describe()} ; kill -USR1 {os.getpid()} advances the epoch",
+            flush=True,
+        )
     try:
         site.serve_forever()
     except KeyboardInterrupt:

@@ -53,6 +53,7 @@ class Discovered:
 @dataclass
 class Validators:
     """ETag / Last-Modified per feed URL, read before discovery and saved after it."""
+
     by_url: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
 
     def request_headers(self, url: str) -> dict:
@@ -70,10 +71,17 @@ def release_id_from_path(url: str) -> str | None:
     return match[1] if match else None
 
 
-def discover(client: PoliteClient, *, limit: int | None = None, known: frozenset[str] = frozenset(),
-             max_pages: int = 10, feeds: tuple[str, ...] = settings.DEFAULT_FEEDS,
-             since: datetime | None = None, until: datetime | None = None,
-             validators: Validators | None = None) -> list[Discovered]:
+def discover(
+    client: PoliteClient,
+    *,
+    limit: int | None = None,
+    known: frozenset[str] = frozenset(),
+    max_pages: int = 10,
+    feeds: tuple[str, ...] = settings.DEFAULT_FEEDS,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    validators: Validators | None = None,
+) -> list[Discovered]:
     """New releases on the client's site, newest first, at most ``limit``.
 
     ``known`` holds release ids already loaded; an incremental walk skips them and stops
@@ -87,8 +95,11 @@ def discover(client: PoliteClient, *, limit: int | None = None, known: frozenset
     def add(items: list[Discovered]) -> int:
         fresh = 0
         for item in items:
-            if (item.release_id in known and not windowed) or item.release_id in found \
-                    or not _in_window(item, since, until):
+            if (
+                (item.release_id in known and not windowed)
+                or item.release_id in found
+                or not _in_window(item, since, until)
+            ):
                 continue
             found[item.release_id] = item
             fresh += 1
@@ -153,8 +164,13 @@ def _from_feed(client: PoliteClient, url: str, validators: Validators | None) ->
         link = (item.findtext("link") or item.findtext("guid") or "").strip()
         release_id = release_id_from_path(link)
         if release_id:
-            items.append(Discovered(same_site(client.base_url, link), release_id,
-                                    published=_rfc822(item.findtext("pubDate"))))
+            items.append(
+                Discovered(
+                    same_site(client.base_url, link),
+                    release_id,
+                    published=_rfc822(item.findtext("pubDate")),
+                )
+            )
     return items
 
 
@@ -168,8 +184,13 @@ def _from_listing(client: PoliteClient, page_number: int) -> list[Discovered]:
         release_id = release_id_from_path(link)
         if release_id:
             when = anchor.select_one("h3 small, small, time")
-            items.append(Discovered(link, release_id,
-                                    published=parse_visible_et(when.get_text(" ")) if when else None))
+            items.append(
+                Discovered(
+                    link,
+                    release_id,
+                    published=parse_visible_et(when.get_text(" ")) if when else None,
+                )
+            )
     return items
 
 

@@ -49,10 +49,14 @@ class AllowList:
             raise HostNotAllowed("bad_scheme", url)
         host = (parts.hostname or "").lower()
         if host not in self.hosts:
-            raise HostNotAllowed("host_not_allowed", f"{host} is not on the allow-list {sorted(self.hosts)}")
+            raise HostNotAllowed(
+                "host_not_allowed", f"{host} is not on the allow-list {sorted(self.hosts)}"
+            )
         if host == self.base_host and _is_configured_local(host):
             if (parts.scheme, host, _port(parts)) != self.base_origin:  # another local service
-                raise HostNotAllowed("host_not_allowed", f"{parts.netloc} is not the configured site")
+                raise HostNotAllowed(
+                    "host_not_allowed", f"{parts.netloc} is not the configured site"
+                )
             return  # the operator's own choice, e.g. the sample site on 127.0.0.1
         for address in _addresses(host, _port(parts)):
             if not address.is_global:

@@ -17,7 +17,7 @@ import threading
 import time
 import urllib.robotparser
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -82,8 +82,14 @@ class PoliteClient:
     for a loopback sample site). robots.txt is read once per host and obeyed.
     """
 
-    def __init__(self, base_url: str, max_rps: float | None = None, retries: int = 4,
-                 backoff_factor: float = 0.5, allowed_hosts: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        base_url: str,
+        max_rps: float | None = None,
+        retries: int = 4,
+        backoff_factor: float = 0.5,
+        allowed_hosts: tuple[str, ...] = (),
+    ):
         self.base_url = base_url.rstrip("/")
         if max_rps is None:
             max_rps = 0 if is_loopback(self.base_url) else POLITE_RPS
@@ -91,10 +97,18 @@ class PoliteClient:
         self.allow = AllowList(self.base_url, allowed_hosts)
         self.user_agent = settings.user_agent()
         self._retry = Retry(
-            total=retries, connect=retries, read=retries, status=retries, redirect=0,
-            backoff_factor=backoff_factor, backoff_jitter=backoff_factor, backoff_max=60,
-            status_forcelist=(429, 500, 502, 503, 504), allowed_methods=frozenset({"GET"}),
-            respect_retry_after_header=True, raise_on_status=False,
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            redirect=0,
+            backoff_factor=backoff_factor,
+            backoff_jitter=backoff_factor,
+            backoff_max=60,
+            status_forcelist=(429, 500, 502, 503, 504),
+            allowed_methods=frozenset({"GET"}),
+            respect_retry_after_header=True,
+            raise_on_status=False,
         )
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
@@ -130,7 +144,9 @@ class PoliteClient:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def get(self, url: str, expect: tuple[str, ...] = ("html",), headers: dict | None = None) -> Page:
+    def get(
+        self, url: str, expect: tuple[str, ...] = ("html",), headers: dict | None = None
+    ) -> Page:
         """GET ``url`` politely; raise :class:`FetchError` unless it answers 2xx (or 304)
         with one of the ``expect``-ed content types and no more than MAX_BYTES."""
         try:
@@ -152,8 +168,9 @@ class PoliteClient:
             if response.status_code == 304:
                 return self._page(response, b"")
             if response.status_code >= 400:
-                raise FetchError(f"http_{response.status_code}", response.reason or "",
-                                 response.status_code)
+                raise FetchError(
+                    f"http_{response.status_code}", response.reason or "", response.status_code
+                )
             content_type = response.headers.get("Content-Type", "")
             if not any(kind in content_type for kind in expect):
                 raise FetchError("unexpected_content_type", content_type, response.status_code)
@@ -201,8 +218,13 @@ class PoliteClient:
         try:
             with self._lock:
                 self.requests_made += 1
-            return self.session.get(url, headers=headers, stream=True, allow_redirects=False,
-                                    timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+            return self.session.get(
+                url,
+                headers=headers,
+                stream=True,
+                allow_redirects=False,
+                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+            )
         except requests.exceptions.RetryError as exc:
             raise FetchError("retries_exhausted", str(exc)) from None
         except requests.exceptions.Timeout as exc:
@@ -229,7 +251,9 @@ class PoliteClient:
             for chunk in response.iter_content(64 * 1024):
                 size += len(chunk)
                 if size > MAX_BYTES:
-                    raise FetchError("too_large", f"more than {MAX_BYTES} bytes", response.status_code)
+                    raise FetchError(
+                        "too_large", f"more than {MAX_BYTES} bytes", response.status_code
+                    )
                 chunks.append(chunk)
         except requests.exceptions.RequestException as exc:
             raise FetchError("truncated", str(exc), response.status_code) from None
@@ -238,9 +262,14 @@ class PoliteClient:
     @staticmethod
     def _page(response: requests.Response, content: bytes) -> Page:
         return Page(
-            url=response.url, status=response.status_code, content=content,
+            url=response.url,
+            status=response.status_code,
+            content=content,
             content_type=response.headers.get("Content-Type", ""),
-            fetched_at=datetime.now(timezone.utc),
-            headers={k: v for k, v in response.headers.items()
-                     if k.lower() in ("etag", "last-modified", "content-type")},
+            fetched_at=datetime.now(UTC),
+            headers={
+                k: v
+                for k, v in response.headers.items()
+                if k.lower() in ("etag", "last-modified", "content-type")
+            },
         )

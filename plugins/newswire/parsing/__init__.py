@@ -37,8 +37,9 @@ def wire_for_url(url: str | None) -> str | None:
     return None
 
 
-def parse_release(content: bytes | str, url: str | None = None, *,
-                  http_charset: str | None = None) -> dict:
+def parse_release(
+    content: bytes | str, url: str | None = None, *, http_charset: str | None = None
+) -> dict:
     """Parse one release page. ``url`` is where it was fetched from (None for a file);
     ``http_charset`` is the charset of the HTTP Content-Type, when there was one."""
     try:

@@ -19,9 +19,13 @@ _DASH = r"(?:--|—|–|-)"
 _LOCATION = r"(?P<location>[^\n]{2,120}?)"
 _SHAPES = (
     # LOCATION, DATE /PRNewswire/ --    LOCATION, DATE (GLOBE NEWSWIRE) --
-    re.compile(rf"^{_LOCATION},\s*(?P<date>{DATE_PATTERN})\s*(?P<tag>/[^/\n]{{2,40}}/|\([A-Z][^()\n]{{2,40}}\))\s*{_DASH}?\s*"),
+    re.compile(
+        rf"^{_LOCATION},\s*(?P<date>{DATE_PATTERN})\s*(?P<tag>/[^/\n]{{2,40}}/|\([A-Z][^()\n]{{2,40}}\))\s*{_DASH}?\s*"
+    ),
     # LOCATION--(Marketwired - DATE) -    LOCATION--(BUSINESS WIRE)--
-    re.compile(rf"^{_LOCATION}\s*{_DASH}\s*\((?P<tag>[^()\n]{{2,40}}?)(?:\s*{_DASH}\s*(?P<date>{DATE_PATTERN}))?\)\s*{_DASH}?\s*"),
+    re.compile(
+        rf"^{_LOCATION}\s*{_DASH}\s*\((?P<tag>[^()\n]{{2,40}}?)(?:\s*{_DASH}\s*(?P<date>{DATE_PATTERN}))?\)\s*{_DASH}?\s*"
+    ),
 )
 
 
@@ -37,8 +41,12 @@ def split_dateline(paragraph: str) -> Dateline | None:
     for shape in _SHAPES:
         m = shape.match(paragraph)
         if m and _plausible_location(m["location"]):
-            return Dateline(m["location"].strip(" ,"), parse_date(m["date"] or ""),
-                            m["tag"].strip("/() "), paragraph[m.end():].strip())
+            return Dateline(
+                m["location"].strip(" ,"),
+                parse_date(m["date"] or ""),
+                m["tag"].strip("/() "),
+                paragraph[m.end() :].strip(),
+            )
     return None
 
 

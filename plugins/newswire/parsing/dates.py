@@ -9,21 +9,45 @@ takes a flag for that.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 EASTERN = ZoneInfo("America/New_York")
-_MONTHS = {name: n for n, names in enumerate(
-    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-     ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-     ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for name in names}
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTHS = {
+    name: n
+    for n, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
 # "Feb. 19, 2025", "June 13, 2023", "April 06, 2016", "7 April 2017", "25 Apr, 2016"
-DATE_PATTERN = (rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})")
-_DATE = re.compile(rf"(?:(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH})),?\s+(?P<y>\d{{4}})", re.I)
+DATE_PATTERN = rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})"
+_DATE = re.compile(
+    rf"(?:(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTH})),?\s+(?P<y>\d{{4}})",
+    re.I,
+)
 _VISIBLE = re.compile(
     rf"{_DATE.pattern},?\s+(?P<h>\d{{1,2}}):(?P<min>\d\d)\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?\s*(?P<tz>ET|EST|EDT)\b",
-    re.I)
+    re.I,
+)
 
 
 def _month(name: str) -> int:
@@ -42,7 +66,7 @@ def parse_date(text: str) -> date | None:
 
 
 def parse_visible_et(text: str) -> datetime | None:
-    """"Jun 13, 2023, 09:05 ET" or "25 Apr, 2016, 03:39 ET" -> UTC."""
+    """ "Jun 13, 2023, 09:05 ET" or "25 Apr, 2016, 03:39 ET" -> UTC."""
     m = _VISIBLE.search(text or "")
     if not m:
         return None
@@ -50,11 +74,17 @@ def parse_visible_et(text: str) -> datetime | None:
     if m["ampm"]:
         hour = hour % 12 + (12 if m["ampm"][0] in "pP" else 0)
     try:
-        local = datetime(int(m["y"]), _month(m["m1"] or m["m2"]), int(m["d1"] or m["d2"]),
-                         hour, int(m["min"]), tzinfo=EASTERN)
+        local = datetime(
+            int(m["y"]),
+            _month(m["m1"] or m["m2"]),
+            int(m["d1"] or m["d2"]),
+            hour,
+            int(m["min"]),
+            tzinfo=EASTERN,
+        )
     except (KeyError, ValueError):
         return None
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def parse_iso(text: str | None, *, z_is_eastern: bool = False) -> datetime | None:
@@ -74,7 +104,7 @@ def parse_iso(text: str | None, *, z_is_eastern: bool = False) -> datetime | Non
         value = value.replace(tzinfo=EASTERN)
     if not 1990 <= value.year <= 2200:
         return None
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def has_offset(text: str | None) -> bool:
@@ -83,4 +113,4 @@ def has_offset(text: str | None) -> bool:
 
 
 def iso_utc(value: datetime | None) -> str | None:
-    return value.astimezone(timezone.utc).isoformat() if value else None
+    return value.astimezone(UTC).isoformat() if value else None

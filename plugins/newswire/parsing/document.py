@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import lxml.html
 from bs4 import BeautifulSoup, Tag
-from lxml.cssselect import CSSSelector
 from lxml import etree
+from lxml.cssselect import CSSSelector
 
 from newswire.parsing.errors import ParseError
 from newswire.parsing.text import clean
@@ -36,8 +36,11 @@ def _codec(name: str | None) -> str | None:
 
 
 def decode(content: bytes, http_charset: str | None = None) -> str:
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                       (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if content.startswith(bom):
             return content.decode(codec, "replace")
     declared = _codec(http_charset)
@@ -62,13 +65,15 @@ def decode(content: bytes, http_charset: str | None = None) -> str:
 _DETECTABLE = re.compile(
     r"^(utf_(8|16|32).*|shift_jis|cp932|euc_.*|iso2022_.*|gb2312|gbk|gb18030|hz|big5.*|cp949|cp950|johab"
     r"|cp1251|koi8_.*|cp866|iso8859_5|mac_cyrillic|cp1253|iso8859_7|mac_greek|cp1255|iso8859_8"
-    r"|cp1256|iso8859_6|cp874|tis_620|cp1258)$")
+    r"|cp1256|iso8859_6|cp874|tis_620|cp1258)$"
+)
 
 
 def _detect(content: bytes) -> str:
     """charset-normalizer for pages in other scripts (Shift_JIS, GB18030, windows-1251 ...);
     windows-1252 when its guess is only a Latin look-alike."""
     from charset_normalizer import from_bytes  # a dependency of requests
+
     best = from_bytes(content[:200_000]).best()
     if best is None or not _DETECTABLE.match(best.encoding):
         return "cp1252"
@@ -80,6 +85,7 @@ class Page:
     """A page: its head metadata and its pruned tree (lxml); a wire module reads the
     header with :func:`css` selectors and hands the body to
     :func:`newswire.parsing.release.split_body`."""
+
     root: etree._Element
     url: str | None  # where it came from (a URL, or None for a file)
     meta: dict[str, str] = field(default_factory=dict)  # name/property/itemprop -> content
@@ -98,8 +104,10 @@ class Page:
         return self.first_meta("og:url") or self.canonical_link
 
     def language(self) -> str | None:
-        value = (self.first_meta("content-language", "inlanguage", "og:locale", "dc.language")
-                 or self.html_lang)
+        value = (
+            self.first_meta("content-language", "inlanguage", "og:locale", "dc.language")
+            or self.html_lang
+        )
         if not value:
             return None
         primary = re.split(r"[-_,; ]", value.strip())[0].lower()
@@ -139,9 +147,23 @@ def text_of(node) -> str:
 
 
 # Never part of a release: dropped from the tree as soon as the head has been read.
-_NEVER_CONTENT = ("script", "style", "noscript", "svg", "iframe", "form", "select", "button",
-                  "input", "textarea", "template", "nav", "footer", etree.Comment,
-                  etree.ProcessingInstruction)
+_NEVER_CONTENT = (
+    "script",
+    "style",
+    "noscript",
+    "svg",
+    "iframe",
+    "form",
+    "select",
+    "button",
+    "input",
+    "textarea",
+    "template",
+    "nav",
+    "footer",
+    etree.Comment,
+    etree.ProcessingInstruction,
+)
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 

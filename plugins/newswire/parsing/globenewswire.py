@@ -44,17 +44,30 @@ def parse(page: Page, wire: str) -> dict:
     published = parse_iso(time_el.get("datetime")) if time_el is not None else None
     if published is None and time_el is not None:
         published = parse_visible_et(text_of(time_el))
-    images = [media_url(img.get("src")) for img in [*_LOGO(root), *_IMAGES(body)]
-              if "/newsroom/" not in img.get("src") and "tracking" not in img.get("src")]
+    images = [
+        media_url(img.get("src"))
+        for img in [*_LOGO(root), *_IMAGES(body)]
+        if "/newsroom/" not in img.get("src") and "tracking" not in img.get("src")
+    ]
     for noise in _NOISE(body):
         noise.drop_tree()
     parts, contacts, source_org = split_body(body)
     m = _RELEASE_ID.search(url or "")
     return build(
-        release_id=m.group(1) if m else None, url=url, wire=wire, title=title,
-        subtitle=(text_of(subtitle) or None) if subtitle is not None and subtitle.tag in ("h2", "p") else None,
+        release_id=m.group(1) if m else None,
+        url=url,
+        wire=wire,
+        title=title,
+        subtitle=(text_of(subtitle) or None)
+        if subtitle is not None and subtitle.tag in ("h2", "p")
+        else None,
         issuer=text_of(first(_SOURCE(root))) or page.first_meta("author"),
-        published_at=published, body_blocks=parts, contacts=contacts, source_org=source_org,
-        industries=[], language=page.language(), images=images,
+        published_at=published,
+        body_blocks=parts,
+        contacts=contacts,
+        source_org=source_org,
+        industries=[],
+        language=page.language(),
+        images=images,
         extra_tickers=tickers_from_keywords(page.first_meta("ticker") or ""),
     )

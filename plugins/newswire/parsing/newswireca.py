@@ -21,6 +21,8 @@ def looks_like(page: Page) -> bool:
 def parse(page: Page, wire: str) -> dict:
     names = page.root.xpath("(//div[contains(@class, 'well')]//p[contains(@class, 'org-name')])[1]")
     name = clean(names[0].text_content()) if names else None  # the first profile is the issuer's
-    logos = page.root.xpath("(//div[contains(@class, 'well')]//p[contains(@class, 'org-name')])[1]"
-                            "/following-sibling::p[1]//img/@src")
+    logos = page.root.xpath(
+        "(//div[contains(@class, 'well')]//p[contains(@class, 'org-name')])[1]"
+        "/following-sibling::p[1]//img/@src"
+    )
     return prnewswire.parse(page, wire, issuer=name, issuer_logo=logos[0] if logos else None)

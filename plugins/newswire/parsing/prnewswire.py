@@ -21,35 +21,65 @@ from newswire.parsing.tickers import tickers_from_keywords
 WIRES = {"prnewswire.com": "prnewswire"}
 _RELEASE = css("article.news-release, div.news-release-detail")
 _RELEASE_ID = re.compile(r"-(\d{6,12})\.html?$")
-_TITLE = [css(s) for s in ("article.news-release header h1", "div.detail-headline h1",
-                           "header.release-header h1", "div.news-release-detail h1",
-                           "div.release-header h1", "#main h1")]
+_TITLE = [
+    css(s)
+    for s in (
+        "article.news-release header h1",
+        "div.detail-headline h1",
+        "header.release-header h1",
+        "div.news-release-detail h1",
+        "div.release-header h1",
+        "#main h1",
+    )
+]
 _ANY_H1 = css("h1")  # the 2017 template: a bare h1 in the page container
-_SUBTITLES = css("header.release-header p.subtitle, div.detail-headline p.subtitle,"
-                 " div.news-release-detail h2.subtitle, p.subtitle")
-_BODY = [css(s) for s in ("section.release-body div.row > div[class*=col-]",
-                          "section.release-body", "div.release-body")]
+_SUBTITLES = css(
+    "header.release-header p.subtitle, div.detail-headline p.subtitle,"
+    " div.news-release-detail h2.subtitle, p.subtitle"
+)
+_BODY = [
+    css(s)
+    for s in (
+        "section.release-body div.row > div[class*=col-]",
+        "section.release-body",
+        "div.release-body",
+    )
+]
 _ARTICLE_BODY = css("[itemprop=articleBody]")
-_ISSUER = css('h2.meta + a[href*="/news/"] strong, header a[href*="/news/"] strong,'
-              ' div.release-header a[href*="/news/"] strong')
+_ISSUER = css(
+    'h2.meta + a[href*="/news/"] strong, header a[href*="/news/"] strong,'
+    ' div.release-header a[href*="/news/"] strong'
+)
 _RELEASE_DETAILS = css("p.release-details")
 _VISIBLE_TIME = css("p.mb-no, p.release-details, span.release-date, div.release-header p")
 _PIXEL = css('img[src*="Transmission_Id="]')
-_TAGS = [css(s) for s in ("div.explore-section p.img-title a",
-                          "ul.inline-links a[itemprop=articleSection]", "a[itemprop=articleSection]")]
-_LOGO = css("div.logo-wrapper[data-download-url], header [data-asset-label=Logo][data-download-url]")
+_TAGS = [
+    css(s)
+    for s in (
+        "div.explore-section p.img-title a",
+        "ul.inline-links a[itemprop=articleSection]",
+        "a[itemprop=articleSection]",
+    )
+]
+_LOGO = css(
+    "div.logo-wrapper[data-download-url], header [data-asset-label=Logo][data-download-url]"
+)
 _GALLERY = css("figure, div.inline-gallery-container, div.gallery-wrap div.photo")
 _GALLERY_IMAGE = css("[data-download-url], img[data-getimg], img[src]")
 _FULL_SIZE = css("meta[itemprop=contentUrl][content]")  # 2015 galleries
 # Not text: galleries, pop-ups, promo widgets, share bars, "continue reading".
-_NOISE = css("div.continue-reading, div.inline-gallery-container, div.gallery-wrap, div.gallery,"
-             " div.modal, div.share-it, div.social-share, div.newsFeaturedSection, div.carousel,"
-             " figure, h4.related-links, div.release-footer")
+_NOISE = css(
+    "div.continue-reading, div.inline-gallery-container, div.gallery-wrap, div.gallery,"
+    " div.modal, div.share-it, div.social-share, div.newsFeaturedSection, div.carousel,"
+    " figure, h4.related-links, div.release-footer"
+)
 
 
 def looks_like(page: Page) -> bool:
-    return bool(_RELEASE(page.root)
-                or (page.first_meta("publisher") or "").lower().startswith(("pr newswire", "prnewswire")))
+    return bool(
+        _RELEASE(page.root)
+        or (page.first_meta("publisher") or "").lower().startswith(("pr newswire", "prnewswire"))
+    )
 
 
 def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
@@ -72,10 +102,20 @@ def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
     industries, subjects = _tags(root)
     m = _RELEASE_ID.search(url or "")
     return build(
-        release_id=m.group(1) if m else None, url=url, wire=wire, title=title,
-        subtitle=_subtitle(root), issuer=issuer or _issuer(page), published_at=published,
-        body_blocks=parts, contacts=contacts, source_org=source_org,
-        industries=industries, subjects=subjects, language=page.language(), images=images + media,
+        release_id=m.group(1) if m else None,
+        url=url,
+        wire=wire,
+        title=title,
+        subtitle=_subtitle(root),
+        issuer=issuer or _issuer(page),
+        published_at=published,
+        body_blocks=parts,
+        contacts=contacts,
+        source_org=source_org,
+        industries=industries,
+        subjects=subjects,
+        language=page.language(),
+        images=images + media,
         extra_tickers=tickers_from_keywords(page.first_meta("keywords") or ""),
     )
 
@@ -169,4 +209,6 @@ def _images(root, body) -> list[str]:
             continue
         for img in _GALLERY_IMAGE(el):
             found.append(img.get("data-download-url") or img.get("data-getimg") or img.get("src"))
-    return [media_url(u) for u in found if u and not u.startswith("data:") and "/designimages/" not in u]
+    return [
+        media_url(u) for u in found if u and not u.startswith("data:") and "/designimages/" not in u
+    ]

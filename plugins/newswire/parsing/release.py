@@ -24,9 +24,12 @@ _CONTACT_LABEL = re.compile(
     r"journalist|us|canadian|international|[A-Z][\w.&-]*)\s+){0,3}"
     r"(?:contacts?|inquiries|enquiries|relations)\b"
     r"|^for (?:more|further|additional) information\b|^contacts?\b|^renseignements\b",
-    re.I)
+    re.I,
+)
 # "Logo - https://mma.prnewswire.com/media/...": the wire's pointer to the release's media
-_MEDIA_LINE = re.compile(r"^(?:Logo|Photo|Photos|Video|Audio|Infographic|Multimedia)\s*[-–—:]\s*(https?://\S+)$", re.I)
+_MEDIA_LINE = re.compile(
+    r"^(?:Logo|Photo|Photos|Video|Audio|Infographic|Multimedia)\s*[-–—:]\s*(https?://\S+)$", re.I
+)
 _TRAILERS = re.compile(r"^(?:View original content|Related Links?$|RELATED LINKS)", re.I)
 
 
@@ -40,7 +43,7 @@ def split_body(body) -> tuple[list[str], str | None, str | None]:
         m = _SOURCE.match(parts[i].split("\n", 1)[0])
         if m:
             source_org = clean(m["org"])
-            parts, after = parts[:i], parts[i + 1:]
+            parts, after = parts[:i], parts[i + 1 :]
             break
     parts = [p for p in parts if not _TRAILERS.match(p)]
     # newswire.ca puts "For further information: ..." after the SOURCE line
@@ -76,8 +79,11 @@ def _starts_contacts(block: str) -> bool:
     """A contacts block opens with a label line ("Media Contact:", "For further
     information: ..."); a closing "For more information, visit ..." sentence does not."""
     first_line, _, rest = block.partition("\n")
-    return (bool(_CONTACT_LABEL.match(first_line)) and len(first_line) <= 120
-            and (":" in first_line or bool(rest) or len(first_line) <= 40))
+    return (
+        bool(_CONTACT_LABEL.match(first_line))
+        and len(first_line) <= 120
+        and (":" in first_line or bool(rest) or len(first_line) <= 40)
+    )
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -93,17 +99,32 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit(("https", parts.netloc.lower(), parts.path, "", ""))
 
 
-def build(*, release_id: str | None, url: str | None, wire: str, title: str,
-          subtitle: str | None, issuer: str | None, published_at: datetime | None,
-          body_blocks: list[str], contacts: str | None, source_org: str | None,
-          industries: list[str], language: str | None, images: list[str],
-          subjects: list[str] = (), extra_tickers: list[dict] = ()) -> dict:
+def build(
+    *,
+    release_id: str | None,
+    url: str | None,
+    wire: str,
+    title: str,
+    subtitle: str | None,
+    issuer: str | None,
+    published_at: datetime | None,
+    body_blocks: list[str],
+    contacts: str | None,
+    source_org: str | None,
+    industries: list[str],
+    language: str | None,
+    images: list[str],
+    subjects: list[str] = (),
+    extra_tickers: list[dict] = (),
+) -> dict:
     """The record, from the parts a wire module found."""
     dateline = None
     for i, block in enumerate(body_blocks[:3]):
         dateline = split_dateline(block)
         if dateline:
-            body_blocks = body_blocks[:i] + ([dateline.rest] if dateline.rest else []) + body_blocks[i + 1:]
+            body_blocks = (
+                body_blocks[:i] + ([dateline.rest] if dateline.rest else []) + body_blocks[i + 1 :]
+            )
             break
     body_text = "\n\n".join(body_blocks)
     found = ticker_rules.merge(ticker_rules.find_tickers(body_text), list(extra_tickers))

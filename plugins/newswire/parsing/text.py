@@ -18,8 +18,26 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"\s+")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TEXT_BLOCKS = {"p", "blockquote", "pre", "address", "dt", "dd", "caption"} | _HEADINGS
-_CONTAINERS = {"div", "section", "article", "main", "center", "span", "font", "dl", "figure",
-               "header", "footer", "aside", "u", "b", "strong", "i", "em", "a"}
+_CONTAINERS = {
+    "div",
+    "section",
+    "article",
+    "main",
+    "center",
+    "span",
+    "font",
+    "dl",
+    "figure",
+    "header",
+    "footer",
+    "aside",
+    "u",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "a",
+}
 _BLOCK_LEVEL = _TEXT_BLOCKS | {"ul", "ol", "table", "div", "section", "article"}
 # Not text, and still in the body after document.load() pruned scripts, styles, forms ...
 _INVISIBLE = ("img", "object", "embed", "video", "audio", "link", "meta")

@@ -20,5 +20,16 @@ from newswire.pipeline.ingestion import (
 from newswire.pipeline.reparsing import reparse
 from newswire.warehouse.runs import RunSummary
 
-__all__ = ["FETCH_WORKERS", "STAGE_BATCH", "RunSummary", "TooManyFailures", "discover_step",
-           "fetch_step", "ingest", "load_step", "mark_failed", "new_run_key", "reparse"]
+__all__ = [
+    "FETCH_WORKERS",
+    "STAGE_BATCH",
+    "RunSummary",
+    "TooManyFailures",
+    "discover_step",
+    "fetch_step",
+    "ingest",
+    "load_step",
+    "mark_failed",
+    "new_run_key",
+    "reparse",
+]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from newswire import settings
 from newswire.discovery.discover import Validators, discover, release_id_from_path, same_site
@@ -34,26 +34,42 @@ class TooManyFailures(RuntimeError):
 
 
 def new_run_key(prefix: str = "cli") -> str:
-    return f"{prefix}__{datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S.%fZ')}"
+    return f"{prefix}__{datetime.now(UTC).strftime('%Y%m%dT%H%M%S.%fZ')}"
 
 
 # -- step 1: discover ---------------------------------------------------------------------
-def discover_step(dsn: str, base_url: str, run_key: str, *, limit: int | None = None,
-                  dag_run_id: str | None = None, max_rps: float | None = None,
-                  since: datetime | None = None, until: datetime | None = None,
-                  feeds: tuple[str, ...] | None = None) -> list[str]:
+def discover_step(
+    dsn: str,
+    base_url: str,
+    run_key: str,
+    *,
+    limit: int | None = None,
+    dag_run_id: str | None = None,
+    max_rps: float | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    feeds: tuple[str, ...] | None = None,
+) -> list[str]:
     """Open the run and return the URLs to fetch: releases not yet in the warehouse (in the
     ``since``/``until`` window when one is given), then pages that failed in earlier runs
     and are still missing, so a failure is retried by the next run."""
     with connect(dsn) as conn, conn.cursor() as cur:
-        runs.open_run(cur, run_key, base_url, dag_run_id=dag_run_id, window_start=since,
-                      window_end=until)
+        runs.open_run(
+            cur, run_key, base_url, dag_run_id=dag_run_id, window_start=since, window_end=until
+        )
         known = runs.known_release_ids(cur, WIRE)
         validators = Validators(runs.http_validators(cur))
         failed = runs.failed_fetch_urls(cur, RETRY_REJECTS_LIMIT)
     with PoliteClient(base_url, max_rps=max_rps) as client:
-        found = discover(client, limit=limit, known=known, since=since, until=until,
-                         feeds=feeds or settings.feeds(), validators=validators)
+        found = discover(
+            client,
+            limit=limit,
+            known=known,
+            since=since,
+            until=until,
+            feeds=feeds or settings.feeds(),
+            validators=validators,
+        )
     urls = [item.url for item in found]
     taken = {*known, *(item.release_id for item in found)}
     for url in failed:  # still missing: retried by this run, on the configured site
@@ -68,20 +84,32 @@ def discover_step(dsn: str, base_url: str, run_key: str, *, limit: int | None = 
 
 
 # -- step 2: fetch and parse --------------------------------------------------------------
-def fetch_step(dsn: str, base_url: str, run_key: str, urls: list[str], *,
-               max_rps: float | None = None, workers: int = FETCH_WORKERS) -> dict:
+def fetch_step(
+    dsn: str,
+    base_url: str,
+    run_key: str,
+    urls: list[str],
+    *,
+    max_rps: float | None = None,
+    workers: int = FETCH_WORKERS,
+) -> dict:
     """Fetch and parse ``urls`` with a small worker pool (the per-host rate limit is shared,
     so the pool is gentle with the real site and fast with a permissive mirror); stage good
     records and reject the rest with their reason, committing every STAGE_BATCH pages."""
     counts = {"fetched": 0, "staged": 0, "rejected": 0}
     progress = Progress(len(urls), "fetched")
-    with (PoliteClient(base_url, max_rps=max_rps) as client, connect(dsn) as conn,
-          ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fetch") as pool):
+    with (
+        PoliteClient(base_url, max_rps=max_rps) as client,
+        connect(dsn) as conn,
+        ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="fetch") as pool,
+    ):
         for start in range(0, len(urls), STAGE_BATCH):
-            batch = urls[start:start + STAGE_BATCH]
+            batch = urls[start : start + STAGE_BATCH]
             with conn.cursor() as cur:
                 parsed = []
-                for url, outcome in zip(batch, pool.map(lambda u: _fetch_and_parse(client, u), batch)):
+                for url, outcome in zip(
+                    batch, pool.map(lambda u: _fetch_and_parse(client, u), batch)
+                ):
                     item = _keep(cur, run_key, url, outcome)
                     counts["fetched"] += outcome.page is not None
                     if item is None:
@@ -119,14 +147,17 @@ def _keep(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None
     """Archive the page and return its record to stage, or record the reject."""
     error, page = outcome.error, outcome.page
     if page is None:
-        runs.record_reject(cur, run_key, url, "fetch", error.reason, error.detail, error.status,
-                           None)
+        runs.record_reject(
+            cur, run_key, url, "fetch", error.reason, error.detail, error.status, None
+        )
         return None
-    raw_page_id = archive.store_page(cur, page.url, page.status, page.content_type,
-                                     page.fetched_at, page.content, page.headers)
+    raw_page_id = archive.store_page(
+        cur, page.url, page.status, page.content_type, page.fetched_at, page.content, page.headers
+    )
     if error is not None:
-        runs.record_reject(cur, run_key, url, "parse", error.reason, str(error), page.status,
-                           raw_page_id)
+        runs.record_reject(
+            cur, run_key, url, "parse", error.reason, str(error), page.status, raw_page_id
+        )
         return None
     return StagedRecord(outcome.record, PARSER_VERSION, page.fetched_at, url, raw_page_id)
 
@@ -149,10 +180,12 @@ def load_step(dsn: str, run_key: str, *, max_failed_share: float | None = None) 
         too_many = attempted > 0 and summary.rejected / attempted > threshold
         runs.close_run(cur, summary, "failed" if too_many else "success")
     if too_many:
-        raise TooManyFailures(f"{summary.as_text()}: {summary.rejected} of {attempted} pages"
-                              f" failed, more than the allowed share {threshold:.0%}; see"
-                              " newswire.rejects (the good pages were loaded, the failed ones"
-                              " are retried next run)")
+        raise TooManyFailures(
+            f"{summary.as_text()}: {summary.rejected} of {attempted} pages"
+            f" failed, more than the allowed share {threshold:.0%}; see"
+            " newswire.rejects (the good pages were loaded, the failed ones"
+            " are retried next run)"
+        )
     return summary
 
 
@@ -162,15 +195,31 @@ def mark_failed(dsn: str, run_key: str) -> None:
 
 
 # -- all three, outside Airflow -----------------------------------------------------------
-def ingest(dsn: str, base_url: str, *, limit: int | None = None,
-           max_rps: float | None = None, run_key: str | None = None,
-           since: datetime | None = None, until: datetime | None = None,
-           feeds: tuple[str, ...] | None = None, workers: int = FETCH_WORKERS,
-           max_failed_share: float | None = None) -> RunSummary:
+def ingest(
+    dsn: str,
+    base_url: str,
+    *,
+    limit: int | None = None,
+    max_rps: float | None = None,
+    run_key: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    feeds: tuple[str, ...] | None = None,
+    workers: int = FETCH_WORKERS,
+    max_failed_share: float | None = None,
+) -> RunSummary:
     run_key = run_key or new_run_key()
     try:
-        urls = discover_step(dsn, base_url, run_key, limit=limit, max_rps=max_rps,
-                             since=since, until=until, feeds=feeds)
+        urls = discover_step(
+            dsn,
+            base_url,
+            run_key,
+            limit=limit,
+            max_rps=max_rps,
+            since=since,
+            until=until,
+            feeds=feeds,
+        )
         fetch_step(dsn, base_url, run_key, urls, max_rps=max_rps, workers=workers)
         return load_step(dsn, run_key, max_failed_share=max_failed_share)
     except TooManyFailures:

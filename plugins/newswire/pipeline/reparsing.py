@@ -25,15 +25,20 @@ from newswire.warehouse.runs import RunSummary
 BATCH = 200
 
 
-def reparse(dsn: str, *, since: date | None = None, wire: str | None = None,
-            workers: int | None = None) -> RunSummary:
+def reparse(
+    dsn: str, *, since: date | None = None, wire: str | None = None, workers: int | None = None
+) -> RunSummary:
     run_key = new_run_key("reparse")
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.open_run(cur, run_key, "raw_pages")
-        progress = Progress(archive.count_reparse_pages(cur, wire=wire, since=since),
-                            "reparse: pages")
-    with (connect(dsn) as reader, connect(dsn) as writer,
-          ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool):
+        progress = Progress(
+            archive.count_reparse_pages(cur, wire=wire, since=since), "reparse: pages"
+        )
+    with (
+        connect(dsn) as reader,
+        connect(dsn) as writer,
+        ProcessPoolExecutor(max_workers=workers or os.cpu_count()) as pool,
+    ):
         for rows in archive.iter_reparse_pages(reader, wire=wire, since=since, batch=BATCH):
             jobs = [(url, content_type, body) for _, url, content_type, _, body in rows]
             parsed = pool.map(_parse, jobs, chunksize=8)
@@ -43,8 +48,9 @@ def reparse(dsn: str, *, since: date | None = None, wire: str | None = None,
                     if error:
                         runs.record_reject(cur, run_key, url, "parse", *error, None, raw_page_id)
                     else:
-                        staged.append(StagedRecord(record, PARSER_VERSION, fetched_at, url,
-                                                   raw_page_id))
+                        staged.append(
+                            StagedRecord(record, PARSER_VERSION, fetched_at, url, raw_page_id)
+                        )
                     progress.step()
                 stage(cur, run_key, staged)
             writer.commit()
@@ -59,7 +65,8 @@ def _parse(job: tuple[str, str, bytes]) -> tuple[dict | None, tuple[str, str] | 
     """In a worker process: (record, None) or (None, (reason, detail))."""
     url, content_type, body_gzip = job
     try:
-        return parse_release(archive.unpack(body_gzip), url,
-                             http_charset=charset_from_content_type(content_type)), None
+        return parse_release(
+            archive.unpack(body_gzip), url, http_charset=charset_from_content_type(content_type)
+        ), None
     except ParseError as exc:
         return None, (exc.reason, str(exc))

@@ -22,8 +22,15 @@ ORDER BY p.raw_page_id
 """
 
 
-def store_page(cur, url: str, status: int, content_type: str | None, fetched_at: datetime,
-               content: bytes, headers: dict) -> int:
+def store_page(
+    cur,
+    url: str,
+    status: int,
+    content_type: str | None,
+    fetched_at: datetime,
+    content: bytes,
+    headers: dict,
+) -> int:
     """Archive a fetched page (once per distinct content of a URL); its ``raw_page_id``."""
     cur.execute(
         """INSERT INTO newswire.raw_pages
@@ -31,8 +38,15 @@ def store_page(cur, url: str, status: int, content_type: str | None, fetched_at:
            VALUES (%s, %s, %s, %s, %s, %s, %s)
            ON CONFLICT (url, sha256) DO UPDATE SET fetched_at = EXCLUDED.fetched_at
            RETURNING raw_page_id""",
-        (url, status, content_type, fetched_at, hashlib.sha256(content).hexdigest(),
-         gzip.compress(content, 6), psycopg2.extras.Json(headers)),
+        (
+            url,
+            status,
+            content_type,
+            fetched_at,
+            hashlib.sha256(content).hexdigest(),
+            gzip.compress(content, 6),
+            psycopg2.extras.Json(headers),
+        ),
     )
     return cur.fetchone()[0]
 
@@ -51,8 +65,10 @@ def iter_reparse_pages(conn, *, wire: str | None, since: date | None, batch: int
         pages.itersize = batch
         pages.execute(_REPARSE_PAGES, {"wire": wire, "since": since})
         while rows := pages.fetchmany(batch):
-            yield [(raw_page_id, url, content_type, fetched_at, bytes(body))
-                   for raw_page_id, url, content_type, fetched_at, body in rows]
+            yield [
+                (raw_page_id, url, content_type, fetched_at, bytes(body))
+                for raw_page_id, url, content_type, fetched_at, body in rows
+            ]
 
 
 def unpack(body_gzip: bytes) -> bytes:

@@ -41,12 +41,16 @@ def postgres_bin_path() -> Path:
     spec = importlib.util.find_spec("pgserver")
     if spec is not None and spec.submodule_search_locations:
         return Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
-    system = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
-                    key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
+    system = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
     if system:
         return system[-1].parent
-    raise EmbeddedPostgresError("no PostgreSQL server binaries: install the pgserver wheel or "
-                                "PostgreSQL, set NEWSWIRE_PG_BIN, or set NEWSWIRE_DSN")
+    raise EmbeddedPostgresError(
+        "no PostgreSQL server binaries: install the pgserver wheel or "
+        "PostgreSQL, set NEWSWIRE_PG_BIN, or set NEWSWIRE_DSN"
+    )
 
 
 class EmbeddedPostgresError(RuntimeError):
@@ -95,8 +99,16 @@ class EmbeddedPostgres:
         """Stop the server (fast shutdown). Returns False when it was not running."""
         if self.running_port() is None:
             return False
-        self._run("pg_ctl", "stop", "-D", str(self.datadir), "-m", "fast", "-w",
-                  account=self._service_account())
+        self._run(
+            "pg_ctl",
+            "stop",
+            "-D",
+            str(self.datadir),
+            "-m",
+            "fast",
+            "-w",
+            account=self._service_account(),
+        )
         return True
 
     @staticmethod
@@ -110,8 +122,18 @@ class EmbeddedPostgres:
             self._check_traversable(account)
             for path in (self.root, self.datadir):
                 os.chown(path, account.pw_uid, account.pw_gid)
-        self._run("initdb", "-D", str(self.datadir), "-U", SUPERUSER, "--auth=trust",
-                  "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync", account=account)
+        self._run(
+            "initdb",
+            "-D",
+            str(self.datadir),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+            account=account,
+        )
         with open(self.datadir / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write(
                 "\n# newswire embedded server\n"
@@ -127,8 +149,20 @@ class EmbeddedPostgres:
             self.logfile.touch()
             os.chown(self.logfile, account.pw_uid, account.pw_gid)
         try:
-            self._run("pg_ctl", "start", "-D", str(self.datadir), "-w", "-t", "60",
-                      "-l", str(self.logfile), "-o", f"-p {port}", account=account)
+            self._run(
+                "pg_ctl",
+                "start",
+                "-D",
+                str(self.datadir),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(self.logfile),
+                "-o",
+                f"-p {port}",
+                account=account,
+            )
         except EmbeddedPostgresError as exc:
             tail = self.logfile.read_text(errors="replace")[-2000:] if self.logfile.exists() else ""
             raise EmbeddedPostgresError(f"{exc}\n--- {self.logfile} ---\n{tail}") from None
@@ -165,9 +199,16 @@ class EmbeddedPostgres:
             return pwd.getpwnam(SERVICE_ACCOUNT)
         except KeyError:
             subprocess.run(
-                ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                 SERVICE_ACCOUNT],
-                check=True, capture_output=True,
+                [
+                    "useradd",
+                    "--system",
+                    "--no-create-home",
+                    "--shell",
+                    "/usr/sbin/nologin",
+                    SERVICE_ACCOUNT,
+                ],
+                check=True,
+                capture_output=True,
             )
             return pwd.getpwnam(SERVICE_ACCOUNT)
 
@@ -188,11 +229,21 @@ class EmbeddedPostgres:
         command = [str(postgres_bin_path() / program), *args]
         kwargs = {}
         if account is not None:
-            kwargs = {"user": account.pw_uid, "group": account.pw_gid, "extra_groups": [],
-                      "cwd": "/"}
+            kwargs = {
+                "user": account.pw_uid,
+                "group": account.pw_gid,
+                "extra_groups": [],
+                "cwd": "/",
+            }
         with open(os.devnull, "rb") as stdin, tempfile.TemporaryFile() as output:
-            result = subprocess.run(command, stdin=stdin, stdout=output, stderr=output,
-                                    env={**os.environ, "LC_ALL": "C"}, **kwargs)
+            result = subprocess.run(
+                command,
+                stdin=stdin,
+                stdout=output,
+                stderr=output,
+                env={**os.environ, "LC_ALL": "C"},
+                **kwargs,
+            )
             if result.returncode != 0:
                 output.seek(0)
                 message = output.read().decode(errors="replace").strip()

@@ -16,8 +16,17 @@ from datetime import datetime
 
 from newswire.record import content_sha256
 
-STAGED_COLUMNS = ("run_key", "wire", "release_id", "record", "content_sha256",
-                  "parser_version", "raw_page_id", "fetched_at", "fetch_url")
+STAGED_COLUMNS = (
+    "run_key",
+    "wire",
+    "release_id",
+    "record",
+    "content_sha256",
+    "parser_version",
+    "raw_page_id",
+    "fetched_at",
+    "fetch_url",
+)
 
 
 @dataclass(frozen=True)
@@ -33,14 +42,24 @@ def stage(cur, run_key: str, items: list[StagedRecord]) -> None:
     """Bulk-stage records for ``run_key`` with COPY; a record staged twice keeps the last copy."""
     if not items:
         return
-    cur.execute("CREATE TEMP TABLE IF NOT EXISTS _incoming"
-                " (LIKE newswire.staged_releases INCLUDING DEFAULTS) ON COMMIT DROP")
+    cur.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS _incoming"
+        " (LIKE newswire.staged_releases INCLUDING DEFAULTS) ON COMMIT DROP"
+    )
     latest = {(i.record["wire"], i.record["release_id"]): i for i in items}  # last one wins
     buffer = io.StringIO()
     for item in latest.values():
-        row = (run_key, item.record["wire"], item.record["release_id"],
-               json.dumps(item.record, ensure_ascii=False), content_sha256(item.record),
-               item.parser_version, item.raw_page_id, item.fetched_at.isoformat(), item.fetch_url)
+        row = (
+            run_key,
+            item.record["wire"],
+            item.record["release_id"],
+            json.dumps(item.record, ensure_ascii=False),
+            content_sha256(item.record),
+            item.parser_version,
+            item.raw_page_id,
+            item.fetched_at.isoformat(),
+            item.fetch_url,
+        )
         buffer.write("\t".join(_copy_text(value) for value in row) + "\n")
     buffer.seek(0)
     cur.copy_expert(f"COPY _incoming ({', '.join(STAGED_COLUMNS)}) FROM STDIN", buffer)
@@ -58,8 +77,13 @@ def _copy_text(value) -> str:
     """One field in COPY's text format."""
     if value is None:
         return r"\N"
-    return (str(value).replace("\\", "\\\\").replace("\t", "\\t")
-            .replace("\n", "\\n").replace("\r", "\\r"))
+    return (
+        str(value)
+        .replace("\\", "\\\\")
+        .replace("\t", "\\t")
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+    )
 
 
 _MERGE_STEPS = (
@@ -71,13 +95,15 @@ _MERGE_STEPS = (
        SELECT s.*, cur.release_id IS NULL AS inserted,
               newswire.normalize_org_name(s.record->>'issuer') AS issuer_key,
               newswire.normalize_org_name(s.record->>'source_org') AS source_key,
-              coalesce(known.version, (SELECT coalesce(max(v.version), 0) + 1
-                                       FROM newswire.release_versions v
-                                       WHERE (v.wire, v.release_id) = (s.wire, s.release_id))) AS version
+              coalesce(known.version,
+                       (SELECT coalesce(max(v.version), 0) + 1
+                        FROM newswire.release_versions v
+                        WHERE (v.wire, v.release_id) = (s.wire, s.release_id))) AS version
        FROM newswire.staged_releases s
        LEFT JOIN newswire.releases cur USING (wire, release_id)
        LEFT JOIN newswire.release_versions known
-              ON (known.wire, known.release_id, known.content_sha256) = (s.wire, s.release_id, s.content_sha256)
+              ON (known.wire, known.release_id, known.content_sha256)
+               = (s.wire, s.release_id, s.content_sha256)
        WHERE s.run_key = %(run_key)s AND cur.content_sha256 IS DISTINCT FROM s.content_sha256""",
     # 2. Organizations, by normalized name, so the release rows can point at them.
     """INSERT INTO newswire.organizations (name, normalized_name)
@@ -158,8 +184,9 @@ def merge_staged(cur, run_key: str) -> tuple[int, int, int]:
     staged = cur.fetchone()[0]
     for statement in _MERGE_STEPS:
         cur.execute(statement, {"run_key": run_key})
-    cur.execute("SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted)"
-                " FROM _batch")
+    cur.execute(
+        "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM _batch"
+    )
     new, updated = cur.fetchone()
     cur.execute("DROP TABLE _batch")
     return new, updated, staged - new - updated

@@ -47,8 +47,10 @@ class Migration:
 
 
 def _sql_files(folder: Traversable) -> list[Traversable]:
-    return sorted((f for f in folder.iterdir() if f.name.endswith(".sql") and f.is_file()),
-                  key=lambda f: f.name)
+    return sorted(
+        (f for f in folder.iterdir() if f.name.endswith(".sql") and f.is_file()),
+        key=lambda f: f.name,
+    )
 
 
 def available_views(sql_dir: Traversable | None = None) -> list[Migration]:
@@ -70,7 +72,9 @@ def available(sql_dir: Traversable | None = None) -> list[Migration]:
     return found
 
 
-def migrate(dsn: str, sql_dir: Traversable | None = None, target: int | None = None) -> list[Migration]:
+def migrate(
+    dsn: str, sql_dir: Traversable | None = None, target: int | None = None
+) -> list[Migration]:
     """Apply the pending migrations (up to ``target``); return the ones applied."""
     applied_now = []
     with connect(dsn) as conn:
@@ -99,9 +103,13 @@ def migrate(dsn: str, sql_dir: Traversable | None = None, target: int | None = N
                                 "add a new migration instead of editing an applied one"
                             )
                         continue
-                    _apply(cur, migration, "INSERT INTO newswire.schema_migrations"
-                                           " (version, name, checksum) VALUES (%s, %s, %s)",
-                           (migration.version, migration.name, migration.checksum))
+                    _apply(
+                        cur,
+                        migration,
+                        "INSERT INTO newswire.schema_migrations"
+                        " (version, name, checksum) VALUES (%s, %s, %s)",
+                        (migration.version, migration.name, migration.checksum),
+                    )
                     applied_now.append(migration)
                 if target is None or target >= len(migrations):
                     applied_now += _apply_views(cur, sql_dir)
@@ -122,10 +130,14 @@ def _apply_views(cur, sql_dir: Traversable | None) -> list[Migration]:
     applied = []
     for view in available_views(sql_dir):
         if done.get(view.name) != view.checksum:
-            _apply(cur, view, """INSERT INTO newswire.schema_views (name, checksum) VALUES (%s, %s)
+            _apply(
+                cur,
+                view,
+                """INSERT INTO newswire.schema_views (name, checksum) VALUES (%s, %s)
                                  ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum,
                                                                  applied_at = now()""",
-                   (view.name, view.checksum))
+                (view.name, view.checksum),
+            )
             applied.append(view)
     return applied
 

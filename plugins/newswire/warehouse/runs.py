@@ -27,16 +27,25 @@ class RunSummary:
     rejected: int = 0
 
     def as_text(self) -> str:
-        return (f"run {self.run_key}: discovered {self.discovered}, fetched {self.fetched}, "
-                f"loaded {self.loaded_new} new / {self.loaded_updated} updated / "
-                f"{self.unchanged} unchanged, rejected {self.rejected}")
+        return (
+            f"run {self.run_key}: discovered {self.discovered}, fetched {self.fetched}, "
+            f"loaded {self.loaded_new} new / {self.loaded_updated} updated / "
+            f"{self.unchanged} unchanged, rejected {self.rejected}"
+        )
 
 
 _COUNTS = tuple(f.name for f in fields(RunSummary))[1:]
 
 
-def open_run(cur, run_key: str, source: str, *, dag_run_id: str | None = None,
-             window_start=None, window_end=None) -> None:
+def open_run(
+    cur,
+    run_key: str,
+    source: str,
+    *,
+    dag_run_id: str | None = None,
+    window_start=None,
+    window_end=None,
+) -> None:
     """Start the run ``run_key``, or restart it when a retried task opens it again."""
     cur.execute(
         """INSERT INTO newswire.ingestion_runs
@@ -48,8 +57,9 @@ def open_run(cur, run_key: str, source: str, *, dag_run_id: str | None = None,
 
 
 def set_discovered(cur, run_key: str, count: int) -> None:
-    cur.execute("UPDATE newswire.ingestion_runs SET discovered = %s WHERE run_key = %s",
-                (count, run_key))
+    cur.execute(
+        "UPDATE newswire.ingestion_runs SET discovered = %s WHERE run_key = %s", (count, run_key)
+    )
 
 
 def known_release_ids(cur, wire: str) -> frozenset[str]:
@@ -65,10 +75,12 @@ def http_validators(cur) -> dict[str, tuple[str | None, str | None]]:
 
 def save_http_validators(cur, by_url: dict[str, tuple[str | None, str | None]]) -> None:
     psycopg2.extras.execute_values(
-        cur, """INSERT INTO newswire.http_validators (url, etag, last_modified) VALUES %s
+        cur,
+        """INSERT INTO newswire.http_validators (url, etag, last_modified) VALUES %s
                 ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag,
                     last_modified = EXCLUDED.last_modified, checked_at = now()""",
-        [(url, etag, last_modified) for url, (etag, last_modified) in by_url.items()])
+        [(url, etag, last_modified) for url, (etag, last_modified) in by_url.items()],
+    )
 
 
 def failed_fetch_urls(cur, limit: int) -> list[str]:
@@ -76,8 +88,11 @@ def failed_fetch_urls(cur, limit: int) -> list[str]:
 
     Parse failures are not listed: their pages are in the raw archive, and
     ``newswire reparse`` fixes them once the parser does."""
-    cur.execute("SELECT DISTINCT url FROM newswire.rejects WHERE resolved_at IS NULL"
-                " AND stage = 'fetch' ORDER BY url LIMIT %s", (limit,))
+    cur.execute(
+        "SELECT DISTINCT url FROM newswire.rejects WHERE resolved_at IS NULL"
+        " AND stage = 'fetch' ORDER BY url LIMIT %s",
+        (limit,),
+    )
     return [url for (url,) in cur.fetchall()]
 
 
@@ -98,7 +113,7 @@ def record_reject(cur, run_key, url, stage, reason, detail, status, raw_page_id)
 def lock_run(cur, run_key: str) -> tuple[str, RunSummary]:
     """The run's status and counts, its row locked until the transaction ends."""
     cur.execute(
-        f"""SELECT status, {', '.join(_COUNTS)}
+        f"""SELECT status, {", ".join(_COUNTS)}
             FROM newswire.ingestion_runs WHERE run_key = %s FOR UPDATE""",
         (run_key,),
     )
@@ -126,8 +141,9 @@ def merge_run(cur, run_key: str, discovered: int) -> tuple[RunSummary, int]:
         (run_key,),
     )
     parse_rejects, summary.rejected = cur.fetchone()
-    summary.fetched = (summary.loaded_new + summary.loaded_updated + summary.unchanged
-                       + parse_rejects)
+    summary.fetched = (
+        summary.loaded_new + summary.loaded_updated + summary.unchanged + parse_rejects
+    )
     cur.execute("DELETE FROM newswire.staged_releases WHERE run_key = %s", (run_key,))
     return summary, parse_rejects
 
@@ -135,12 +151,15 @@ def merge_run(cur, run_key: str, discovered: int) -> tuple[RunSummary, int]:
 def close_run(cur, summary: RunSummary, status: str) -> None:
     cur.execute(
         f"""UPDATE newswire.ingestion_runs SET status = %s, finished_at = now(),
-                {', '.join(f'{name} = %s' for name in _COUNTS[1:])}
+                {", ".join(f"{name} = %s" for name in _COUNTS[1:])}
             WHERE run_key = %s""",
         (status, *(getattr(summary, name) for name in _COUNTS[1:]), summary.run_key),
     )
 
 
 def mark_failed(cur, run_key: str) -> None:
-    cur.execute("UPDATE newswire.ingestion_runs SET status = 'failed', finished_at = now()"
-                " WHERE run_key = %s", (run_key,))
+    cur.execute(
+        "UPDATE newswire.ingestion_runs SET status = 'failed', finished_at = now()"
+        " WHERE run_key = %s",
+        (run_key,),
+    )

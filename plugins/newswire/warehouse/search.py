@@ -21,16 +21,22 @@ LIMIT %(limit)s
 """
 
 
-def search(dsn: str, query: str, *, since: date | None = None, ticker: str | None = None,
-           limit: int = 20) -> list[tuple]:
+def search(
+    dsn: str, query: str, *, since: date | None = None, ticker: str | None = None, limit: int = 20
+) -> list[tuple]:
     """Releases matching ``query`` (web-search syntax: words, "phrases", -exclusions, or),
     best first. ``ticker`` is "WDAY" or "NASDAQ:WDAY"."""
     exchange, symbol = None, None
     if ticker:
         exchange, _, symbol = ticker.upper().rpartition(":")
         exchange = exchange or None
-    params = {"query": query, "since": since, "symbol": symbol, "exchange": exchange,
-              "limit": limit}
+    params = {
+        "query": query,
+        "since": since,
+        "symbol": symbol,
+        "exchange": exchange,
+        "limit": limit,
+    }
     with connect(dsn) as conn, conn.cursor() as cur:
         cur.execute(SEARCH_SQL, params)
         return cur.fetchall()

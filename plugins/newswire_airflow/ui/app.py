@@ -12,7 +12,7 @@ iframe, which is served from the same origin).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from html import escape
 
 import psycopg2
@@ -29,8 +29,9 @@ LAG_DAYS = 14
 _bearer = HTTPBearer(auto_error=False)
 
 
-async def airflow_user(request: Request,
-                       bearer: HTTPAuthorizationCredentials | None = Depends(_bearer)):
+async def airflow_user(
+    request: Request, bearer: HTTPAuthorizationCredentials | None = Depends(_bearer)
+):
     """The logged-in Airflow user, resolved exactly as Airflow's own API does (a bearer
     token, else the UI's session cookie); 401/403 otherwise.
 
@@ -67,10 +68,17 @@ def read_overview(dsn: str) -> Overview:
     per_day = []
     if daily:
         last = max(daily)
-        per_day = [(day, daily.get(day, 0))
-                   for day in (last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1))]
-    return Overview(totals, per_day, _rows(dsn, "latest_releases", LATEST),
-                    _rows(dsn, "rejects_by_reason", 20), _rows(dsn, "ingestion_lag", LAG_DAYS))
+        per_day = [
+            (day, daily.get(day, 0))
+            for day in (last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1))
+        ]
+    return Overview(
+        totals,
+        per_day,
+        _rows(dsn, "latest_releases", LATEST),
+        _rows(dsn, "rejects_by_reason", 20),
+        _rows(dsn, "ingestion_lag", LAG_DAYS),
+    )
 
 
 @app.get("/", response_class=HTMLResponse, dependencies=[Depends(airflow_user)])
@@ -87,8 +95,10 @@ def warehouse_page() -> HTMLResponse:
         return _error_page("The Airflow connection <code>newswire_warehouse</code> is not set.")
     except psycopg2.Error as exc:
         first_line = (str(exc).strip() or type(exc).__name__).splitlines()[0]
-        return _error_page(f"The warehouse could not be read: <code>{escape(first_line)}</code>."
-                           " Is it running, and migrated (<code>newswire db migrate</code>)?")
+        return _error_page(
+            f"The warehouse could not be read: <code>{escape(first_line)}</code>."
+            " Is it running, and migrated (<code>newswire db migrate</code>)?"
+        )
     return HTMLResponse(render(overview))
 
 
@@ -110,9 +120,11 @@ svg rect.bar:hover { fill: #1a56a8; }
 
 
 def _page(body: str) -> str:
-    return ('<!doctype html><html lang="en"><head><meta charset="utf-8">'
-            f"<title>Newswire warehouse</title><style>{_STYLE}</style></head>"
-            f"<body>{body}</body></html>")
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>Newswire warehouse</title><style>{_STYLE}</style></head>"
+        f"<body>{body}</body></html>"
+    )
 
 
 def _error_page(message_html: str) -> HTMLResponse:
@@ -124,7 +136,7 @@ def _text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
     if isinstance(value, timedelta):
         return format_duration(value)
     return escape(str(value))
@@ -158,8 +170,10 @@ def _table(rows: list[dict], columns: list[tuple[str, str]], empty: str, numeric
         return f"<{tag}{attributes}>{content}</{tag}>"
 
     head = "".join(cell("th", key, escape(heading)) for key, heading in columns)
-    body = "".join("<tr>" + "".join(cell("td", key, _text(row[key])) for key, _ in columns)
-                   + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>" + "".join(cell("td", key, _text(row[key])) for key, _ in columns) + "</tr>"
+        for row in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -176,18 +190,26 @@ def chart(per_day: list[tuple[date, int]]) -> str:
     for i, (day, count) in enumerate(per_day):
         bar_h = plot_h * count / peak
         x, y = left + i * step + 1, top + plot_h - bar_h
-        bars.append(f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{max(step - 2, 1):.1f}" '
-                    f'height="{bar_h:.1f}" data-day="{day.isoformat()}" data-releases="{count}">'
-                    f"<title>{day.isoformat()}: {count} releases</title></rect>")
+        bars.append(
+            f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{max(step - 2, 1):.1f}" '
+            f'height="{bar_h:.1f}" data-day="{day.isoformat()}" data-releases="{count}">'
+            f"<title>{day.isoformat()}: {count} releases</title></rect>"
+        )
     axis_y = top + plot_h
-    labels = (f'<text x="{left - 4}" y="{top + 9}" text-anchor="end">{peak}</text>'
-              f'<text x="{left - 4}" y="{axis_y}" text-anchor="end">0</text>'
-              f'<text x="{left}" y="{height - 6}">{first}</text>'
-              f'<text x="{width - 8}" y="{height - 6}" text-anchor="end">{last}</text>')
-    return (f'<svg id="releases-per-day" role="img" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" aria-label="Releases per day, {first} to {last}">'
-            f'<line x1="{left}" y1="{axis_y}" x2="{width - 8}" y2="{axis_y}" stroke="#9aa5b1"/>'
-            + "".join(bars) + labels + "</svg>")
+    labels = (
+        f'<text x="{left - 4}" y="{top + 9}" text-anchor="end">{peak}</text>'
+        f'<text x="{left - 4}" y="{axis_y}" text-anchor="end">0</text>'
+        f'<text x="{left}" y="{height - 6}">{first}</text>'
+        f'<text x="{width - 8}" y="{height - 6}" text-anchor="end">{last}</text>'
+    )
+    return (
+        f'<svg id="releases-per-day" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-label="Releases per day, {first} to {last}">'
+        f'<line x1="{left}" y1="{axis_y}" x2="{width - 8}" y2="{axis_y}" stroke="#9aa5b1"/>'
+        + "".join(bars)
+        + labels
+        + "</svg>"
+    )
 
 
 def _latest_table(rows: list[dict]) -> str:
@@ -195,34 +217,62 @@ def _latest_table(rows: list[dict]) -> str:
         return '<p class="empty">No releases yet.</p>'
     body = "".join(
         f"<tr><td>{_text(r['published_at'])}</td><td>{_text(r['wire'])}</td>"
-        f"<td>{_text(r['issuer'])}</td><td><a href=\"{escape(r['url'])}\" target=\"_blank\" "
-        f"rel=\"noopener noreferrer\">{_text(r['title'])}</a></td></tr>"
-        for r in rows)
-    return ('<table id="latest-releases"><thead><tr><th>Published</th><th>Wire</th>'
-            f"<th>Issuer</th><th>Title</th></tr></thead><tbody>{body}</tbody></table>")
+        f'<td>{_text(r["issuer"])}</td><td><a href="{escape(r["url"])}" target="_blank" '
+        f'rel="noopener noreferrer">{_text(r["title"])}</a></td></tr>'
+        for r in rows
+    )
+    return (
+        '<table id="latest-releases"><thead><tr><th>Published</th><th>Wire</th>'
+        f"<th>Issuer</th><th>Title</th></tr></thead><tbody>{body}</tbody></table>"
+    )
 
 
 def render(overview: Overview) -> str:
     t = overview.totals
-    held = (f'{t["releases"]} releases ({t["versions"]} versions) from {t["organizations"]} '
-            f'organizations, published {_text(t["first_published"])} to '
-            f'{_text(t["last_published"])}.' if t["releases"] else "No releases yet.")
-    totals = (f'<p class="totals">{held} Ingestion runs: {t["runs"]}. '
-              f'Open rejects: {t["open_rejects"]}.</p>')
+    held = (
+        f"{t['releases']} releases ({t['versions']} versions) from {t['organizations']} "
+        f"organizations, published {_text(t['first_published'])} to "
+        f"{_text(t['last_published'])}."
+        if t["releases"]
+        else "No releases yet."
+    )
+    totals = (
+        f'<p class="totals">{held} Ingestion runs: {t["runs"]}. '
+        f"Open rejects: {t['open_rejects']}.</p>"
+    )
     days = f"{overview.per_day[0][0]} to {overview.per_day[-1][0]}" if overview.per_day else ""
-    rejects = _table(overview.rejects,
-                     [("stage", "Stage"), ("reason", "Reason"), ("rejects", "Rejects"),
-                      ("still_open", "Still open"), ("latest", "Latest")],
-                     "No rejects: every page fetched was parsed and loaded.",
-                     numeric=("rejects", "still_open"))
-    lag = _table(overview.lag,
-                 [("day", "Day"), ("releases", "Releases"), ("median_lag", "Median lag"),
-                  ("max_lag", "Max lag")],
-                 "No releases yet.", numeric=("releases", "median_lag", "max_lag"))
+    rejects = _table(
+        overview.rejects,
+        [
+            ("stage", "Stage"),
+            ("reason", "Reason"),
+            ("rejects", "Rejects"),
+            ("still_open", "Still open"),
+            ("latest", "Latest"),
+        ],
+        "No rejects: every page fetched was parsed and loaded.",
+        numeric=("rejects", "still_open"),
+    )
+    lag = _table(
+        overview.lag,
+        [
+            ("day", "Day"),
+            ("releases", "Releases"),
+            ("median_lag", "Median lag"),
+            ("max_lag", "Max lag"),
+        ],
+        "No releases yet.",
+        numeric=("releases", "median_lag", "max_lag"),
+    )
     return _page(
-        "<h1>Newswire warehouse</h1>" + totals
-        + f"<h2>Releases per day (UTC) {escape(days)}</h2>" + chart(overview.per_day)
-        + "<h2>Latest releases</h2>" + _latest_table(overview.latest)
-        + "<h2>Rejects by reason</h2>" + rejects
-        + "<h2>Ingestion lag (publication to first fetch), by publication day</h2>" + lag
+        "<h1>Newswire warehouse</h1>"
+        + totals
+        + f"<h2>Releases per day (UTC) {escape(days)}</h2>"
+        + chart(overview.per_day)
+        + "<h2>Latest releases</h2>"
+        + _latest_table(overview.latest)
+        + "<h2>Rejects by reason</h2>"
+        + rejects
+        + "<h2>Ingestion lag (publication to first fetch), by publication day</h2>"
+        + lag
     )
