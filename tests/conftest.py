@@ -1,5 +1,9 @@
 """Shared fixtures: a real PostgreSQL server, fresh warehouses, the sample site, Airflow home.
 
+Tests live in three layers, each a folder and a marker (``pytest -m unit``): ``unit`` (no
+server, no network), ``integration`` (real PostgreSQL, loopback HTTP), ``e2e`` (Airflow
+runs, Celery, Chromium).
+
 Airflow reads its configuration at import, so its environment is set here, before any test
 module imports it: an isolated AIRFLOW_HOME, this project's DAGs folder, no examples.
 """
@@ -8,16 +12,16 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
-import uuid
 from pathlib import Path
 
 import psycopg2
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.support import ROOT
+from tests.support.postgres import create_database
+
+LAYERS = ("unit", "integration", "e2e")
 
 _AIRFLOW_HOME = tempfile.mkdtemp(prefix="newswire-airflow-")
 os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
@@ -26,6 +30,14 @@ os.environ["AIRFLOW__CORE__PLUGINS_FOLDER"] = str(ROOT / "plugins")
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ.pop("NEWSWIRE_DSN", None)
 os.environ.pop("PRNEWSWIRE_BASE_URL", None)
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test with its layer, from the folder it is in."""
+    for item in items:
+        layer = Path(item.fspath).relative_to(ROOT / "tests").parts[0]
+        if layer in LAYERS:
+            item.add_marker(layer)
 
 
 @pytest.fixture(scope="session")
@@ -42,35 +54,6 @@ def pg_server():
     yield server, admin_dsn
     server.stop()
     shutil.rmtree(root, ignore_errors=True)
-
-
-def create_database(pg_server, prefix: str = "t") -> str:
-    """A brand-new, empty database on the test server; its DSN."""
-    server, admin_dsn = pg_server
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    conn = psycopg2.connect(admin_dsn)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-    return server.dsn(server.running_port(), name)
-
-
-def airflow_env(home: Path, **settings: str) -> dict[str, str]:
-    """The environment of an Airflow process of its own: this shell's environment without
-    its AIRFLOW* settings, an isolated home, this project's DAGs and plugins, no examples."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AIRFLOW")}
-    env.update(
-        {
-            "AIRFLOW_HOME": str(home),
-            "PATH": f"{Path(sys.executable).parent}:{env['PATH']}",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
-            "AIRFLOW__CORE__PLUGINS_FOLDER": str(ROOT / "plugins"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        }
-    )
-    env.update(settings)
-    return env
 
 
 @pytest.fixture

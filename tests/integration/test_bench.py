@@ -6,14 +6,10 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
+from tests.support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse")
-
-pytestmark = [pytest.mark.postgres, pytest.mark.airflow]
 
 
 def test_quick_bench_writes_every_section(pg_server, tmp_path):

@@ -2,11 +2,10 @@
 
 import psycopg2
 import pytest
-from records import make_record
-from test_loader import load
 
 from newswire.warehouse.reports import report_names, run_report
 from newswire.warehouse.search import search
+from tests.support.records import load, make_record
 
 
 @pytest.fixture

@@ -1,8 +1,6 @@
 """Property tests: whatever the bytes, the parser returns a full record or raises
 ParseError with a known reason (never a parser bug, never another exception)."""
 
-from pathlib import Path
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,9 +9,10 @@ from newswire.parsing import ParseError, parse_release
 from newswire.record import RELEASE_FIELDS
 from newswire_sample_site.releases import generate_releases
 from newswire_sample_site.render import render_release_page
+from tests.support import FIXTURES
 
 KNOWN_REASONS = {"empty", "too_large", "not_a_release_page", "missing_title", "too_deep"}
-REAL = sorted((Path(__file__).parent / "fixtures" / "real").glob("*.html"))
+REAL = sorted((FIXTURES / "real").glob("*.html"))
 PAGES = [p.read_bytes() for p in REAL] + [
     render_release_page(r).encode("utf-8") for r in generate_releases(12)[::4]
 ]

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support import ROOT
+
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 INIT_SCRIPT = ROOT / "docker" / "postgres-init" / "10-newswire-db.sh"
 INITDB_DIR = "/docker-entrypoint-initdb.d"

@@ -10,7 +10,6 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 import pytest
 import requests
@@ -19,11 +18,9 @@ from bs4 import BeautifulSoup
 from newswire.record import RELEASE_FIELDS
 from newswire_sample_site import SampleSite, generate_releases
 from newswire_sample_site.releases import clean
+from tests.support import ROOT
 
-SEED_FILE = (
-    Path(__file__).resolve().parents[1]
-    / "sample_site/newswire_sample_site/data/seed_release_global_times.txt"
-)
+SEED_FILE = ROOT / "sample_site/newswire_sample_site/data/seed_release_global_times.txt"
 LISTING = "/news-releases/news-releases-list/"
 RSS = "/rss/news-releases-list.rss"
 

@@ -26,13 +26,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import airflow_env, create_database
-from records import make_record
-from test_loader import load
 
 from newswire.warehouse.connection import connect
+from tests.support.airflow import airflow_env
+from tests.support.postgres import create_database
+from tests.support.records import load, make_record
 
-ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 WORKERS = ("worker-1", "worker-2")
 IDENTITY_MODULE = """import os

@@ -3,11 +3,12 @@ trafilatura on the labelled pages (skipped when the `eval` extra is not installe
 
 import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
 
-EVALUATE = Path(__file__).resolve().parent.parent / "eval" / "evaluate.py"
+from tests.support import ROOT
+
+EVALUATE = ROOT / "eval" / "evaluate.py"
 
 
 def _load():

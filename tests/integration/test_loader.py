@@ -8,22 +8,11 @@ import time
 
 import psycopg2
 import pytest
-from records import make_record, staged
 
 from newswire.pipeline import load_step
 from newswire.warehouse.connection import connect
 from newswire.warehouse.loading import stage
-
-
-def load(dsn, run_key, records):
-    """Open a run, stage ``records`` and load them: what fetch + load do, minus HTTP."""
-    with connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute(
-            "INSERT INTO newswire.ingestion_runs (run_key, source) VALUES (%s, 'test')", (run_key,)
-        )
-        stage(cur, run_key, staged(records))
-    return load_step(dsn, run_key)
-
+from tests.support.records import load, make_record, staged
 
 TABLES = (
     "releases",

@@ -20,15 +20,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import airflow_env
 from lxml import html
-from records import make_record
-from test_dags import airflow_db  # noqa: F401  (fixture: the migrated metadata DB)
-from test_loader import load
 
 from newswire.warehouse.connection import connect
+from tests.support.airflow import airflow_env
+from tests.support.records import load, make_record
 
-ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 ODD_TITLE = "Acme <b>&</b> Co. names a <script>chief</script>"
 
@@ -46,7 +43,7 @@ def seed(dsn: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def auth_manager(airflow_db):  # noqa: F811
+def auth_manager(airflow_db):
     from airflow.api_fastapi.app import create_auth_manager
 
     return create_auth_manager()

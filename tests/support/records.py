@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from newswire.pipeline import load_step
 from newswire.record import RELEASE_FIELDS, content_sha256, word_count
-from newswire.warehouse.loading import StagedRecord
+from newswire.warehouse import runs
+from newswire.warehouse.connection import connect
+from newswire.warehouse.loading import StagedRecord, stage
 
 BASE_TIME = datetime(2025, 2, 17, 14, 0, tzinfo=UTC)
 ISSUERS = ("Workday Inc.", "Workday, Inc.", "Global Times", "Zoë Industries GmbH")
@@ -43,3 +46,11 @@ def make_record(i: int, **changes) -> dict:
 def staged(records: list[dict]) -> list[StagedRecord]:
     fetched = datetime(2026, 1, 1, tzinfo=UTC)
     return [StagedRecord(r, "test", fetched, r["url"]) for r in records]
+
+
+def load(dsn, run_key, records):
+    """Open a run, stage ``records`` and load them: what fetch + load do, minus HTTP."""
+    with connect(dsn) as conn, conn.cursor() as cur:
+        runs.open_run(cur, run_key, "test")
+        stage(cur, run_key, staged(records))
+    return load_step(dsn, run_key)

@@ -5,7 +5,6 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,9 @@ from newswire.parsing.tickers import find_tickers, tickers_from_keywords
 from newswire.record import RELEASE_FIELDS
 from newswire_sample_site.releases import generate_releases
 from newswire_sample_site.render import render_release_page
+from tests.support import FIXTURES
 
-REAL = Path(__file__).parent / "fixtures" / "real"
+REAL = FIXTURES / "real"
 REAL_PAGES = sorted(REAL.glob("*.html"))
 
 

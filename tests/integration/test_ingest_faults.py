@@ -4,12 +4,11 @@ land on the next run, Retry-After is honoured, nothing is requested outside the 
 
 from datetime import UTC, datetime
 
-from test_fetch import Recorder
-
 from newswire import pipeline
 from newswire_sample_site.faults import ALL, Faults
 from newswire_sample_site.render import render_release_page
 from newswire_sample_site.server import SampleSite
+from tests.support.http import Recorder
 
 
 def _landed(query, dsn) -> dict[str, tuple[str, int]]:

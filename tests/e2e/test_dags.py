@@ -6,16 +6,15 @@ import logging
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from records import make_record
-from test_loader import load
 
 from newswire.warehouse.connection import connect
 from newswire_airflow.assets import RELEASES
+from tests.support import ROOT
+from tests.support.records import load, make_record
 
-DAGS = Path(__file__).resolve().parents[1] / "dags"
+DAGS = ROOT / "dags"
 DAG_IDS = {"prnewswire_ingest", "prnewswire_backfill", "newswire_quality"}
 PARSE_BUDGET_S = 0.5
 
@@ -28,18 +27,6 @@ def dagbag():
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(DAGS))
-
-
-@pytest.fixture(scope="module")
-def airflow_db():
-    """Airflow's own metadata database (SQLite in the isolated AIRFLOW_HOME), migrated."""
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("airflow")), "db", "migrate"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
 
 @pytest.fixture
