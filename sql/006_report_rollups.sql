@@ -146,29 +146,72 @@ $$;
 -- Trigger functions: one per table, for INSERT (new_rows), UPDATE (old_rows and new_rows)
 -- and DELETE (old_rows) statements. Transition tables exist only for their events, so each
 -- function reads old_rows / new_rows only where TG_OP has them.
+-- What the rollups read of a release.
+CREATE TYPE newswire.release_facts AS (
+    wire text, release_id text, published_at timestamptz, issuer_org_id bigint);
+
+-- A release counts out of its old day and issuer and into its new ones only when one of them
+-- changed: a correction that keeps both touches no rollup. An issuer's count moves by the
+-- releases added and removed, without a scan of its history.
 CREATE FUNCTION newswire.rollups_after_releases() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
-    published timestamptz[] := '{}';
-    orgs bigint[] := '{}';
-    removed bigint := 0;
-    added bigint := 0;
+    old_facts newswire.release_facts[] := '{}';
+    new_facts newswire.release_facts[] := '{}';
+    gone newswire.release_facts[];
+    came newswire.release_facts[];
+    days date[];
 BEGIN
     IF TG_OP <> 'INSERT' THEN
-        SELECT published || array_agg(published_at), orgs || array_agg(issuer_org_id), count(*)
-        INTO published, orgs, removed FROM old_rows;
+        SELECT coalesce(array_agg((wire, release_id, published_at, issuer_org_id)
+                                  ::newswire.release_facts), '{}')
+        INTO old_facts FROM old_rows;
     END IF;
     IF TG_OP <> 'DELETE' THEN
-        SELECT published || array_agg(published_at), orgs || array_agg(issuer_org_id), count(*)
-        INTO published, orgs, added FROM new_rows;
+        SELECT coalesce(array_agg((wire, release_id, published_at, issuer_org_id)
+                                  ::newswire.release_facts), '{}')
+        INTO new_facts FROM new_rows;
     END IF;
-    PERFORM newswire.refresh_releases_per_day(newswire.days_of(published));
-    PERFORM newswire.refresh_releases_per_industry_day(newswire.days_of(published));
-    PERFORM newswire.refresh_ingestion_lag(newswire.days_of(published));
-    PERFORM newswire.refresh_ticker_mentions(newswire.days_of(published));
-    PERFORM newswire.refresh_top_issuers(ARRAY(SELECT DISTINCT o FROM unnest(orgs) AS o
-                                               WHERE o IS NOT NULL));
-    PERFORM newswire.count_rows('releases', added - removed);
+    gone := ARRAY(SELECT f::newswire.release_facts FROM (
+                      SELECT * FROM unnest(old_facts) EXCEPT SELECT * FROM unnest(new_facts)) f);
+    came := ARRAY(SELECT f::newswire.release_facts FROM (
+                      SELECT * FROM unnest(new_facts) EXCEPT SELECT * FROM unnest(old_facts)) f);
+
+    days := newswire.days_of(ARRAY(SELECT published_at FROM unnest(gone)
+                                   UNION ALL SELECT published_at FROM unnest(came)));
+    PERFORM newswire.refresh_releases_per_day(days);
+    PERFORM newswire.refresh_releases_per_industry_day(days);
+    PERFORM newswire.refresh_ingestion_lag(days);
+    PERFORM newswire.refresh_ticker_mentions(days);
+
+    -- Issuers by deltas (the INSERT and UPDATE triggers of one upsert both apply theirs); an
+    -- issuer's first or latest release is looked up again only when that release left it.
+    INSERT INTO newswire.rollup_top_issuers AS t
+        (org_id, issuer, releases, first_release, latest_release)
+    SELECT o.org_id, o.name, count(*), min(c.published_at), max(c.published_at)
+    FROM unnest(came) c JOIN newswire.organizations o ON o.org_id = c.issuer_org_id
+    GROUP BY o.org_id, o.name
+    ON CONFLICT (org_id) DO UPDATE SET
+        releases = t.releases + EXCLUDED.releases,
+        first_release = least(t.first_release, EXCLUDED.first_release),
+        latest_release = greatest(t.latest_release, EXCLUDED.latest_release);
+    UPDATE newswire.rollup_top_issuers t SET releases = t.releases - g.releases
+    FROM (SELECT issuer_org_id, count(*) AS releases FROM unnest(gone) GROUP BY 1) g
+    WHERE t.org_id = g.issuer_org_id;
+    UPDATE newswire.rollup_top_issuers t
+    SET first_release = b.first_release, latest_release = b.latest_release
+    FROM (SELECT DISTINCT g.issuer_org_id
+          FROM unnest(gone) g JOIN newswire.rollup_top_issuers t ON t.org_id = g.issuer_org_id
+          WHERE g.published_at IN (t.first_release, t.latest_release)) moved,
+         LATERAL (SELECT min(r.published_at) AS first_release,
+                         max(r.published_at) AS latest_release
+                  FROM newswire.releases r WHERE r.issuer_org_id = moved.issuer_org_id) b
+    WHERE t.org_id = moved.issuer_org_id;
+    DELETE FROM newswire.rollup_top_issuers
+    WHERE org_id IN (SELECT issuer_org_id FROM unnest(gone)) AND releases = 0;
+
+    PERFORM newswire.count_rows('releases',
+                                cardinality(new_facts)::bigint - cardinality(old_facts));
     RETURN NULL;
 END
 $$;
@@ -259,15 +302,28 @@ CREATE TRIGGER count_after_insert AFTER INSERT ON newswire.organizations
 CREATE INDEX releases_latest_idx
     ON newswire.releases (published_at DESC NULLS LAST, wire, release_id);
 
--- Carry existing rows over: every day and issuer, from scratch.
-INSERT INTO newswire.row_counts (table_name, rows)
-SELECT 'releases', count(*) FROM newswire.releases
-UNION ALL SELECT 'release_versions', count(*) FROM newswire.release_versions
-UNION ALL SELECT 'organizations', count(*) FROM newswire.organizations;
+-- Every rollup and count from scratch: carries existing rows over below, and rebuilds them
+-- after a bulk load made with the triggers disabled (bench/scale.py).
+CREATE FUNCTION newswire.refresh_rollups() RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    days date[] := (SELECT newswire.days_of(array_agg(published_at)) FROM newswire.releases);
+BEGIN
+    PERFORM newswire.refresh_releases_per_day(days);
+    PERFORM newswire.refresh_releases_per_industry_day(days);
+    PERFORM newswire.refresh_ingestion_lag(days);
+    PERFORM newswire.refresh_ticker_mentions(days);
+    PERFORM newswire.refresh_top_issuers(ARRAY(SELECT org_id FROM newswire.organizations));
+    DELETE FROM newswire.row_counts;
+    INSERT INTO newswire.row_counts (table_name, rows)
+    SELECT 'releases', count(*) FROM newswire.releases
+    UNION ALL SELECT 'release_versions', count(*) FROM newswire.release_versions
+    UNION ALL SELECT 'organizations', count(*) FROM newswire.organizations;
+END
+$$;
 
-SELECT newswire.refresh_releases_per_day(days),
-       newswire.refresh_releases_per_industry_day(days),
-       newswire.refresh_ingestion_lag(days),
-       newswire.refresh_ticker_mentions(days),
-       newswire.refresh_top_issuers(ARRAY(SELECT org_id FROM newswire.organizations))
-FROM (SELECT newswire.days_of(array_agg(published_at)) AS days FROM newswire.releases) all_days;
+-- `newswire search --ticker WDAY` (no exchange) looks tickers up by symbol alone.
+CREATE INDEX release_tickers_symbol_only_idx ON newswire.release_tickers (symbol);
+
+-- Carry existing rows over.
+SELECT newswire.refresh_rollups();
