@@ -50,6 +50,23 @@ QUERIES = (
     "zx4242",
     "acquisition revenue",
 )
+# The README's example queries ("The warehouse") other than search, planned and timed.
+README_QUERIES = {
+    "releases per issuer in a month naming a NASDAQ ticker": """
+        SELECT r.issuer, count(*) AS releases
+        FROM newswire.releases r
+        WHERE r.published_at >= '2027-05-01' AND r.published_at < '2027-06-01'
+          AND EXISTS (SELECT 1 FROM newswire.release_tickers t
+                      WHERE (t.wire, t.release_id) = (r.wire, r.release_id)
+                        AND t.exchange = 'NASDAQ')
+        GROUP BY r.issuer
+        ORDER BY releases DESC""",
+    "every version of one release": """
+        SELECT version, first_seen_at, parser_version, record->>'title' AS title
+        FROM newswire.release_versions
+        WHERE wire = 'prnewswire' AND release_id = '800000042'
+        ORDER BY version""",
+}
 
 FILL_SQL = """
 CREATE TEMP TABLE paragraphs AS
@@ -233,9 +250,9 @@ def reads(dsn: str, runs: int) -> dict:
     """Reports, the page's reads and searches: best-of-``runs`` ms each, and their plans."""
     from newswire.warehouse.connection import connect
     from newswire.warehouse.reports import report_names, run_report
-    from newswire.warehouse.search import search, search_sql
+    from newswire.warehouse.search import WINDOW, WINDOW_DAYS, search, search_sql
 
-    result = {"reports": {}, "page": {}, "search": {}, "plans": {}}
+    result = {"reports": {}, "page": {}, "search": {}, "readme": {}, "plans": {}}
     with connect(dsn) as conn, conn.cursor() as cur:
         for name in report_names():
             ms = 1000 * best_of(lambda n=name: run_report(dsn, n, 50, conn=conn), runs)
@@ -254,11 +271,23 @@ def reads(dsn: str, runs: int) -> dict:
             result["plans"][f"page_{name}_{k}"] = plan(
                 cur, f"SELECT * FROM newswire.report_{name} LIMIT {k}"
             )
-        params = {"since": None, "issuer": None, "symbol": None, "exchange": None}
+        for label, sql in README_QUERIES.items():
+            result["readme"][label] = round(1000 * best_of(lambda q=sql: cur.execute(q), runs), 2)
+            result["plans"][f"readme: {label}"] = plan(cur, sql)
+        cur.execute("SELECT max(published_at) FROM newswire.releases")
+        first_days = cur.fetchone()[0] - timedelta(days=WINDOW_DAYS[0])
         for q in QUERIES:
             for order in ("rank", "recent"):
-                args = {**params, "query": q, "window": 1000, "limit": 20}
-                result["plans"][f"search_{order}_{q}"] = plan(cur, search_sql(order), args)
+                args = {"query": q, "window": WINDOW, "limit": 20, "start": first_days}
+                result["plans"][f"search {order} {q!r}, first window"] = plan(
+                    cur, search_sql(order, args), args
+                )
+                args["start"] = None
+                cur.execute("SET enable_indexscan = off")
+                result["plans"][f"search {order} {q!r}, whole warehouse"] = plan(
+                    cur, search_sql(order, args), args
+                )
+                cur.execute("RESET enable_indexscan")
     timings = []
     for q in QUERIES:
         for order in ("rank", "recent"):

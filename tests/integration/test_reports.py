@@ -135,7 +135,7 @@ def test_search_plan_uses_indexes_not_a_scan_of_releases(known, query):
 
     params = {
         "query": "revenue growth",
-        "since": None,
+        "start": None,
         "issuer": "Workday",
         "symbol": "WDAY",
         "exchange": None,
@@ -151,3 +151,18 @@ def test_search_plan_uses_indexes_not_a_scan_of_releases(known, query):
         )
         assert "Seq Scan on releases" not in plan, plan
         assert "Index" in plan, plan
+
+
+def test_search_ranks_the_newest_window_of_matches_found_in_growing_windows(known, monkeypatch):
+    from newswire.warehouse import search as search_module
+
+    # Releases 0-11 are 6 hours apart; the 3 newest matches of "body" are 9, 10 and 11,
+    # found once the windows of days back reach release 9 (the third window here).
+    monkeypatch.setattr(search_module, "WINDOW", 3)
+    monkeypatch.setattr(search_module, "WINDOW_DAYS", (0.2, 0.5, 1, None))
+    recent = search(known, "body", order="recent")
+    assert [h[2] for h in recent] == ["Release number 11", "Release number 10", "Release number 9"]
+    assert sorted(h[2] for h in search(known, "body")) == sorted(h[2] for h in recent)
+    # Narrowed to Workday (0, 1, 4, 5, 8, 9): its 3 newest are 9, 8 and 5.
+    hits = search(known, "body", issuer="Workday Inc.", order="recent")
+    assert [h[2] for h in hits] == ["Release number 9", "Release number 8", "Release number 5"]
