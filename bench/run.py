@@ -46,7 +46,7 @@ SIZES = {
         "reparse_runs": 3,
         "dag_runs": 3,
         "scale_count": 1_000_000,
-        "scale_runs": 2,
+        "scale_runs": 3,
         "scale_batch": 10_000,
         "scale_sample": 200,
     },
