@@ -31,6 +31,11 @@ def test_every_real_page_has_a_label():
 @pytest.mark.parametrize("page", REAL_PAGES, ids=lambda p: p.stem)
 def test_real_page_matches_its_label(page):
     expected = json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    if "reject" in expected:  # a page that must be refused, with this reason
+        with pytest.raises(ParseError) as caught:
+            parse_release(page.read_bytes())
+        assert caught.value.reason == expected["reject"]
+        return
     got = parse_release(page.read_bytes())
     assert tuple(got) == RELEASE_FIELDS
     for field in RELEASE_FIELDS:
@@ -164,10 +169,10 @@ def test_charset_from_http_then_meta():
 @pytest.mark.parametrize("content, reason", [
     (b"", "empty"),
     (b"   \n ", "empty"),
-    (b"<html><body><p>Hello</p></body></html>", "not_a_release_page"),
+    (b"<html><body><p>Hello</p></body></html>", "not_a_wire_page"),
     (b"<html><body><article class='news-release'><section class='release-body'><p>x</p>"
      b"</section></article></body></html>", "missing_title"),
-    (b"\x00\x01\x02" * 10, "not_a_release_page"),
+    (b"\x00\x01\x02" * 10, "not_a_wire_page"),
 ])
 def test_bad_input_gives_a_reason(content, reason):
     with pytest.raises(ParseError) as caught:
@@ -193,7 +198,7 @@ def test_parse_a_directory_as_jsonl(tmp_path):
     lines = done.stdout.splitlines()
     assert [json.loads(line)["url"] for line in lines] == [
         json.loads(p.with_suffix(".expected.json").read_text())["url"] for p in REAL_PAGES[:2]]
-    assert "broken.html: cannot parse (not_a_release_page)" in done.stderr
+    assert "broken.html: cannot parse (not_a_wire_page)" in done.stderr
     assert "2 parsed, 1 failed" in done.stderr
     assert done.returncode == 1  # one page failed, the others were still printed
 
@@ -218,16 +223,15 @@ def test_cloudflare_emails_are_decoded_and_c212_links_unwrapped():
 
 
 def test_each_wire_has_its_own_parser_even_without_a_url():
-    from newswire.parsing import globenewswire, newswireca, prnewswire
+    from newswire.parsing import choose_wire, globenewswire, newswireca, prnewswire
     from newswire.parsing.document import load
-    from newswire.parsing import _module
     for name, module in [("newswireca_2017_bank_of_canada", newswireca),
                          ("globenewswire_2016_segment", globenewswire),
                          ("prnewswire_2015_tableau", prnewswire)]:
         html = (REAL / f"{name}.html").read_text(encoding="utf-8")
         for tag in ('rel="canonical"', 'property="og:url"'):  # hide the canonical URL
             html = html.replace(tag, 'rel="x"')
-        assert _module(None, load(html)) is module, name
+        assert choose_wire(load(html))[0] is module, name
         assert parse_release(html)["wire"] == name.split("_")[0]
 
 
@@ -271,3 +275,33 @@ def test_other_scripts_are_still_detected():
     text = "株式会社ミライテックは本日、新製品を発表しました。" * 20
     page = _page(text).encode("shift_jis", "xmlcharrefreplace")
     assert parse_release(page)["title"] == text
+
+
+# -- issue 13: pages the parser had never seen ---------------------------------------------
+
+def test_a_portals_copy_of_a_release_is_not_a_wire_page():
+    """Yahoo Finance's copy of a PR Newswire release: schema.org itemprop=articleBody, the
+    /PRNewswire/ dateline and "(NYSE: AAC)" in its text, yet not the wire's page. It must be
+    refused, whether it comes with its URL or as a bare file, never parsed as another wire."""
+    page = (REAL / "syndicated_2017_yahoo_aac.html").read_bytes()
+    for url in (None, "https://finance.yahoo.com/news/aac-holdings-inc-present-william-"
+                      "103000626.html"):
+        with pytest.raises(ParseError) as caught:
+            parse_release(page, url)
+        assert caught.value.reason == "not_a_wire_page"
+        assert "finance.yahoo.com" in caught.value.detail
+
+
+def test_wire_markup_without_a_canonical_url_is_still_read_and_other_markup_refused():
+    # SYS-CON's copy has no canonical URL: only the markup can tell, and it is no wire's
+    page = (REAL / "syndicated_2015_syscon_kenya.html").read_bytes()
+    with pytest.raises(ParseError) as caught:
+        parse_release(page, "http://www.cloudcomputingexpo.com/node/3346367")
+    assert caught.value.reason == "not_a_wire_page"
+    # a schema.org article body alone is not GlobeNewswire's page
+    bare = (b"<html><head></head><body><h1 itemprop=headline>Acme Wins</h1><div itemprop="
+            b"articleBody><p>NEW YORK, June 1, 2020 /PRNewswire/ -- Acme (NYSE: ACME) won.</p>"
+            b"</div></body></html>")
+    with pytest.raises(ParseError) as caught:
+        parse_release(bare)
+    assert caught.value.reason == "not_a_wire_page"
