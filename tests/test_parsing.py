@@ -305,3 +305,26 @@ def test_wire_markup_without_a_canonical_url_is_still_read_and_other_markup_refu
     with pytest.raises(ParseError) as caught:
         parse_release(bare)
     assert caught.value.reason == "not_a_wire_page"
+
+
+def test_a_12_hour_clock_that_lost_the_afternoon_yields_to_the_transmission_id(caplog):
+    """The 2016 HackerRank release in the later template: visible time, meta date and JSON-LD
+    all say 03:39 ET, its hidden transmissionId 201604251539 says 15:39 ET (the 2016 template
+    of the same page shows the afternoon). Exactly 12 hours apart: the 24-hour stamp wins,
+    and the disagreement is logged."""
+    page = (REAL / "prnewswire_2016_hackerrank.html").read_bytes()
+    with caplog.at_level("WARNING", logger="newswire.parsing"):
+        record = parse_release(page)
+    assert record["published_at"] == "2016-04-25T19:39:00+00:00"
+    assert "time signals disagree" in caplog.text and "2016-04-25T07:39:00+00:00" in caplog.text
+
+
+def test_a_transmission_id_off_by_other_than_12_hours_does_not_override_the_page(caplog):
+    page = (REAL / "prnewswire_2023_workday.html").read_text(encoding="utf-8")
+    assert 'id="transmissionId" value="202306130905' in page
+    page = page.replace('id="transmissionId" value="202306130905',
+                        'id="transmissionId" value="202306131005')
+    with caplog.at_level("WARNING", logger="newswire.parsing"):
+        record = parse_release(page)
+    assert record["published_at"] == "2023-06-13T13:05:00+00:00"  # what the page shows
+    assert "time signals disagree" in caplog.text

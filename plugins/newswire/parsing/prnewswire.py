@@ -10,7 +10,9 @@ BeautifulSoup.
 
 from __future__ import annotations
 
+import logging
 import re
+from datetime import timedelta
 
 from newswire.parsing.dates import has_offset, parse_iso, parse_visible_et
 from newswire.parsing.document import Page, css, first, text_of
@@ -19,6 +21,7 @@ from newswire.parsing.release import build, canonical_url, media_url, split_body
 from newswire.parsing.tickers import tickers_from_keywords
 
 WIRES = {"prnewswire.com": "prnewswire"}
+log = logging.getLogger(__name__)
 _RELEASE = css("article.news-release, div.news-release-detail")
 _RELEASE_ID = re.compile(r"-(\d{6,12})\.html?$")
 _TITLE = [css(s) for s in ("article.news-release header h1", "div.detail-headline h1",
@@ -119,9 +122,27 @@ def _issuer(page: Page) -> str | None:
 
 
 def _published(page: Page):
-    """Best source first: a meta date with a real offset, JSON-LD with an offset, the
-    visible "... ET" time, then a meta date ending in Z, which these templates wrote in
-    Eastern clock time."""
+    """The publication time, cross-checked against the transmission id.
+
+    What the page shows comes first: a meta date with a real offset, JSON-LD with an offset,
+    the visible "... ET" time, then a meta date ending in Z (these templates wrote Eastern
+    clock time there). All of them can come from one 12-hour clock: a 2016 release re-rendered
+    in the 2019 template shows "03:39 ET" in all three for a release sent at 15:39. The
+    transmission id (``YYYYMMDDHHMM`` Eastern, 24-hour) is written by the wire's own
+    system, so when the two disagree by exactly 12 hours it wins; any other disagreement
+    keeps what the page shows. Either way the disagreement is logged."""
+    shown = _shown_time(page)
+    sent = _transmission_time(page)
+    if shown is None or sent is None or shown == sent:
+        return shown or sent
+    half_day = abs(shown - sent) == timedelta(hours=12)
+    log.warning("time signals disagree on %s: the page shows %s, transmission id says %s; "
+                "using %s", page.canonical() or page.url, shown.isoformat(), sent.isoformat(),
+                "the transmission id (a 12-hour clock lost am/pm)" if half_day else "the page")
+    return sent if half_day else shown
+
+
+def _shown_time(page: Page):
     meta_date = page.first_meta("date")
     if has_offset(meta_date):
         return parse_iso(meta_date)
@@ -132,18 +153,21 @@ def _published(page: Page):
         when = parse_visible_et(text_of(el))
         if when:
             return when
-    return parse_iso(meta_date, z_is_eastern=True) or _transmission_time(page.root)
+    return parse_iso(meta_date, z_is_eastern=True)
 
 
-def _transmission_time(root):
-    """Last resort for pages that show no time (newswire.ca 2017): the tracking pixel's
-    ``Transmission_Id`` starts with the Eastern transmission time, ``YYYYMMDDHHMM``."""
-    pixel = first(_PIXEL(root))
-    m = re.search(r"Transmission_Id=(\d{12})", pixel.get("src")) if pixel is not None else None
-    if not m:
-        return None
-    t = m.group(1)
-    return parse_iso(f"{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:00")
+def _transmission_time(page: Page):
+    """The Eastern time that starts the transmission id (``YYYYMMDDHHMM``): in the hidden
+    ``transmissionId`` input (current template) or the tracking pixel's ``Transmission_Id``
+    (2017 template, newswire.ca, which show no time at all)."""
+    pixel = first(_PIXEL(page.root))
+    pixel_src = pixel.get("src") if pixel is not None else None
+    for value in (page.hidden.get("transmissionId"), pixel_src):
+        m = re.search(r"(?:^|Transmission_Id=)(\d{12})", value or "")
+        if m:
+            t = m.group(1)
+            return parse_iso(f"{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:00")
+    return None
 
 
 def _tags(root) -> tuple[list[str], list[str]]:
