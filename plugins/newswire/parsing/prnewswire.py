@@ -10,14 +10,18 @@ BeautifulSoup.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from datetime import timedelta
 
+import lxml.html
+
 from newswire.parsing.dates import has_offset, parse_iso, parse_visible_et
 from newswire.parsing.document import Page, css, first, text_of
 from newswire.parsing.errors import ParseError
-from newswire.parsing.release import build, canonical_url, media_url, split_body, split_media_lines
+from newswire.parsing.release import (build, canonical_url, media_url, split_body,
+                                      split_media_pointers)
 from newswire.parsing.tickers import tickers_from_keywords
 
 WIRES = {"prnewswire.com": "prnewswire"}
@@ -60,7 +64,7 @@ def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
     ``issuer_logo`` are what a sibling wire's page shows outside those templates."""
     root = page.root
     url = canonical_url(page.canonical() or page.url)
-    title = _title(page)
+    title, headline_subtitles = _headline(page)
     if not title:
         raise ParseError("missing_title", "no headline on the page")
     body = _body(root)
@@ -71,41 +75,79 @@ def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
     for noise in _NOISE(body):
         noise.drop_tree()
     parts, contacts, source_org = split_body(body)
-    parts, media = split_media_lines(parts)
+    parts, media = split_media_pointers(parts)
     industries, subjects = _tags(root)
     m = _RELEASE_ID.search(url or "")
     return build(
         release_id=m.group(1) if m else None, url=url, wire=wire, title=title,
-        subtitle=_subtitle(root), issuer=issuer or _issuer(page), published_at=published,
+        subtitle=_subtitle(root, headline_subtitles), issuer=issuer or _issuer(page),
+        published_at=published,
         body_blocks=parts, contacts=contacts, source_org=source_org,
         industries=industries, subjects=subjects, language=page.language(), images=images + media,
         extra_tickers=tickers_from_keywords(page.first_meta("keywords") or ""),
     )
 
 
-def _title(page: Page) -> str | None:
+def _headline(page: Page) -> tuple[str | None, list[str]]:
+    """(title, subtitles) from the headline's own structure: the 2015 template writes the
+    subtitle inside the ``h1``, in a ``<small>``, and it is not part of the title."""
     for selector in _TITLE:
-        title = text_of(first(selector(page.root)))
-        if title:
-            return title
-    return text_of(page.first_meta("og:title")) or text_of(first(_ANY_H1(page.root)))
+        h1 = first(selector(page.root))
+        if h1 is None or not text_of(h1):
+            continue
+        smalls = [el for el in h1.iter("small") if el.getparent().tag != "small"]
+        if not smalls:
+            return text_of(h1), []
+        title = copy.deepcopy(h1)
+        for el in list(title.iter("small")):
+            el.drop_tree()  # keeps the text that follows it
+        return text_of(title), [text_of(el) for el in smalls]
+    return text_of(page.first_meta("og:title")) or text_of(first(_ANY_H1(page.root))), []
 
 
-def _subtitle(root) -> str | None:
-    lines = [text_of(p).removeprefix("- ").strip() for p in _SUBTITLES(root)]
-    lines = [line for line in dict.fromkeys(lines) if line]
-    return "\n".join(lines) or None
+def _subtitle(root, headline_subtitles: list[str]) -> str | None:
+    lines = headline_subtitles + [text_of(p) for p in _SUBTITLES(root)]
+    lines = [line.removeprefix("- ").strip() for line in lines]
+    return "\n".join(line for line in dict.fromkeys(lines) if line) or None
 
 
 def _body(root):
+    """The release region: every body container of the first kind the page has, in
+    document order. A 2016 template splits the body over several ``section.release-body``
+    (or ``itemprop=articleBody``) blocks with a gallery between them; reading only the first
+    one loses the rest of the text, the contacts and the SOURCE line."""
     for selector in _BODY:
-        found = first(selector(root))
-        if found is not None:
-            return found
-    found = first(_ARTICLE_BODY(root))
-    if found is None:
-        return None
-    return found.getparent() if found.tag == "p" else found
+        found = selector(root)
+        if len(found):
+            return _region(found)
+    paragraphs_or_blocks = [el.getparent() if el.tag == "p" else el for el in _ARTICLE_BODY(root)]
+    return _region(paragraphs_or_blocks) if paragraphs_or_blocks else None
+
+
+def _region(containers):
+    """One element holding ``containers`` and what lies between them. A single container is
+    returned as it is; several become a copy of their common ancestor's children from the
+    one holding the first container to the one holding the last."""
+    outermost = []
+    for el in containers:
+        if not any(el is o or _inside(el, o) for o in outermost):
+            outermost.append(el)
+    if len(outermost) == 1:
+        return outermost[0]
+    ancestor = outermost[0].getparent()
+    while not all(_inside(el, ancestor) for el in outermost):
+        ancestor = ancestor.getparent()
+    children = list(ancestor)
+    start = next(i for i, c in enumerate(children) if c is outermost[0] or _inside(outermost[0], c))
+    end = next(i for i, c in enumerate(children) if c is outermost[-1] or _inside(outermost[-1], c))
+    region = lxml.html.Element("div")
+    for child in children[start:end + 1]:
+        region.append(copy.deepcopy(child))
+    return region
+
+
+def _inside(el, ancestor) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
 
 
 def _issuer(page: Page) -> str | None:
