@@ -316,18 +316,23 @@ def test_a_12_hour_clock_that_lost_the_afternoon_yields_to_the_transmission_id(c
     with caplog.at_level("WARNING", logger="newswire.parsing"):
         record = parse_release(page)
     assert record["published_at"] == "2016-04-25T19:39:00+00:00"
-    assert "time signals disagree" in caplog.text and "2016-04-25T07:39:00+00:00" in caplog.text
-
-
-def test_a_transmission_id_off_by_other_than_12_hours_does_not_override_the_page(caplog):
-    page = (REAL / "prnewswire_2023_workday.html").read_text(encoding="utf-8")
-    assert 'id="transmissionId" value="202306130905' in page
-    page = page.replace('id="transmissionId" value="202306130905',
-                        'id="transmissionId" value="202306131005')
-    with caplog.at_level("WARNING", logger="newswire.parsing"):
-        record = parse_release(page)
-    assert record["published_at"] == "2023-06-13T13:05:00+00:00"  # what the page shows
     assert "time signals disagree" in caplog.text
+    assert "visible time 2016-04-25T07:39:00+00:00" in caplog.text
+    assert "transmission id 2016-04-25T19:39:00+00:00" in caplog.text
+
+
+@pytest.mark.parametrize("old, new, odd_one", [
+    ('id="transmissionId" value="202306130905', 'id="transmissionId" value="202306131005',
+     "transmission id 2023-06-13T14:05:00+00:00"),
+    ("Jun 13, 2023, 09:05 ET", "Jun 13, 2023, 10:05 ET", "visible time 2023-06-13T14:05:00+00:00"),
+])
+def test_other_disagreements_keep_the_best_signal_and_are_logged(caplog, old, new, odd_one):
+    page = (REAL / "prnewswire_2023_workday.html").read_text(encoding="utf-8")
+    assert old in page
+    with caplog.at_level("WARNING", logger="newswire.parsing"):
+        record = parse_release(page.replace(old, new))
+    assert record["published_at"] == "2023-06-13T13:05:00+00:00"  # the meta date's
+    assert "time signals disagree" in caplog.text and odd_one in caplog.text
 
 
 # No saved page of the next three shapes is in the corpus: the pages the issue found them on

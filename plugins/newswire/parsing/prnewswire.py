@@ -164,38 +164,38 @@ def _issuer(page: Page) -> str | None:
 
 
 def _published(page: Page):
-    """The publication time, cross-checked against the transmission id.
+    """The publication time, its signals cross-checked.
 
-    What the page shows comes first: a meta date with a real offset, JSON-LD with an offset,
-    the visible "... ET" time, then a meta date ending in Z (these templates wrote Eastern
-    clock time there). All of them can come from one 12-hour clock: a 2016 release re-rendered
-    in the 2019 template shows "03:39 ET" in all three for a release sent at 15:39. The
-    transmission id (``YYYYMMDDHHMM`` Eastern, 24-hour) is written by the wire's own
-    system, so when the two disagree by exactly 12 hours it wins; any other disagreement
-    keeps what the page shows. Either way the disagreement is logged."""
-    shown = _shown_time(page)
+    What the page shows, best first: a meta date with a real offset, JSON-LD with an offset,
+    the visible "... ET" time, a meta date ending in Z (these templates wrote Eastern clock
+    time there). They can all come from one 12-hour clock: a 2016 release re-rendered in the
+    2019 template shows "03:39 ET" in all of them for a release sent at 15:39. The
+    transmission id (``YYYYMMDDHHMM`` Eastern, 24-hour) is written by the wire's own system,
+    so when it is exactly 12 hours from what the page shows, it wins; any other disagreement
+    keeps the page's best signal. Every disagreement is logged."""
+    shown = {name: when for name, when in _shown_times(page) if when}
     sent = _transmission_time(page)
-    if shown is None or sent is None or shown == sent:
-        return shown or sent
-    half_day = abs(shown - sent) == timedelta(hours=12)
-    log.warning("time signals disagree on %s: the page shows %s, transmission id says %s; "
-                "using %s", page.canonical() or page.url, shown.isoformat(), sent.isoformat(),
-                "the transmission id (a 12-hour clock lost am/pm)" if half_day else "the page")
-    return sent if half_day else shown
+    best = next(iter(shown.values()), None)
+    chosen = sent if best is None or (sent and abs(best - sent) == timedelta(hours=12)) else best
+    signals = {**shown, "transmission id": sent} if sent else shown
+    if any(when != chosen for when in signals.values()):
+        log.warning("time signals disagree on %s: %s; using %s", page.canonical() or page.url,
+                    ", ".join(f"{name} {when.isoformat()}" for name, when in signals.items()),
+                    chosen.isoformat())
+    return chosen
 
 
-def _shown_time(page: Page):
+def _shown_times(page: Page):
+    """(signal, UTC time or None) for what the page shows, best first."""
     meta_date = page.first_meta("date")
-    if has_offset(meta_date):
-        return parse_iso(meta_date)
     ld_date = page.news_article().get("datePublished")
-    if isinstance(ld_date, str) and has_offset(ld_date):
-        return parse_iso(ld_date)
-    for el in _VISIBLE_TIME(page.root):
-        when = parse_visible_et(text_of(el))
-        if when:
-            return when
-    return parse_iso(meta_date, z_is_eastern=True)
+    yield "meta date", parse_iso(meta_date) if has_offset(meta_date) else None
+    ld_date = ld_date if isinstance(ld_date, str) else None
+    yield "JSON-LD", parse_iso(ld_date) if has_offset(ld_date) else None
+    visible = (parse_visible_et(text_of(el)) for el in _VISIBLE_TIME(page.root))
+    yield "visible time", next((when for when in visible if when), None)
+    if not has_offset(meta_date):
+        yield "meta date (Z read as Eastern)", parse_iso(meta_date, z_is_eastern=True)
 
 
 def _transmission_time(page: Page):
