@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from newswire.warehouse.reports import run_report
+from newswire_airflow.connection import WarehouseConnectionMissing, warehouse_dsn
 
 CHART_DAYS = 30
 LATEST = 20
@@ -84,14 +85,9 @@ def read_overview(dsn: str) -> Overview:
 @app.get("/", response_class=HTMLResponse, dependencies=[Depends(airflow_user)])
 def warehouse_page() -> HTMLResponse:
     """The page; a warehouse that cannot be read gives a 503 page that says why."""
-    from airflow.sdk.exceptions import AirflowNotFoundException
-
-    # On use, like airflow_user: airflow_tasks brings in the whole pipeline (parsers, HTTP).
-    from newswire_airflow.tasks import warehouse_dsn
-
     try:
         overview = read_overview(warehouse_dsn())
-    except AirflowNotFoundException:
+    except WarehouseConnectionMissing:
         return _error_page("The Airflow connection <code>newswire_warehouse</code> is not set.")
     except psycopg2.Error as exc:
         first_line = (str(exc).strip() or type(exc).__name__).splitlines()[0]
