@@ -3,9 +3,11 @@ against the bundled sample site and a real PostgreSQL warehouse."""
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -176,6 +178,22 @@ def test_a_task_without_the_warehouse_connection_says_what_to_set(airflow_db, mo
     monkeypatch.delenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", raising=False)
     with pytest.raises(WarehouseConnectionMissing, match="AIRFLOW_CONN_NEWSWIRE_WAREHOUSE"):
         ingestion.migrate.function()
+
+
+def test_the_pool_command_creates_the_pool_the_dags_use(airflow_db, dagbag):
+    from newswire_airflow.pools import HTTP_POOL, HTTP_POOL_SLOTS
+
+    # As `make up` runs it: `airflow` by name, from the environment's PATH.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    for command in (
+        [sys.executable, "-m", "newswire_airflow.pools"],
+        ["airflow", "pools", "get", HTTP_POOL, "--output", "json"],
+    ):
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    [pool] = json.loads(result.stdout)
+    assert (pool["pool"], int(pool["slots"])) == (HTTP_POOL, HTTP_POOL_SLOTS)
+    assert dagbag.dags["prnewswire_ingest"].get_task("fetch").pool == HTTP_POOL
 
 
 # -- real runs ----------------------------------------------------------------------------
