@@ -199,7 +199,8 @@ def test_airflow_init_migrates_creates_the_admin_and_the_pool(services):
     assert env["_AIRFLOW_DB_MIGRATE"] == "true"
     assert env["_AIRFLOW_WWW_USER_CREATE"] == "true"
     script = "\n".join(init["command"])
-    assert re.search(r"airflow pools set newswire_http 4 \\?\s*\"[^\"]+\"", script), script
+    # The pool's name and size come from the package (newswire_airflow.pools), not from here.
+    assert re.search(r"/entrypoint python -m newswire_airflow\.pools\b", script), script
     for name in AIRFLOW_SERVICES - {"airflow-init"}:
         condition = services[name]["depends_on"]["airflow-init"]["condition"]
         assert condition == "service_completed_successfully", name
@@ -247,3 +248,12 @@ def test_image_carries_the_product_and_not_the_sample_site():
     assert not any(entry.startswith("sample_site") for entry in allowed)
     copied = re.findall(r"^COPY\s+(.+)$", (ROOT / "docker/Dockerfile").read_text(), re.M)
     assert not any("sample_site" in line for line in copied)
+
+
+def test_the_pool_is_created_from_the_package_only():
+    """`make up` and compose create the pool with `python -m newswire_airflow.pools`; neither
+    writes its size down a second time."""
+    up = (ROOT / "scripts" / "up.sh").read_text()
+    assert re.search(r"^python -m newswire_airflow\.pools\b", up, flags=re.MULTILINE), up
+    for path in (COMPOSE_FILE, ROOT / "scripts" / "up.sh"):
+        assert not re.search(r"pools\s+set", path.read_text()), path
