@@ -174,7 +174,8 @@ def embedded_dsn(database: str = "newswire") -> str:
     dsn = server.ensure_running(database)
     print(
         f"newswire: NEWSWIRE_DSN is not set: using the embedded development PostgreSQL in"
-        f" {server.datadir}\nnewswire: open it with: {postgres_bin_path() / 'psql'} '{dsn}'",
+        f" {server.datadir}\nnewswire: open it with: {postgres_bin_path() / 'psql'}"
+        ' "$(newswire db dsn)"',
         file=sys.stderr,
     )
     return dsn
