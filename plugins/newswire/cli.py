@@ -14,6 +14,10 @@ from urllib.parse import urlsplit
 from newswire import settings
 
 
+class CommandError(Exception):
+    """A failure the user can act on: :func:`main` prints it on one line and exits 1."""
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["sample-site"]:  # its options belong to the tool, parsed by it
@@ -24,10 +28,34 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args) or 0
     except KeyboardInterrupt:
         return 130
+    except CommandError as exc:
+        command = " ".join(filter(None, (args.command, getattr(args, "db_command", None))))
+        print(f"newswire {command}: {exc}", file=sys.stderr)
+        return 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments: one line (``newswire ingest: error: ...``) and exit 2, no usage dump."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive_int(value: str) -> int:
+    """``--limit``, ``--workers``: a whole number of at least 1."""
+    if not (value.isascii() and value.isdigit() and int(value) >= 1):
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def _database_name(value: str) -> str:
+    if not 0 < len(value.encode()) < 64:
+        raise argparse.ArgumentTypeError("a database name has 1 to 63 bytes")
+    return value
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newswire", description=__doc__)
+    parser = _Parser(prog="newswire", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     parse = commands.add_parser(
@@ -53,7 +81,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help=f"source site (default: $PRNEWSWIRE_BASE_URL, else {settings.DEFAULT_BASE_URL})",
     )
     ingest.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
-    ingest.add_argument("--limit", type=int, help="at most N new releases")
+    ingest.add_argument("--limit", type=_positive_int, help="at most N new releases")
     ingest.add_argument(
         "--max-rps",
         type=float,
@@ -75,7 +103,9 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="feed path to poll (repeatable; default: $NEWSWIRE_FEEDS, else the main feed)",
     )
-    ingest.add_argument("--workers", type=int, default=4, help="concurrent fetches (default 4)")
+    ingest.add_argument(
+        "--workers", type=_positive_int, default=4, help="concurrent fetches (default 4)"
+    )
     ingest.add_argument(
         "--max-failed-share",
         type=float,
@@ -97,6 +127,7 @@ def _build_parser() -> argparse.ArgumentParser:
         if name == "dsn":
             sub.add_argument(
                 "--database",
+                type=_database_name,
                 help="another database on the embedded server "
                 "(e.g. Airflow's metadata for `make up`)",
             )
@@ -109,7 +140,9 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="report names (default: releases_per_day top_issuers; --list shows all)",
     )
-    report.add_argument("--limit", type=int, default=20, help="rows per report (default 20)")
+    report.add_argument(
+        "--limit", type=_positive_int, default=20, help="rows per report (default 20)"
+    )
     report.add_argument("--list", action="store_true", help="list the reports")
     report.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     report.set_defaults(handler=_cmd_report)
@@ -120,14 +153,16 @@ def _build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("--since", type=date.fromisoformat, help="pages fetched since DATE")
     reparse.add_argument("--wire", help="only releases of this wire (e.g. prnewswire)")
     reparse.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
-    reparse.add_argument("--workers", type=int, help="parser processes (default: all cores)")
+    reparse.add_argument(
+        "--workers", type=_positive_int, help="parser processes (default: all cores)"
+    )
     reparse.set_defaults(handler=_cmd_reparse)
 
     search = commands.add_parser("search", help="full-text search over the warehouse")
     search.add_argument("query", help='words, "a phrase", -excluded, or')
     search.add_argument("--since", type=date.fromisoformat, help="published since DATE")
     search.add_argument("--ticker", help="only releases naming this ticker (WDAY or NASDAQ:WDAY)")
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=_positive_int, default=20, help="at most N (default 20)")
     search.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     search.set_defaults(handler=_cmd_search)
 
@@ -163,15 +198,34 @@ def _cmd_sample_site(argv: list[str]) -> int:
 def warehouse_dsn(explicit: str | None = None) -> str:
     """``--dsn``, else ``NEWSWIRE_DSN``, else the embedded development server (started on
     first use and reused), announced on stderr so nobody mistakes it for a real warehouse."""
+    import psycopg2
+
     dsn = explicit or os.environ.get("NEWSWIRE_DSN")
-    return dsn or embedded_dsn()
+    if not dsn:
+        return embedded_dsn()
+    try:
+        psycopg2.connect(dsn, connect_timeout=10).close()
+    except psycopg2.Error as exc:
+        raise CommandError(f"cannot connect to the warehouse: {_one_line(exc)}") from None
+    return dsn
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
 
 
 def embedded_dsn(database: str = "newswire") -> str:
-    from newswire.warehouse.embedded import EmbeddedPostgres, postgres_bin_path
+    from newswire.warehouse.embedded import (
+        EmbeddedPostgres,
+        EmbeddedPostgresError,
+        postgres_bin_path,
+    )
 
     server = EmbeddedPostgres(settings.home() / "postgres")
-    dsn = server.ensure_running(database)
+    try:
+        dsn = server.ensure_running(database)
+    except EmbeddedPostgresError as exc:
+        raise CommandError(f"the embedded PostgreSQL: {exc}") from None
     print(
         f"newswire: NEWSWIRE_DSN is not set: using the embedded development PostgreSQL in"
         f" {server.datadir}\nnewswire: open it with: {postgres_bin_path() / 'psql'}"
@@ -186,6 +240,8 @@ def _cmd_parse(args) -> int:
     from newswire.parsing import ParseError
 
     sources = list(_parse_sources(args.sources))
+    if not sources:
+        raise CommandError(f"no pages (*.html, *.htm) in {' '.join(args.sources)}")
     one_object = len(sources) == 1 and not args.jsonl
     failed = 0
     for source in sources:
@@ -208,14 +264,14 @@ def _cmd_parse(args) -> int:
         )
     if len(sources) > 1:
         print(f"newswire parse: {len(sources) - failed} parsed, {failed} failed", file=sys.stderr)
-    return 1 if failed or not sources else 0
+    return 1 if failed else 0
 
 
 def _parse_sources(sources: list[str]):
     """URLs and files as given; a directory stands for its *.html / *.htm files, sorted."""
     for source in sources:
         path = Path(source)
-        if urlsplit(source).scheme not in ("http", "https") and path.is_dir():
+        if not _is_url(source) and path.is_dir():
             yield from (
                 str(p)
                 for p in sorted(path.rglob("*"))
@@ -225,12 +281,22 @@ def _parse_sources(sources: list[str]):
             yield source
 
 
+def _is_url(source: str) -> bool:
+    return source.partition(":")[0].lower() in ("http", "https")
+
+
 def _parse_one(source: str) -> dict:
-    from newswire.fetching.client import PoliteClient
+    from newswire.fetching.client import FetchError, PoliteClient
     from newswire.parsing import parse_release
 
-    if urlsplit(source).scheme in ("http", "https"):
-        origin = "{0.scheme}://{0.netloc}".format(urlsplit(source))
+    if _is_url(source):
+        try:
+            parts = urlsplit(source)
+            if not parts.hostname or parts.port == 0:  # .port raises on a bad port
+                raise ValueError("no host name or port")
+        except ValueError as exc:
+            raise FetchError("invalid_url", str(exc)) from None
+        origin = f"{parts.scheme}://{parts.netloc}"
         with PoliteClient(origin) as client:
             page = client.get(source)
         return parse_release(page.content, page.url, http_charset=page.charset)
