@@ -116,6 +116,29 @@ def test_works_as_root_in_a_private_folder():
         shutil.rmtree(server.server_dir, ignore_errors=True)
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="as root only")
+def test_root_follows_no_link_the_service_account_plants(tmp_path):
+    """As root, the server's folder belongs to the service account: a log file replaced by a
+    link to a file of root's must not hand that file over (chown) to the account."""
+    server = EmbeddedPostgres(tmp_path / "pg")
+    try:
+        server.ensure_running()
+        server.stop()
+        victim = tmp_path / "roots-file"
+        victim.write_text("root's\n")
+        before = victim.stat()
+        server.logfile.unlink()
+        server.logfile.symlink_to(victim)
+        with pytest.raises(OSError):
+            server.ensure_running()
+        after = victim.stat()
+        assert (after.st_uid, after.st_mode) == (before.st_uid, before.st_mode)
+        assert server.running_port() is None
+    finally:
+        server.stop()
+        shutil.rmtree(server.server_dir, ignore_errors=True)
+
+
 def _nobody_can_run_python() -> bool:
     return (
         subprocess.run(

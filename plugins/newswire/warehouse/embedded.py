@@ -7,14 +7,14 @@ every ``newswire`` command, the demo and ``make up``. ``newswire db stop`` stops
 
 Other accounts on the machine cannot use it: it accepts password logins only
 (scram-sha-256), with a random password made at initdb and kept in ``password`` (mode 0600)
-in the state folder; every DSN handed out carries it. The state folder, the data folder and
+beside the data folder; every DSN handed out carries it. The state folder, the data folder and
 the server log (which holds page contents) are private (0700 / 0600).
 
 PostgreSQL refuses to run as root, so as root the server runs as a system user
 ``newswire`` (created on first use) that owns the data folder. That account must be able to
 reach the data folder: when the state folder lies in a private tree (``/root/...``), the
-server's files (data folder and log) live in ``/var/lib/newswire/<hash of the state folder>``
-instead; the password and the lock stay in the state folder.
+server's files (data folder, log and password) live in
+``/var/lib/newswire/<hash of the state folder>`` instead; the lock stays in the state folder.
 """
 
 from __future__ import annotations
@@ -76,13 +76,12 @@ class EmbeddedPostgres:
 
     def __init__(self, root: Path):
         self.root = Path(root).resolve()
-        self.password_file = self.root / "password"
 
     @functools.cached_property
     def server_dir(self) -> Path:
-        """The folder of the data folder and the log: ``root``, unless we are root and a
-        parent of ``root`` is closed to other accounts (the service account could not reach
-        it); then ``/var/lib/newswire/<hash of root>``."""
+        """The folder of the data folder, the log and the password: ``root``, unless we are
+        root and a parent of ``root`` is closed to other accounts (the service account could
+        not reach it); then ``/var/lib/newswire/<hash of root>``."""
         if os.geteuid() != 0 or _searchable_by_others(self.root.parent):
             return self.root
         return SHARED_SERVER_HOME / hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
@@ -94,6 +93,12 @@ class EmbeddedPostgres:
     @property
     def logfile(self) -> Path:
         return self.server_dir / "postgres.log"
+
+    @property
+    def password_file(self) -> Path:
+        """Beside the data folder, so the two are kept or deleted together; root's own file
+        when we are root (the service account needs no password)."""
+        return self.server_dir / "password"
 
     # -- public ---------------------------------------------------------------------------
     def ensure_running(self, database: str = DATABASE) -> str:
@@ -310,12 +315,13 @@ def _searchable_by_others(folder: Path) -> bool:
 
 def _write_private(path: Path, text: str | None, account: pwd.struct_passwd | None = None) -> None:
     """Make ``path`` mode 0600 (owned by ``account`` when given); write ``text`` unless None
-    (None keeps what is there: the log grows across starts)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if text is not None else 0), 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        os.fchmod(fd, 0o600)
+    (None keeps what is there: the log grows across starts). As root this runs in a folder
+    the service account owns: a symlink planted there is refused, not followed."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_TRUNC if text is not None else 0)
+    with os.fdopen(os.open(path, flags, 0o600), "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)
         if account is not None:
-            os.fchown(fd, account.pw_uid, account.pw_gid)
+            os.fchown(handle.fileno(), account.pw_uid, account.pw_gid)
         if text is not None:
             handle.write(text)
 
