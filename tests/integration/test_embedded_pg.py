@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from newswire.warehouse.embedded import EmbeddedPostgres, postgres_bin_path
+from newswire.warehouse.embedded import SHARED_SERVER_HOME, EmbeddedPostgres, postgres_bin_path
 
 SCRIPT = """
 import psycopg2, sys
@@ -95,15 +95,32 @@ def test_database_names_are_identifiers_not_sql(pg_server, query):
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="as root only")
 def test_works_as_root_in_a_private_folder():
-    """`git clone ... /root/newswire && make demo`: the checkout sits in a folder closed to
-    others (0700), which the service account cannot enter; the server's files go elsewhere."""
+    """`git clone ... /root/newswire && make demo`: the checkout and its virtualenv (with the
+    server binaries) sit in a folder closed to others (0700), which the service account
+    cannot enter; the server's files and a copy of the binaries go elsewhere."""
     private = Path(tempfile.mkdtemp(prefix="newswire-private-"))
     assert _mode(private) == 0o700
-    root = private / "newswire" / ".newswire" / "postgres"
+    checkout = private / "newswire"
+    # The wheel's files as a virtualenv in the checkout holds them.
+    wheel = postgres_bin_path().parent.parent
+    site_packages = checkout / ".venv" / "site-packages"
+    shutil.copytree(wheel / "pginstall", site_packages / "pgserver" / "pginstall", symlinks=True)
+    if (wheel.parent / "pgserver.libs").is_dir():
+        shutil.copytree(wheel.parent / "pgserver.libs", site_packages / "pgserver.libs")
+    root = checkout / ".newswire" / "postgres"
     server = EmbeddedPostgres(root)
+    server_dir = server.server_dir  # where it goes while the checkout exists
+    shared_before = set(SHARED_SERVER_HOME.glob("pginstall-*"))
     try:
         result = subprocess.run(
-            [sys.executable, "-c", SCRIPT, str(root)], capture_output=True, text=True, timeout=120
+            [sys.executable, "-c", SCRIPT, str(root)],
+            env={
+                **os.environ,
+                "NEWSWIRE_PG_BIN": str(site_packages / "pgserver" / "pginstall" / "bin"),
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert result.returncode == 0, result.stderr
         datadir = Path(result.stdout.strip())
@@ -113,7 +130,9 @@ def test_works_as_root_in_a_private_folder():
         assert _mode(private) == 0o700  # left as it was
     finally:
         shutil.rmtree(private, ignore_errors=True)
-        shutil.rmtree(server.server_dir, ignore_errors=True)
+        shutil.rmtree(server_dir, ignore_errors=True)
+        for copy in set(SHARED_SERVER_HOME.glob("pginstall-*")) - shared_before:
+            shutil.rmtree(copy, ignore_errors=True)
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="as root only")

@@ -15,6 +15,8 @@ PostgreSQL refuses to run as root, so as root the server runs as a system user
 reach the data folder: when the state folder lies in a private tree (``/root/...``), the
 server's files (data folder, log and password) live in
 ``/var/lib/newswire/<hash of the state folder>`` instead; the lock stays in the state folder.
+Binaries it cannot reach either (a virtualenv under /root) are copied once to
+``/var/lib/newswire/pginstall-<hash>``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import importlib.util
 import os
 import pwd
 import secrets
+import shutil
 import socket
 import subprocess
 import tempfile
@@ -168,8 +171,7 @@ class EmbeddedPostgres:
 
     def _initdb(self, account: pwd.struct_passwd | None) -> None:
         if self.server_dir != self.root:
-            SHARED_SERVER_HOME.mkdir(parents=True, exist_ok=True)
-            SHARED_SERVER_HOME.chmod(0o755)  # root's; the service account passes through
+            _make_shared_home()
         self.server_dir.mkdir(mode=0o700, exist_ok=True)
         self.datadir.mkdir(mode=0o700, exist_ok=True)
         if account is not None:
@@ -276,7 +278,7 @@ class EmbeddedPostgres:
     def _run(program: str, *args: str, account: pwd.struct_passwd | None) -> None:
         """Run a server binary, as ``account`` when given; output goes to a file, not a pipe,
         because pg_ctl's server child keeps inherited pipes open."""
-        command = [str(postgres_bin_path() / program), *args]
+        command = [str(_binaries_for(account) / program), *args]
         kwargs = {}
         if account is not None:
             kwargs = {
@@ -286,18 +288,60 @@ class EmbeddedPostgres:
                 "cwd": "/",
             }
         with open(os.devnull, "rb") as stdin, tempfile.TemporaryFile() as output:
-            result = subprocess.run(
-                command,
-                stdin=stdin,
-                stdout=output,
-                stderr=output,
-                env={**os.environ, "LC_ALL": "C"},
-                **kwargs,
-            )
+            try:
+                result = subprocess.run(
+                    command,
+                    stdin=stdin,
+                    stdout=output,
+                    stderr=output,
+                    env={**os.environ, "LC_ALL": "C"},
+                    **kwargs,
+                )
+            except OSError as exc:
+                raise EmbeddedPostgresError(f"cannot run {command[0]}: {exc}") from None
             if result.returncode != 0:
                 output.seek(0)
                 message = output.read().decode(errors="replace").strip()
                 raise EmbeddedPostgresError(f"{program} failed ({result.returncode}): {message}")
+
+
+def _binaries_for(account: pwd.struct_passwd | None) -> Path:
+    """The server binaries as ``account`` can run them. As root, binaries in a private tree
+    (the pgserver wheel in a virtualenv under /root) are out of the service account's reach:
+    it runs a copy in /var/lib/newswire, made once per build. The copy keeps the wheel's
+    layout: its binaries find libpq in ``pgserver.libs`` at ``$ORIGIN/../../../``."""
+    bindir = postgres_bin_path()
+    if account is None or _searchable_by_others(bindir):
+        return bindir
+    install = bindir.parent  # .../site-packages/pgserver/pginstall
+    build = (bindir / "postgres").stat()
+    key = f"{install}:{build.st_size}:{build.st_mtime_ns}"
+    copy = SHARED_SERVER_HOME / f"pginstall-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    copied_bindir = copy / install.parent.name / install.name / "bin"
+    if copy.exists():
+        return copied_bindir
+    _make_shared_home()
+    staging = Path(tempfile.mkdtemp(dir=SHARED_SERVER_HOME, prefix=".pginstall-"))
+    try:
+        tree = staging / "pginstall"
+        shutil.copytree(install, tree / install.parent.name / install.name, symlinks=True)
+        libs = install.parent.parent / "pgserver.libs"
+        if libs.is_dir():
+            shutil.copytree(libs, tree / libs.name, symlinks=True)
+        for folder in (tree, tree / install.parent.name):
+            folder.chmod(0o755)
+        tree.rename(copy)  # whole or not at all
+    except OSError:
+        if not copy.exists():  # not another process's copy that won the race
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return copied_bindir
+
+
+def _make_shared_home() -> None:
+    SHARED_SERVER_HOME.mkdir(parents=True, exist_ok=True)
+    SHARED_SERVER_HOME.chmod(0o755)  # root's; the service account passes through
 
 
 def _searchable_by_others(folder: Path) -> bool:
