@@ -197,7 +197,8 @@ def _cmd_sample_site(argv: list[str]) -> int:
 
 def warehouse_dsn(explicit: str | None = None) -> str:
     """``--dsn``, else ``NEWSWIRE_DSN``, else the embedded development server (started on
-    first use and reused), announced on stderr so nobody mistakes it for a real warehouse."""
+    first use and reused), announced on stderr so nobody mistakes it for a real warehouse.
+    A DSN given is tried first: one that cannot log in is a :class:`CommandError`."""
     import psycopg2
 
     dsn = explicit or os.environ.get("NEWSWIRE_DSN")
@@ -206,12 +207,9 @@ def warehouse_dsn(explicit: str | None = None) -> str:
     try:
         psycopg2.connect(dsn, connect_timeout=10).close()
     except psycopg2.Error as exc:
-        raise CommandError(f"cannot connect to the warehouse: {_one_line(exc)}") from None
+        message = " ".join(str(exc).split())  # libpq's messages span lines
+        raise CommandError(f"cannot connect to the warehouse: {message}") from None
     return dsn
-
-
-def _one_line(exc: Exception) -> str:
-    return " ".join(str(exc).split())
 
 
 def embedded_dsn(database: str = "newswire") -> str:
