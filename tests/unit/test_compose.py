@@ -324,3 +324,18 @@ def test_env_example_documents_every_variable_and_holds_no_secret(variables):
     assert used <= set(documented), used - set(documented)
     for name in SECRETS | {"FLOWER_BASIC_AUTH"}:
         assert documented[name] == "", name
+
+
+def test_image_carries_the_product_and_not_the_sample_site():
+    """The build context is an allow-list (docker/Dockerfile.dockerignore): what the
+    package build needs (plugins/ and sql/, see pyproject's package-dir) goes in, the sample
+    site does not."""
+    allowed = {
+        line[1:].strip().rstrip("/")
+        for line in (ROOT / "docker/Dockerfile.dockerignore").read_text().splitlines()
+        if line.startswith("!")
+    }
+    assert {"plugins", "sql", "pyproject.toml"} <= allowed
+    assert not any(entry.startswith("sample_site") for entry in allowed)
+    copied = re.findall(r"^COPY\s+(.+)$", (ROOT / "docker/Dockerfile").read_text(), re.M)
+    assert not any("sample_site" in line for line in copied)
