@@ -212,6 +212,16 @@ def warehouse_dsn(explicit: str | None = None) -> str:
     return dsn
 
 
+def _migrated_warehouse_dsn(explicit: str | None) -> str:
+    """:func:`warehouse_dsn`, for commands that read the warehouse's tables."""
+    from newswire.warehouse.migrations import current_version
+
+    dsn = warehouse_dsn(explicit)
+    if current_version(dsn) == 0:
+        raise CommandError("the warehouse has no tables yet: run `newswire db migrate` first")
+    return dsn
+
+
 def embedded_dsn(database: str = "newswire") -> str:
     from newswire.warehouse.embedded import (
         EmbeddedPostgres,
@@ -386,7 +396,11 @@ def _cmd_search(args) -> int:
     from newswire.warehouse.search import search
 
     rows = search(
-        warehouse_dsn(args.dsn), args.query, since=args.since, ticker=args.ticker, limit=args.limit
+        _migrated_warehouse_dsn(args.dsn),
+        args.query,
+        since=args.since,
+        ticker=args.ticker,
+        limit=args.limit,
     )
     print(
         format_table(
@@ -411,7 +425,7 @@ def _cmd_report(args) -> int:
             file=sys.stderr,
         )
         return 2
-    print_reports(warehouse_dsn(args.dsn), args.names or DEFAULT_REPORTS, args.limit)
+    print_reports(_migrated_warehouse_dsn(args.dsn), args.names or DEFAULT_REPORTS, args.limit)
     return 0
 
 

@@ -49,6 +49,14 @@ def test_a_bad_dsn_is_one_line(name, kind, pg_server, tmp_path):
     assert line.startswith(f"newswire {name}: cannot connect to the warehouse: "), line
 
 
+@pytest.mark.parametrize("command", [["report"], ["search", "acme"]], ids=" ".join)
+def test_reading_a_database_without_the_warehouse_tables_says_to_migrate(
+    command, empty_db, tmp_path
+):
+    line = assert_one_line_error(newswire(*command, "--dsn", empty_db, home=tmp_path), 1)
+    assert line.endswith("run `newswire db migrate` first"), line
+
+
 @pytest.mark.parametrize(
     "args",
     [
