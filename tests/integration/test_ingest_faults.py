@@ -87,7 +87,10 @@ def test_nothing_is_requested_outside_the_allow_list(warehouse, query):
     canary = Recorder()
     with SampleSite(count=2, seed=5) as sample:
         good, bad = sample.releases
-        page = render_release_page(good).replace("https://www.", canary.url + "/www.")
+        # The page's own links (in its body) point at the canary; its head (canonical URL)
+        # stays the wire's, as on a real mirror of the wire.
+        head, body = render_release_page(good).split("<body", 1)
+        page = head + "<body" + body.replace("https://www.", canary.url + "/www.")
         html = {"Content-Type": "text/html; charset=utf-8"}
         mirror = Recorder(
             {
