@@ -115,7 +115,6 @@ class PoliteClient:
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         self._next_slot: dict[str, float] = {}
         self._lock = threading.Lock()
-        self.requests_made = 0
 
     @property
     def session(self) -> requests.Session:
@@ -216,8 +215,6 @@ class PoliteClient:
 
     def _send(self, url: str, headers: dict | None) -> requests.Response:
         try:
-            with self._lock:
-                self.requests_made += 1
             return self.session.get(
                 url,
                 headers=headers,
