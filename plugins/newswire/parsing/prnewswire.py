@@ -15,7 +15,14 @@ import re
 from newswire.parsing.dates import has_offset, parse_iso, parse_visible_et
 from newswire.parsing.document import Page, css, first, text_of
 from newswire.parsing.errors import ParseError
-from newswire.parsing.release import build, canonical_url, media_url, split_body, split_media_lines
+from newswire.parsing.release import (
+    build,
+    canonical_url,
+    media_url,
+    split_body,
+    split_media_lines,
+    unique,
+)
 from newswire.parsing.tickers import tickers_from_keywords
 
 WIRES = {"prnewswire.com": "prnewswire"}
@@ -130,8 +137,7 @@ def _title(page: Page) -> str | None:
 
 def _subtitle(root) -> str | None:
     lines = [text_of(p).removeprefix("- ").strip() for p in _SUBTITLES(root)]
-    lines = [line for line in dict.fromkeys(lines) if line]
-    return "\n".join(lines) or None
+    return "\n".join(unique(lines)) or None
 
 
 def _body(root):
