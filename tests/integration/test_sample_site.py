@@ -4,6 +4,7 @@ tests/unit/test_sample_generation.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -225,6 +226,17 @@ def test_pages_are_well_formed_and_show_the_truth(site, http):
             f"{truth['dateline_location']}, {date} {rel.wire_tag} {rel.dash} "
         )
         assert view["body_text"].partition(f"{rel.wire_tag} {rel.dash} ")[2] == truth["body_text"]
+
+
+def test_seed_release_parsed_over_http_by_the_command_line(site):
+    seed = site.releases[0]
+    out = subprocess.run(
+        [sys.executable, "-m", "newswire.cli", "parse", site.base_url + seed.path, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(out) == seed.expected
 
 
 def test_seed_page_keeps_its_dateline_text(site, http):

@@ -80,17 +80,6 @@ def test_seed_release_from_the_command_line(tmp_path):
         assert chrome not in record["body_text"]
 
 
-def test_seed_release_over_http(sample_site):
-    seed = sample_site.releases[0]
-    out = subprocess.run(
-        [sys.executable, "-m", "newswire.cli", "parse", sample_site.base_url + seed.path, "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert json.loads(out) == seed.expected
-
-
 # -- the pieces ----------------------------------------------------------------------------
 
 
