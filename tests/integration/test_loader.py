@@ -160,14 +160,15 @@ def test_sigkill_inside_the_merge_transaction_leaves_none_of_the_batch(
             """SELECT coalesce(c.relname, l.locktype), l.mode, l.granted
                FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation
                WHERE l.pid = %s
-                 AND (l.locktype = 'advisory'
+                 AND (l.locktype = 'advisory'  -- the merge's lock (its key's low 32 bits)
+                      AND l.objid::bigint = hashtext('newswire.merge_staged') & 4294967295
                       OR l.mode = 'RowExclusiveLock' AND c.relname = ANY (%s))""",
             (backend, list(MERGE_WRITES)),
         )
         written = MERGE_WRITES[: MERGE_WRITES.index(blocked_at)]
         assert in_transaction
         assert sorted(locks) == sorted(
-            [("advisory", "ExclusiveLock", True)]  # the merge's own lock: inside merge_staged
+            [("advisory", "ExclusiveLock", True)]  # taken first thing in merge_staged
             + [(table, "RowExclusiveLock", True) for table in written]
             + [(blocked_at, "RowExclusiveLock", False)]
         )
