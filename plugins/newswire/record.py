@@ -30,8 +30,6 @@ RELEASE_FIELDS = (
     "content_sha256",  # str: hash of all the other fields (see content_sha256())
 )
 
-LIST_FIELDS = ("tickers", "industries", "images", "subjects")
-
 
 def content_sha256(record: dict) -> str:
     """A stable hash of a record's fields (except itself): it changes exactly when the

@@ -69,7 +69,7 @@ from html import escape
 from http import HTTPStatus
 
 from newswire_sample_site.releases import CANONICAL_ORIGIN, Block, Run, SampleRelease
-from newswire_sample_site.render import _card
+from newswire_sample_site.render import _card, rss_item
 
 DUPLICATE_EVERY = 3
 # Other URLs of one release: the path is kept (discovery re-roots links on its base URL);
@@ -201,17 +201,7 @@ class Faults:
         """The feed with a second ``<item>`` for each duplicated release, before ``</channel>``."""
         if not self.duplicate_feed_entries:
             return rss
-        items = "".join(
-            f"""
-    <item>
-      <title>{escape(rel.title, quote=False)}</title>
-      <link>{escape(link, quote=False)}</link>
-      <description>{escape(rel.description, quote=False)}</description>
-      <pubDate>{format_datetime(rel.published_utc, usegmt=True)}</pubDate>
-      <guid isPermaLink="true">{escape(link, quote=False)}</guid>
-    </item>"""
-            for rel, link in _duplicates(releases, base_url)
-        )
+        items = "".join(rss_item(rel, link) for rel, link in _duplicates(releases, base_url))
         return _insert_before(rss, "\n  </channel>", items)
 
     def add_duplicate_cards(self, listing: str, shown: list[SampleRelease]) -> str:

@@ -1,4 +1,4 @@
-"""The DAGs under real Airflow: parsing (errors and time), structure, and real dag.test() runs
+"""The DAGs under real Airflow: parsing (errors), structure, and real dag.test() runs
 against the bundled sample site and a real PostgreSQL warehouse."""
 
 import json
@@ -20,7 +20,6 @@ from tests.support.records import load, make_record
 
 DAGS = ROOT / "dags"
 DAG_IDS = {"prnewswire_ingest", "prnewswire_backfill", "newswire_quality"}
-PARSE_BUDGET_S = 0.5
 
 
 @pytest.fixture
@@ -59,33 +58,27 @@ def test_dagbag_has_no_import_errors(dagbag):
     assert set(dagbag.dags) == DAG_IDS
 
 
-def test_each_dag_file_parses_in_under_half_a_second(capsys):
+def test_each_dag_file_parses_alone():
     """Each file in a fresh interpreter that has Airflow loaded, as the DAG processor has:
-    the duration is Airflow's own per-file parse time (what `airflow dags report` shows)."""
+    one DAG, no import errors. (How long it takes, against the 0.5 s target, is measured by
+    bench/dags.py, not asserted here.)"""
     script = (
         "import json, sys\n"
         "from airflow.dag_processing.dagbag import DagBag\n"
         "bag = DagBag(dag_folder=sys.argv[1])\n"
         "[stat] = bag.dagbag_stats\n"
-        "print(json.dumps({'seconds': stat.duration.total_seconds(), 'dags': stat.dag_num,"
-        " 'errors': bag.import_errors}))\n"
+        "print(json.dumps({'dags': stat.dag_num, 'errors': bag.import_errors}))\n"
     )
-    timings = {}
+    parsed = {}
     for path in sorted(DAGS.glob("*.py")):
         result = subprocess.run(
             [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120
         )
         assert result.returncode == 0, result.stderr[-2000:]
-        timings[path.name] = json.loads(result.stdout.strip().splitlines()[-1])
-    with capsys.disabled():
-        print(
-            "\nDAG file parse times: "
-            + ", ".join(f"{name} {t['seconds'] * 1000:.0f} ms" for name, t in timings.items())
-        )
-    assert len(timings) == 3
-    for name, t in timings.items():
-        assert (t["dags"], t["errors"]) == (1, {}), name
-        assert t["seconds"] < PARSE_BUDGET_S, f"{name} took {t['seconds']:.3f} s to parse"
+        parsed[path.name] = json.loads(result.stdout.strip().splitlines()[-1])
+    assert len(parsed) == 3
+    for name, found in parsed.items():
+        assert (found["dags"], found["errors"]) == (1, {}), name
 
 
 # -- structure ----------------------------------------------------------------------------

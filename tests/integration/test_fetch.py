@@ -3,7 +3,7 @@ retries, rate limit, robots.txt, conditional GET."""
 
 import pytest
 
-from newswire.fetching.allowlist import AllowList, HostNotAllowed
+from newswire.fetching.allowlist import AllowList, HostNotAllowed, is_loopback
 from newswire.fetching.client import FetchError, PoliteClient
 from tests.support.http import Recorder
 
@@ -61,6 +61,15 @@ def test_allow_list_for_the_real_site(url, reason):
     with pytest.raises(HostNotAllowed) as caught:
         allow.check(url)
     assert caught.value.reason == reason
+
+
+def test_only_a_loopback_base_url_may_be_a_local_address():
+    assert all(is_loopback(u) for u in ("http://127.0.0.1:80", "http://localhost/", "http://[::1]"))
+    assert not any(is_loopback(u) for u in ("http://10.1.2.3/", "https://www.prnewswire.com/"))
+    AllowList("http://127.0.0.1:8000").check("http://127.0.0.1:8000/news-releases/")
+    with pytest.raises(HostNotAllowed) as caught:
+        AllowList("http://10.1.2.3:8000").check("http://10.1.2.3:8000/news-releases/")
+    assert caught.value.reason == "private_address"
 
 
 def test_the_wire_hosts_are_allowed_for_the_real_site():

@@ -4,8 +4,8 @@ public addresses only.
 A link in a feed, a listing or a redirect can name any host. Only hosts on the allow-list
 of the source's wire are ever requested, and a host that resolves to a private, loopback,
 link-local or otherwise non-public address is refused (server-side request forgery). The
-one exception is the configured base URL itself: the bundled sample site lives on
-loopback because the operator said so.
+one exception is the configured base URL itself when it is on loopback (:func:`is_loopback`):
+the bundled sample site lives there because the operator said so.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class AllowList:
             raise HostNotAllowed(
                 "host_not_allowed", f"{host} is not on the allow-list {sorted(self.hosts)}"
             )
-        if host == self.base_host and _is_configured_local(host):
+        if host == self.base_host and is_loopback(url):
             if (parts.scheme, host, _port(parts)) != self.base_origin:  # another local service
                 raise HostNotAllowed(
                     "host_not_allowed", f"{parts.netloc} is not the configured site"
@@ -67,11 +67,14 @@ def _port(parts) -> int:
     return parts.port or (443 if parts.scheme == "https" else 80)
 
 
-def _is_configured_local(host: str) -> bool:
+def is_loopback(url: str) -> bool:
+    """Whether ``url`` is on this machine (``localhost`` or a loopback address), like the
+    bundled sample site: as the base URL it is allowed, and the client does not rate-limit it."""
+    host = urlsplit(url).hostname or ""
     if host == "localhost":
         return True
     try:
-        return not ipaddress.ip_address(host).is_global
+        return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
 

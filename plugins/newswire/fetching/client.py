@@ -11,7 +11,6 @@ session, the rate limit and robots.txt are shared.
 
 from __future__ import annotations
 
-import ipaddress
 import re
 import threading
 import time
@@ -25,7 +24,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from newswire import settings
-from newswire.fetching.allowlist import AllowList, HostNotAllowed
+from newswire.fetching.allowlist import AllowList, HostNotAllowed, is_loopback
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
@@ -63,16 +62,6 @@ def charset_from_content_type(content_type: str | None) -> str | None:
     """The charset a server declared, if any (requests' ISO-8859-1 guess is not one)."""
     match = _CHARSET.search(content_type or "")
     return match[1] if match else None
-
-
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class PoliteClient:
@@ -115,7 +104,6 @@ class PoliteClient:
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         self._next_slot: dict[str, float] = {}
         self._lock = threading.Lock()
-        self.requests_made = 0
 
     @property
     def session(self) -> requests.Session:
@@ -216,8 +204,6 @@ class PoliteClient:
 
     def _send(self, url: str, headers: dict | None) -> requests.Response:
         try:
-            with self._lock:
-                self.requests_made += 1
             return self.session.get(
                 url,
                 headers=headers,
