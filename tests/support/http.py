@@ -7,7 +7,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class Recorder(ThreadingHTTPServer):
     """A loopback server that records every request and answers from ``routes``
-    (path -> (status, headers, body)); unknown paths get 200 text/html."""
+    (path -> (status, headers, body)); unknown paths get 200 text/html. A body may be a
+    function of the handler giving (status, headers, body), or None when it has answered
+    by itself (to trickle, or to break the answer)."""
 
     def __init__(self, routes=None):
         self.routes, self.seen = routes or {}, []
@@ -30,7 +32,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.path, (200, {"Content-Type": "text/html"}, b"<html>ok</html>")
         )
         if callable(body):
-            status, headers, body = body(self)
+            answer = body(self)
+            if answer is None:
+                return
+            status, headers, body = answer
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
