@@ -13,6 +13,7 @@ from newswire.parsing import tickers as ticker_rules
 from newswire.parsing.dateline import split_dateline
 from newswire.parsing.dates import iso_utc
 from newswire.parsing.document import soup_of
+from newswire.parsing.errors import ParseError
 from newswire.parsing.text import blocks, clean, prepare
 from newswire.record import RELEASE_FIELDS, content_sha256, word_count
 
@@ -127,6 +128,8 @@ def build(
             )
             break
     body_text = "\n\n".join(body_blocks)
+    if not body_text.strip():
+        raise ParseError("empty_body", "the release body has no text")
     found = ticker_rules.merge(ticker_rules.find_tickers(body_text), list(extra_tickers))
     record = {
         "release_id": release_id,
