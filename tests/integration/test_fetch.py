@@ -11,15 +11,16 @@ import pytest
 
 from newswire.fetching.allowlist import AllowList, HostNotAllowed
 from newswire.fetching.client import FetchError, PoliteClient
-from tests.support.http import Recorder
+from tests.support import FIXTURES
+from tests.support.http import Recorder, tls_context
 
 
 @pytest.fixture
 def servers():
     made = []
 
-    def make(routes=None):
-        made.append(Recorder(routes))
+    def make(routes=None, tls=None):
+        made.append(Recorder(routes, tls))
         return made[-1]
 
     yield make
@@ -239,6 +240,27 @@ def test_the_connection_goes_to_the_checked_address(servers, monkeypatch):
     assert canary.seen == []
 
 
+def test_https_goes_to_the_checked_address_under_the_host_name(servers, tmp_path):
+    """Connected to the checked address, TLS still names the host: SNI and the certificate
+    check are for ``localhost`` (its certificate does not name 127.0.0.1), and so is Host."""
+    context, authority = tls_context(tmp_path)
+    site = servers({"/slow.html": (0, {}, _trickle(headers_too=False))}, tls=context)
+    with PoliteClient(site.url, deadline=1) as client:
+        client.session.verify = str(authority)
+        assert client.get(site.url + "/a.html").content == b"<html>ok</html>"
+        with pytest.raises(FetchError) as slow:
+            client.get(site.url + "/slow.html")
+    assert slow.value.reason == "deadline_exceeded"  # the deadline holds over TLS too
+    assert [(p, h["Host"]) for p, h, _ in site.seen[:2]] == [
+        ("/robots.txt", site.url.removeprefix("https://")),
+        ("/a.html", site.url.removeprefix("https://")),
+    ]
+    with PoliteClient(site.url, retries=0) as untrusting:  # certificates are checked
+        with pytest.raises(FetchError):
+            untrusting.get(site.url + "/a.html")
+    assert len(site.seen) == 3
+
+
 # -- time: deadlines and Retry-After --------------------------------------------------------
 
 
@@ -301,6 +323,26 @@ def test_robots_txt_wildcards_are_obeyed(servers):
         assert not client.allowed_by_robots(site.url + "/files/report.pdf")
         assert client.allowed_by_robots(site.url + "/files/report.pdf.html")
         assert client.allowed_by_robots(site.url + "/news-releases/a-300000001.html")
+
+
+def test_the_real_prnewswire_robots_txt(servers):
+    rules = (FIXTURES / "robots" / "prnewswire_2019.txt").read_bytes()
+    site = servers({"/robots.txt": (200, {"Content-Type": "text/plain"}, rules)})
+    with PoliteClient(site.url) as client:
+        allowed = {
+            path: client.allowed_by_robots(site.url + path)
+            for path in (
+                "/news-releases/acme-wins-an-award-300000001.html",
+                "/rss/news-releases-list.rss",
+                "/search/news/?keyword=acme",
+                "/multivu/1234-acme",
+                "/content/dam/acme/annual-report.pdf",
+            )
+        }
+    assert [path for path, ok in allowed.items() if ok] == [
+        "/news-releases/acme-wins-an-award-300000001.html",
+        "/rss/news-releases-list.rss",
+    ]
 
 
 def test_a_robots_txt_bomb_is_read_only_up_to_the_parsing_limit(servers):
