@@ -55,7 +55,9 @@ Feed and listings stay as they were: a client sees a correction only by fetching
 
 **Hostile faults** (issue 11, defects 5-8): what a client must survive without losing a worker,
 memory or data; a client does so by rejecting the page (retried by its next run) or by
-reading only what it needs. They count under their own names in ``request_counts``.
+reading only what it needs. Each counts under its name in ``request_counts``:
+``element_bomb`` describes a page also counted as ``release`` (like ``cp1252``), the others
+are answers of their own.
 
 - ``robots_bomb``: ``/robots.txt`` is a gzip bomb: the rules, then ``ROBOTS_BOMB_MIB`` MiB of
   comment lines, sent as ``Content-Encoding: gzip`` in 1 MiB members (about 400 KiB on the

@@ -15,6 +15,7 @@ robots.txt are shared.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import threading
 import time
@@ -26,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 from protego import Protego
 from requests import PreparedRequest, Response
+from urllib3.util import Url
 
 from newswire import settings
 from newswire.fetching.allowlist import AllowList, HostNotAllowed, Target, parse
@@ -44,6 +46,7 @@ ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 2.5: parse at least 500 KiB, ignore th
 DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 MAX_REDIRECTS = 5
 POLITE_RPS = 1.0  # default request rate per host for real sites
+log = logging.getLogger(__name__)
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 
 
@@ -180,8 +183,7 @@ class PoliteClient:
     ) -> Page:
         """GET ``url`` politely; raise :class:`FetchError` unless it answers 2xx (or 304)
         with one of the ``expect``-ed content types and no more than MAX_BYTES."""
-        self._check(url)  # before robots.txt: a foreign host gets no request at all
-        if not self.allowed_by_robots(url):
+        if not self.allowed_by_robots(url):  # checks url first: no request to a foreign host
             raise FetchError("robots_disallowed", url)
 
         def accept(response: requests.Response) -> None:
@@ -197,6 +199,8 @@ class PoliteClient:
         return self._page(response, content)
 
     def allowed_by_robots(self, url: str) -> bool:
+        """Whether robots.txt lets us fetch ``url``; :class:`FetchError` for a URL that may
+        not be requested at all (checked before robots.txt is asked for)."""
         parts = self._check(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         with self._lock:
@@ -215,14 +219,17 @@ class PoliteClient:
             response, content = self._fetch(
                 f"{origin}/robots.txt", limit=ROBOTS_MAX_BYTES, truncate=True
             )
-        except FetchError:
+        except FetchError as exc:
+            log.warning("robots.txt of %s unreachable (%s): everything disallowed", origin, exc)
             return DISALLOW_ALL
         if response.status_code >= 500:
+            log.warning("robots.txt of %s answers %s: everything disallowed", origin, response)
             return DISALLOW_ALL
         return "" if response.status_code >= 400 else content.decode("utf-8", "replace")
 
     # -- plumbing -------------------------------------------------------------------------
-    def _check(self, url: str):
+    def _check(self, url: str) -> Url:
+        """``url`` parsed, once the allow-list accepts it."""
         try:
             self.allow.check(url)
             return parse(url)
