@@ -4,7 +4,8 @@ Pages are rendered on demand from the generated releases; only the RSS feed (sma
 needed for its ETag) is rendered once. Routing is :meth:`SampleSite.respond`, a function of
 the path, the headers and (with faults on) the requests seen so far, so the handler thread
 only does I/O. Faults (429s, 5xx, dropped or truncated answers, charsets, duplicate entries,
-changing releases) are described in :mod:`newswire_sample_site.faults`; they are off unless
+changing releases, and the hostile ones: a robots.txt bomb, trickled pages, a huge
+Retry-After, element bombs) are described in :mod:`newswire_sample_site.faults`; they are off unless
 asked for.
 """
 
@@ -144,6 +145,10 @@ class SampleSite:
         parts = urlsplit(target)
         path = parts.path
         if path == "/robots.txt":
+            if self.faults.robots_bomb:  # issue 11: 5
+                self._count("robots_bomb")
+                headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Encoding": "gzip"}
+                return Response(HTTPStatus.OK, headers, fault_options.robots_bomb(render_robots()))
             return self._ok("robots", render_robots(), "text/plain; charset=utf-8")
         if path == RSS_PATH:
             return self._rss(headers)
@@ -159,11 +164,20 @@ class SampleSite:
         if fault in ("429", "5xx"):
             self._count(fault)
             return Response(*self.faults.error_response(fault, rel.index))
+        # hostile faults (issue 11: 5-8), only where no transient fault answers
+        hostile = None if fault else self._fault_state.hostile_fault(path, rel.index)
+        if hostile == "huge_retry_after":
+            self._count(hostile)
+            return Response(*self.faults.huge_retry_after_response())
         page = render_release_page(self.faults.revised(rel, self.epoch), also)
+        if hostile == "element_bomb":
+            page = self.faults.add_element_bomb(page)
         body, content_type, charset_fault = self.faults.encode_page(page, rel.index)
-        for kind in (fault, charset_fault):
+        for kind in (fault, charset_fault, hostile):
             if kind:
                 self._count(kind)
+        if hostile == "trickle":  # the handler sends it a byte at a time: not served in full
+            return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, hostile)
         if fault in ("dropped", "truncated"):  # the handler breaks the answer: no page served
             return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, fault)
         return self._ok("release", body, content_type)._replace(fault=fault)
@@ -281,6 +295,13 @@ class _Handler(BaseHTTPRequestHandler):
         if response.fault == "truncated":  # half of what Content-Length promised, then close
             body = body[: len(body) // 2]
             self.close_connection = True
+        if response.fault == "trickle" and with_body:  # until done or the client hangs up
+            self.close_connection = True
+            for n in range(len(body)):
+                self.wfile.write(body[n : n + 1])
+                self.wfile.flush()
+                time.sleep(self.server.site.faults.trickle_interval)
+            return
         if with_body:
             self.wfile.write(body)
 

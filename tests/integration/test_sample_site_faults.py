@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+import zlib
 from collections import Counter
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
@@ -23,7 +25,7 @@ import requests
 from bs4 import BeautifulSoup
 
 from newswire_sample_site import SampleSite, generate_releases
-from newswire_sample_site.faults import ALL, Faults
+from newswire_sample_site.faults import ALL, ELEMENT_BOMB, ROBOTS_BOMB_MIB, Faults
 from newswire_sample_site.releases import clean
 
 LISTING = "/news-releases/news-releases-list/"
@@ -373,6 +375,62 @@ def test_robots_feed_and_listing_are_never_failed(http):
         for path, kind in (("/robots.txt", "text/plain"), (RSS, "xml"), (LISTING, "utf-8")):
             answer = http.get(site.base_url + path, timeout=(2, 0.5))
             assert answer.status_code == 200 and kind in answer.headers["Content-Type"]
+
+
+# -- hostile faults (issue 11: 5-8) --------------------------------------------------------
+
+
+def test_robots_bomb_is_the_rules_then_mebibytes_of_comments_in_gzip_members(http):
+    with SampleSite(count=COUNT, faults=Faults(robots_bomb=True)) as site:
+        answer = http.get(site.base_url + "/robots.txt", stream=True)
+        wire = answer.raw.read(decode_content=False)  # what was sent, not what it unpacks to
+    assert answer.headers["Content-Encoding"] == "gzip" and len(wire) < 1024 * 1024
+    first = zlib.decompressobj(31)
+    rules = first.decompress(wire)
+    second = zlib.decompressobj(31)
+    padding = second.decompress(first.unused_data)
+    assert rules.startswith(b"User-agent:") and b"Disallow: /account/" in rules
+    assert padding == b"#" * (1024 * 1024 - 1) + b"\n"
+    assert second.unused_data == first.unused_data[len(first.unused_data) // ROBOTS_BOMB_MIB :]
+
+
+def test_trickle_sends_the_first_answer_a_byte_at_a_time_then_the_page(plain):
+    faults = Faults(trickle_every=5, trickle_interval=1.0)
+    with SampleSite(count=COUNT, faults=faults) as site:
+        rel = site.releases[4]
+        with socket.create_connection(urlsplit(site.base_url)[1].split(":")) as sock:
+            sock.sendall(f"GET {rel.path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            answer = b""
+            while b"\r\n\r\n" not in answer:
+                answer += sock.recv(65536)
+            head, body = answer.split(b"\r\n\r\n", 1)
+            body += sock.recv(65536)  # a byte a second: one or two by now, not 29 KB
+        normal = plain(rel.path).content
+        assert (
+            head.startswith(b"HTTP/1.1 200") and f"Content-Length: {len(normal)}" in head.decode()
+        )
+        assert 1 <= len(body) <= 3 and normal.startswith(body)
+        assert requests.get(site.base_url + rel.path, timeout=5).content == normal
+        assert site.request_counts["trickle"] == 1
+
+
+def test_huge_retry_after_answers_the_first_request_only(plain, http):
+    with SampleSite(count=COUNT, faults=Faults(huge_retry_after_every=5)) as site:
+        rel = site.releases[4]
+        first, second = http.get(site.base_url + rel.path), http.get(site.base_url + rel.path)
+    assert (first.status_code, first.headers["Retry-After"]) == (429, "999999")
+    assert second.content == plain(rel.path).content
+
+
+def test_element_bomb_pages_carry_the_bomb_on_every_serve(plain, http):
+    with SampleSite(count=COUNT, faults=Faults(element_bomb_every=5)) as site:
+        bombed, spared = site.releases[4], site.releases[3]
+        answers = [http.get(site.base_url + bombed.path) for _ in range(2)]
+        assert http.get(site.base_url + spared.path).content == plain(spared.path).content
+    normal = plain(bombed.path).content
+    for answer in answers:
+        assert answer.content.count(b"<p>.</p>") == ELEMENT_BOMB
+        assert answer.content.replace(b"<p>.</p>", b"") == normal
 
 
 # -- command line -------------------------------------------------------------------------

@@ -249,6 +249,33 @@ def test_too_large():
     assert caught.value.reason == "too_large"
 
 
+def _release_page_with_body(markup: str) -> bytes:
+    """A sample release page whose release body is ``markup``."""
+    page = render_release_page(generate_releases(1, 7)[0])
+    start = page.index(">", page.index('<section class="release-body')) + 1
+    end = page.index("</section>", start)
+    return (page[:start] + markup + page[end:]).encode()
+
+
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        ("<p>x</p>" * 150_000, "too_many_elements"),  # 1.2 MB; it took seconds and GBs
+        ("<div>" * 200_000 + "<p>Deep.</p>" + "</div>" * 200_000, "too_deep"),
+        ("<div>" * 1_000 + "<p>Deep.</p>" + "</div>" * 1_000, "too_deep"),  # a small page
+        ('<div class="row"><p> </p><p>\u00a0</p></div>', "empty_body"),
+    ],
+    ids=["element_bomb", "nested_divs", "a_few_nested_divs", "empty_body"],
+)
+def test_pages_that_cost_too_much_or_hold_nothing_are_rejected(body, reason):
+    with pytest.raises(ParseError) as caught:
+        parse_release(
+            _release_page_with_body(body),
+            "https://www.prnewswire.com/news-releases/x-300000001.html",
+        )
+    assert caught.value.reason == reason
+
+
 # -- batch use -----------------------------------------------------------------------------
 
 

@@ -169,5 +169,22 @@ def test_cli_flags():
         changing_releases=10,
     )
     assert _parse("--changing-releases").changing_releases == ALL.changing_releases
+    assert _parse(
+        "--robots-bomb",
+        "--trickle-every",
+        "3",
+        "--trickle-interval",
+        "0.1",
+        "--huge-retry-after-every",
+        "4",
+        "--element-bomb-every",
+        "5",
+    ) == Faults(
+        robots_bomb=True,
+        trickle_every=3,
+        trickle_interval=0.1,
+        huge_retry_after_every=4,
+        element_bomb_every=5,
+    )
     with pytest.raises(ValueError):
         Faults(burst=0)

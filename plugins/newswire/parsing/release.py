@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 from newswire.parsing.dateline import split_dateline
 from newswire.parsing.dates import iso_utc
 from newswire.parsing.document import soup_of
+from newswire.parsing.errors import ParseError
 from newswire.parsing.text import blocks, clean, prepare
 from newswire.parsing.tickers import find_tickers
 from newswire.record import RELEASE_FIELDS, content_sha256, word_count
@@ -141,6 +142,8 @@ def build(
             )
             break
     body_text = "\n\n".join(body_blocks)
+    if not body_text.strip():
+        raise ParseError("empty_body", "the release body has no text")
     found = unique([*find_tickers(body_text), *extra_tickers])
     record = {
         "release_id": release_id,
