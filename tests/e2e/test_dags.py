@@ -105,6 +105,9 @@ def test_ingestion_dag_shape(dagbag, dag_id):
     assert fetch.pool == dag.get_task("discover").pool == "newswire_http"
     assert fetch.retries >= 3 and fetch.retry_exponential_backoff == 2.0
     assert fetch.max_retry_delay == timedelta(minutes=10)
+    # No task that talks to the source site can hang forever (issue 11, defect 7).
+    assert fetch.execution_timeout == timedelta(hours=1)
+    assert dag.get_task("discover").execution_timeout == timedelta(minutes=30)
 
     load_task = dag.get_task("load")
     assert load_task.outlets == [RELEASES]
