@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newswire.record import content_sha256
+from newswire.warehouse.connection import lock_table
 
 STAGED_COLUMNS = (
     "run_key",
@@ -87,8 +88,6 @@ def _copy_text(value) -> str:
 
 
 _MERGE_STEPS = (
-    # Merges are serialized: version numbers are computed before the rows are written.
-    "SELECT pg_advisory_xact_lock(hashtext('newswire.merge_staged'))",
     # 1. The batch: staged records that are new or whose content changed, each with the
     #    version it becomes (a known content keeps its number, new content takes max + 1).
     """CREATE TEMP TABLE _batch ON COMMIT DROP AS
@@ -182,6 +181,8 @@ def merge_staged(cur, run_key: str) -> tuple[int, int, int]:
     the transaction: commit it with the run's bookkeeping, or roll it all back."""
     cur.execute("SELECT count(*) FROM newswire.staged_releases WHERE run_key = %s", (run_key,))
     staged = cur.fetchone()[0]
+    # Merges are serialized: version numbers are computed before the rows are written.
+    lock_table(cur, "newswire.releases")
     for statement in _MERGE_STEPS:
         cur.execute(statement, {"run_key": run_key})
     cur.execute(
