@@ -36,3 +36,16 @@ def lock_table(cur, table: str) -> None:
     to stall loads or migrations."""
     cur.execute("SET LOCAL lock_timeout = %s", (LOCK_TIMEOUT,))
     cur.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+
+
+@contextmanager
+def savepoint(cur, name: str = "one_page"):
+    """A savepoint around one page's statements: when they fail, the transaction is rolled
+    back to before them and goes on, and the error is raised for the caller to record."""
+    cur.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        cur.execute(f"ROLLBACK TO SAVEPOINT {name}")
+        raise
+    cur.execute(f"RELEASE SAVEPOINT {name}")

@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from newswire.record import content_sha256
-from newswire.warehouse.connection import lock_table
+import psycopg2
+
+from newswire.warehouse.connection import lock_table, savepoint
+from newswire.warehouse.validation import Refused, storable
 
 STAGED_COLUMNS = (
     "run_key",
@@ -44,23 +46,59 @@ class StagedRecord:
     raw_page_id: int | None = None
 
 
-def stage(cur, run_key: str, items: list[StagedRecord]) -> None:
-    """Bulk-stage records for ``run_key`` with COPY; a record staged twice keeps the last copy."""
+@dataclass(frozen=True)
+class Refusal:
+    """A record the warehouse could not stage, and why (a reject's reason and detail)."""
+
+    item: StagedRecord
+    reason: str
+    detail: str
+
+
+def stage(cur, run_key: str, items: list[StagedRecord]) -> list[Refusal]:
+    """Stage records for ``run_key``; a record staged twice keeps the last copy. Returns
+    the records refused, each with its reason, and stages all the others.
+
+    Records are made storable first (:func:`~newswire.warehouse.validation.storable`), then
+    copied in bulk. Should the bulk copy still fail, each record is copied under a
+    savepoint of its own, so the error costs only the record that caused it."""
+    refused, latest = [], {}
+    for item in items:
+        try:
+            record = storable(item.record)
+        except Refused as exc:
+            refused.append(Refusal(item, exc.reason, str(exc)))
+            continue
+        latest[(record["wire"], record["release_id"])] = replace(item, record=record)
+    try:
+        with savepoint(cur, "stage_batch"):
+            _copy(cur, run_key, list(latest.values()))
+    except psycopg2.Error:
+        for item in latest.values():
+            try:
+                with savepoint(cur, "stage_one"):
+                    _copy(cur, run_key, [item])
+            except psycopg2.Error as exc:
+                refused.append(Refusal(item, "store_error", f"{type(exc).__name__}: {exc}"))
+    return refused
+
+
+def _copy(cur, run_key: str, items: list[StagedRecord]) -> None:
+    """COPY ``items`` into the staging table."""
     if not items:
         return
     cur.execute(
         "CREATE TEMP TABLE IF NOT EXISTS _incoming"
         " (LIKE newswire.staged_releases INCLUDING DEFAULTS) ON COMMIT DROP"
     )
-    latest = {(i.record["wire"], i.record["release_id"]): i for i in items}  # last one wins
     buffer = io.StringIO()
-    for item in latest.values():
+    for item in items:
         row = (
             run_key,
             item.record["wire"],
             item.record["release_id"],
             json.dumps(item.record, ensure_ascii=False),
-            content_sha256(item.record),
+            item.record["content_sha256"],
             item.parser_version,
             item.raw_page_id,
             item.fetched_at.isoformat(),
