@@ -51,6 +51,14 @@ tracking query strings, http/https, with or without ``www``, a regional mirror.
 from epoch 1 on, every ``changing_releases``-th release carries one extra sentence at the end
 of its second paragraph naming the epoch; :meth:`Faults.expected_at` is its true record.
 Feed and listings stay as they were: a client sees a correction only by fetching the page.
+
+**Hostile pages** (issue 11), which a warehouse must store without losing another page:
+``huge_every`` releases carry a table of about 5 MB (:class:`HugeRelease`: 6,000 rows of
+distinct tokens, past PostgreSQL's 1 MB tsvector limit; it is part of the true record, and
+such a release never changes); ``no_id_every`` releases have a relative canonical link (and
+``og:url``) without the release id, so only the fetched URL names the release;
+``nul_header_every`` releases answer with a NUL byte in their ``ETag`` header. Request
+counts: ``huge``, ``no_id``, ``nul_header``.
 """
 
 from __future__ import annotations
@@ -59,6 +67,7 @@ import argparse
 import codecs
 import json
 import math
+import random
 import re
 import threading
 import time
@@ -103,6 +112,11 @@ class Faults:
     no_charset_every: int = 0
     duplicate_feed_entries: bool = False
     changing_releases: int = 0  # every Nth release changes at each epoch
+    # -- issue 11: pages the warehouse must store (see "Hostile pages" above) --
+    huge_every: int = 0  # every Nth release carries a ~5 MB table
+    no_id_every: int = 0  # every Nth release's canonical link is relative, without its id
+    nul_header_every: int = 0  # every Nth release answers with a NUL byte in its ETag
+    # -- end of issue 11 --
 
     def __post_init__(self):
         for f in fields(self):
@@ -152,9 +166,17 @@ class Faults:
     def changes(self, index: int) -> bool:
         return _hits(self.changing_releases, index)
 
+    # issue 11
+    def hostile_faults(self, index: int) -> tuple[str, ...]:
+        """The hostile-page faults of release ``index``: ``huge``, ``no_id``, ``nul_header``."""
+        every = (self.huge_every, self.no_id_every, self.nul_header_every)
+        return tuple(k for k, n in zip(("huge", "no_id", "nul_header"), every) if _hits(n, index))
+
     # -- what is served ---------------------------------------------------------------------
     def revised(self, rel: SampleRelease, epoch: int) -> SampleRelease:
         """Release ``rel`` as the site serves it in ``epoch``."""
+        if "huge" in self.hostile_faults(rel.index):  # issue 11: never revised
+            return HugeRelease(**{f.name: getattr(rel, f.name) for f in fields(SampleRelease)})
         if epoch == 0 or not self.changes(rel.index):
             return rel
         copied = {f.name: getattr(rel, f.name) for f in fields(SampleRelease)}
@@ -239,6 +261,10 @@ ALL = Faults(
     no_charset_every=13,
     duplicate_feed_entries=True,
     changing_releases=17,
+    # -- issue 11 --
+    huge_every=97,
+    no_id_every=19,
+    nul_header_every=43,
 )
 
 
@@ -257,6 +283,39 @@ class RevisedRelease(SampleRelease):
             "release gave an incomplete list of markets.",
         )
         return (first, Block("p", (*second.content, note)), *rest)
+
+
+# -- issue 11: hostile pages ----------------------------------------------------------------
+HUGE_ROWS = 6_000  # rows of the huge table: about 4.8 MB of page, 2.2 MB of distinct tokens
+
+
+@dataclass(frozen=True)
+class HugeRelease(SampleRelease):
+    """A release with a long filing's table at the end of its body."""
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        rng = random.Random(f"{self.seed}:{self.index}:huge")
+        rows = tuple(
+            tuple(" ".join(f"k{rng.getrandbits(40):010x}" for _ in range(6)) for _ in range(5))
+            for _ in range(HUGE_ROWS)
+        )
+        return (*super().blocks, Block("table", (("Item", "A", "B", "C", "D"), *rows)))
+
+
+def strip_release_id(html: str, rel: SampleRelease) -> str:
+    """The page with its canonical link and ``og:url`` relative and without the id."""
+    id_less = rel.path.replace(f"-{rel.release_id}", "")
+    for attribute in ("href", "content"):
+        html = html.replace(f'{attribute}="{rel.url}"', f'{attribute}="{id_less}"')
+    return html
+
+
+def nul_etag(rel: SampleRelease) -> dict[str, str]:
+    return {"ETag": f'"{rel.release_id}\x00"'}
+
+
+# -- end of issue 11 --------------------------------------------------------------------------
 
 
 class FaultState:
@@ -352,6 +411,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ("--truncate-every", int, "N", "one truncated page for every Nth release"),
         ("--cp1252-every", int, "N", "every Nth release served in windows-1252 (labelled)"),
         ("--no-charset-every", int, "N", "every Nth release in windows-1252, unlabelled"),
+        # issue 11
+        ("--huge-every", int, "N", "every Nth release carries a ~5 MB table"),
+        ("--no-id-every", int, "N", "every Nth release's canonical link has no id"),
+        ("--nul-header-every", int, "N", "every Nth release has a NUL byte in its ETag"),
     ):
         group.add_argument(flag, type=kind, metavar=metavar, help=help_text)
     group.add_argument(

@@ -28,6 +28,7 @@ from itertools import islice
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
+from newswire.record import content_sha256
 from newswire_sample_site import faults as fault_options
 from newswire_sample_site.faults import Faults, FaultState
 from newswire_sample_site.releases import SampleRelease, generate_releases
@@ -106,8 +107,13 @@ class SampleSite:
 
     def expected(self, rel: SampleRelease) -> dict:
         """The true record of ``rel`` as served now (differs from ``rel.expected`` only for
-        a changing release after :meth:`advance`)."""
-        return self.faults.expected_at(rel, self.epoch)
+        a changing release after :meth:`advance`, and for an id-less page, whose URL is
+        where it was fetched from)."""
+        record = self.faults.expected_at(rel, self.epoch)
+        if "no_id" in self.faults.hostile_faults(rel.index):  # issue 11
+            record = {**record, "url": "https" + self.base_url.removeprefix("http") + rel.path}
+            record["content_sha256"] = content_sha256(record)
+        return record
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> SampleSite:
@@ -160,13 +166,19 @@ class SampleSite:
             self._count(fault)
             return Response(*self.faults.error_response(fault, rel.index))
         page = render_release_page(self.faults.revised(rel, self.epoch), also)
+        # issue 11: hostile pages
+        hostile = self.faults.hostile_faults(rel.index)
+        if "no_id" in hostile:
+            page = fault_options.strip_release_id(page, rel)
+        extra = fault_options.nul_etag(rel) if "nul_header" in hostile else {}
+        # end of issue 11
         body, content_type, charset_fault = self.faults.encode_page(page, rel.index)
-        for kind in (fault, charset_fault):
+        for kind in (fault, charset_fault, *hostile):
             if kind:
                 self._count(kind)
         if fault in ("dropped", "truncated"):  # the handler breaks the answer: no page served
             return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, fault)
-        return self._ok("release", body, content_type)._replace(fault=fault)
+        return self._ok("release", body, content_type, extra)._replace(fault=fault)
 
     def _rss(self, headers) -> Response:
         body, etag, last_modified = self._feed

@@ -16,8 +16,10 @@ from newswire.warehouse.connection import connect
 from newswire.warehouse.loading import StagedRecord
 from newswire.warehouse.search import search
 from newswire.warehouse.validation import storable
+from newswire_sample_site.faults import Faults
 from newswire_sample_site.releases import generate_releases
 from newswire_sample_site.render import render_release_page
+from newswire_sample_site.server import SampleSite
 from tests.support.http import Recorder
 from tests.support.records import load, make_record
 
@@ -218,3 +220,39 @@ def test_hostile_values_are_stored_or_rejected_never_lose_the_batch(
             " WHERE release_id = %s AND content_sha256 = %s",
             (stored["release_id"], stored["content_sha256"]),
         ) == [(stored["content_sha256"],)]
+
+
+def test_the_sample_sites_hostile_pages_land_once_in_one_run(warehouse, query):
+    """The sample site's issue-11 faults (``--faults all`` has them too): a huge-table
+    release, id-less pages and NUL headers, in one run; every release lands exactly once
+    as it is (an id-less page under the URL it was fetched from), nothing is rejected."""
+    hostile = Faults(huge_every=13, no_id_every=3, nul_header_every=4)
+    with SampleSite(count=24, seed=11, faults=hostile) as site:
+        summary = pipeline.ingest(warehouse, site.base_url)
+        truth = {rel.release_id: site.expected(rel) for rel in site.releases}
+        counts = dict(site.request_counts)
+    assert (counts["huge"], counts["no_id"], counts["nul_header"]) == (1, 8, 6)
+    assert (summary.loaded_new, summary.rejected) == (24, 0)
+    landed = query(
+        warehouse, "SELECT release_id, content_sha256, length(body_text) FROM newswire.releases"
+    )
+    assert {rid: sha for rid, sha, _ in landed} == {
+        rid: record["content_sha256"] for rid, record in truth.items()
+    }
+    huge = site.releases[12]
+    assert (
+        dict((rid, size) for rid, _, size in landed)[huge.release_id]
+        == len(truth[huge.release_id]["body_text"])
+        > 2_000_000
+    )
+    ((page_size,),) = query(
+        warehouse,
+        """SELECT octet_length(p.body_gzip) FROM newswire.releases r
+           JOIN newswire.raw_pages p USING (raw_page_id) WHERE r.release_id = %s""",
+        (huge.release_id,),
+    )
+    assert page_size > 0
+    assert query(
+        warehouse, "SELECT count(*) FROM newswire.raw_pages WHERE headers::text LIKE '%\\u0000%'"
+    ) == [(0,)]
+    assert query(warehouse, "SELECT count(*) FROM newswire.rejects") == [(0,)]
