@@ -3,10 +3,11 @@ PostgreSQL over real loopback HTTP. One page never costs another page: what cann
 stored is a reject with its reason and its raw page, and the run goes on."""
 
 import gzip
+import random
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from newswire import pipeline
@@ -143,14 +144,20 @@ def test_a_database_error_on_one_page_costs_only_that_page(warehouse, query):
 
 
 # -- the property: hostile values anywhere never cost a batch -------------------------------
+# Four bytes a character, incompressible, long past any index entry's limit.
+_RNG = random.Random(11)
+_WIDE = "".join(chr(_RNG.randrange(0x20000, 0x2A6DF)) for _ in range(3000))
+_TICKERS_10000 = [{"exchange": "NYSE", "symbol": f"T{i}"} for i in range(10_000)]
 _HOSTILE_TEXT = st.one_of(
     st.text(st.characters(exclude_categories=()), max_size=40),  # NULs, surrogates ...
-    st.sampled_from(["", " ", "\x00", "\ud800", "a\udfffb", "x" * 5000, _huge_body(1.5)]),
+    st.sampled_from(
+        ["", " ", "\x00", "\ud800", "a\udfffb", "x" * 5000, _WIDE, "İ" * 3000, _huge_body(1.5)]
+    ),
 )
 _OPTIONAL = st.one_of(st.none(), _HOSTILE_TEXT)
 _TICKERS = st.one_of(
     st.lists(st.fixed_dictionaries({"exchange": _HOSTILE_TEXT, "symbol": _HOSTILE_TEXT})),
-    st.just([{"exchange": "NYSE", "symbol": f"T{i}"} for i in range(10_000)]),
+    st.just(_TICKERS_10000),
 )
 _HOSTILE_FIELDS = st.fixed_dictionaries(
     {},
@@ -191,6 +198,9 @@ def shared_warehouse(pg_server):
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(changes=_HOSTILE_FIELDS, n=st.integers(min_value=10, max_value=10**6))
+@example(changes={"tickers": [{"exchange": _WIDE, "symbol": _WIDE}], "issuer": _WIDE}, n=7)
+@example(changes={"industries": [_WIDE], "subjects": [_WIDE], "title": _WIDE}, n=8)
+@example(changes={"tickers": _TICKERS_10000, "body_text": _huge_body(5)}, n=9)
 def test_hostile_values_are_stored_or_rejected_never_lose_the_batch(
     shared_warehouse, query, changes, n
 ):

@@ -14,9 +14,10 @@ bytes stay in the archive):
 - ``published_at`` and ``dateline_date`` must be ISO 8601 (else ``bad_published_at`` /
   ``bad_dateline_date``); they are stored in Python's canonical spelling.
 - ``word_count`` must be an integer PostgreSQL's ``integer`` holds (else ``bad_word_count``).
-- Short fields are cut to :data:`MAX_CHARS`, and each industry, subject and ticker exchange
-  or symbol to :data:`MAX_ITEM_CHARS`: they are indexed, and an index entry holds at most
-  2,704 bytes. Lists keep their first :data:`MAX_ITEMS` items (a ticker's position is a
+- Short fields are cut to :data:`MAX_CHARS`, each industry and subject to
+  :data:`MAX_ITEM_CHARS` and each ticker exchange or symbol to :data:`MAX_TICKER_CHARS`:
+  most are indexed, and an index entry holds at most 2,704 bytes (a character may take four
+  of them). Lists keep their first :data:`MAX_ITEMS` items (a ticker's position is a
   ``smallint``). A longer value is parser garbage, not a headline: cutting it keeps the
   release.
 - ``body_text`` and ``contacts`` keep any length (search indexes the body's first 100,000
@@ -38,12 +39,13 @@ MAX_ID_CHARS = 100
 MAX_CHARS = {
     "title": 2_000,
     "subtitle": 10_000,
-    "issuer": 500,
-    "source_org": 500,
+    "issuer": 300,
+    "source_org": 300,
     "dateline_location": 500,
     "language": 35,
 }
-MAX_ITEM_CHARS = 500
+MAX_ITEM_CHARS = 200
+MAX_TICKER_CHARS = 32
 MAX_ITEMS = 10_000
 _REQUIRED = ("wire", "release_id", "url", "title")
 _TEXT_FIELDS = tuple(
@@ -88,7 +90,7 @@ def storable(record: dict) -> dict:
     for field in ("industries", "subjects"):
         record[field] = [item[:MAX_ITEM_CHARS] for item in record[field]]
     record["tickers"] = [
-        {key: value and value[:MAX_ITEM_CHARS] for key, value in ticker.items()}
+        {key: value and value[:MAX_TICKER_CHARS] for key, value in ticker.items()}
         for ticker in record["tickers"]
     ]
     record["content_sha256"] = content_sha256(record)
