@@ -119,6 +119,29 @@ def test_a_nul_byte_in_a_header_is_taken_out(warehouse, query):
     assert etags == sorted((f'"v1{rel.release_id}"',) for rel in releases)
 
 
+def test_a_nul_byte_in_a_feeds_validators_is_taken_out(warehouse, query):
+    """Defect 3, for the feed: its ETag and Last-Modified are kept for the next poll."""
+    (rel,) = generate_releases(1, seed=5)
+    site = Recorder(
+        {
+            rel.path: (200, HTML, render_release_page(rel).encode()),
+            "/rss/news-releases-list.rss": (
+                200,
+                {"Content-Type": "application/rss+xml", "ETag": '"f\x00"', "Last-Modified": "\x00"},
+                f"<rss><channel><item><link>{rel.path}</link></item></channel></rss>".encode(),
+            ),
+        }
+    )
+    try:
+        summary = pipeline.ingest(warehouse, site.url, max_failed_share=1.0)
+    finally:
+        site.close()
+    assert summary.loaded_new == 1
+    assert query(warehouse, "SELECT etag, last_modified FROM newswire.http_validators") == [
+        ('"f"', "")
+    ]
+
+
 def test_a_database_error_on_one_page_costs_only_that_page(warehouse, query):
     """Defect 4: an error the checks before COPY do not foresee (here a rule the schema
     gained) becomes that page's reject; the rest of the batch is staged and lands."""
