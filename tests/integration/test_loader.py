@@ -11,6 +11,7 @@ import psycopg2
 import pytest
 
 from newswire.pipeline import load_step
+from newswire.warehouse import runs
 from newswire.warehouse.connection import connect
 from newswire.warehouse.loading import stage
 from tests.support.records import load, make_record, staged
@@ -110,6 +111,18 @@ def test_the_newest_fetch_wins_not_the_last_load(warehouse, query):
         warehouse,
         "SELECT title, fetched_at FROM newswire.releases WHERE release_id = '302000001'",
     ) == [("CORRECTION -- Release number 1", at(13))]
+
+
+def test_within_a_run_the_newest_fetch_of_a_release_is_staged(warehouse, query):
+    """Defect 9 inside one run: tracking-URL duplicates of a release, fetched at different
+    times, in one batch or in two."""
+    newer = make_record(1, title="CORRECTION -- Release number 1")
+    with connect(warehouse) as conn, conn.cursor() as cur:
+        runs.open_run(cur, "run", "test")
+        stage(cur, "run", staged([newer], at(12)) + staged([make_record(1)], at(11)))
+        stage(cur, "run", staged([make_record(1)], at(10)))
+    load_step(warehouse, "run")
+    assert query(warehouse, "SELECT title FROM newswire.releases") == [(newer["title"],)]
 
 
 def test_issuer_spellings_share_one_organization(warehouse, query):

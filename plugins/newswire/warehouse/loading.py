@@ -56,8 +56,8 @@ class Refusal:
 
 
 def stage(cur, run_key: str, items: list[StagedRecord]) -> list[Refusal]:
-    """Stage records for ``run_key``; a record staged twice keeps the last copy. Returns
-    the records refused, each with its reason, and stages all the others.
+    """Stage records for ``run_key``; a release staged twice keeps its newest fetch.
+    Returns the records refused, each with its reason, and stages all the others.
 
     Records are made storable first (:func:`~newswire.warehouse.validation.storable`), then
     copied in bulk. Should the bulk copy still fail, each record is copied under a
@@ -69,7 +69,9 @@ def stage(cur, run_key: str, items: list[StagedRecord]) -> list[Refusal]:
         except Refused as exc:
             refused.append(Refusal(item, exc.reason, str(exc)))
             continue
-        latest[(record["wire"], record["release_id"])] = replace(item, record=record)
+        key = (record["wire"], record["release_id"])
+        if key not in latest or item.fetched_at >= latest[key].fetched_at:
+            latest[key] = replace(item, record=record)
     try:
         with savepoint(cur, "stage_batch"):
             _copy(cur, run_key, list(latest.values()))
@@ -112,7 +114,8 @@ def _copy(cur, run_key: str, items: list[StagedRecord]) -> None:
     cur.execute(
         f"""INSERT INTO newswire.staged_releases ({columns})
             SELECT {columns} FROM _incoming
-            ON CONFLICT (run_key, wire, release_id) DO UPDATE SET {updates}"""
+            ON CONFLICT (run_key, wire, release_id) DO UPDATE SET {updates}
+            WHERE EXCLUDED.fetched_at >= staged_releases.fetched_at"""
     )
     cur.execute("TRUNCATE _incoming")
 
