@@ -1,11 +1,11 @@
-"""The task chain both ingestion DAGs share: migrate -> discover -> make_batches ->
-fetch (mapped, in the pool ``newswire_http``) -> load (updates the releases asset).
+"""The tasks of the ingestion DAGs: migrate -> discover -> make_batches -> fetch (mapped, in
+the pool ``newswire_http``) -> load (updates the releases asset).
 
-The DAGs differ only in how discovery picks its releases (``prnewswire_ingest``: what is
-new; ``prnewswire_backfill``: a publication window), so each DAG file calls
-:func:`ingestion_tasks` with the name of its discover function in
-:mod:`newswire_airflow.tasks`. Task bodies import the package only when they run, so parsing
-a DAG file stays cheap.
+Each DAG file strings them together itself, so its graph is read there; the DAGs differ only
+in their discover task (``prnewswire_ingest``: what is new, :func:`discover_new`;
+``prnewswire_backfill``: a publication window, :func:`discover_window`; both have the task
+id ``discover``). Each task calls one function of :mod:`newswire_airflow.tasks`, imported
+only when the task runs, so parsing a DAG file stays cheap.
 """
 
 from __future__ import annotations
@@ -15,59 +15,64 @@ from datetime import timedelta
 from airflow.sdk import task
 
 from newswire_airflow.assets import RELEASES
+from newswire_airflow.pools import HTTP_POOL
 
-HTTP_POOL = "newswire_http"
+# The end of the failure summary of both ingestion DAGs (see FailureSummaryNotifier).
+WHERE_TO_LOOK = (
+    "the failed task's log (Airflow UI: the DAG run, then the task, then Logs); the run's "
+    "row in newswire.ingestion_runs (run_key = the run id, now marked failed) and its pages "
+    "that failed: SELECT stage, reason, count(*) FROM newswire.rejects WHERE run_key = "
+    "'{run_id}' GROUP BY 1, 2. Check the source site ({source}) and the connection "
+    "newswire_warehouse. Clearing the failed tasks re-runs them safely: fetch and load are "
+    "idempotent."
+)
 
 
-def on_failure(context) -> None:
-    """DAG failure callback: mark the ingestion run failed and log a clear summary."""
-    from newswire_airflow import tasks as airflow_tasks
+@task
+def migrate() -> list[str]:
+    from newswire_airflow import tasks
 
-    airflow_tasks.ingestion_failed(context)
+    return tasks.migrate_warehouse()
 
 
-def ingestion_tasks(discover_with: str) -> None:
-    """Add the shared tasks to the DAG being defined; ``discover_with`` names the
-    function of :mod:`newswire_airflow.tasks` that lists the run's URLs."""
+@task(task_id="discover", pool=HTTP_POOL)
+def discover_new(**context) -> list[str]:
+    from newswire_airflow import tasks
 
-    @task
-    def migrate() -> list[str]:
-        from newswire_airflow import tasks as airflow_tasks
+    return tasks.discover_new(context)
 
-        return airflow_tasks.migrate_warehouse()
 
-    @task(pool=HTTP_POOL)
-    def discover(**context) -> list[str]:
-        from newswire_airflow import tasks as airflow_tasks
+@task(task_id="discover", pool=HTTP_POOL)
+def discover_window(**context) -> list[str]:
+    from newswire_airflow import tasks
 
-        return getattr(airflow_tasks, discover_with)(context)
+    return tasks.discover_window(context)
 
-    @task
-    def make_batches(urls: list[str]) -> list[list[str]]:
-        from newswire_airflow import tasks as airflow_tasks
 
-        return airflow_tasks.make_batches(urls)
+@task
+def make_batches(urls: list[str]) -> list[list[str]]:
+    from newswire_airflow import tasks
 
-    @task(
-        pool=HTTP_POOL,
-        retries=4,
-        retry_delay=timedelta(seconds=30),
-        retry_exponential_backoff=2.0,
-        max_retry_delay=timedelta(minutes=10),
-    )
-    def fetch(urls: list[str], **context) -> dict:
-        from newswire_airflow import tasks as airflow_tasks
+    return tasks.make_batches(urls)
 
-        return airflow_tasks.fetch(context["run_id"], urls)
 
-    # none_failed: a run that found nothing has no fetch tasks (skipped), and load still
-    # closes its ingestion run.
-    @task(trigger_rule="none_failed", outlets=[RELEASES])
-    def load(**context) -> dict:
-        from newswire_airflow import tasks as airflow_tasks
+@task(
+    pool=HTTP_POOL,
+    retries=4,
+    retry_delay=timedelta(seconds=30),
+    retry_exponential_backoff=2.0,
+    max_retry_delay=timedelta(minutes=10),
+)
+def fetch(urls: list[str], **context) -> dict:
+    from newswire_airflow import tasks
 
-        return airflow_tasks.load(context["run_id"])
+    return tasks.fetch(context["run_id"], urls)
 
-    urls = discover()
-    migrate() >> urls
-    fetch.expand(urls=make_batches(urls)) >> load()
+
+# none_failed: a run that found nothing has no fetch tasks (skipped), and load still closes
+# its ingestion run.
+@task(trigger_rule="none_failed", outlets=[RELEASES])
+def load(**context) -> dict:
+    from newswire_airflow import tasks
+
+    return tasks.load(context["run_id"])

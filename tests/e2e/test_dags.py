@@ -3,14 +3,18 @@ against the bundled sample site and a real PostgreSQL warehouse."""
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from newswire.warehouse.connection import connect
 from newswire_airflow.assets import RELEASES
+from newswire_airflow.connection import WarehouseConnectionMissing
+from newswire_airflow.notifier import FailureSummaryNotifier
 from tests.support import ROOT
 from tests.support.records import load, make_record
 
@@ -113,7 +117,8 @@ def test_ingestion_dag_shape(dagbag, dag_id):
     assert load_task.outlets == [RELEASES]
     assert load_task.trigger_rule == "none_failed"
     assert dag.catchup is False and dag.max_active_runs == 1
-    assert dag.on_failure_callback is not None
+    assert isinstance(dag.on_failure_callback, FailureSummaryNotifier)
+    assert dag.on_failure_callback.mark_ingestion_run_failed
     assert dag.doc_md and "newswire_http" in dag.doc_md
     assert {"newswire", "prnewswire"} <= set(dag.tags)
     assert all(t.owner == "newswire" and t.retries >= 1 for t in dag.tasks)
@@ -161,8 +166,34 @@ def test_quality_dag_shape(dagbag):
         assert isinstance(task, operator) and task.conn_id == "newswire_warehouse"
         assert task.retries == 0
     assert dag.get_task("refresh_report_views").upstream_task_ids == set(checks)
-    assert dag.on_failure_callback is not None
+    assert isinstance(dag.on_failure_callback, FailureSummaryNotifier)
+    assert not dag.on_failure_callback.mark_ingestion_run_failed
     assert dag.params["recent_hours"] == 24
+
+
+def test_a_task_without_the_warehouse_connection_says_what_to_set(airflow_db, monkeypatch):
+    """No connection, no silent fallback (no embedded server): an error that names it."""
+    from newswire_airflow import ingestion
+
+    monkeypatch.delenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", raising=False)
+    with pytest.raises(WarehouseConnectionMissing, match="AIRFLOW_CONN_NEWSWIRE_WAREHOUSE"):
+        ingestion.migrate.function()
+
+
+def test_the_pool_command_creates_the_pool_the_dags_use(airflow_db, dagbag):
+    from newswire_airflow.pools import HTTP_POOL, HTTP_POOL_SLOTS
+
+    # As `make up` runs it: `airflow` by name, from the environment's PATH.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    for command in (
+        [sys.executable, "-m", "newswire_airflow.pools"],
+        ["airflow", "pools", "get", HTTP_POOL, "--output", "json"],
+    ):
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    [pool] = json.loads(result.stdout)
+    assert (pool["pool"], int(pool["slots"])) == (HTTP_POOL, HTTP_POOL_SLOTS)
+    assert dagbag.dags["prnewswire_ingest"].get_task("fetch").pool == HTTP_POOL
 
 
 # -- real runs ----------------------------------------------------------------------------
@@ -250,7 +281,7 @@ def test_backfill_without_params_takes_its_daily_data_interval(
     ]
 
 
-def test_ingestion_failure_callback_marks_the_run_failed_and_says_where_to_look(
+def test_ingestion_failure_notifier_marks_the_run_failed_and_says_where_to_look(
     dagbag, warehouse, sample_site, monkeypatch, query, caplog
 ):
     """With the minimal context Airflow gives a DAG callback (dag, run id, reason)."""

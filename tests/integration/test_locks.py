@@ -23,11 +23,13 @@ OLD_ADVISORY_LOCKS = (
 @pytest.fixture
 def reader(warehouse):
     """A connection of a login that is a member of ``newswire_reader`` and nothing else."""
-    name = f"analyst_{uuid.uuid4().hex[:8]}"
+    name, password = f"analyst_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
     with psycopg2.connect(warehouse) as admin, admin.cursor() as cur:
-        cur.execute(f"CREATE ROLE {name} LOGIN IN ROLE newswire_reader")
+        cur.execute(f"CREATE ROLE {name} LOGIN PASSWORD %s IN ROLE newswire_reader", (password,))
     admin.close()
-    conn = psycopg2.connect(make_dsn(**{**parse_dsn(warehouse), "user": name}))
+    conn = psycopg2.connect(
+        make_dsn(**{**parse_dsn(warehouse), "user": name, "password": password})
+    )
     yield conn
     conn.close()
 
