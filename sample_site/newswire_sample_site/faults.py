@@ -72,6 +72,15 @@ are answers of their own.
 A request answered by a transient fault above gets no hostile one (so a trickle or a huge
 Retry-After hitting a release with a transient fault never shows), and hostile faults are not
 in :meth:`Faults.failing_requests`: an element bomb never serves the normal page.
+
+**Pages to store** (issue 11, defects 1-3), which a warehouse must store without losing
+another page:
+``huge_every`` releases carry a table of about 5 MB (:class:`HugeRelease`: 6,000 rows of
+distinct tokens, past PostgreSQL's 1 MB tsvector limit; it is part of the true record, and
+such a release never changes); ``no_id_every`` releases have a relative canonical link (and
+``og:url``) without the release id, so only the fetched URL names the release;
+``nul_header_every`` releases answer with a NUL byte in their ``ETag`` header. Request
+counts: ``huge``, ``no_id``, ``nul_header``.
 """
 
 from __future__ import annotations
@@ -82,6 +91,7 @@ import functools
 import gzip
 import json
 import math
+import random
 import re
 import threading
 import time
@@ -138,6 +148,10 @@ class Faults:
     trickle_interval: float = 0.5  # seconds between two bytes of a trickled page
     huge_retry_after_every: int = 0
     element_bomb_every: int = 0
+    # -- pages to store (issue 11: 1-3), see the module docstring
+    huge_every: int = 0  # every Nth release carries a ~5 MB table
+    no_id_every: int = 0  # every Nth release's canonical link is relative, without its id
+    nul_header_every: int = 0  # every Nth release answers with a NUL byte in its ETag
 
     def __post_init__(self):
         for f in fields(self):
@@ -205,9 +219,17 @@ class Faults:
     def add_element_bomb(html: str) -> str:
         return _insert_before(html, "</main>", "<p>.</p>" * ELEMENT_BOMB)
 
+    # -- pages to store (issue 11: 1-3) --------------------------------------------------
+    def stored_faults(self, index: int) -> tuple[str, ...]:
+        """The pages-to-store faults of release ``index``: ``huge``, ``no_id``, ``nul_header``."""
+        every = (self.huge_every, self.no_id_every, self.nul_header_every)
+        return tuple(k for k, n in zip(("huge", "no_id", "nul_header"), every) if _hits(n, index))
+
     # -- what is served ---------------------------------------------------------------------
     def revised(self, rel: SampleRelease, epoch: int) -> SampleRelease:
         """Release ``rel`` as the site serves it in ``epoch``."""
+        if "huge" in self.stored_faults(rel.index):  # never revised
+            return HugeRelease(**{f.name: getattr(rel, f.name) for f in fields(SampleRelease)})
         if epoch == 0 or not self.changes(rel.index):
             return rel
         copied = {f.name: getattr(rel, f.name) for f in fields(SampleRelease)}
@@ -287,6 +309,10 @@ ALL = Faults(
     trickle_every=43,
     huge_retry_after_every=47,
     element_bomb_every=53,
+    # -- pages to store (issue 11: 1-3)
+    huge_every=97,
+    no_id_every=19,
+    nul_header_every=41,
 )
 
 
@@ -305,6 +331,39 @@ class RevisedRelease(SampleRelease):
             "release gave an incomplete list of markets.",
         )
         return (first, Block("p", (*second.content, note)), *rest)
+
+
+# -- issue 11: hostile pages ----------------------------------------------------------------
+HUGE_ROWS = 6_000  # rows of the huge table: about 4.8 MB of page, 2.2 MB of distinct tokens
+
+
+@dataclass(frozen=True)
+class HugeRelease(SampleRelease):
+    """A release with a long filing's table at the end of its body."""
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        rng = random.Random(f"{self.seed}:{self.index}:huge")
+        rows = tuple(
+            tuple(" ".join(f"k{rng.getrandbits(40):010x}" for _ in range(6)) for _ in range(5))
+            for _ in range(HUGE_ROWS)
+        )
+        return (*super().blocks, Block("table", (("Item", "A", "B", "C", "D"), *rows)))
+
+
+def strip_release_id(html: str, rel: SampleRelease) -> str:
+    """The page with its canonical link and ``og:url`` relative and without the id."""
+    id_less = rel.path.replace(f"-{rel.release_id}", "")
+    for attribute in ("href", "content"):
+        html = html.replace(f'{attribute}="{rel.url}"', f'{attribute}="{id_less}"')
+    return html
+
+
+def nul_etag(rel: SampleRelease) -> dict[str, str]:
+    return {"ETag": f'"{rel.release_id}\x00"'}
+
+
+# -- end of issue 11 --------------------------------------------------------------------------
 
 
 class FaultState:
@@ -416,6 +475,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ("--truncate-every", int, "N", "one truncated page for every Nth release"),
         ("--cp1252-every", int, "N", "every Nth release served in windows-1252 (labelled)"),
         ("--no-charset-every", int, "N", "every Nth release in windows-1252, unlabelled"),
+        # issue 11
+        ("--huge-every", int, "N", "every Nth release carries a ~5 MB table"),
+        ("--no-id-every", int, "N", "every Nth release's canonical link has no id"),
+        ("--nul-header-every", int, "N", "every Nth release has a NUL byte in its ETag"),
     ):
         group.add_argument(flag, type=kind, metavar=metavar, help=help_text)
     group.add_argument(

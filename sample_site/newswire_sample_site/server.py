@@ -29,6 +29,7 @@ from itertools import islice
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
+from newswire.record import content_sha256
 from newswire_sample_site import faults as fault_options
 from newswire_sample_site.faults import Faults, FaultState
 from newswire_sample_site.releases import SampleRelease, generate_releases
@@ -107,8 +108,13 @@ class SampleSite:
 
     def expected(self, rel: SampleRelease) -> dict:
         """The true record of ``rel`` as served now (differs from ``rel.expected`` only for
-        a changing release after :meth:`advance`)."""
-        return self.faults.expected_at(rel, self.epoch)
+        a changing release after :meth:`advance`, and for an id-less page, whose URL is
+        where it was fetched from)."""
+        record = self.faults.expected_at(rel, self.epoch)
+        if "no_id" in self.faults.stored_faults(rel.index):
+            record = {**record, "url": "https" + self.base_url.removeprefix("http") + rel.path}
+            record["content_sha256"] = content_sha256(record)
+        return record
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> SampleSite:
@@ -170,17 +176,21 @@ class SampleSite:
             self._count(hostile)
             return Response(*self.faults.huge_retry_after_response())
         page = render_release_page(self.faults.revised(rel, self.epoch), also)
+        stored = self.faults.stored_faults(rel.index)  # pages to store (issue 11: 1-3)
+        if "no_id" in stored:
+            page = fault_options.strip_release_id(page, rel)
         if hostile == "element_bomb":
             page = self.faults.add_element_bomb(page)
+        extra = fault_options.nul_etag(rel) if "nul_header" in stored else {}
         body, content_type, charset_fault = self.faults.encode_page(page, rel.index)
-        for kind in (fault, charset_fault, hostile):
+        for kind in (fault, charset_fault, hostile, *stored):
             if kind:
                 self._count(kind)
         if hostile == "trickle":  # the handler sends it a byte at a time: not served in full
             return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, hostile)
         if fault in ("dropped", "truncated"):  # the handler breaks the answer: no page served
             return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, fault)
-        return self._ok("release", body, content_type)._replace(fault=fault)
+        return self._ok("release", body, content_type, extra)._replace(fault=fault)
 
     def _rss(self, headers) -> Response:
         body, etag, last_modified = self._feed

@@ -47,6 +47,7 @@ def test_every_fault_on_every_release_lands_exactly_once(warehouse, query, monke
             for kind in ("429", "5xx", "dropped", "truncated", "slow", "cp1252", "no_charset")
             + ("robots_bomb", *HOSTILE_REJECTS)
         ), dict(counts)
+        assert all(counts[kind] > 0 for kind in ("huge", "no_id", "nul_header")), dict(counts)
         waits = [after - before for _, before, after in site.retry_after_log]
         assert waits and min(waits) >= ALL.retry_after - 0.05  # Retry-After: 1 honoured
         assert _open_rejects(query, warehouse) == {

@@ -4,11 +4,13 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 import psycopg2
 import pytest
 
 from newswire.pipeline import load_step
+from newswire.warehouse import runs
 from newswire.warehouse.connection import connect
 from newswire.warehouse.loading import stage
 from tests.support.records import load, make_record, staged
@@ -72,6 +74,54 @@ def test_a_changed_release_adds_one_version_and_updates_the_current_row(warehous
                                JOIN newswire.industries i USING (industry_id)
                                WHERE release_id = '302000001'""",
     ) == [("Banking",)]
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 1, 1, hour, minute, tzinfo=UTC)
+
+
+def test_the_newest_fetch_wins_not_the_last_load(warehouse, query):
+    """Issue 11, defect 9: a run fetched at 12:00 is loaded, then one fetched at 11:00."""
+    newer = make_record(1, title="CORRECTION -- Release number 1", industries=["Banking"])
+    older = make_record(1)
+    load(warehouse, "noon", [newer], fetched=at(12))
+    late = load(warehouse, "eleven", [older, make_record(2)], fetched=at(11))
+    assert (late.loaded_new, late.loaded_updated, late.unchanged) == (1, 0, 1)
+    assert query(
+        warehouse,
+        "SELECT title, fetched_at FROM newswire.releases WHERE release_id = '302000001'",
+    ) == [("CORRECTION -- Release number 1", at(12))]
+    assert query(
+        warehouse,
+        """SELECT i.name FROM newswire.release_industries JOIN newswire.industries i
+           USING (industry_id) WHERE release_id = '302000001'""",
+    ) == [("Banking",)]
+    # the older content is history all the same
+    assert query(
+        warehouse,
+        """SELECT record->>'title' FROM newswire.release_versions
+           WHERE release_id = '302000001' ORDER BY version""",
+    ) == [("CORRECTION -- Release number 1",), ("Release number 1",)]
+    # an unchanged re-fetch at 13:00 makes the current row that fetch's, so an 11:30 fetch of
+    # the older content still loses
+    load(warehouse, "one", [newer], fetched=at(13))
+    load(warehouse, "half-past-eleven", [older], fetched=at(11, 30))
+    assert query(
+        warehouse,
+        "SELECT title, fetched_at FROM newswire.releases WHERE release_id = '302000001'",
+    ) == [("CORRECTION -- Release number 1", at(13))]
+
+
+def test_within_a_run_the_newest_fetch_of_a_release_is_staged(warehouse, query):
+    """Defect 9 inside one run: tracking-URL duplicates of a release, fetched at different
+    times, in one batch or in two."""
+    newer = make_record(1, title="CORRECTION -- Release number 1")
+    with connect(warehouse) as conn, conn.cursor() as cur:
+        runs.open_run(cur, "run", "test")
+        stage(cur, "run", staged([newer], at(12)) + staged([make_record(1)], at(11)))
+        stage(cur, "run", staged([make_record(1)], at(10)))
+    load_step(warehouse, "run")
+    assert query(warehouse, "SELECT title FROM newswire.releases") == [(newer["title"],)]
 
 
 def test_issuer_spellings_share_one_organization(warehouse, query):
