@@ -31,6 +31,10 @@ RELEASE_FIELDS = (
 )
 
 
+# The fields that hold lists (validated item by item before a record is stored).
+LIST_FIELDS = ("tickers", "industries", "images", "subjects")
+
+
 def content_sha256(record: dict) -> str:
     """A stable hash of a record's fields (except itself): it changes exactly when the
     release's parsed content does, so the warehouse keys its versions on it."""

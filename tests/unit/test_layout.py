@@ -82,16 +82,27 @@ def test_no_core_module_names_airflow_in_an_import():
 
 def test_every_package_folder_is_listed_in_pyproject():
     """``[tool.setuptools] packages`` is written by hand (``newswire.sql`` lives outside
-    plugins/): a package folder missing from it would be missing from the wheel."""
+    plugins/): a package folder (code, SQL or templates) missing from it would be missing
+    from the wheel."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
     listed = set(config["setuptools"]["packages"])
     package_dir = config["setuptools"]["package-dir"]
+
+    def holds_package_files(path) -> bool:
+        return any(path.glob("*.py")) or any(path.glob("*.sql")) or any(path.glob("*.html"))
+
     folders = {
         ".".join(path.relative_to(PLUGINS).parts)
         for top in PLUGINS.glob("newswire*/")
         for path in [top, *top.rglob("*/")]
-        if any(path.glob("*.py"))
+        if path.name != "__pycache__" and holds_package_files(path)
     }
-    assert folders and "newswire.sql" in listed
-    assert folders | {"newswire.sql"} == listed
+    sql_root = ROOT / package_dir["newswire.sql"]
+    sql = {
+        ".".join(("newswire", "sql", *path.relative_to(sql_root).parts))
+        for path in [sql_root, *sql_root.rglob("*/")]
+        if path.name != "__pycache__" and holds_package_files(path)
+    }
+    assert folders and "newswire.sql.reports" in sql and "newswire_airflow.ui.templates" in folders
+    assert folders | sql == listed
     assert (ROOT / package_dir["newswire.sql"] / "__init__.py").is_file()
