@@ -92,8 +92,11 @@ def test_parse_of_a_malformed_url_is_one_line(url, tmp_path):
 
 
 def test_parse_of_an_unreachable_host_is_one_line(tmp_path):
-    # Which reason it gives (today robots_disallowed) is the fetching client's business.
-    assert_one_line_error(newswire("parse", "http://127.0.0.1:1/release.html", home=tmp_path), 1)
+    line = assert_one_line_error(
+        newswire("parse", "http://127.0.0.1:1/release.html", home=tmp_path), 1
+    )
+    # Said as what it is: the host cannot be reached (not "robots_disallowed").
+    assert "robots_unreachable" in line and "Connection refused" in line, line
 
 
 def test_parse_of_a_folder_without_pages_says_so(tmp_path):

@@ -385,4 +385,6 @@ def test_a_robots_txt_that_cannot_be_read_disallows_everything(servers):
     with PoliteClient(site.url) as client:
         with pytest.raises(FetchError) as caught:
             client.get(site.url + "/news-releases/a-300000001.html")
-    assert caught.value.reason == "robots_disallowed"
+    # Its own reason: nothing forbade the page, reading the rules failed (retried next run).
+    assert caught.value.reason == "robots_unreachable"
+    assert "robots.txt of " + site.url + " unreachable" in caught.value.detail

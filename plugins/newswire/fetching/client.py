@@ -79,6 +79,10 @@ def charset_from_content_type(content_type: str | None) -> str | None:
     return match[1] if match else None
 
 
+def _origin(parts: Url) -> str:
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def _in_time(exchange: Exchange) -> None:
     if exchange.expired:
         raise FetchError("deadline_exceeded", f"no full answer within {exchange.deadline:g} s")
@@ -133,6 +137,7 @@ class PoliteClient:
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
         self._robots: dict[str, Protego] = {}
+        self._robots_unreachable: dict[str, str] = {}  # origin: why its robots.txt failed
         self._next_slot: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -172,6 +177,9 @@ class PoliteClient:
         """GET ``url`` politely; raise :class:`FetchError` unless it answers 2xx (or 304)
         with one of the ``expect``-ed content types and no more than MAX_BYTES."""
         if not self.allowed_by_robots(url):  # checks url first: no request to a foreign host
+            unreachable = self._robots_unreachable.get(_origin(self._check(url)))
+            if unreachable:
+                raise FetchError("robots_unreachable", unreachable)
             raise FetchError("robots_disallowed", url)
 
         def accept(response: requests.Response) -> None:
@@ -189,8 +197,7 @@ class PoliteClient:
     def allowed_by_robots(self, url: str) -> bool:
         """Whether robots.txt lets us fetch ``url``; :class:`FetchError` for a URL that may
         not be requested at all (checked before robots.txt is asked for)."""
-        parts = self._check(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        origin = _origin(self._check(url))
         with self._lock:
             robots = self._robots.get(origin)
         if robots is None:
@@ -208,12 +215,18 @@ class PoliteClient:
                 f"{origin}/robots.txt", limit=ROBOTS_MAX_BYTES, truncate=True
             )
         except FetchError as exc:
-            log.warning("robots.txt of %s unreachable (%s): everything disallowed", origin, exc)
-            return DISALLOW_ALL
+            return self._unreachable(origin, f"robots.txt of {origin} unreachable ({exc})")
         if response.status_code >= 500:
-            log.warning("robots.txt of %s answers %s: everything disallowed", origin, response)
-            return DISALLOW_ALL
+            return self._unreachable(origin, f"robots.txt of {origin} answers {response}")
         return "" if response.status_code >= 400 else content.decode("utf-8", "replace")
+
+    def _unreachable(self, origin: str, why: str) -> str:
+        """Everything on ``origin`` is disallowed (RFC 9309: unreachable robots.txt); its
+        pages are rejected as ``robots_unreachable`` with ``why``, retried by the next run."""
+        log.info("%s: everything disallowed", why)
+        with self._lock:
+            self._robots_unreachable[origin] = f"{why}: everything disallowed"
+        return DISALLOW_ALL
 
     # -- plumbing -------------------------------------------------------------------------
     def _check(self, url: str) -> Url:

@@ -170,6 +170,7 @@ _NEVER_CONTENT = (
     etree.Comment,
     etree.ProcessingInstruction,
 )
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
@@ -180,6 +181,9 @@ def load(content: bytes | str, url: str | None = None, http_charset: str | None 
     if size > MAX_PAGE_BYTES:
         raise ParseError("too_large", f"{size} bytes, the limit is {MAX_PAGE_BYTES}")
     text = content if isinstance(content, str) else decode(content, http_charset)
+    # Control characters (other than tab and line breaks) are not text in HTML; left in, they
+    # would make lxml refuse any later edit of the text around them.
+    text = _CONTROL_CHARACTERS.sub("", text)
     if not text.strip():
         raise ParseError("empty", "the page has no content")
     data = text.encode("utf-8", "replace")
