@@ -7,10 +7,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 class Recorder(ThreadingHTTPServer):
     """A loopback server that records every request and answers from ``routes``
-    (path -> (status, headers, body)); unknown paths get 200 text/html."""
+    (path -> (status, headers, body)); unknown paths get ``default`` (200 text/html).
+    A ``Date`` among the headers replaces the server's own (a replayed capture's clock)."""
 
-    def __init__(self, routes=None):
+    def __init__(self, routes=None, default=None):
         self.routes, self.seen = routes or {}, []
+        self.default = default or (200, {"Content-Type": "text/html"}, b"<html>ok</html>")
         super().__init__(("127.0.0.1", 0), _Handler)
         threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True).start()
 
@@ -26,12 +28,14 @@ class Recorder(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self.server.seen.append((self.path, dict(self.headers), time.monotonic()))
-        status, headers, body = self.server.routes.get(
-            self.path, (200, {"Content-Type": "text/html"}, b"<html>ok</html>")
-        )
+        status, headers, body = self.server.routes.get(self.path, self.server.default)
         if callable(body):
             status, headers, body = body(self)
-        self.send_response(status)
+        if "Date" in headers:
+            self.log_request(status)
+            self.send_response_only(status)
+        else:
+            self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))

@@ -270,6 +270,6 @@ class PoliteClient:
             headers={
                 k: v
                 for k, v in response.headers.items()
-                if k.lower() in ("etag", "last-modified", "content-type")
+                if k.lower() in ("etag", "last-modified", "content-type", "date")
             },
         )

@@ -1,0 +1,43 @@
+"""Discovery's pure parts: card times against the listing's clock, listing URLs."""
+
+from datetime import UTC, datetime
+
+from newswire.discovery.listings import card_time, listing_url
+from newswire.parsing.dates import EASTERN
+
+
+def _et(*args) -> datetime:
+    return datetime(*args, tzinfo=EASTERN).astimezone(UTC)
+
+
+def test_a_time_only_card_is_of_the_listings_eastern_day():
+    now = datetime(2025, 5, 9, 15, 36, tzinfo=UTC)  # 11:36 EDT
+    assert card_time("09:36 ET", now) == _et(2025, 5, 9, 9, 36)
+    assert card_time("00:39 ET", now) == _et(2025, 5, 9, 0, 39)
+    # 02:10 UTC on May 10 is still May 9 in New York
+    late = datetime(2025, 5, 10, 2, 10, tzinfo=UTC)
+    assert card_time("21:55 ET", late) == _et(2025, 5, 9, 21, 55)
+
+
+def test_a_time_only_card_later_than_the_pages_clock_is_of_the_day_before():
+    just_past_midnight = _et(2025, 5, 9, 0, 3)
+    assert card_time("23:58 ET", just_past_midnight) == _et(2025, 5, 8, 23, 58)
+    assert card_time("00:01 ET", just_past_midnight) == _et(2025, 5, 9, 0, 1)
+    assert card_time("00:10 ET", just_past_midnight) == _et(2025, 5, 9, 0, 10)  # clock skew
+
+
+def test_a_dated_card_keeps_its_date_and_an_unreadable_one_is_unknown():
+    now = datetime(2025, 5, 9, 15, 36, tzinfo=UTC)
+    assert card_time("May 08, 2025, 19:25 ET", now) == _et(2025, 5, 8, 19, 25)
+    assert card_time("Breaking", now) is None
+
+
+def test_the_date_jump_view_starts_at_the_hour_that_covers_the_window_end():
+    base = "https://www.prnewswire.com"
+    assert listing_url(base, 2) == f"{base}/news-releases/news-releases-list/?page=2&pagesize=100"
+    # 2020-11-16 00:00 UTC is 19:00 EST on the 15th: that hour is whole
+    assert listing_url(base, 1, at=datetime(2020, 11, 16, tzinfo=UTC)).endswith(
+        "?month=11&day=15&year=2020&hour=19&page=1&pagesize=100"
+    )
+    # 14:30 EDT: the view of hour 15 still shows 14:30
+    assert "day=9&year=2025&hour=15&" in listing_url(base, 1, at=_et(2025, 5, 9, 14, 30))
