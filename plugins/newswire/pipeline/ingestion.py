@@ -57,23 +57,27 @@ def discover_step(
         runs.open_run(
             cur, run_key, base_url, dag_run_id=dag_run_id, window_start=since, window_end=until
         )
-        known = runs.known_release_ids(cur, WIRE)
         validators = Validators(runs.http_validators(cur))
         failed = runs.failed_fetch_urls(cur, RETRY_REJECTS_LIMIT)
-    with PoliteClient(base_url, max_rps=max_rps) as client:
-        found = discover(
-            client,
-            limit=limit,
-            known=known,
-            since=since,
-            until=until,
-            feeds=feeds or settings.feeds(),
-            validators=validators,
-        )
+    failed_ids = {url: release_id_from_path(url) for url in failed}
+    # Discovery asks which of its candidates are loaded, page by page: never the whole wire.
+    # Each lookup commits on its own: no transaction stays open while the walk waits on HTTP.
+    with connect(dsn) as lookups, lookups.cursor() as cur:
+        lookups.autocommit = True
+        with PoliteClient(base_url, max_rps=max_rps) as client:
+            found = discover(
+                client,
+                limit=limit,
+                known=lambda ids: runs.known_among(cur, WIRE, ids),
+                since=since,
+                until=until,
+                feeds=feeds or settings.feeds(),
+                validators=validators,
+            )
+        loaded = runs.known_among(cur, WIRE, filter(None, failed_ids.values()))
     urls = [item.url for item in found]
-    taken = {*known, *(item.release_id for item in found)}
-    for url in failed:  # still missing: retried by this run, on the configured site
-        release_id = release_id_from_path(url)
+    taken = {*loaded, *(item.release_id for item in found)}
+    for url, release_id in failed_ids.items():  # still missing: retried by this run
         if release_id and release_id not in taken:
             taken.add(release_id)
             urls.append(same_site(base_url.rstrip("/"), url))

@@ -62,8 +62,13 @@ def set_discovered(cur, run_key: str, count: int) -> None:
     )
 
 
-def known_release_ids(cur, wire: str) -> frozenset[str]:
-    cur.execute("SELECT release_id FROM newswire.releases WHERE wire = %s", (wire,))
+def known_among(cur, wire: str, release_ids) -> frozenset[str]:
+    """Which of ``release_ids`` the warehouse holds already: an index lookup of the
+    candidates, so its cost follows the candidates, not the size of the warehouse."""
+    cur.execute(
+        "SELECT release_id FROM newswire.releases WHERE wire = %s AND release_id = ANY(%s)",
+        (wire, list(release_ids)),
+    )
     return frozenset(row[0] for row in cur.fetchall())
 
 
