@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import date
 from email.utils import format_datetime
 from html import escape
 
@@ -412,14 +413,19 @@ def _xml(text: str) -> str:
 
 
 def render_listing(
-    releases: Sequence[SampleRelease], page: int, pagesize: int, base_url: str
+    releases: Sequence[SampleRelease],
+    page: int,
+    pagesize: int,
+    base_url: str,
+    today: date | None = None,
 ) -> str:
     """Page ``page`` (1-based) of ``/news-releases/news-releases-list/``, newest first.
     ``releases`` must already be sorted newest first (the server sorts once). Cards link
-    with relative hrefs; past the end the list of cards is empty."""
+    with relative hrefs; past the end the list of cards is empty. Like the real site, a
+    card of the site's Eastern ``today`` shows only its time ("09:36 ET")."""
     start = (page - 1) * pagesize
     shown = releases[start : start + pagesize]
-    cards = "".join(_card(rel) for rel in shown)
+    cards = "".join(_card(rel, today) for rel in shown)
     pages = []
     if page > 1:
         pages.append(
@@ -458,7 +464,7 @@ def render_listing(
 """
 
 
-def _card(rel: SampleRelease) -> str:
+def _card(rel: SampleRelease, today: date | None = None) -> str:
     image = (
         f'<div class="col-sm-4 col-lg-3 pl-0 pr-0"><div class="img-wrap"><img src="{escape(rel.logo)}?w=200" '
         f'alt="{escape(rel.title)}" loading="lazy"/></div></div>'
@@ -471,13 +477,19 @@ def _card(rel: SampleRelease) -> str:
           <div class="col-sm-12 card-list card-list-hr">
             <div class="row">
               <div class="col-sm-8 col-lg-9 pl-0 pr-0">
-                <h3><small>{escape(rel.visible_time)}</small> {escape(rel.title)} </h3>
+                <h3><small>{escape(_card_time(rel, today))}</small> {escape(rel.title)} </h3>
                 <p class="remove-outline">{escape(rel.description)}</p>
               </div>{image}
             </div>
           </div>
         </a>
       </div>"""
+
+
+def _card_time(rel: SampleRelease, today: date | None) -> str:
+    if rel.published.date() == today:
+        return f"{rel.published:%H:%M} ET"
+    return rel.visible_time
 
 
 # -- robots.txt ---------------------------------------------------------------------------
