@@ -30,6 +30,7 @@ from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 from newswire_sample_site import faults as fault_options
+from newswire_sample_site import globe
 from newswire_sample_site.faults import Faults, FaultState
 from newswire_sample_site.releases import ET, WINDOW_DAYS, SampleRelease, generate_releases
 from newswire_sample_site.render import (
@@ -45,6 +46,8 @@ from newswire_sample_site.render import (
 DEFAULT_PAGESIZE = 25
 MAX_PAGESIZE = 100
 _RELEASE_PATH = re.compile(r"^/news-releases/[^/]*-(\d{9})\.html$")
+_GLOBE_RELEASE_PATH = re.compile(r"^/news-release/\d{4}/\d\d/\d\d/(\d+)/0/en/[^/]+\.html$")
+WIRES = ("prnewswire", "globenewswire")
 _HTML = "text/html; charset=utf-8"
 
 
@@ -65,7 +68,10 @@ class SampleSite:
     The site has a clock, :attr:`now` (set it; by default a minute after the newest
     release): it shows only what was published by then, answers with it as its ``Date``,
     and, like the real site, prints only the time on the cards of its Eastern today.
-    ``days`` is the depth of its archive (the releases spread over that many days)."""
+    ``days`` is the depth of its archive (the releases spread over that many days).
+
+    ``wire="globenewswire"`` publishes the releases as GlobeNewswire does
+    (:mod:`newswire_sample_site.globe`): a second wire for multi-source runs (no faults)."""
 
     def __init__(
         self,
@@ -78,7 +84,11 @@ class SampleSite:
         faults: Faults | None = None,
         days: int = WINDOW_DAYS,
         now: datetime | None = None,
+        wire: str = "prnewswire",
     ):
+        if wire not in WIRES:
+            raise ValueError(f"unknown wire {wire!r}: one of {', '.join(WIRES)}")
+        self.wire = wire
         self.releases: list[SampleRelease] = generate_releases(count, seed, days)
         self.rss_size = rss_size
         self.verbose = verbose
@@ -160,6 +170,8 @@ class SampleSite:
         path = parts.path
         if path == "/robots.txt":
             return self._ok("robots", render_robots(), "text/plain; charset=utf-8")
+        if self.wire == "globenewswire":
+            return self._globe(path, parse_qs(parts.query))
         if path == RSS_PATH:
             return self._rss(headers)
         if path == LISTING_PATH:
@@ -182,6 +194,26 @@ class SampleSite:
         if fault in ("dropped", "truncated"):  # the handler breaks the answer: no page served
             return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, fault)
         return self._ok("release", body, content_type)._replace(fault=fault)
+
+    def _globe(self, path: str, query: dict[str, list[str]]) -> Response:
+        """The GlobeNewswire-shaped site: its feed, newsroom listing and release pages."""
+        if path == globe.RSS_PATH:
+            latest = self.published_by(self.now)[: self.rss_size]
+            feed = globe.render_rss(latest, self.base_url)
+            return self._ok("rss", feed, "application/rss+xml; charset=utf-8")
+        if path == globe.LISTING_PATH:
+            try:
+                page = max(1, int(query.get("page", ["1"])[0]))
+                pagesize = min(MAX_PAGESIZE, max(1, int(query.get("pageSize", ["10"])[0])))
+            except ValueError:
+                return self._not_found()
+            listing = globe.render_listing(self.published_by(self.now), page, pagesize)
+            return self._ok("listing", listing, _HTML)
+        match = _GLOBE_RELEASE_PATH.match(path)
+        rel = self._by_id.get(match[1]) if match else None
+        if rel is None or rel.published_utc > self.now:
+            return self._not_found()
+        return self._ok("release", globe.render_release_page(rel), _HTML)
 
     def published_by(self, at: datetime) -> list[SampleRelease]:
         """The releases published at or before ``at`` (and by :attr:`now`), newest first."""
@@ -339,6 +371,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--count", type=int, default=120, help="number of releases (default 120)")
     parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
     parser.add_argument(
+        "--wire", choices=WIRES, default="prnewswire", help="the wire's site (default prnewswire)"
+    )
+    parser.add_argument(
         "--days", type=int, default=WINDOW_DAYS, help=f"archive depth (default {WINDOW_DAYS})"
     )
     parser.add_argument(
@@ -360,6 +395,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         faults=fault_options.faults_from_args(args),
         days=args.days,
         now=args.now,
+        wire=args.wire,
     )
 
 
@@ -372,10 +408,13 @@ def run(
     faults: Faults | None = None,
     days: int = WINDOW_DAYS,
     now: datetime | None = None,
+    wire: str = "prnewswire",
 ) -> int:
     """Serve until Ctrl-C; the first stdout line carries the base URL (scripts grep it).
     With faults on, a second line lists them; SIGUSR1 advances the epoch."""
-    site = SampleSite(host, port, count, seed, verbose=verbose, faults=faults, days=days, now=now)
+    site = SampleSite(
+        host, port, count, seed, verbose=verbose, faults=faults, days=days, now=now, wire=wire
+    )
     print(
         f"sample site serving {count} releases (seed {seed}) at {site.base_url} ; Ctrl-C stops",
         flush=True,

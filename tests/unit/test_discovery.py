@@ -2,7 +2,8 @@
 
 from datetime import UTC, datetime
 
-from newswire.discovery.listings import card_time, listing_url
+from newswire.discovery.listings import card_time
+from newswire.discovery.sources import GLOBENEWSWIRE, PRNEWSWIRE, SOURCES
 from newswire.parsing.dates import EASTERN
 
 
@@ -33,7 +34,7 @@ def test_a_dated_card_keeps_its_date_and_an_unreadable_one_is_unknown():
 
 
 def test_the_date_jump_view_starts_at_the_hour_that_covers_the_window_end():
-    base = "https://www.prnewswire.com"
+    base, listing_url = "https://www.prnewswire.com", PRNEWSWIRE.listing_url
     assert listing_url(base, 2) == f"{base}/news-releases/news-releases-list/?page=2&pagesize=100"
     # 2020-11-16 00:00 UTC is 19:00 EST on the 15th: that hour is whole
     assert listing_url(base, 1, at=datetime(2020, 11, 16, tzinfo=UTC)).endswith(
@@ -41,3 +42,21 @@ def test_the_date_jump_view_starts_at_the_hour_that_covers_the_window_end():
     )
     # 14:30 EDT: the view of hour 15 still shows 14:30
     assert "day=9&year=2025&hour=15&" in listing_url(base, 1, at=_et(2025, 5, 9, 14, 30))
+
+
+def test_each_source_knows_its_release_urls():
+    assert PRNEWSWIRE.release_id("/news-releases/cresud-reports-302451160.html") == "302451160"
+    assert (
+        SOURCES["newswireca"].release_id(
+            "http://www.newswire.ca/news-releases/bank-of-canada-unveils-618646013.html"
+        )
+        == "618646013"
+    )
+    globe = "/news-release/2026/07/14/3326655/0/en/Segment-Launches-Sources.html"
+    assert GLOBENEWSWIRE.release_id("https://www.globenewswire.com" + globe) == "3326655"
+    assert PRNEWSWIRE.release_id(globe) is None
+    assert GLOBENEWSWIRE.release_id("/news-releases/cresud-reports-302451160.html") is None
+    # GlobeNewswire's newsroom has no date jump: a window starts at its first page
+    assert GLOBENEWSWIRE.listing_url("https://x", 3, at=datetime(2025, 1, 1, tzinfo=UTC)) == (
+        "https://x/newsroom?page=3&pageSize=50"
+    )

@@ -23,16 +23,17 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Set
 from datetime import datetime
 
-from newswire import settings
 from newswire.discovery.feeds import read_feed
-from newswire.discovery.items import Discovered, Validators, release_id_from_path, same_site
-from newswire.discovery.listings import listing_url, read_listing
+from newswire.discovery.items import Discovered, Validators, same_site
+from newswire.discovery.listings import read_listing
+from newswire.discovery.sources import PRNEWSWIRE, Source, release_id_from_path
 from newswire.fetching.client import FetchError, PoliteClient
 
 __all__ = [
     "Discovered",
     "DiscoveryError",
     "KnownLookup",
+    "Source",
     "Validators",
     "discover",
     "release_id_from_path",
@@ -55,12 +56,15 @@ def discover(
     limit: int | None = None,
     known: KnownLookup | Set[str] = frozenset(),
     max_pages: int = 10,
-    feeds: tuple[str, ...] = settings.DEFAULT_FEEDS,
+    feeds: tuple[str, ...] | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     validators: Validators | None = None,
+    source: Source = PRNEWSWIRE,
 ) -> list[Discovered]:
-    """New releases on the client's site, newest first, at most ``limit``.
+    """New releases of ``source`` on the client's site (the source's own, or a mirror such
+    as the sample site), newest first, at most ``limit``. ``feeds`` defaults to the
+    source's.
 
     ``known`` tells which candidate ids are loaded already (a lookup, or a set of ids); an
     incremental walk skips them and stops where it meets only those. ``validators`` is
@@ -72,22 +76,17 @@ def discover(
     failures, sources_read = [], 0
 
     def add(items: list[Discovered]) -> int:
+        """Keep the items to fetch; return how many are new to the warehouse (found on an
+        earlier feed or page or not, so a listing that repeats the feed is still walked)."""
         loaded = set() if windowed else known_among([item.release_id for item in items])
-        fresh = 0
-        for item in items:
-            if (
-                item.release_id in loaded
-                or item.release_id in found
-                or not _in_window(item, since, until)
-            ):
-                continue
-            found[item.release_id] = item
-            fresh += 1
-        return fresh
+        fresh = [i for i in items if i.release_id not in loaded and _in_window(i, since, until)]
+        for item in fresh:
+            found.setdefault(item.release_id, item)
+        return len(fresh)
 
-    for feed in feeds:
+    for feed in source.feeds if feeds is None else feeds:
         try:
-            add(read_feed(client, client.base_url + feed, validators))
+            add(read_feed(client, source, client.base_url + feed, validators))
             sources_read += 1
         except FetchError as exc:
             failures.append(f"feed {feed}: {exc}")
@@ -97,7 +96,8 @@ def discover(
         if limit is not None and len(found) >= limit:
             break
         try:
-            items = read_listing(client, listing_url(client.base_url, page, at=until))
+            url = source.listing_url(client.base_url, page, at=until)
+            items = read_listing(client, source, url)
             sources_read += 1
         except FetchError as exc:
             failures.append(f"listing page {page}: {exc}")

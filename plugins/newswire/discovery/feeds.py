@@ -15,7 +15,8 @@ from email.utils import parsedate_to_datetime
 
 import feedparser
 
-from newswire.discovery.items import Discovered, Validators, release_id_from_path, same_site
+from newswire.discovery.items import Discovered, Validators, same_site
+from newswire.discovery.sources import Source
 from newswire.fetching.client import FetchError, PoliteClient
 from newswire.parsing.dates import EASTERN
 
@@ -23,7 +24,9 @@ _BARE_ET = re.compile(r"\s+ET$", re.I)
 _ZONELESS_ISO = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?$")
 
 
-def read_feed(client: PoliteClient, url: str, validators: Validators | None) -> list[Discovered]:
+def read_feed(
+    client: PoliteClient, source: Source, url: str, validators: Validators | None
+) -> list[Discovered]:
     """The releases in the feed at ``url``; none when it answers 304 Not Modified."""
     headers = validators.request_headers(url) if validators is not None else None
     page = client.get(url, expect=("xml", "rss", "atom"), headers=headers)
@@ -31,22 +34,21 @@ def read_feed(client: PoliteClient, url: str, validators: Validators | None) -> 
         return []
     if validators is not None:
         validators.by_url[url] = (page.headers.get("ETag"), page.headers.get("Last-Modified"))
-    return parse_feed(page.content, client.base_url)
+    return parse_feed(page.content, client.base_url, source)
 
 
-def parse_feed(content: bytes, base_url: str) -> list[Discovered]:
-    """The feed's release items, re-rooted on ``base_url``, in feed order."""
+def parse_feed(content: bytes, base_url: str, source: Source) -> list[Discovered]:
+    """The feed's release items of ``source``, re-rooted on ``base_url``, in feed order."""
     feed = feedparser.parse(content)
     if feed.bozo and not feed.entries:
         raise FetchError("bad_feed", str(feed.get("bozo_exception", "not a feed")))
     items = []
     for entry in feed.entries:
         link = (entry.get("link") or entry.get("id") or "").strip()
-        release_id = release_id_from_path(link)
+        release_id = source.release_id(link)
         if release_id:
-            items.append(
-                Discovered(same_site(base_url, link), release_id, published=entry_time(entry))
-            )
+            url = same_site(base_url, link)
+            items.append(Discovered(url, release_id, source.name, entry_time(entry)))
     return items
 
 

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
-
-_RELEASE_PATH = re.compile(r"^/news-releases/[^/]*?-(\d{6,12})\.html$")
 
 
 @dataclass(frozen=True)
@@ -32,11 +29,6 @@ class Validators:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
         return headers
-
-
-def release_id_from_path(url: str) -> str | None:
-    match = _RELEASE_PATH.match(urlsplit(url).path)
-    return match[1] if match else None
 
 
 def same_site(base_url: str, url: str) -> str:

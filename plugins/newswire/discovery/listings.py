@@ -7,9 +7,9 @@ the site answered, by its clock), else the time we fetched it. Shortly after mid
 cached page may still print yesterday's times under today's ``Date``: a time-only card
 later than the page's own clock (plus a little skew) is from the day before.
 
-``?month=M&day=D&year=Y&hour=H`` jumps the listing to a point in time (the view also yields
-earlier days, so cards are still filtered by their time): a backfill pages from there, so
-its cost grows with its window, not with the window's distance from today.
+Where a source's listing lives, how it pages and jumps to a point in time
+(``?month=M&day=D&year=Y&hour=H`` on the Cision sites) is declared in
+:mod:`newswire.discovery.sources`.
 """
 
 from __future__ import annotations
@@ -20,33 +20,18 @@ from email.utils import parsedate_to_datetime
 
 from bs4 import BeautifulSoup
 
-from newswire.discovery.items import Discovered, release_id_from_path, same_site
+from newswire.discovery.items import Discovered, same_site
+from newswire.discovery.sources import Source
 from newswire.fetching.client import Page, PoliteClient
-from newswire.parsing.dates import EASTERN, parse_visible_et
+from newswire.parsing.dates import EASTERN, parse_iso, parse_visible_et
 
-LISTING_PATH = "/news-releases/news-releases-list/"
-LISTING_PAGESIZE = 100
 CLOCK_SKEW = timedelta(minutes=15)  # a card this far past the page's clock is from yesterday
 _TIME_ONLY = re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\s*(?:ET|EST|EDT)\b")
 
 
-def listing_url(base_url: str, page: int, *, at: datetime | None = None) -> str:
-    """Page ``page`` of the listing, newest first; with ``at``, of the view jumped to the
-    Eastern hour that ends at or after ``at`` (so nothing before ``at`` is cut off, whether
-    the site shows that hour's releases or stops at its start)."""
-    query = f"page={page}&pagesize={LISTING_PAGESIZE}"
-    if at is not None:
-        local = at.astimezone(EASTERN)
-        hour = local.replace(minute=0, second=0, microsecond=0)
-        if hour < local:
-            hour += timedelta(hours=1)
-        query = f"month={hour.month}&day={hour.day}&year={hour.year}&hour={hour.hour}&" + query
-    return f"{base_url}{LISTING_PATH}?{query}"
-
-
-def read_listing(client: PoliteClient, url: str) -> list[Discovered]:
+def read_listing(client: PoliteClient, source: Source, url: str) -> list[Discovered]:
     page = client.get(url)
-    return parse_cards(page.content, client.base_url, page_clock(page))
+    return parse_cards(page.content, client.base_url, page_clock(page), source)
 
 
 def page_clock(page: Page) -> datetime:
@@ -58,19 +43,27 @@ def page_clock(page: Page) -> datetime:
         return page.fetched_at
 
 
-def parse_cards(content: bytes | str, base_url: str, now: datetime) -> list[Discovered]:
-    """The release cards of a listing page, re-rooted on ``base_url``, in page order;
-    ``now`` is the page's clock, for the time-only cards."""
+def parse_cards(
+    content: bytes | str, base_url: str, now: datetime, source: Source
+) -> list[Discovered]:
+    """The release cards of a listing page of ``source``, re-rooted on ``base_url``, in
+    page order; ``now`` is the page's clock, for the time-only cards."""
     soup = BeautifulSoup(content, "lxml")
     items = []
-    for anchor in soup.select("a[href]"):
-        link = same_site(base_url, anchor["href"])
-        release_id = release_id_from_path(link)
-        if release_id:
-            when = anchor.select_one("h3 small, small, time")
-            published = card_time(when.get_text(" "), now) if when else None
-            items.append(Discovered(link, release_id, published=published))
+    for card in soup.select(source.listing.card):
+        anchors = [card] if card.name == "a" else card.select("a[href]")
+        links = (same_site(base_url, anchor["href"]) for anchor in anchors)
+        link = next((link for link in links if source.release_id(link)), None)
+        if link is not None:
+            when = card.select_one(source.listing.card_time)
+            published = _shown_time(when, now) if when else None
+            items.append(Discovered(link, source.release_id(link), source.name, published))
     return items
+
+
+def _shown_time(element, now: datetime) -> datetime | None:
+    """A ``time[datetime]`` says it exactly; else the text says it as the site prints it."""
+    return parse_iso(element.get("datetime")) or card_time(element.get_text(" "), now)
 
 
 def card_time(text: str, now: datetime) -> datetime | None:

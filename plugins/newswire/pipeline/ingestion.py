@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from newswire import settings
-from newswire.discovery.discover import Validators, discover, release_id_from_path, same_site
+from newswire.discovery import sources
+from newswire.discovery.discover import Validators, discover, same_site
 from newswire.fetching.client import FetchError, Page, PoliteClient
 from newswire.parsing import PARSER_VERSION, ParseError, parse_release
 from newswire.progress import Progress
@@ -26,7 +27,6 @@ from newswire.warehouse.runs import RunSummary
 STAGE_BATCH = 200  # pages per commit while fetching (a crash re-fetches at most this many)
 FETCH_WORKERS = 4  # concurrent fetches; the per-host rate limit still applies
 RETRY_REJECTS_LIMIT = 500  # earlier failures retried per run
-WIRE = "prnewswire"  # the wire this pipeline discovers (the parsers know more)
 
 
 class TooManyFailures(RuntimeError):
@@ -49,17 +49,21 @@ def discover_step(
     since: datetime | None = None,
     until: datetime | None = None,
     feeds: tuple[str, ...] | None = None,
+    source: str = "prnewswire",
 ) -> list[str]:
-    """Open the run and return the URLs to fetch: releases not yet in the warehouse (in the
-    ``since``/``until`` window when one is given), then pages that failed in earlier runs
-    and are still missing, so a failure is retried by the next run."""
+    """Open the run and return the URLs to fetch: releases of ``source`` (a name of
+    :data:`newswire.discovery.sources.SOURCES`) on ``base_url`` not yet in the warehouse (in
+    the ``since``/``until`` window when one is given), then its pages that failed in earlier
+    runs and are still missing, so a failure is retried by the next run."""
+    wire = sources.get(source)
+    base_url = base_url.rstrip("/")
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.open_run(
             cur, run_key, base_url, dag_run_id=dag_run_id, window_start=since, window_end=until
         )
         validators = Validators(runs.http_validators(cur))
-        failed = runs.failed_fetch_urls(cur, RETRY_REJECTS_LIMIT)
-    failed_ids = {url: release_id_from_path(url) for url in failed}
+        failed = runs.failed_fetch_urls(cur, RETRY_REJECTS_LIMIT, on_site=base_url)
+    failed_ids = {url: wire.release_id(url) for url in failed}
     # Discovery asks which of its candidates are loaded, page by page: never the whole wire.
     # Each lookup commits on its own: no transaction stays open while the walk waits on HTTP.
     with connect(dsn) as lookups, lookups.cursor() as cur:
@@ -68,19 +72,20 @@ def discover_step(
             found = discover(
                 client,
                 limit=limit,
-                known=lambda ids: runs.known_among(cur, WIRE, ids),
+                known=lambda ids: runs.known_among(cur, wire.name, ids),
                 since=since,
                 until=until,
-                feeds=feeds or settings.feeds(),
+                feeds=feeds or settings.feeds(wire.feeds, wire.name),
                 validators=validators,
+                source=wire,
             )
-        loaded = runs.known_among(cur, WIRE, filter(None, failed_ids.values()))
+        loaded = runs.known_among(cur, wire.name, filter(None, failed_ids.values()))
     urls = [item.url for item in found]
     taken = {*loaded, *(item.release_id for item in found)}
     for url, release_id in failed_ids.items():  # still missing: retried by this run
         if release_id and release_id not in taken:
             taken.add(release_id)
-            urls.append(same_site(base_url.rstrip("/"), url))
+            urls.append(same_site(base_url, url))
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.set_discovered(cur, run_key, len(urls))
         runs.save_http_validators(cur, validators.by_url)
@@ -211,6 +216,7 @@ def ingest(
     feeds: tuple[str, ...] | None = None,
     workers: int = FETCH_WORKERS,
     max_failed_share: float | None = None,
+    source: str = "prnewswire",
 ) -> RunSummary:
     run_key = run_key or new_run_key()
     try:
@@ -223,6 +229,7 @@ def ingest(
             since=since,
             until=until,
             feeds=feeds,
+            source=source,
         )
         fetch_step(dsn, base_url, run_key, urls, max_rps=max_rps, workers=workers)
         return load_step(dsn, run_key, max_failed_share=max_failed_share)

@@ -88,15 +88,17 @@ def save_http_validators(cur, by_url: dict[str, tuple[str | None, str | None]]) 
     )
 
 
-def failed_fetch_urls(cur, limit: int) -> list[str]:
-    """Pages that failed to fetch in earlier runs and are not resolved yet.
+def failed_fetch_urls(cur, limit: int, on_site: str | None = None) -> list[str]:
+    """Pages that failed to fetch in earlier runs and are not resolved yet (only those on
+    the site ``on_site``, a base URL, when given: each source retries its own).
 
     Parse failures are not listed: their pages are in the raw archive, and
     ``newswire reparse`` fixes them once the parser does."""
     cur.execute(
         "SELECT DISTINCT url FROM newswire.rejects WHERE resolved_at IS NULL"
-        " AND stage = 'fetch' ORDER BY url LIMIT %s",
-        (limit,),
+        " AND stage = 'fetch' AND (%s::text IS NULL OR starts_with(url, %s || '/'))"
+        " ORDER BY url LIMIT %s",
+        (on_site, on_site, limit),
     )
     return [url for (url,) in cur.fetchall()]
 
