@@ -373,8 +373,10 @@ def _hidden_inputs(rel: SampleRelease) -> str:
 # -- RSS ----------------------------------------------------------------------------------
 
 
-def render_rss(releases: Iterable[SampleRelease], base_url: str) -> str:
-    """RSS 2.0 like ``/rss/news-releases-list.rss``: newest first, links on ``base_url``."""
+def render_rss(releases: Iterable[SampleRelease], base_url: str, varied_dates: bool = False) -> str:
+    """RSS 2.0 like ``/rss/news-releases-list.rss``: newest first, links on ``base_url``;
+    ``varied_dates`` writes each ``pubDate`` in one of the shapes feeds use in the wild."""
+    pubdate = _varied_pubdate if varied_dates else _rfc822
     items = newest_first(releases)
     built = _rfc822(items[0]) if items else "Tue, 01 Jan 2019 00:00:00 GMT"
     entries = "".join(
@@ -383,7 +385,7 @@ def render_rss(releases: Iterable[SampleRelease], base_url: str) -> str:
       <title>{_xml(rel.title)}</title>
       <link>{_xml(base_url + rel.path)}</link>
       <description>{_xml(rel.description)}</description>
-      <pubDate>{_rfc822(rel)}</pubDate>
+      <pubDate>{pubdate(rel)}</pubDate>
       <guid isPermaLink="true">{_xml(base_url + rel.path)}</guid>
     </item>"""
         for rel in items
@@ -403,6 +405,20 @@ def render_rss(releases: Iterable[SampleRelease], base_url: str) -> str:
 
 def _rfc822(rel: SampleRelease) -> str:
     return format_datetime(rel.published_utc, usegmt=True)
+
+
+def _varied_pubdate(rel: SampleRelease) -> str:
+    """The same instant as RFC 822 with GMT, ``-0000`` or an Eastern offset, with a bare
+    ``ET``, or as ISO 8601 with an offset or ``Z`` (by the release's index)."""
+    utc, local = rel.published_utc, rel.published
+    return (
+        format_datetime(utc, usegmt=True),
+        format_datetime(utc.replace(tzinfo=None)),  # "-0000": UTC, local zone unknown
+        format_datetime(local),
+        format_datetime(local.replace(tzinfo=None)).removesuffix(" -0000") + " ET",
+        local.isoformat(),
+        utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )[rel.index % 6]
 
 
 def _xml(text: str) -> str:

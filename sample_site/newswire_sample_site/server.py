@@ -31,6 +31,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from newswire_sample_site import faults as fault_options
 from newswire_sample_site import globe
+from newswire_sample_site.blocking import Blocking
 from newswire_sample_site.faults import Faults, FaultState
 from newswire_sample_site.releases import ET, WINDOW_DAYS, SampleRelease, generate_releases
 from newswire_sample_site.render import (
@@ -71,7 +72,9 @@ class SampleSite:
     ``days`` is the depth of its archive (the releases spread over that many days).
 
     ``wire="globenewswire"`` publishes the releases as GlobeNewswire does
-    (:mod:`newswire_sample_site.globe`): a second wire for multi-source runs (no faults)."""
+    (:mod:`newswire_sample_site.globe`): a second wire for multi-source runs (no faults).
+    ``blocking`` puts the real site's bot management in front (:mod:`.blocking`);
+    ``pubdate_variants`` writes the feed's dates in every shape feeds use."""
 
     def __init__(
         self,
@@ -85,10 +88,14 @@ class SampleSite:
         days: int = WINDOW_DAYS,
         now: datetime | None = None,
         wire: str = "prnewswire",
+        blocking: Blocking | None = None,
+        pubdate_variants: bool = False,
     ):
         if wire not in WIRES:
             raise ValueError(f"unknown wire {wire!r}: one of {', '.join(WIRES)}")
         self.wire = wire
+        self.blocking = blocking or Blocking()
+        self.pubdate_variants = pubdate_variants
         self.releases: list[SampleRelease] = generate_releases(count, seed, days)
         self.rss_size = rss_size
         self.verbose = verbose
@@ -170,6 +177,13 @@ class SampleSite:
         path = parts.path
         if path == "/robots.txt":
             return self._ok("robots", render_robots(), "text/plain; charset=utf-8")
+        blocked = self.blocking.answer(
+            path, globe.RSS_PATH if self.wire == "globenewswire" else RSS_PATH
+        )
+        if blocked is not None:
+            kind, *answer = blocked
+            self._count(kind)
+            return Response(*answer)
         if self.wire == "globenewswire":
             return self._globe(path, parse_qs(parts.query))
         if path == RSS_PATH:
@@ -235,7 +249,7 @@ class SampleSite:
         now = self.now
         if now not in self._feeds:
             latest = self.published_by(now)[: self.rss_size]
-            feed = render_rss(latest, self.base_url)
+            feed = render_rss(latest, self.base_url, varied_dates=self.pubdate_variants)
             body = self.faults.add_duplicate_items(feed, latest, self.base_url).encode("utf-8")
             etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
             newest = latest[0].published_utc if latest else None

@@ -111,7 +111,10 @@ def test_nothing_is_requested_outside_the_allow_list(warehouse, query):
             mirror.close()
             canary.close()
     assert (summary.loaded_new, summary.rejected) == (1, 1)
-    assert query(warehouse, "SELECT reason FROM newswire.rejects") == [("host_not_allowed",)]
+    assert query(warehouse, "SELECT stage, reason FROM newswire.rejects ORDER BY stage") == [
+        ("discover", "http_404"),  # the mirror has no listing: recorded, the feed still read
+        ("fetch", "host_not_allowed"),
+    ]
     assert canary.seen == []
     fetched = {path for path, _, _ in mirror.seen}
     assert {good.path, bad.path} <= fetched  # links were re-rooted on the configured site

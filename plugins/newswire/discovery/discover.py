@@ -11,6 +11,11 @@ Two walks over the listing pages (newest first):
   decides. Releases already loaded are fetched again: re-running a window picks up
   corrected releases (a new version) and changes nothing for the others.
 
+A feed or listing page that cannot be read is a :class:`Problem`, named for what it is
+(``blocked_by_site``: a 401/403 from bot protection; ``bot_challenge``: an HTML page where a
+feed was expected; ``feed_moved``: a redirect to a page that is not there; ...). A failed
+feed does not stop the listing; a blocked listing fails the run with :class:`SiteBlocked`.
+
 Feeds are polled with conditional GET (``If-None-Match`` / ``If-Modified-Since``): a feed
 that did not change costs one small 304 (the first listing page is still read, since an
 earlier run may have stopped at its limit). URLs are deduplicated by (wire, release id) and
@@ -21,6 +26,7 @@ regional mirrors of one release count once and never send a request elsewhere.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Set
+from dataclasses import dataclass
 from datetime import datetime
 
 from newswire.discovery.feeds import read_feed
@@ -33,6 +39,8 @@ __all__ = [
     "Discovered",
     "DiscoveryError",
     "KnownLookup",
+    "Problem",
+    "SiteBlocked",
     "Source",
     "Validators",
     "discover",
@@ -46,8 +54,46 @@ WINDOW_MAX_PAGES = 1000  # a backfill walks as deep as its window needs
 KnownLookup = Callable[[Collection[str]], Set[str]]
 
 
+BLOCKED = ("blocked_by_site", "bot_challenge")  # the site refuses us: the run must say so
+
+
 class DiscoveryError(RuntimeError):
-    """Discovery itself failed (feeds and listing unreachable): the run cannot go on."""
+    """Discovery itself failed (feeds and listing unreachable): the run cannot go on.
+    ``reason`` names why, as the run's rejects do."""
+
+    reason = "discovery_failed"
+
+
+class SiteBlocked(DiscoveryError):
+    """The site refuses us (bot protection): the listing could not be read."""
+
+    reason = "blocked_by_site"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A feed or listing page discovery could not read, and why."""
+
+    url: str
+    reason: str
+    detail: str
+    status: int | None
+
+    @classmethod
+    def of(cls, url: str, exc: FetchError) -> Problem:
+        if exc.status in (401, 403):
+            reason = "blocked_by_site"
+        elif exc.reason == "unexpected_content_type" and "html" in exc.detail:
+            reason = "bot_challenge"
+        elif exc.status in (404, 410) and exc.url not in (None, url):
+            reason = "feed_moved"
+        else:
+            reason = exc.reason
+        where = f" (answered by {exc.url})" if exc.url not in (None, url) else ""
+        return cls(url, reason, f"{exc}{where}", exc.status)
+
+    def __str__(self) -> str:
+        return f"{self.reason}: {self.url}: {self.detail}"
 
 
 def discover(
@@ -61,6 +107,7 @@ def discover(
     until: datetime | None = None,
     validators: Validators | None = None,
     source: Source = PRNEWSWIRE,
+    problems: list[Problem] | None = None,
 ) -> list[Discovered]:
     """New releases of ``source`` on the client's site (the source's own, or a mirror such
     as the sample site), newest first, at most ``limit``. ``feeds`` defaults to the
@@ -68,12 +115,13 @@ def discover(
 
     ``known`` tells which candidate ids are loaded already (a lookup, or a set of ids); an
     incremental walk skips them and stops where it meets only those. ``validators`` is
-    updated in place with what the feeds answered.
+    updated in place with what the feeds answered, ``problems`` with what could not be read.
     """
     windowed = since is not None or until is not None
     known_among = known if callable(known) else (lambda ids: known & set(ids))
     found: dict[str, Discovered] = {}
-    failures, sources_read = [], 0
+    problems = [] if problems is None else problems
+    sources_read = 0
 
     def add(items: list[Discovered]) -> int:
         """Keep the items to fetch; return how many are new to the warehouse (found on an
@@ -85,28 +133,31 @@ def discover(
         return len(fresh)
 
     for feed in source.feeds if feeds is None else feeds:
+        url = client.base_url + feed
         try:
-            add(read_feed(client, source, client.base_url + feed, validators))
+            add(read_feed(client, source, url, validators))
             sources_read += 1
         except FetchError as exc:
-            failures.append(f"feed {feed}: {exc}")
+            problems.append(Problem.of(url, exc))
     # The listing is read even when every feed answered 304: an earlier run may have
     # stopped at its limit. Incrementally that costs one page when nothing is new.
     for page in range(1, (WINDOW_MAX_PAGES if windowed else max_pages) + 1):
         if limit is not None and len(found) >= limit:
             break
+        url = source.listing_url(client.base_url, page, at=until)
         try:
-            url = source.listing_url(client.base_url, page, at=until)
             items = read_listing(client, source, url)
             sources_read += 1
         except FetchError as exc:
-            failures.append(f"listing page {page}: {exc}")
+            problems.append(Problem.of(url, exc))
+            if problems[-1].reason in BLOCKED:
+                raise SiteBlocked("; ".join(map(str, problems))) from None
             break
         fresh = add(items)
         if not items or (not windowed and fresh == 0) or (since and _all_older(items, since)):
             break
     if not sources_read:
-        raise DiscoveryError("; ".join(failures))
+        raise DiscoveryError("; ".join(map(str, problems)))
     releases = list(found.values())
     return releases[:limit] if limit is not None else releases
 

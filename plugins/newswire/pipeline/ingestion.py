@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 
 from newswire import settings
 from newswire.discovery import sources
-from newswire.discovery.discover import Validators, discover, same_site
+from newswire.discovery.discover import Problem, Validators, discover, same_site
 from newswire.fetching.client import FetchError, Page, PoliteClient
 from newswire.parsing import PARSER_VERSION, ParseError, parse_release
 from newswire.progress import Progress
 from newswire.warehouse import archive, runs
-from newswire.warehouse.connection import connect
+from newswire.warehouse.connection import autocommit, connect
 from newswire.warehouse.loading import StagedRecord, stage
 from newswire.warehouse.runs import RunSummary
 
@@ -64,11 +64,15 @@ def discover_step(
         validators = Validators(runs.http_validators(cur))
         failed = runs.failed_fetch_urls(cur, RETRY_REJECTS_LIMIT, on_site=base_url)
     failed_ids = {url: wire.release_id(url) for url in failed}
+    problems: list[Problem] = []
     # Discovery asks which of its candidates are loaded, page by page: never the whole wire.
     # Each lookup commits on its own: no transaction stays open while the walk waits on HTTP.
-    with connect(dsn) as lookups, lookups.cursor() as cur:
-        lookups.autocommit = True
-        with PoliteClient(base_url, max_rps=max_rps) as client:
+    with (
+        autocommit(dsn) as lookups,
+        lookups.cursor() as cur,
+        PoliteClient(base_url, max_rps=max_rps) as client,
+    ):
+        try:
             found = discover(
                 client,
                 limit=limit,
@@ -78,7 +82,14 @@ def discover_step(
                 feeds=feeds or settings.feeds(wire.feeds, wire.name),
                 validators=validators,
                 source=wire,
+                problems=problems,
             )
+        finally:  # what could not be read stays with the run, even when the run fails
+            for problem in problems:
+                runs.record_reject(
+                    cur, run_key, problem.url, "discover", problem.reason, problem.detail,
+                    problem.status, None,
+                )  # fmt: skip
         loaded = runs.known_among(cur, wire.name, filter(None, failed_ids.values()))
     urls = [item.url for item in found]
     taken = {*loaded, *(item.release_id for item in found)}

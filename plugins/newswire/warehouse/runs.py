@@ -143,7 +143,8 @@ def merge_run(cur, run_key: str, discovered: int) -> tuple[RunSummary, int]:
         (run_key,),
     )
     cur.execute(
-        """SELECT count(*) FILTER (WHERE stage = 'parse'), count(*)
+        """SELECT count(*) FILTER (WHERE stage = 'parse'),
+                  count(*) FILTER (WHERE stage <> 'discover')
            FROM newswire.rejects WHERE run_key = %s""",
         (run_key,),
     )
