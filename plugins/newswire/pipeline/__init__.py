@@ -16,6 +16,8 @@ from newswire.pipeline.ingestion import (
     load_step,
     mark_failed,
     new_run_key,
+    recheck,
+    recheck_step,
 )
 from newswire.pipeline.reparsing import reparse
 from newswire.warehouse.runs import RunSummary
@@ -31,5 +33,7 @@ __all__ = [
     "load_step",
     "mark_failed",
     "new_run_key",
+    "recheck",
+    "recheck_step",
     "reparse",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from newswire import settings
 from newswire.discovery import sources
@@ -27,6 +27,7 @@ from newswire.warehouse.runs import RunSummary
 STAGE_BATCH = 200  # pages per commit while fetching (a crash re-fetches at most this many)
 FETCH_WORKERS = 4  # concurrent fetches; the per-host rate limit still applies
 RETRY_REJECTS_LIMIT = 500  # earlier failures retried per run
+RECHECK_DAYS = 2  # releases are corrected after publication: re-fetch this many days back
 
 
 class TooManyFailures(RuntimeError):
@@ -100,6 +101,33 @@ def discover_step(
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.set_discovered(cur, run_key, len(urls))
         runs.save_http_validators(cur, validators.by_url)
+    return urls
+
+
+def recheck_step(
+    dsn: str,
+    base_url: str,
+    run_key: str,
+    *,
+    days: float = RECHECK_DAYS,
+    source: str = "prnewswire",
+    dag_run_id: str | None = None,
+    now: datetime | None = None,
+) -> list[str]:
+    """Open a corrections re-check run and return the URLs of the ``source``'s releases
+    published in the last ``days`` (before ``now``), on ``base_url``: fetched and loaded
+    like any run, a corrected release (a ``CORRECTION`` title, a changed body) gets a new
+    version and an unchanged one stays as it is. The URLs come from the warehouse, so a
+    re-check costs one polite request per recent release and nothing else."""
+    wire, base_url = sources.get(source), base_url.rstrip("/")
+    until = now or datetime.now(UTC)
+    since = until - timedelta(days=days)
+    with connect(dsn) as conn, conn.cursor() as cur:
+        runs.open_run(
+            cur, run_key, base_url, dag_run_id=dag_run_id, window_start=since, window_end=until
+        )
+        urls = [same_site(base_url, url) for url in runs.recent_release_urls(cur, wire.name, since)]
+        runs.set_discovered(cur, run_key, len(urls))
     return urls
 
 
@@ -230,18 +258,47 @@ def ingest(
     source: str = "prnewswire",
 ) -> RunSummary:
     run_key = run_key or new_run_key()
+    options = dict(limit=limit, max_rps=max_rps, since=since, until=until, feeds=feeds)
+    return _run(
+        lambda: discover_step(dsn, base_url, run_key, source=source, **options),
+        dsn,
+        base_url,
+        run_key,
+        max_rps=max_rps,
+        workers=workers,
+        max_failed_share=max_failed_share,
+    )
+
+
+def recheck(
+    dsn: str,
+    base_url: str,
+    *,
+    days: float = RECHECK_DAYS,
+    source: str = "prnewswire",
+    max_rps: float | None = None,
+    workers: int = FETCH_WORKERS,
+    now: datetime | None = None,
+) -> RunSummary:
+    """Re-fetch the releases of the last ``days`` and load what changed (a new version)."""
+    run_key = new_run_key("recheck")
+    return _run(
+        lambda: recheck_step(dsn, base_url, run_key, days=days, source=source, now=now),
+        dsn,
+        base_url,
+        run_key,
+        max_rps=max_rps,
+        workers=workers,
+    )
+
+
+def _run(
+    first_step, dsn: str, base_url: str, run_key: str, *, max_rps, workers, max_failed_share=None
+) -> RunSummary:
+    """``first_step()`` opens the run and lists its URLs; fetch and load them. A run that
+    breaks is marked failed."""
     try:
-        urls = discover_step(
-            dsn,
-            base_url,
-            run_key,
-            limit=limit,
-            max_rps=max_rps,
-            since=since,
-            until=until,
-            feeds=feeds,
-            source=source,
-        )
+        urls = first_step()
         fetch_step(dsn, base_url, run_key, urls, max_rps=max_rps, workers=workers)
         return load_step(dsn, run_key, max_failed_share=max_failed_share)
     except TooManyFailures:

@@ -72,6 +72,17 @@ def known_among(cur, wire: str, release_ids) -> frozenset[str]:
     return frozenset(row[0] for row in cur.fetchall())
 
 
+def recent_release_urls(cur, wire: str, since) -> list[str]:
+    """The URLs of the ``wire``'s releases published since ``since``, newest first: what a
+    corrections re-check fetches again."""
+    cur.execute(
+        """SELECT url FROM newswire.releases WHERE wire = %s AND published_at >= %s
+           ORDER BY published_at DESC, release_id""",
+        (wire, since),
+    )
+    return [url for (url,) in cur.fetchall()]
+
+
 def http_validators(cur) -> dict[str, tuple[str | None, str | None]]:
     """{feed URL: (ETag, Last-Modified)} of the last conditional GETs."""
     cur.execute("SELECT url, etag, last_modified FROM newswire.http_validators")
