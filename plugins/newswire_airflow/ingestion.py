@@ -26,9 +26,10 @@ def on_failure(context) -> None:
     airflow_tasks.ingestion_failed(context)
 
 
-def ingestion_tasks(discover_with: str) -> None:
+def ingestion_tasks(discover_with: str, source: str = "prnewswire") -> None:
     """Add the shared tasks to the DAG being defined; ``discover_with`` names the
-    function of :mod:`newswire_airflow.tasks` that lists the run's URLs."""
+    function of :mod:`newswire_airflow.tasks` that lists the run's URLs of ``source`` (a
+    name of :data:`newswire.discovery.sources.SOURCES`)."""
 
     @task
     def migrate() -> list[str]:
@@ -40,7 +41,7 @@ def ingestion_tasks(discover_with: str) -> None:
     def discover(**context) -> list[str]:
         from newswire_airflow import tasks as airflow_tasks
 
-        return getattr(airflow_tasks, discover_with)(context)
+        return getattr(airflow_tasks, discover_with)(context, source=source)
 
     @task
     def make_batches(urls: list[str]) -> list[list[str]]:
@@ -58,7 +59,7 @@ def ingestion_tasks(discover_with: str) -> None:
     def fetch(urls: list[str], **context) -> dict:
         from newswire_airflow import tasks as airflow_tasks
 
-        return airflow_tasks.fetch(context["run_id"], urls)
+        return airflow_tasks.fetch(context["run_id"], urls, source=source)
 
     # none_failed: a run that found nothing has no fetch tasks (skipped), and load still
     # closes its ingestion run.

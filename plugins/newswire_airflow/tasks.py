@@ -84,10 +84,16 @@ def warehouse_dsn() -> str:
     )
 
 
-def source_base_url() -> str:
+def source_base_url(source: str = "prnewswire") -> str:
+    """The site of ``source``: the Variable ``<source>_base_url`` (``prnewswire_base_url``),
+    else ``<SOURCE>_BASE_URL``, else the source's real site."""
     from airflow.sdk import Variable
 
-    return settings.base_url(Variable.get(settings.AIRFLOW_BASE_URL_VARIABLE, default=None))
+    from newswire.discovery.sources import get
+
+    declared = get(source)
+    explicit = Variable.get(f"{declared.name}_base_url", default=None)
+    return settings.base_url(explicit, declared.name, declared.base_url)
 
 
 def _task_max_rps(base_url: str) -> float | None:
@@ -130,7 +136,7 @@ def migrate_warehouse() -> list[str]:
     return [m.path.name for m in migrate(warehouse_dsn())]
 
 
-def discover_new(context) -> list[str]:
+def discover_new(context, source: str = "prnewswire") -> list[str]:
     """Open the ingestion run and list every release not yet in the warehouse.
 
     Incremental discovery needs no window: whatever is new on the feed and the listing
@@ -144,7 +150,7 @@ def discover_new(context) -> list[str]:
         start.isoformat(),
         end.isoformat(),
     )
-    base_url = source_base_url()
+    base_url = source_base_url(source)
     return pipeline.discover_step(
         warehouse_dsn(),
         base_url,
@@ -152,16 +158,17 @@ def discover_new(context) -> list[str]:
         dag_run_id=run_id,
         limit=context["params"].get("limit"),
         max_rps=_task_max_rps(base_url),
+        source=source,
     )
 
 
-def discover_window(context) -> list[str]:
+def discover_window(context, source: str = "prnewswire") -> list[str]:
     """Open the ingestion run and list the releases published in the backfill window that
     are not yet in the warehouse (re-running a day finds nothing it loaded before)."""
     run_id = context["run_id"]
     since, until = backfill_window(context)
     log.info("run %s, releases published %s .. %s", run_id, since.isoformat(), until.isoformat())
-    base_url = source_base_url()
+    base_url = source_base_url(source)
     return pipeline.discover_step(
         warehouse_dsn(),
         base_url,
@@ -171,6 +178,25 @@ def discover_window(context) -> list[str]:
         max_rps=_task_max_rps(base_url),
         since=since,
         until=until,
+        source=source,
+    )
+
+
+def discover_recent(context, source: str = "prnewswire") -> list[str]:
+    """Open a corrections re-check run: the releases published in the ``days`` (param)
+    before the run's data interval ends, fetched again so a corrected one gets a version."""
+    run_id = context["run_id"]
+    _, end = run_window(context)
+    days = context["params"].get("days") or pipeline.RECHECK_DAYS
+    log.info("run %s, re-checking releases published in the %s days before %s", run_id, days, end)
+    return pipeline.recheck_step(
+        warehouse_dsn(),
+        source_base_url(source),
+        run_id,
+        days=days,
+        source=source,
+        dag_run_id=run_id,
+        now=end,
     )
 
 
@@ -185,8 +211,8 @@ def make_batches(urls: list[str]) -> list[list[str]]:
     return batches
 
 
-def fetch(run_id: str, urls: list[str]) -> dict:
-    base_url = source_base_url()
+def fetch(run_id: str, urls: list[str], source: str = "prnewswire") -> dict:
+    base_url = source_base_url(source)
     return pipeline.fetch_step(
         warehouse_dsn(), base_url, run_id, urls, max_rps=_task_max_rps(base_url)
     )
@@ -240,7 +266,12 @@ def failure_summary(context) -> str:
     failed = sorted(task for task, state in states.items() if state == "failed")
     not_run = sorted(task for task, state in states.items() if state == "upstream_failed")
     start, end = run_window(context) if "dag_run" in context else (None, None)
-    hint = _WHERE_TO_LOOK.get(dag_id, "the failed tasks' logs in the Airflow UI.")
+    generated = dag_id.endswith(("_ingest", "_recheck"))  # the DAGs of dags/newswire_sources.py
+    hint = _WHERE_TO_LOOK.get(dag_id) or (
+        _WHERE_TO_LOOK["prnewswire_ingest"]
+        if generated
+        else "the failed tasks' logs in the Airflow UI."
+    )
     return (
         f"newswire: DAG {dag_id} run {run_id} FAILED ({context.get('reason') or 'no reason given'})"
         + (f", data interval {start.isoformat()} .. {end.isoformat()}" if start != end else "")

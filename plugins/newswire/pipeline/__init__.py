@@ -8,6 +8,7 @@ SQL of its own.
 
 from newswire.pipeline.ingestion import (
     FETCH_WORKERS,
+    RECHECK_DAYS,
     STAGE_BATCH,
     TooManyFailures,
     discover_step,
@@ -24,6 +25,7 @@ from newswire.warehouse.runs import RunSummary
 
 __all__ = [
     "FETCH_WORKERS",
+    "RECHECK_DAYS",
     "STAGE_BATCH",
     "RunSummary",
     "TooManyFailures",
