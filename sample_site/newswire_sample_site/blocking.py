@@ -4,7 +4,8 @@ and challenge pages"), off unless asked for:
 * ``feed_moved``: the feed answers 301 to its path with a trailing slash, which 404s (seen
   by a live probe of another project);
 * ``feed_challenge``: the feed answers 200 with an HTML challenge page instead of RSS;
-* ``forbid``: every page but robots.txt answers 403 with that challenge page.
+* ``forbid``: every page but robots.txt answers 403 with that challenge page;
+* ``forbid_listing``: only the listing pages do.
 """
 
 from __future__ import annotations
@@ -25,10 +26,13 @@ class Blocking:
     feed_moved: bool = False
     feed_challenge: bool = False
     forbid: bool = False
+    forbid_listing: bool = False
 
-    def answer(self, path: str, feed_path: str) -> tuple[str, int, dict, bytes] | None:
+    def answer(
+        self, path: str, feed_path: str, listing_path: str
+    ) -> tuple[str, int, dict, bytes] | None:
         """``(kind, status, headers, body)`` when bot management answers ``path`` itself."""
-        if self.forbid:
+        if self.forbid or (self.forbid_listing and path == listing_path):
             return "forbidden", HTTPStatus.FORBIDDEN, {"Content-Type": _HTML}, CHALLENGE_PAGE
         if self.feed_moved and path == feed_path:
             return "feed_moved", HTTPStatus.MOVED_PERMANENTLY, {"Location": feed_path + "/"}, b""

@@ -508,6 +508,44 @@ def _card_time(rel: SampleRelease, today: date | None) -> str:
     return rel.visible_time
 
 
+# -- news sitemaps -------------------------------------------------------------------------
+
+
+def render_news_sitemap_index(count: int, base_url: str) -> str:
+    """``/sitemap-news.xml``: an index of ``count`` news sitemaps (one per Eastern day)."""
+    entries = "".join(
+        f"\n  <sitemap><loc>{_xml(base_url)}/sitemap-news-{n}.xml</loc></sitemap>"
+        for n in range(1, count + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}\n'
+        "</sitemapindex>\n"
+    )
+
+
+def render_news_sitemap(releases: Iterable[SampleRelease], base_url: str) -> str:
+    """A news sitemap: each release's URL, publication time and title."""
+    entries = "".join(
+        f"""
+  <url>
+    <loc>{_xml(base_url + rel.path)}</loc>
+    <news:news>
+      <news:publication><news:name>PR Newswire</news:name><news:language>en</news:language>
+      </news:publication>
+      <news:publication_date>{rel.published.isoformat()}</news:publication_date>
+      <news:title>{_xml(rel.title)}</news:title>
+    </news:news>
+  </url>"""
+        for rel in releases
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        f' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{entries}\n</urlset>\n'
+    )
+
+
 # -- robots.txt ---------------------------------------------------------------------------
 
 

@@ -39,6 +39,8 @@ from newswire_sample_site.render import (
     RSS_PATH,
     newest_first,
     render_listing,
+    render_news_sitemap,
+    render_news_sitemap_index,
     render_release_page,
     render_robots,
     render_rss,
@@ -47,6 +49,8 @@ from newswire_sample_site.render import (
 DEFAULT_PAGESIZE = 25
 MAX_PAGESIZE = 100
 _RELEASE_PATH = re.compile(r"^/news-releases/[^/]*-(\d{9})\.html$")
+_NEWS_SITEMAP_PATH = re.compile(r"^/sitemap-news-(\d{1,2})\.xml$")
+NEWS_SITEMAP_HOURS = 48  # a news sitemap lists the releases of the last two days
 _GLOBE_RELEASE_PATH = re.compile(r"^/news-release/\d{4}/\d\d/\d\d/(\d+)/0/en/[^/]+\.html$")
 WIRES = ("prnewswire", "globenewswire")
 _HTML = "text/html; charset=utf-8"
@@ -177,8 +181,11 @@ class SampleSite:
         path = parts.path
         if path == "/robots.txt":
             return self._ok("robots", render_robots(), "text/plain; charset=utf-8")
+        globe_site = self.wire == "globenewswire"
         blocked = self.blocking.answer(
-            path, globe.RSS_PATH if self.wire == "globenewswire" else RSS_PATH
+            path,
+            globe.RSS_PATH if globe_site else RSS_PATH,
+            globe.LISTING_PATH if globe_site else LISTING_PATH,
         )
         if blocked is not None:
             kind, *answer = blocked
@@ -190,6 +197,8 @@ class SampleSite:
             return self._rss(headers)
         if path == LISTING_PATH:
             return self._listing(parse_qs(parts.query))
+        if path == "/sitemap-news.xml" or _NEWS_SITEMAP_PATH.match(path):
+            return self._news_sitemap(path)
         match = _RELEASE_PATH.match(path)
         rel = self._by_id.get(match[1]) if match else None
         if rel is None or rel.published_utc > self.now:  # unknown, unpublished, not a release
@@ -228,6 +237,24 @@ class SampleSite:
         if rel is None or rel.published_utc > self.now:
             return self._not_found()
         return self._ok("release", globe.render_release_page(rel), _HTML)
+
+    def _news_sitemap(self, path: str) -> Response:
+        """The index (one news sitemap per Eastern day of the last two days) or one of them."""
+        recent = [
+            rel
+            for rel in self.published_by(self.now)
+            if rel.published_utc > self.now - timedelta(hours=NEWS_SITEMAP_HOURS)
+        ]
+        days = sorted({rel.published.date() for rel in recent}, reverse=True)
+        if path == "/sitemap-news.xml":
+            body = render_news_sitemap_index(len(days), self.base_url)
+            return self._ok("sitemap", body, "application/xml; charset=utf-8")
+        n = int(_NEWS_SITEMAP_PATH.match(path)[1])
+        if not 1 <= n <= len(days):
+            return self._not_found()
+        of_day = [rel for rel in recent if rel.published.date() == days[n - 1]]
+        body = render_news_sitemap(of_day, self.base_url)
+        return self._ok("sitemap", body, "application/xml; charset=utf-8")
 
     def published_by(self, at: datetime) -> list[SampleRelease]:
         """The releases published at or before ``at`` (and by :attr:`now`), newest first."""

@@ -14,6 +14,7 @@ from newswire.discovery.discover import SiteBlocked, discover
 from newswire.fetching.client import PoliteClient
 from newswire_sample_site import SampleSite
 from newswire_sample_site.blocking import Blocking
+from newswire_sample_site.server import NEWS_SITEMAP_HOURS
 
 
 @pytest.mark.parametrize(
@@ -65,3 +66,22 @@ def test_feed_dates_in_every_shape_give_every_item_its_true_time():
     truth = {rel.release_id: rel.published_utc for rel in site.releases}
     assert {item.release_id: item.published for item in found} == truth
     assert listing_pages >= 1  # found from the feed first: the times are the feed's
+
+
+def test_a_blocked_listing_is_made_up_for_by_the_news_sitemap(warehouse, query):
+    """The feed moved away and the listing answers 403: the news sitemap still gives the
+    releases of the last two days, with their times; both problems are recorded."""
+    with SampleSite(count=3000, blocking=Blocking(feed_moved=True, forbid_listing=True)) as site:
+        summary = pipeline.ingest(warehouse, site.base_url)
+        requests = dict(site.request_counts)
+    recent = {
+        rel.release_id
+        for rel in site.releases
+        if rel.published_utc > site.now - timedelta(hours=NEWS_SITEMAP_HOURS)
+    }
+    landed = {row[0] for row in query(warehouse, "SELECT release_id FROM newswire.releases")}
+    assert len(recent) >= 10 and landed == recent
+    assert summary.rejected == 0
+    reasons = query(warehouse, "SELECT reason FROM newswire.rejects ORDER BY reason")
+    assert reasons == [("blocked_by_site",), ("feed_moved",)]
+    assert requests["sitemap"] <= 4  # the index and a sitemap per day

@@ -14,7 +14,9 @@ Two walks over the listing pages (newest first):
 A feed or listing page that cannot be read is a :class:`Problem`, named for what it is
 (``blocked_by_site``: a 401/403 from bot protection; ``bot_challenge``: an HTML page where a
 feed was expected; ``feed_moved``: a redirect to a page that is not there; ...). A failed
-feed does not stop the listing; a blocked listing fails the run with :class:`SiteBlocked`.
+feed does not stop the listing; when the listing cannot be read, the source's news sitemap
+(:mod:`.sitemaps`) gives the recent releases; a blocked listing without one fails the run
+with :class:`SiteBlocked`.
 
 Feeds are polled with conditional GET (``If-None-Match`` / ``If-Modified-Since``): a feed
 that did not change costs one small 304 (the first listing page is still read, since an
@@ -32,6 +34,7 @@ from datetime import datetime
 from newswire.discovery.feeds import read_feed
 from newswire.discovery.items import Discovered, Validators, same_site
 from newswire.discovery.listings import read_listing
+from newswire.discovery.sitemaps import read_news_sitemaps
 from newswire.discovery.sources import PRNEWSWIRE, Source, release_id_from_path
 from newswire.fetching.client import FetchError, PoliteClient
 
@@ -150,7 +153,15 @@ def discover(
             sources_read += 1
         except FetchError as exc:
             problems.append(Problem.of(url, exc))
-            if problems[-1].reason in BLOCKED:
+            blocked = problems[-1].reason in BLOCKED
+            if source.news_sitemap and page == 1:  # the recent releases another way
+                sitemap = client.base_url + source.news_sitemap
+                try:
+                    add(read_news_sitemaps(client, source, source.news_sitemap))
+                    sources_read, blocked = sources_read + 1, False
+                except FetchError as exc:
+                    problems.append(Problem.of(sitemap, exc))
+            if blocked:
                 raise SiteBlocked("; ".join(map(str, problems))) from None
             break
         fresh = add(items)

@@ -47,6 +47,7 @@ class Source:
     feeds: tuple[str, ...]  # paths under base_url, RSS or Atom
     listing: Listing
     release_path: re.Pattern[str]  # a release page's path; group 1 is the release id
+    news_sitemap: str | None = None  # read when the listing cannot be
 
     @property
     def hosts(self) -> tuple[str, ...]:
@@ -81,6 +82,7 @@ PRNEWSWIRE = Source(
     feeds=("/rss/news-releases-list.rss",),
     listing=Listing("/news-releases/news-releases-list/", date_jump=True),
     release_path=_CISION_RELEASE,
+    news_sitemap="/sitemap-news.xml",  # robots.txt lists it
 )
 NEWSWIRECA = Source(
     name="newswireca",
