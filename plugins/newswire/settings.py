@@ -1,7 +1,7 @@
 """Where newswire finds its warehouse, its source site and its own files.
 
 Configuration comes from the environment (or, inside Airflow, from the connection
-``newswire_warehouse`` and the Variable ``prnewswire_base_url``); nothing secret is kept in code.
+``newswire_warehouse`` and the Variables ``<source>_base_url``); nothing secret is kept in code.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from newswire import __version__
 
 DEFAULT_BASE_URL = "https://www.prnewswire.com"
 AIRFLOW_CONN_ID = "newswire_warehouse"
-AIRFLOW_BASE_URL_VARIABLE = "prnewswire_base_url"
 DEFAULT_FEEDS = ("/rss/news-releases-list.rss",)
 
 

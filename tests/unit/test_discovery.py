@@ -60,3 +60,22 @@ def test_each_source_knows_its_release_urls():
     assert GLOBENEWSWIRE.listing_url("https://x", 3, at=datetime(2025, 1, 1, tzinfo=UTC)) == (
         "https://x/newsroom?page=3&pageSize=50"
     )
+
+
+def test_category_feeds_are_configured_per_source(monkeypatch):
+    from newswire import settings
+
+    declared = SOURCES["globenewswire"].feeds
+    assert settings.feeds(declared, "globenewswire") == declared
+    monkeypatch.setenv("NEWSWIRE_FEEDS", "/rss/financial-news.rss")  # PR Newswire's only
+    monkeypatch.setenv(
+        "NEWSWIRE_PRNEWSWIRE_FEEDS",
+        "/rss/food-and-beverages-industry-news.rss, /rss/personnel-announcements-news.rss",
+    )
+    assert settings.feeds(PRNEWSWIRE.feeds, "prnewswire") == (
+        "/rss/food-and-beverages-industry-news.rss",
+        "/rss/personnel-announcements-news.rss",
+    )
+    assert settings.feeds(declared, "globenewswire") == declared
+    monkeypatch.delenv("NEWSWIRE_PRNEWSWIRE_FEEDS")
+    assert settings.feeds(PRNEWSWIRE.feeds, "prnewswire") == ("/rss/financial-news.rss",)
