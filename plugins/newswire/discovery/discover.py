@@ -154,14 +154,9 @@ def discover(
         except FetchError as exc:
             problems.append(Problem.of(url, exc))
             blocked = problems[-1].reason in BLOCKED
-            if source.news_sitemap and page == 1:  # the recent releases another way
-                sitemap = client.base_url + source.news_sitemap
-                try:
-                    add(read_news_sitemaps(client, source, source.news_sitemap))
-                    sources_read, blocked = sources_read + 1, False
-                except FetchError as exc:
-                    problems.append(Problem.of(sitemap, exc))
-            if blocked:
+            if page == 1 and source.news_sitemap and _from_sitemap(client, source, add, problems):
+                sources_read += 1
+            elif blocked:
                 raise SiteBlocked("; ".join(map(str, problems))) from None
             break
         fresh = add(items)
@@ -171,6 +166,17 @@ def discover(
         raise DiscoveryError("; ".join(map(str, problems)))
     releases = list(found.values())
     return releases[:limit] if limit is not None else releases
+
+
+def _from_sitemap(client: PoliteClient, source: Source, add, problems: list[Problem]) -> bool:
+    """Add the releases of the source's news sitemap (the recent ones, when the listing
+    cannot be read); False when it cannot be read either."""
+    try:
+        add(read_news_sitemaps(client, source, source.news_sitemap))
+        return True
+    except FetchError as exc:
+        problems.append(Problem.of(client.base_url + source.news_sitemap, exc))
+        return False
 
 
 def _in_window(item: Discovered, since: datetime | None, until: datetime | None) -> bool:
