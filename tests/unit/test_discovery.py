@@ -2,8 +2,9 @@
 
 from datetime import UTC, datetime
 
-from newswire.discovery.listings import card_time
+from newswire.discovery.listings import card_time, page_clock
 from newswire.discovery.sources import GLOBENEWSWIRE, PRNEWSWIRE, SOURCES
+from newswire.fetching.client import Page
 from newswire.parsing.dates import EASTERN
 
 
@@ -79,3 +80,16 @@ def test_category_feeds_are_configured_per_source(monkeypatch):
     assert settings.feeds(declared, "globenewswire") == declared
     monkeypatch.delenv("NEWSWIRE_PRNEWSWIRE_FEEDS")
     assert settings.feeds(PRNEWSWIRE.feeds, "prnewswire") == ("/rss/financial-news.rss",)
+
+
+def test_the_pages_clock_is_its_date_header_else_when_it_came():
+    came = datetime(2025, 5, 9, 16, 0, tzinfo=UTC)
+
+    def page(headers: dict) -> Page:
+        return Page("http://x/", 200, b"", "text/html", came, headers)
+
+    told = datetime(2025, 5, 9, 15, 36, tzinfo=UTC)
+    assert page_clock(page({"Date": "Fri, 09 May 2025 15:36:00 GMT"})) == told
+    assert page_clock(page({"date": "Fri, 09 May 2025 15:36:00 -0000"})) == told
+    assert page_clock(page({"Date": "soon"})) == came
+    assert page_clock(page({})) == came

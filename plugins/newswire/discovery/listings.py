@@ -35,12 +35,14 @@ def read_listing(client: PoliteClient, source: Source, url: str) -> list[Discove
 
 
 def page_clock(page: Page) -> datetime:
-    """When the site says it answered (``Date``), else when we received the page."""
+    """When the site says it answered (``Date``, GMT; ``-0000`` is UTC too), else when we
+    received the page."""
     date = next((v for k, v in page.headers.items() if k.lower() == "date"), None)
     try:
-        return parsedate_to_datetime(date).astimezone(UTC)
+        answered = parsedate_to_datetime(date)
     except (TypeError, ValueError):
         return page.fetched_at
+    return answered.replace(tzinfo=answered.tzinfo or UTC).astimezone(UTC)
 
 
 def parse_cards(
