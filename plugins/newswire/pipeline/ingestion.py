@@ -86,6 +86,7 @@ def discover_step(
                 problems=problems,
             )
         finally:  # what could not be read stays with the run, even when the run fails
+            runs.supersede_discovery_problems(cur, run_key, base_url)
             for problem in problems:
                 runs.record_reject(
                     cur, run_key, problem.url, "discover", problem.reason, problem.detail,

@@ -128,6 +128,18 @@ def record_reject(cur, run_key, url, stage, reason, detail, status, raw_page_id)
     )
 
 
+def supersede_discovery_problems(cur, run_key: str, on_site: str) -> None:
+    """Resolve the discovery problems (stage 'discover') that earlier runs recorded on the
+    site ``on_site``: the run ``run_key`` has just looked again, and what it could not read
+    is recorded anew. So open discovery problems are always the latest run's."""
+    cur.execute(
+        """UPDATE newswire.rejects SET resolved_at = now()
+           WHERE stage = 'discover' AND resolved_at IS NULL AND run_key <> %s
+             AND starts_with(url, %s || '/')""",
+        (run_key, on_site),
+    )
+
+
 def lock_run(cur, run_key: str) -> tuple[str, RunSummary]:
     """The run's status and counts, its row locked until the transaction ends."""
     cur.execute(
