@@ -23,11 +23,19 @@ from datetime import UTC, datetime, timedelta
 from airflow.sdk import CronTriggerTimetable, Param, dag
 
 from newswire.discovery.sources import SOURCES
-from newswire_airflow.ingestion import ingestion_tasks, on_failure
+from newswire_airflow.ingestion import (
+    WHERE_TO_LOOK,
+    discover_new,
+    discover_recent,
+    fetch,
+    load,
+    make_batches,
+    migrate,
+)
+from newswire_airflow.notifier import FailureSummaryNotifier
 
 HAND_WRITTEN = {"prnewswire"}  # sources whose ingest DAG has a file of its own
 _DEFAULTS = {"owner": "newswire", "retries": 2, "retry_delay": timedelta(minutes=1)}
-_LIMIT = Param(None, type=["null", "integer"], minimum=1, description="At most this many releases.")
 
 
 def ingest_dag(source: str) -> None:
@@ -42,11 +50,17 @@ def ingest_dag(source: str) -> None:
         doc_md=__doc__,
         tags=["newswire", source, "ingest"],
         default_args=_DEFAULTS,
-        on_failure_callback=on_failure,
-        params={"limit": _LIMIT},
+        on_failure_callback=FailureSummaryNotifier(WHERE_TO_LOOK, mark_ingestion_run_failed=True),
+        params={
+            "limit": Param(
+                None, type=["null", "integer"], minimum=1, description="At most this many."
+            )
+        },
     )
     def ingest():
-        ingestion_tasks(discover_with="discover_new", source=source)
+        urls = discover_new(source=source)
+        migrate() >> urls
+        fetch.partial(source=source).expand(urls=make_batches(urls)) >> load()
 
     ingest()
 
@@ -61,13 +75,13 @@ def recheck_dag(source: str) -> None:
         doc_md=__doc__,
         tags=["newswire", source, "recheck"],
         default_args=_DEFAULTS,
-        on_failure_callback=on_failure,
-        params={
-            "days": Param(2, type="number", minimum=0, description="Re-check this many days."),
-        },
+        on_failure_callback=FailureSummaryNotifier(WHERE_TO_LOOK, mark_ingestion_run_failed=True),
+        params={"days": Param(2, type="number", minimum=0, description="Re-check this many days.")},
     )
     def recheck():
-        ingestion_tasks(discover_with="discover_recent", source=source)
+        urls = discover_recent(source=source)
+        migrate() >> urls
+        fetch.partial(source=source).expand(urls=make_batches(urls)) >> load()
 
     recheck()
 

@@ -1,16 +1,20 @@
-"""The DAGs under real Airflow: parsing (errors and time), structure, and real dag.test() runs
+"""The DAGs under real Airflow: parsing (errors), structure, and real dag.test() runs
 against the bundled sample site and a real PostgreSQL warehouse."""
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from newswire.warehouse.connection import connect
 from newswire_airflow.assets import RELEASES
+from newswire_airflow.connection import WarehouseConnectionMissing
+from newswire_airflow.notifier import FailureSummaryNotifier
 from tests.support import ROOT
 from tests.support.records import load, make_record
 
@@ -23,7 +27,6 @@ SOURCE_DAG_IDS = {  # dags/newswire_sources.py, generated from the source declar
     "globenewswire_recheck",
 }
 DAG_IDS = {"prnewswire_ingest", "prnewswire_backfill", "newswire_quality", *SOURCE_DAG_IDS}
-PARSE_BUDGET_S = 0.5
 
 
 @pytest.fixture
@@ -62,34 +65,28 @@ def test_dagbag_has_no_import_errors(dagbag):
     assert set(dagbag.dags) == DAG_IDS
 
 
-def test_each_dag_file_parses_in_under_half_a_second(capsys):
+def test_each_dag_file_parses_alone():
     """Each file in a fresh interpreter that has Airflow loaded, as the DAG processor has:
-    the duration is Airflow's own per-file parse time (what `airflow dags report` shows)."""
+    its DAGs, no import errors. (How long it takes, against the 0.5 s target, is measured by
+    bench/dags.py, not asserted here.)"""
     script = (
         "import json, sys\n"
         "from airflow.dag_processing.dagbag import DagBag\n"
         "bag = DagBag(dag_folder=sys.argv[1])\n"
         "[stat] = bag.dagbag_stats\n"
-        "print(json.dumps({'seconds': stat.duration.total_seconds(), 'dags': stat.dag_num,"
-        " 'errors': bag.import_errors}))\n"
+        "print(json.dumps({'dags': stat.dag_num, 'errors': bag.import_errors}))\n"
     )
-    timings = {}
+    parsed = {}
     for path in sorted(DAGS.glob("*.py")):
         result = subprocess.run(
             [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120
         )
         assert result.returncode == 0, result.stderr[-2000:]
-        timings[path.name] = json.loads(result.stdout.strip().splitlines()[-1])
-    with capsys.disabled():
-        print(
-            "\nDAG file parse times: "
-            + ", ".join(f"{name} {t['seconds'] * 1000:.0f} ms" for name, t in timings.items())
-        )
-    assert len(timings) == 4
-    for name, t in timings.items():
+        parsed[path.name] = json.loads(result.stdout.strip().splitlines()[-1])
+    assert len(parsed) == 4
+    for name, found in parsed.items():
         dags = len(SOURCE_DAG_IDS) if name == "newswire_sources.py" else 1
-        assert (t["dags"], t["errors"]) == (dags, {}), name
-        assert t["seconds"] < PARSE_BUDGET_S, f"{name} took {t['seconds']:.3f} s to parse"
+        assert (found["dags"], found["errors"]) == (dags, {}), name
 
 
 # -- structure ----------------------------------------------------------------------------
@@ -121,7 +118,8 @@ def test_ingestion_dag_shape(dagbag, dag_id):
     assert load_task.outlets == [RELEASES]
     assert load_task.trigger_rule == "none_failed"
     assert dag.catchup is False and dag.max_active_runs == 1
-    assert dag.on_failure_callback is not None
+    assert isinstance(dag.on_failure_callback, FailureSummaryNotifier)
+    assert dag.on_failure_callback.mark_ingestion_run_failed
     assert dag.doc_md and "newswire_http" in dag.doc_md
     assert {"newswire", "prnewswire"} <= set(dag.tags)
     assert all(t.owner == "newswire" and t.retries >= 1 for t in dag.tasks)
@@ -169,8 +167,34 @@ def test_quality_dag_shape(dagbag):
         assert isinstance(task, operator) and task.conn_id == "newswire_warehouse"
         assert task.retries == 0
     assert dag.get_task("refresh_report_views").upstream_task_ids == set(checks)
-    assert dag.on_failure_callback is not None
+    assert isinstance(dag.on_failure_callback, FailureSummaryNotifier)
+    assert not dag.on_failure_callback.mark_ingestion_run_failed
     assert dag.params["recent_hours"] == 24
+
+
+def test_a_task_without_the_warehouse_connection_says_what_to_set(airflow_db, monkeypatch):
+    """No connection, no silent fallback (no embedded server): an error that names it."""
+    from newswire_airflow import ingestion
+
+    monkeypatch.delenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", raising=False)
+    with pytest.raises(WarehouseConnectionMissing, match="AIRFLOW_CONN_NEWSWIRE_WAREHOUSE"):
+        ingestion.migrate.function()
+
+
+def test_the_pool_command_creates_the_pool_the_dags_use(airflow_db, dagbag):
+    from newswire_airflow.pools import HTTP_POOL, HTTP_POOL_SLOTS
+
+    # As `make up` runs it: `airflow` by name, from the environment's PATH.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    for command in (
+        [sys.executable, "-m", "newswire_airflow.pools"],
+        ["airflow", "pools", "get", HTTP_POOL, "--output", "json"],
+    ):
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    [pool] = json.loads(result.stdout)
+    assert (pool["pool"], int(pool["slots"])) == (HTTP_POOL, HTTP_POOL_SLOTS)
+    assert dagbag.dags["prnewswire_ingest"].get_task("fetch").pool == HTTP_POOL
 
 
 # -- real runs ----------------------------------------------------------------------------
@@ -258,7 +282,7 @@ def test_backfill_without_params_takes_its_daily_data_interval(
     ]
 
 
-def test_ingestion_failure_callback_marks_the_run_failed_and_says_where_to_look(
+def test_ingestion_failure_notifier_marks_the_run_failed_and_says_where_to_look(
     dagbag, warehouse, sample_site, monkeypatch, query, caplog
 ):
     """With the minimal context Airflow gives a DAG callback (dag, run id, reason)."""

@@ -92,6 +92,7 @@ class Page:
     json_ld: list[dict] = field(default_factory=list)
     canonical_link: str | None = None
     html_lang: str | None = None
+    hidden: dict[str, str] = field(default_factory=dict)  # hidden <input> id -> value
 
     def first_meta(self, *names: str) -> str | None:
         for name in names:
@@ -183,8 +184,12 @@ def load(content: bytes | str, url: str | None = None, http_charset: str | None 
     canonical = root.xpath("string((//link[@rel='canonical'][@href])[1]/@href)").strip() or None
     meta, json_ld = _meta(root), _json_ld(root)
     lang = root.get("lang")
+    hidden = {
+        el.get("id"): el.get("value") or ""
+        for el in root.xpath("//input[@type='hidden'][@id][@value]")
+    }  # read before forms go
     etree.strip_elements(root, *_NEVER_CONTENT, with_tail=False)
-    return Page(root, url, meta, json_ld, canonical, lang)
+    return Page(root, url, meta, json_ld, canonical, lang, hidden)
 
 
 def _meta(root) -> dict[str, str]:

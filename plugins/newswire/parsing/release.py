@@ -26,10 +26,19 @@ _CONTACT_LABEL = re.compile(
     r"|^for (?:more|further|additional) information\b|^contacts?\b|^renseignements\b",
     re.I,
 )
-# "Logo - https://mma.prnewswire.com/media/...": the wire's pointer to the release's media
-_MEDIA_LINE = re.compile(
-    r"^(?:Logo|Photo|Photos|Video|Audio|Infographic|Multimedia)\s*[-–—:]\s*(https?://\S+)$", re.I
+# The wire's pointers to a release's media, one table of their shapes: a line of its own
+# ("Logo - https://mma.prnewswire.com/media/...", "Photo: URL") or a parenthesis inside a
+# paragraph ("(Logo: URL)", "(Photo: http://photos.prnewswire.com/prnh/20150623/224982 )").
+# None is body text; the URLs of the image kinds are the release's images.
+_MEDIA_KIND = (
+    r"(?P<kind>Logo|Photos?|Images?|Infographics?|Videos?|Audio|Multimedia)"
+    r"\s*[-–—:]\s*"
 )
+_MEDIA_POINTERS = (
+    re.compile(rf"^{_MEDIA_KIND}(?P<url>https?://\S+)$", re.I),
+    re.compile(rf"\s*\(\s*{_MEDIA_KIND}(?P<url>https?://[^\s()]+)\s*\)", re.I),
+)
+_IMAGE_KINDS = ("logo", "photo", "image", "infographic")
 _TRAILERS = re.compile(r"^(?:View original content|Related Links?$|RELATED LINKS)", re.I)
 
 
@@ -59,17 +68,22 @@ def split_body(body) -> tuple[list[str], str | None, str | None]:
     return parts, contacts, source_org
 
 
-def split_media_lines(parts: list[str]) -> tuple[list[str], list[str]]:
-    """Blocks without the "Logo - URL" / "Photo - URL" lines, and those URLs."""
+def split_media_pointers(parts: list[str]) -> tuple[list[str], list[str]]:
+    """Blocks without the wire's media pointers (:data:`_MEDIA_POINTERS`), and the URLs of
+    the image ones in text order. A line or block left empty by the removal is dropped."""
     kept, media = [], []
     for block in parts:
         lines = []
         for line in block.split("\n"):
-            m = _MEDIA_LINE.match(line)
-            if m:
-                media.append(media_url(m.group(1)))
-            else:
-                lines.append(line)
+            for shape in _MEDIA_POINTERS:
+                media += [
+                    media_url(m["url"])
+                    for m in shape.finditer(line)
+                    if m["kind"].lower().startswith(_IMAGE_KINDS)
+                ]
+                line = shape.sub("", line)
+            if line.strip():
+                lines.append(line.strip())
         if lines:
             kept.append("\n".join(lines))
     return kept, media

@@ -15,7 +15,7 @@ from datetime import date
 
 from newswire.fetching.client import charset_from_content_type
 from newswire.parsing import PARSER_VERSION, ParseError, parse_release
-from newswire.pipeline.ingestion import load_step, new_run_key
+from newswire.pipeline.ingestion import load_step, mark_failed, new_run_key
 from newswire.progress import Progress
 from newswire.warehouse import archive, runs
 from newswire.warehouse.connection import connect
@@ -34,6 +34,25 @@ def reparse(
         progress = Progress(
             archive.count_reparse_pages(cur, wire=wire, since=since), "reparse: pages"
         )
+    try:
+        _parse_and_stage(dsn, run_key, progress, since=since, wire=wire, workers=workers)
+        # A re-parse reports its failures (as rejects) instead of failing on a share of them.
+        return load_step(dsn, run_key, max_failed_share=1.0)
+    except BaseException:  # the run ends 'failed', never stays 'running'
+        mark_failed(dsn, run_key)
+        raise
+
+
+def _parse_and_stage(
+    dsn: str,
+    run_key: str,
+    progress: Progress,
+    *,
+    since: date | None,
+    wire: str | None,
+    workers: int | None,
+) -> None:
+    """Parse the archived pages in a process pool; stage the records, record the rejects."""
     with (
         connect(dsn) as reader,
         connect(dsn) as writer,
@@ -57,8 +76,6 @@ def reparse(
     progress.done()
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.set_discovered(cur, run_key, progress.count)
-    # A re-parse reports its failures (as rejects) instead of failing on a share of them.
-    return load_step(dsn, run_key, max_failed_share=1.0)
 
 
 def _parse(job: tuple[str, str, bytes]) -> tuple[dict | None, tuple[str, str] | None]:
