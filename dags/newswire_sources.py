@@ -50,7 +50,9 @@ def ingest_dag(source: str) -> None:
         doc_md=__doc__,
         tags=["newswire", source, "ingest"],
         default_args=_DEFAULTS,
-        on_failure_callback=FailureSummaryNotifier(WHERE_TO_LOOK, mark_ingestion_run_failed=True),
+        on_failure_callback=FailureSummaryNotifier(
+            WHERE_TO_LOOK, mark_ingestion_run_failed=True, source=source
+        ),
         params={
             "limit": Param(
                 None, type=["null", "integer"], minimum=1, description="At most this many."
@@ -75,7 +77,9 @@ def recheck_dag(source: str) -> None:
         doc_md=__doc__,
         tags=["newswire", source, "recheck"],
         default_args=_DEFAULTS,
-        on_failure_callback=FailureSummaryNotifier(WHERE_TO_LOOK, mark_ingestion_run_failed=True),
+        on_failure_callback=FailureSummaryNotifier(
+            WHERE_TO_LOOK, mark_ingestion_run_failed=True, source=source
+        ),
         params={"days": Param(2, type="number", minimum=0, description="Re-check this many days.")},
     )
     def recheck():

@@ -404,3 +404,12 @@ def test_recheck_dag_versions_the_releases_corrected_in_its_days(
         (run.run_id,),
     )
     assert (discovered, updated) == (len(recent), len(corrected))
+
+
+def test_a_source_dags_failure_summary_names_that_sources_site(dagbag, monkeypatch, caplog):
+    monkeypatch.setenv("AIRFLOW_VAR_PRNEWSWIRE_BASE_URL", "http://127.0.0.1:9/prnewswire")
+    monkeypatch.setenv("AIRFLOW_VAR_GLOBENEWSWIRE_BASE_URL", "http://127.0.0.1:9/globe")
+    caplog.set_level(logging.INFO, logger="newswire")
+    dag = dagbag.dags["globenewswire_ingest"]
+    summary = dag.on_failure_callback.summary({"dag": dag, "run_id": "manual__x"})
+    assert "Check the source site (http://127.0.0.1:9/globe)" in summary
