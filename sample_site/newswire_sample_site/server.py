@@ -419,11 +419,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--now",
-        type=datetime.fromisoformat,
-        help="the site's clock, ISO 8601 with offset (default: a minute after the newest release)",
+        type=_utc_time,
+        help="the site's clock, ISO 8601, UTC unless it says (default: a minute after the"
+        " newest release)",
     )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     fault_options.add_arguments(parser)
+
+
+def _utc_time(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def run_from_args(args: argparse.Namespace) -> int:
