@@ -8,8 +8,8 @@ and prints the table.
     python bench/run.py --only parse dags
 
 Sections: parse (bench/parse.py), load (bench/load.py), end_to_end and reparse
-(bench/backfill.py), dag_parse (bench/dags.py). Run it on a quiet machine: the load average
-at the start and at the end is recorded with the results.
+(bench/backfill.py), dag_parse (bench/dags.py), sample_site (bench/generate.py). Run it on a
+quiet machine: the load average at the start and at the end is recorded with the results.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import backfill
+import generate
 import load
 import parse
 from common import ROOT, git_commit, load_average, machine
@@ -30,7 +31,7 @@ from common import ROOT, git_commit, load_average, machine
 import dags
 from newswire.pipeline import STAGE_BATCH
 
-SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse")
+SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse", "sample_site")
 SIZES = {
     "full": {
         "parse_samples": 2000,
@@ -43,6 +44,8 @@ SIZES = {
         "incremental_runs": 3,
         "reparse_runs": 3,
         "dag_runs": 3,
+        "sample_count": 20000,
+        "sample_runs": 3,
     },
     "quick": {
         "parse_samples": 20,
@@ -55,6 +58,8 @@ SIZES = {
         "incremental_runs": 1,
         "reparse_runs": 1,
         "dag_runs": 1,
+        "sample_count": 200,
+        "sample_runs": 1,
     },
 }
 # Issue 7, section 3.
@@ -67,6 +72,7 @@ TARGETS = {
     "rss_growth": 1.20,
     "incremental_seconds": 5.0,
     "dag_seconds": 0.5,
+    "sample_generation_seconds": 4.0,  # 20,000 releases
 }
 
 
@@ -141,6 +147,7 @@ def run_sections(sizes: dict, only: tuple[str, ...]) -> tuple[dict, dict, dict]:
                 )["reparse"],
             )
     section("dag_parse", lambda: dags.run(sizes["dag_runs"]))
+    section("sample_site", lambda: generate.run(sizes["sample_count"], sizes["sample_runs"]))
     return results, errors, loads
 
 
@@ -308,6 +315,16 @@ def figures(results: dict, sizes: dict) -> list[dict]:
                 f["cold_seconds"],
                 "s",
             )
+    if "sample_site" in results:
+        s = results["sample_site"]
+        row(
+            "sample site",
+            f"generate {s['count']:,} sample releases",
+            s["seconds"],
+            "s",
+            f"< {T['sample_generation_seconds']:g} s for 20,000",
+            s["seconds"] < T["sample_generation_seconds"],
+        )
     return rows
 
 

@@ -61,3 +61,15 @@ def feeds(declared: tuple[str, ...] = DEFAULT_FEEDS, wire: str = "prnewswire") -
 def max_failed_share() -> float:
     """The share of pages that may fail before a run counts as failed (default 0.2)."""
     return float(os.environ.get("NEWSWIRE_MAX_FAILED_SHARE") or 0.2)
+
+
+def request_deadline() -> float:
+    """Seconds one HTTP request may take from connect to the last byte of the body
+    (``NEWSWIRE_REQUEST_DEADLINE``, default 60): a trickling server holds a worker no longer."""
+    return float(os.environ.get("NEWSWIRE_REQUEST_DEADLINE") or 60)
+
+
+def max_retry_after() -> float:
+    """The longest ``Retry-After`` wait obeyed (``NEWSWIRE_MAX_RETRY_AFTER``, default 120 s);
+    a page asking for more is a reject, retried by the next run."""
+    return float(os.environ.get("NEWSWIRE_MAX_RETRY_AFTER") or 120)

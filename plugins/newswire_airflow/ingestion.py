@@ -31,6 +31,15 @@ WHERE_TO_LOOK = (
 )
 
 
+# Backstops, not budgets: every request already has a wall-clock deadline
+# (NEWSWIRE_REQUEST_DEADLINE, 60 s) and a capped Retry-After (NEWSWIRE_MAX_RETRY_AFTER, 120 s),
+# so a hostile site cannot hold a task; these stop one whose batch is full of bad pages
+# (a batch of up to ~100 URLs at the pool's share of the polite rate takes 2-7 minutes, one
+# page at worst 5 attempts x 60 s plus 4 waits x 120 s).
+DISCOVER_TIMEOUT = timedelta(minutes=30)
+FETCH_TIMEOUT = timedelta(hours=1)
+
+
 @task
 def migrate() -> list[str]:
     from newswire_airflow import tasks
@@ -38,14 +47,14 @@ def migrate() -> list[str]:
     return tasks.migrate_warehouse()
 
 
-@task(task_id="discover", pool=HTTP_POOL)
+@task(task_id="discover", pool=HTTP_POOL, execution_timeout=DISCOVER_TIMEOUT)
 def discover_new(source: str = "prnewswire", **context) -> list[str]:
     from newswire_airflow import tasks
 
     return tasks.discover_new(context, source)
 
 
-@task(task_id="discover", pool=HTTP_POOL)
+@task(task_id="discover", pool=HTTP_POOL, execution_timeout=DISCOVER_TIMEOUT)
 def discover_window(source: str = "prnewswire", **context) -> list[str]:
     from newswire_airflow import tasks
 
@@ -69,6 +78,7 @@ def make_batches(urls: list[str]) -> list[list[str]]:
 
 @task(
     pool=HTTP_POOL,
+    execution_timeout=FETCH_TIMEOUT,
     retries=4,
     retry_delay=timedelta(seconds=30),
     retry_exponential_backoff=2.0,

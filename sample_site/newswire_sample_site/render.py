@@ -379,17 +379,7 @@ def render_rss(releases: Iterable[SampleRelease], base_url: str, varied_dates: b
     pubdate = _varied_pubdate if varied_dates else _rfc822
     items = newest_first(releases)
     built = _rfc822(items[0]) if items else "Tue, 01 Jan 2019 00:00:00 GMT"
-    entries = "".join(
-        f"""
-    <item>
-      <title>{_xml(rel.title)}</title>
-      <link>{_xml(base_url + rel.path)}</link>
-      <description>{_xml(rel.description)}</description>
-      <pubDate>{pubdate(rel)}</pubDate>
-      <guid isPermaLink="true">{_xml(base_url + rel.path)}</guid>
-    </item>"""
-        for rel in items
-    )
+    entries = "".join(rss_item(rel, base_url + rel.path, pubdate(rel)) for rel in items)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0">
   <channel>
@@ -401,6 +391,19 @@ def render_rss(releases: Iterable[SampleRelease], base_url: str, varied_dates: b
   </channel>
 </rss>
 """
+
+
+def rss_item(rel: SampleRelease, link: str, pubdate: str | None = None) -> str:
+    """One ``<item>`` of the feed (indented to sit in its ``<channel>``), pointing at ``link``;
+    ``pubdate`` as written (default: RFC 822 in GMT)."""
+    return f"""
+    <item>
+      <title>{_xml(rel.title)}</title>
+      <link>{_xml(link)}</link>
+      <description>{_xml(rel.description)}</description>
+      <pubDate>{pubdate or _rfc822(rel)}</pubDate>
+      <guid isPermaLink="true">{_xml(link)}</guid>
+    </item>"""
 
 
 def _rfc822(rel: SampleRelease) -> str:

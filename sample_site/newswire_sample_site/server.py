@@ -4,7 +4,8 @@ Pages are rendered on demand from the generated releases; only the RSS feed (sma
 needed for its ETag) is rendered once. Routing is :meth:`SampleSite.respond`, a function of
 the path, the headers and (with faults on) the requests seen so far, so the handler thread
 only does I/O. Faults (429s, 5xx, dropped or truncated answers, charsets, duplicate entries,
-changing releases) are described in :mod:`newswire_sample_site.faults`; they are off unless
+changing releases, and the hostile ones: a robots.txt bomb, trickled pages, a huge
+Retry-After, element bombs) are described in :mod:`newswire_sample_site.faults`; they are off unless
 asked for.
 """
 
@@ -29,6 +30,7 @@ from itertools import islice
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
+from newswire.record import content_sha256
 from newswire_sample_site import faults as fault_options
 from newswire_sample_site import globe
 from newswire_sample_site.blocking import Blocking
@@ -142,8 +144,13 @@ class SampleSite:
 
     def expected(self, rel: SampleRelease) -> dict:
         """The true record of ``rel`` as served now (differs from ``rel.expected`` only for
-        a changing release after :meth:`advance`)."""
-        return self.faults.expected_at(rel, self.epoch)
+        a changing release after :meth:`advance`, and for an id-less page, whose URL is
+        where it was fetched from)."""
+        record = self.faults.expected_at(rel, self.epoch)
+        if "no_id" in self.faults.stored_faults(rel.index):
+            record = {**record, "url": "https" + self.base_url.removeprefix("http") + rel.path}
+            record["content_sha256"] = content_sha256(record)
+        return record
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> SampleSite:
@@ -180,6 +187,10 @@ class SampleSite:
         parts = urlsplit(target)
         path = parts.path
         if path == "/robots.txt":
+            if self.faults.robots_bomb:  # issue 11: 5
+                self._count("robots_bomb")
+                headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Encoding": "gzip"}
+                return Response(HTTPStatus.OK, headers, fault_options.robots_bomb(render_robots()))
             return self._ok("robots", render_robots(), "text/plain; charset=utf-8")
         globe_site = self.wire == "globenewswire"
         blocked = self.blocking.answer(
@@ -209,14 +220,27 @@ class SampleSite:
         if fault in ("429", "5xx"):
             self._count(fault)
             return Response(*self.faults.error_response(fault, rel.index))
+        # hostile faults (issue 11: 5-8), only where no transient fault answers
+        hostile = None if fault else self._fault_state.hostile_fault(path, rel.index)
+        if hostile == "huge_retry_after":
+            self._count(hostile)
+            return Response(*self.faults.huge_retry_after_response())
         page = render_release_page(self.faults.revised(rel, self.epoch), also)
+        stored = self.faults.stored_faults(rel.index)  # pages to store (issue 11: 1-3)
+        if "no_id" in stored:
+            page = fault_options.strip_release_id(page, rel)
+        if hostile == "element_bomb":
+            page = self.faults.add_element_bomb(page)
+        extra = fault_options.nul_etag(rel) if "nul_header" in stored else {}
         body, content_type, charset_fault = self.faults.encode_page(page, rel.index)
-        for kind in (fault, charset_fault):
+        for kind in (fault, charset_fault, hostile, *stored):
             if kind:
                 self._count(kind)
+        if hostile == "trickle":  # the handler sends it a byte at a time: not served in full
+            return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, hostile)
         if fault in ("dropped", "truncated"):  # the handler breaks the answer: no page served
             return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, fault)
-        return self._ok("release", body, content_type)._replace(fault=fault)
+        return self._ok("release", body, content_type, extra)._replace(fault=fault)
 
     def _globe(self, path: str, query: dict[str, list[str]]) -> Response:
         """The GlobeNewswire-shaped site: its feed, newsroom listing and release pages."""
@@ -394,6 +418,13 @@ class _Handler(BaseHTTPRequestHandler):
         if response.fault == "truncated":  # half of what Content-Length promised, then close
             body = body[: len(body) // 2]
             self.close_connection = True
+        if response.fault == "trickle" and with_body:  # until done or the client hangs up
+            self.close_connection = True
+            for n in range(len(body)):
+                self.wfile.write(body[n : n + 1])
+                self.wfile.flush()
+                time.sleep(self.server.site.faults.trickle_interval)
+            return
         if with_body:
             self.wfile.write(body)
 

@@ -113,6 +113,9 @@ def test_ingestion_dag_shape(dagbag, dag_id):
     assert fetch.pool == dag.get_task("discover").pool == "newswire_http"
     assert fetch.retries >= 3 and fetch.retry_exponential_backoff == 2.0
     assert fetch.max_retry_delay == timedelta(minutes=10)
+    # No task that talks to the source site can hang forever (issue 11, defect 7).
+    assert fetch.execution_timeout == timedelta(hours=1)
+    assert dag.get_task("discover").execution_timeout == timedelta(minutes=30)
 
     load_task = dag.get_task("load")
     assert load_task.outlets == [RELEASES]
@@ -251,11 +254,19 @@ def test_backfill_of_a_date_range_loads_that_range_and_a_rerun_adds_nothing(
     assert first.state == "success"
     loaded = {r for (r,) in query(airflow_env, "SELECT release_id FROM newswire.releases")}
     assert loaded == expected
-    rows_before = query(airflow_env, "SELECT * FROM newswire.releases ORDER BY release_id")
+    # The re-run fetches the window again (a correction would add a version): the content and
+    # the versions stay as they were; only the fetch time moves to the newest fetch.
+    content = (
+        "SELECT wire, release_id, content_sha256, version, title, body_text, published_at"
+        " FROM newswire.releases ORDER BY release_id"
+    )
+    versions = "SELECT count(*) FROM newswire.release_versions"
+    rows_before, versions_before = query(airflow_env, content), query(airflow_env, versions)
 
     again = dag.test(run_conf=conf)
     assert again.state == "success"
-    assert query(airflow_env, "SELECT * FROM newswire.releases ORDER BY release_id") == rows_before
+    assert query(airflow_env, content) == rows_before
+    assert query(airflow_env, versions) == versions_before
     assert query(
         airflow_env,
         "SELECT window_start, window_end, loaded_new FROM "

@@ -9,7 +9,7 @@ import sys
 
 from tests.support import ROOT
 
-SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse")
+SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse", "sample_site")
 
 
 def test_quick_bench_writes_every_section(pg_server, tmp_path):
@@ -52,6 +52,7 @@ def test_quick_bench_writes_every_section(pg_server, tmp_path):
     for name, timing in files.items():
         assert timing["dagbag_seconds"] > 0 and timing["cold_seconds"] > 0, name
         assert (timing["dags"], timing["import_errors"]) == (1, {}), name
+    assert report["sample_site"]["count"] == 200 and report["sample_site"]["seconds"] > 0
 
     assert report["figures"] and all(row["value"] > 0 for row in report["figures"])
     table = (out / "latest.md").read_text()

@@ -18,6 +18,8 @@ KNOWN_REASONS = {
     "not_a_wire_page",
     "missing_title",
     "too_deep",
+    "too_many_elements",
+    "empty_body",
 }
 REAL = sorted((FIXTURES / "real").glob("*.html"))
 PAGES = [p.read_bytes() for p in REAL] + [

@@ -26,6 +26,7 @@ from newswire.parsing.release import (
     media_url,
     split_body,
     split_media_pointers,
+    unique,
 )
 from newswire.parsing.tickers import tickers_from_keywords
 
@@ -151,8 +152,7 @@ def _headline(page: Page) -> tuple[str | None, list[str]]:
 
 def _subtitle(root, headline_subtitles: list[str]) -> str | None:
     lines = headline_subtitles + [text_of(p) for p in _SUBTITLES(root)]
-    lines = [line.removeprefix("- ").strip() for line in lines]
-    return "\n".join(line for line in dict.fromkeys(lines) if line) or None
+    return "\n".join(unique(line.removeprefix("- ").strip() for line in lines)) or None
 
 
 def _body(root):

@@ -9,11 +9,12 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from newswire.parsing import tickers as ticker_rules
 from newswire.parsing.dateline import split_dateline
 from newswire.parsing.dates import iso_utc
 from newswire.parsing.document import soup_of
+from newswire.parsing.errors import ParseError
 from newswire.parsing.text import blocks, clean, prepare
+from newswire.parsing.tickers import find_tickers
 from newswire.record import RELEASE_FIELDS, content_sha256, word_count
 
 _SOURCE = re.compile(r"^SOURCE:?\s+(?P<org>\S.*)$")
@@ -141,7 +142,9 @@ def build(
             )
             break
     body_text = "\n\n".join(body_blocks)
-    found = ticker_rules.merge(ticker_rules.find_tickers(body_text), list(extra_tickers))
+    if not body_text.strip():
+        raise ParseError("empty_body", "the release body has no text")
+    found = unique([*find_tickers(body_text), *extra_tickers])
     record = {
         "release_id": release_id,
         "url": url,
@@ -153,12 +156,12 @@ def build(
         "dateline_location": dateline.location if dateline else None,
         "source_org": source_org,
         "tickers": found,
-        "industries": _unique(industries),
+        "industries": unique(industries),
         "language": language,
         "body_text": body_text,
         "contacts": contacts,
-        "images": _unique(images),
-        "subjects": _unique(subjects),
+        "images": unique(images),
+        "subjects": unique(subjects),
         "dateline_date": dateline.date.isoformat() if dateline and dateline.date else None,
         "word_count": word_count(body_text),
     }
@@ -173,7 +176,8 @@ def media_url(url: str) -> str:
     return "https:" + url if url.startswith("//") else url
 
 
-def _unique(items) -> list:
+def unique(items) -> list:
+    """The non-empty items, each once, in the order first seen (ticker dicts too: no hashing)."""
     out = []
     for item in items:
         if item and item not in out:

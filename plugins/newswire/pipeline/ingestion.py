@@ -13,15 +13,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import psycopg2
+
 from newswire import settings
 from newswire.discovery import sources
 from newswire.discovery.discover import Problem, Validators, discover, same_site
 from newswire.fetching.client import FetchError, Page, PoliteClient
 from newswire.parsing import PARSER_VERSION, ParseError, parse_release
+from newswire.parsing.release import canonical_url
 from newswire.progress import Progress
+from newswire.record import content_sha256
 from newswire.warehouse import archive, runs
-from newswire.warehouse.connection import autocommit, connect
-from newswire.warehouse.loading import StagedRecord, stage
+from newswire.warehouse.connection import autocommit, connect, savepoint
+from newswire.warehouse.loading import StagedRecord
 from newswire.warehouse.runs import RunSummary
 
 STAGE_BATCH = 200  # pages per commit while fetching (a crash re-fetches at most this many)
@@ -159,15 +163,16 @@ def fetch_step(
                 for url, outcome in zip(
                     batch, pool.map(lambda u: _fetch_and_parse(client, u), batch)
                 ):
-                    item = _keep(cur, run_key, url, outcome)
+                    item = _keep_one(cur, run_key, url, outcome)
                     counts["fetched"] += outcome.page is not None
                     if item is None:
                         counts["rejected"] += 1
                     else:
                         parsed.append(item)
                     progress.step(rejected=counts["rejected"])
-                stage(cur, run_key, parsed)
-                counts["staged"] += len(parsed)
+                refused = runs.stage_records(cur, run_key, parsed)
+                counts["staged"] += len(parsed) - refused
+                counts["rejected"] += refused
             conn.commit()
     progress.done(rejected=counts["rejected"])
     return counts
@@ -192,6 +197,20 @@ def _fetch_and_parse(client: PoliteClient, url: str) -> _Outcome:
         return _Outcome(page, error=exc)
 
 
+def _keep_one(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None:
+    """:func:`_keep` under a savepoint: a database error on this page (one the checks
+    before it did not foresee) becomes its ``store`` reject and costs no other page."""
+    try:
+        with savepoint(cur):
+            return _keep(cur, run_key, url, outcome)
+    except psycopg2.Error as exc:
+        status = outcome.page.status if outcome.page else None
+        runs.record_reject(
+            cur, run_key, url, "store", "store_error", f"{type(exc).__name__}: {exc}", status, None
+        )
+        return None
+
+
 def _keep(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None:
     """Archive the page and return its record to stage, or record the reject."""
     error, page = outcome.error, outcome.page
@@ -208,7 +227,22 @@ def _keep(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None
             cur, run_key, url, "parse", error.reason, str(error), page.status, raw_page_id
         )
         return None
-    return StagedRecord(outcome.record, PARSER_VERSION, page.fetched_at, url, raw_page_id)
+    record = identified(outcome.record, url)
+    return StagedRecord(record, PARSER_VERSION, page.fetched_at, url, raw_page_id)
+
+
+def identified(record: dict, fetched_url: str) -> dict:
+    """The record, with the release id and URL of the page it was fetched from when the
+    page did not give them (a relative canonical link, or one without an id). A record
+    without an id even so is refused by the warehouse, as a reject with its raw page."""
+    if record["release_id"] and record["url"]:
+        return record
+    wire = sources.SOURCES.get(record["wire"], sources.PRNEWSWIRE)  # the parser's wire
+    release_id = record["release_id"] or wire.release_id(fetched_url)
+    if release_id is None:
+        return record
+    record = {**record, "release_id": release_id, "url": canonical_url(fetched_url)}
+    return {**record, "content_sha256": content_sha256(record)}
 
 
 # -- step 3: load -------------------------------------------------------------------------
@@ -224,8 +258,8 @@ def load_step(dsn: str, run_key: str, *, max_failed_share: float | None = None) 
         status, summary = runs.lock_run(cur, run_key)
         if status == "success":  # loaded already: a retried load task changes nothing
             return summary
-        summary, parse_rejects = runs.merge_run(cur, run_key, summary.discovered)
-        attempted = summary.fetched + summary.rejected - parse_rejects
+        summary, fetched_rejects = runs.merge_run(cur, run_key, summary.discovered)
+        attempted = summary.fetched + summary.rejected - fetched_rejects
         too_many = attempted > 0 and summary.rejected / attempted > threshold
         runs.close_run(cur, summary, "failed" if too_many else "success")
     if too_many:

@@ -15,11 +15,11 @@ from datetime import date
 
 from newswire.fetching.client import charset_from_content_type
 from newswire.parsing import PARSER_VERSION, ParseError, parse_release
-from newswire.pipeline.ingestion import load_step, mark_failed, new_run_key
+from newswire.pipeline.ingestion import identified, load_step, mark_failed, new_run_key
 from newswire.progress import Progress
 from newswire.warehouse import archive, runs
 from newswire.warehouse.connection import connect
-from newswire.warehouse.loading import StagedRecord, stage
+from newswire.warehouse.loading import StagedRecord
 from newswire.warehouse.runs import RunSummary
 
 BATCH = 200
@@ -67,11 +67,12 @@ def _parse_and_stage(
                     if error:
                         runs.record_reject(cur, run_key, url, "parse", *error, None, raw_page_id)
                     else:
+                        record = identified(record, url)
                         staged.append(
                             StagedRecord(record, PARSER_VERSION, fetched_at, url, raw_page_id)
                         )
                     progress.step()
-                stage(cur, run_key, staged)
+                runs.stage_records(cur, run_key, staged)
             writer.commit()
     progress.done()
     with connect(dsn) as conn, conn.cursor() as cur:
