@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newswire import settings
+from newswire.discovery.sources import SOURCES
 
 
 class CommandError(Exception):
@@ -77,8 +78,15 @@ def _build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="discover, fetch, parse and load new releases")
     ingest.add_argument(
+        "--source",
+        default="prnewswire",
+        choices=sorted(SOURCES),
+        help="the wire to ingest (default prnewswire)",
+    )
+    ingest.add_argument(
         "--base-url",
-        help=f"source site (default: $PRNEWSWIRE_BASE_URL, else {settings.DEFAULT_BASE_URL})",
+        help="source site (default: $<SOURCE>_BASE_URL, e.g. $PRNEWSWIRE_BASE_URL, else the"
+        " source's real site)",
     )
     ingest.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     ingest.add_argument("--limit", type=_positive_int, help="at most N new releases")
@@ -318,7 +326,8 @@ def _cmd_ingest(args) -> int:
 
     dsn = warehouse_dsn(args.dsn)
     migrate(dsn)
-    base = settings.base_url(args.base_url)
+    source = SOURCES[args.source]
+    base = settings.base_url(args.base_url, source.name, source.base_url)
     try:
         summary = ingest(
             dsn,
@@ -330,6 +339,7 @@ def _cmd_ingest(args) -> int:
             feeds=tuple(args.feed) if args.feed else None,
             workers=args.workers,
             max_failed_share=args.max_failed_share,
+            source=source.name,
         )
     except DiscoveryError as exc:
         print(f"newswire ingest: discovery failed on {base}: {exc}", file=sys.stderr)

@@ -3,9 +3,12 @@ the pool ``newswire_http``) -> load (updates the releases asset).
 
 Each DAG file strings them together itself, so its graph is read there; the DAGs differ only
 in their discover task (``prnewswire_ingest``: what is new, :func:`discover_new`;
-``prnewswire_backfill``: a publication window, :func:`discover_window`; both have the task
-id ``discover``). Each task calls one function of :mod:`newswire_airflow.tasks`, imported
-only when the task runs, so parsing a DAG file stays cheap.
+``prnewswire_backfill``: a publication window, :func:`discover_window`; the re-checks of
+``dags/newswire_sources.py``: the recent releases, :func:`discover_recent`; all have the task
+id ``discover``) and in their source (``source=``, a name of
+:data:`newswire.discovery.sources.SOURCES`, given to discover and to fetch). Each task calls
+one function of :mod:`newswire_airflow.tasks`, imported only when the task runs, so parsing
+a DAG file stays cheap.
 """
 
 from __future__ import annotations
@@ -45,17 +48,25 @@ def migrate() -> list[str]:
 
 
 @task(task_id="discover", pool=HTTP_POOL, execution_timeout=DISCOVER_TIMEOUT)
-def discover_new(**context) -> list[str]:
+def discover_new(source: str = "prnewswire", **context) -> list[str]:
     from newswire_airflow import tasks
 
-    return tasks.discover_new(context)
+    return tasks.discover_new(context, source)
 
 
 @task(task_id="discover", pool=HTTP_POOL, execution_timeout=DISCOVER_TIMEOUT)
-def discover_window(**context) -> list[str]:
+def discover_window(source: str = "prnewswire", **context) -> list[str]:
     from newswire_airflow import tasks
 
-    return tasks.discover_window(context)
+    return tasks.discover_window(context, source)
+
+
+@task(task_id="discover", pool=HTTP_POOL)
+def discover_recent(source: str = "prnewswire", **context) -> list[str]:
+    """A corrections re-check: the releases of the last ``days`` (param), from the warehouse."""
+    from newswire_airflow import tasks
+
+    return tasks.discover_recent(context, source)
 
 
 @task
@@ -73,10 +84,10 @@ def make_batches(urls: list[str]) -> list[list[str]]:
     retry_exponential_backoff=2.0,
     max_retry_delay=timedelta(minutes=10),
 )
-def fetch(urls: list[str], **context) -> dict:
+def fetch(urls: list[str], source: str = "prnewswire", **context) -> dict:
     from newswire_airflow import tasks
 
-    return tasks.fetch(context["run_id"], urls)
+    return tasks.fetch(context["run_id"], urls, source)
 
 
 # none_failed: a run that found nothing has no fetch tasks (skipped), and load still closes

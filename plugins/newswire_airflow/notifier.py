@@ -21,7 +21,8 @@ class FailureSummaryNotifier(BaseNotifier):
     """A DAG's ``on_failure_callback``.
 
     ``where_to_look`` is the end of the paragraph, a ``str.format`` template that may use
-    ``{run_id}`` and ``{source}`` (the source site); with ``mark_ingestion_run_failed`` the
+    ``{run_id}`` and ``{source}`` (the site of ``source``, a name of
+    :data:`newswire.discovery.sources.SOURCES`); with ``mark_ingestion_run_failed`` the
     ingestion run whose key is the DAG run id is marked failed first."""
 
     def __init__(
@@ -29,10 +30,12 @@ class FailureSummaryNotifier(BaseNotifier):
         where_to_look: str = "the failed tasks' logs in the Airflow UI.",
         *,
         mark_ingestion_run_failed: bool = False,
+        source: str = "prnewswire",
     ):
         super().__init__()
         self.where_to_look = where_to_look
         self.mark_ingestion_run_failed = mark_ingestion_run_failed
+        self.source = source
 
     def render_template_fields(self, context, jinja_env=None) -> None:
         """Nothing to render: this notifier has no template fields. Skipping the template
@@ -59,7 +62,7 @@ class FailureSummaryNotifier(BaseNotifier):
             + f". Failed tasks: {', '.join(failed) or 'none recorded'}"
             + (f"; not run because of them: {', '.join(not_run)}" if not_run else "")
             + ". Look at "
-            + self.where_to_look.format(run_id=run_id, source=source_base_url())
+            + self.where_to_look.format(run_id=run_id, source=source_base_url(self.source))
         )
 
 

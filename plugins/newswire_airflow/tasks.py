@@ -5,7 +5,8 @@ declarations and everything here can be called (and tested) without a scheduler.
 
 The warehouse comes from the Airflow connection ``newswire_warehouse`` (see
 :mod:`newswire_airflow.connection`), the source site from the Variable
-``prnewswire_base_url``, else ``PRNEWSWIRE_BASE_URL``, else the real site. Tasks exchange
+``<source>_base_url`` (``prnewswire_base_url``), else ``<SOURCE>_BASE_URL``, else the
+source's real site. Tasks exchange
 only run keys, URLs and counts through XCom; pages and records stay in the warehouse. The
 run key of a DAG run is its run id, so clearing and re-running a run (or a backfill day)
 continues the same ingestion run instead of starting a second one.
@@ -32,10 +33,16 @@ BATCH_SIZE = 25
 MAX_BATCHES = 16
 
 
-def source_base_url() -> str:
+def source_base_url(source: str = "prnewswire") -> str:
+    """The site of ``source``: the Variable ``<source>_base_url`` (``prnewswire_base_url``),
+    else ``<SOURCE>_BASE_URL``, else the source's real site."""
     from airflow.sdk import Variable
 
-    return settings.base_url(Variable.get(settings.AIRFLOW_BASE_URL_VARIABLE, default=None))
+    from newswire.discovery.sources import get
+
+    declared = get(source)
+    explicit = Variable.get(f"{declared.name}_base_url", default=None)
+    return settings.base_url(explicit, declared.name, declared.base_url)
 
 
 def _task_max_rps(base_url: str) -> float | None:
@@ -78,7 +85,7 @@ def migrate_warehouse() -> list[str]:
     return [m.path.name for m in migrate(warehouse_dsn())]
 
 
-def discover_new(context) -> list[str]:
+def discover_new(context, source: str = "prnewswire") -> list[str]:
     """Open the ingestion run and list every release not yet in the warehouse.
 
     Incremental discovery needs no window: whatever is new on the feed and the listing
@@ -92,7 +99,7 @@ def discover_new(context) -> list[str]:
         start.isoformat(),
         end.isoformat(),
     )
-    base_url = source_base_url()
+    base_url = source_base_url(source)
     return pipeline.discover_step(
         warehouse_dsn(),
         base_url,
@@ -100,16 +107,17 @@ def discover_new(context) -> list[str]:
         dag_run_id=run_id,
         limit=context["params"].get("limit"),
         max_rps=_task_max_rps(base_url),
+        source=source,
     )
 
 
-def discover_window(context) -> list[str]:
+def discover_window(context, source: str = "prnewswire") -> list[str]:
     """Open the ingestion run and list the releases published in the backfill window that
     are not yet in the warehouse (re-running a day finds nothing it loaded before)."""
     run_id = context["run_id"]
     since, until = backfill_window(context)
     log.info("run %s, releases published %s .. %s", run_id, since.isoformat(), until.isoformat())
-    base_url = source_base_url()
+    base_url = source_base_url(source)
     return pipeline.discover_step(
         warehouse_dsn(),
         base_url,
@@ -119,6 +127,25 @@ def discover_window(context) -> list[str]:
         max_rps=_task_max_rps(base_url),
         since=since,
         until=until,
+        source=source,
+    )
+
+
+def discover_recent(context, source: str = "prnewswire") -> list[str]:
+    """Open a corrections re-check run: the releases published in the ``days`` (param)
+    before the run's data interval ends, fetched again so a corrected one gets a version."""
+    run_id = context["run_id"]
+    _, end = run_window(context)
+    days = context["params"].get("days") or pipeline.RECHECK_DAYS
+    log.info("run %s, re-checking releases published in the %s days before %s", run_id, days, end)
+    return pipeline.recheck_step(
+        warehouse_dsn(),
+        source_base_url(source),
+        run_id,
+        days=days,
+        source=source,
+        dag_run_id=run_id,
+        now=end,
     )
 
 
@@ -133,8 +160,8 @@ def make_batches(urls: list[str]) -> list[list[str]]:
     return batches
 
 
-def fetch(run_id: str, urls: list[str]) -> dict:
-    base_url = source_base_url()
+def fetch(run_id: str, urls: list[str], source: str = "prnewswire") -> dict:
+    base_url = source_base_url(source)
     return pipeline.fetch_step(
         warehouse_dsn(), base_url, run_id, urls, max_rps=_task_max_rps(base_url)
     )

@@ -19,7 +19,14 @@ from tests.support import ROOT
 from tests.support.records import load, make_record
 
 DAGS = ROOT / "dags"
-DAG_IDS = {"prnewswire_ingest", "prnewswire_backfill", "newswire_quality"}
+SOURCE_DAG_IDS = {  # dags/newswire_sources.py, generated from the source declarations
+    "newswireca_ingest",
+    "globenewswire_ingest",
+    "prnewswire_recheck",
+    "newswireca_recheck",
+    "globenewswire_recheck",
+}
+DAG_IDS = {"prnewswire_ingest", "prnewswire_backfill", "newswire_quality", *SOURCE_DAG_IDS}
 
 
 @pytest.fixture
@@ -60,7 +67,7 @@ def test_dagbag_has_no_import_errors(dagbag):
 
 def test_each_dag_file_parses_alone():
     """Each file in a fresh interpreter that has Airflow loaded, as the DAG processor has:
-    one DAG, no import errors. (How long it takes, against the 0.5 s target, is measured by
+    its DAGs, no import errors. (How long it takes, against the 0.5 s target, is measured by
     bench/dags.py, not asserted here.)"""
     script = (
         "import json, sys\n"
@@ -76,9 +83,10 @@ def test_each_dag_file_parses_alone():
         )
         assert result.returncode == 0, result.stderr[-2000:]
         parsed[path.name] = json.loads(result.stdout.strip().splitlines()[-1])
-    assert len(parsed) == 3
+    assert len(parsed) == 4
     for name, found in parsed.items():
-        assert (found["dags"], found["errors"]) == (1, {}), name
+        dags = len(SOURCE_DAG_IDS) if name == "newswire_sources.py" else 1
+        assert (found["dags"], found["errors"]) == (dags, {}), name
 
 
 # -- structure ----------------------------------------------------------------------------
@@ -350,3 +358,69 @@ def test_quality_fails_on_a_release_published_in_the_future(
     # known; the Celery test checks the full list from a real DAG processor.
     assert "Failed tasks: release_table." in summary[0]
     assert "plugins/newswire_airflow/quality.py" in summary[0]
+
+
+# -- the generated source DAGs (dags/newswire_sources.py) --------------------------------
+def test_each_source_has_an_ingest_dag_and_a_recheck_dag_with_the_shared_tasks(dagbag):
+    from newswire.discovery.sources import SOURCES
+
+    for name in SOURCES:
+        for dag_id in (f"{name}_ingest", f"{name}_recheck"):
+            dag = dagbag.dags[dag_id]
+            assert {t.task_id for t in dag.tasks} == {
+                "migrate", "discover", "make_batches", "fetch", "load"
+            }  # fmt: skip
+            assert name in dag.tags and dag.on_failure_callback is not None
+    assert dagbag.dags["globenewswire_recheck"].params["days"] == 2
+
+
+def test_globenewswire_ingest_dag_lands_the_second_wire(
+    dagbag, airflow_db, warehouse, monkeypatch, query
+):
+    from newswire_sample_site import SampleSite
+
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
+    with SampleSite(count=60, seed=9, wire="globenewswire") as site:
+        monkeypatch.setenv("AIRFLOW_VAR_GLOBENEWSWIRE_BASE_URL", site.base_url)
+        run = dagbag.dags["globenewswire_ingest"].test()
+    assert run.state == "success"
+    assert set(task_states(run).values()) == {"success"}
+    assert query(warehouse, "SELECT wire, count(*) FROM newswire.releases GROUP BY wire") == [
+        ("globenewswire", 60)
+    ]
+
+
+def test_recheck_dag_versions_the_releases_corrected_in_its_days(
+    dagbag, airflow_db, warehouse, monkeypatch, query
+):
+    from newswire import pipeline
+    from newswire_sample_site import SampleSite
+    from newswire_sample_site.faults import Faults
+
+    changing = Faults(changing_releases=3)
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
+    with SampleSite(count=2000, seed=7, faults=changing) as site:
+        monkeypatch.setenv("AIRFLOW_VAR_PRNEWSWIRE_BASE_URL", site.base_url)
+        now = site.now.replace(second=0, microsecond=0)
+        pipeline.ingest(warehouse, site.base_url, since=now - timedelta(days=3), until=now)
+        site.advance()
+        run = dagbag.dags["prnewswire_recheck"].test(logical_date=now)
+    assert run.state == "success"
+    recent = [r for r in site.releases if now - timedelta(days=2) <= r.published_utc < now]
+    corrected = {r.release_id for r in recent if changing.changes(r.index)}
+    assert corrected
+    ((discovered, updated),) = query(
+        warehouse,
+        "SELECT discovered, loaded_updated FROM newswire.ingestion_runs WHERE dag_run_id = %s",
+        (run.run_id,),
+    )
+    assert (discovered, updated) == (len(recent), len(corrected))
+
+
+def test_a_source_dags_failure_summary_names_that_sources_site(dagbag, monkeypatch, caplog):
+    monkeypatch.setenv("AIRFLOW_VAR_PRNEWSWIRE_BASE_URL", "http://127.0.0.1:9/prnewswire")
+    monkeypatch.setenv("AIRFLOW_VAR_GLOBENEWSWIRE_BASE_URL", "http://127.0.0.1:9/globe")
+    caplog.set_level(logging.INFO, logger="newswire")
+    dag = dagbag.dags["globenewswire_ingest"]
+    summary = dag.on_failure_callback.summary({"dag": dag, "run_id": "manual__x"})
+    assert "Check the source site (http://127.0.0.1:9/globe)" in summary

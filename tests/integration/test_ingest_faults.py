@@ -143,7 +143,12 @@ def test_nothing_is_requested_outside_the_allow_list(warehouse, query):
             mirror.close()
             canary.close()
     assert (summary.loaded_new, summary.rejected) == (1, 1)
-    assert query(warehouse, "SELECT reason FROM newswire.rejects") == [("host_not_allowed",)]
+    rejects = "SELECT stage, reason FROM newswire.rejects ORDER BY stage, reason"
+    assert query(warehouse, rejects) == [
+        ("discover", "bot_challenge"),  # and HTML for its news sitemap: the feed is still read
+        ("discover", "http_404"),  # the mirror has no listing
+        ("fetch", "host_not_allowed"),
+    ]
     assert canary.seen == []
     fetched = {path for path, _, _ in mirror.seen}
     assert {good.path, bad.path} <= fetched  # links were re-rooted on the configured site

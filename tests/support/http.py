@@ -15,13 +15,15 @@ from cryptography.x509.oid import NameOID
 
 class Recorder(ThreadingHTTPServer):
     """A loopback server that records every request and answers from ``routes``
-    (path -> (status, headers, body)); unknown paths get 200 text/html. A body may be a
-    function of the handler giving (status, headers, body), or None when it has answered
-    by itself (to trickle, or to break the answer). With ``tls`` (see :func:`tls_context`)
-    it speaks HTTPS as ``localhost``."""
+    (path -> (status, headers, body)); unknown paths get ``default`` (200 text/html). A
+    body may be a function of the handler giving (status, headers, body), or None when it
+    has answered by itself (to trickle, or to break the answer). A ``Date`` among the
+    headers replaces the server's own (a replayed capture's clock). With ``tls`` (see
+    :func:`tls_context`) it speaks HTTPS as ``localhost``."""
 
-    def __init__(self, routes=None, tls: ssl.SSLContext | None = None):
+    def __init__(self, routes=None, tls: ssl.SSLContext | None = None, default=None):
         self.routes, self.seen, self.tls = routes or {}, [], tls
+        self.default = default or (200, {"Content-Type": "text/html"}, b"<html>ok</html>")
         super().__init__(("127.0.0.1", 0), _Handler)
         if tls:  # the handshake happens in the handler's thread, on its first read
             self.socket = tls.wrap_socket(
@@ -43,15 +45,17 @@ class Recorder(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self.server.seen.append((self.path, dict(self.headers), time.monotonic()))
-        status, headers, body = self.server.routes.get(
-            self.path, (200, {"Content-Type": "text/html"}, b"<html>ok</html>")
-        )
+        status, headers, body = self.server.routes.get(self.path, self.server.default)
         if callable(body):
             answer = body(self)
             if answer is None:
                 return
             status, headers, body = answer
-        self.send_response(status)
+        if "Date" in headers:
+            self.log_request(status)
+            self.send_response_only(status)
+        else:
+            self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(body)))

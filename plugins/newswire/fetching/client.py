@@ -50,13 +50,17 @@ _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 
 
 class FetchError(Exception):
-    """A page that could not be fetched; ``reason`` is a short code for the rejects table."""
+    """A page that could not be fetched; ``reason`` is a short code for the rejects table.
+    ``url`` is where the answer came from when that is known (after redirects)."""
 
-    def __init__(self, reason: str, detail: str = "", status: int | None = None):
+    def __init__(
+        self, reason: str, detail: str = "", status: int | None = None, url: str | None = None
+    ):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
         self.status = status
+        self.url = url
 
 
 @dataclass
@@ -185,11 +189,16 @@ class PoliteClient:
         def accept(response: requests.Response) -> None:
             if response.status_code >= 400:
                 raise FetchError(
-                    f"http_{response.status_code}", response.reason or "", response.status_code
+                    f"http_{response.status_code}",
+                    response.reason or "",
+                    response.status_code,
+                    response.url,
                 )
             content_type = response.headers.get("Content-Type", "")
             if response.status_code != 304 and not any(kind in content_type for kind in expect):
-                raise FetchError("unexpected_content_type", content_type, response.status_code)
+                raise FetchError(
+                    "unexpected_content_type", content_type, response.status_code, response.url
+                )
 
         response, content = self._fetch(url, headers, accept=accept)
         return self._page(response, content)
@@ -346,6 +355,6 @@ class PoliteClient:
             headers={
                 k: v
                 for k, v in response.headers.items()
-                if k.lower() in ("etag", "last-modified", "content-type")
+                if k.lower() in ("etag", "last-modified", "content-type", "date")
             },
         )

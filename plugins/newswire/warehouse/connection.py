@@ -26,6 +26,19 @@ def connect(dsn: str):
         conn.close()
 
 
+@contextmanager
+def autocommit(dsn: str):
+    """A connection on which every statement commits on its own, then closes: for lookups
+    made while a step waits on the network, so no transaction stays open meanwhile.
+    (``with conn`` would open one even in autocommit mode, psycopg2 >= 2.9.)"""
+    conn = psycopg2.connect(dsn, application_name="newswire")
+    conn.autocommit = True
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
 def lock_table(cur, table: str) -> None:
     """Serialize writers on ``table`` until the transaction ends, waiting at most
     :data:`LOCK_TIMEOUT`.

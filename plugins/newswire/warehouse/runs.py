@@ -63,9 +63,25 @@ def set_discovered(cur, run_key: str, count: int) -> None:
     )
 
 
-def known_release_ids(cur, wire: str) -> frozenset[str]:
-    cur.execute("SELECT release_id FROM newswire.releases WHERE wire = %s", (wire,))
+def known_among(cur, wire: str, release_ids) -> frozenset[str]:
+    """Which of ``release_ids`` the warehouse holds already: an index lookup of the
+    candidates, so its cost follows the candidates, not the size of the warehouse."""
+    cur.execute(
+        "SELECT release_id FROM newswire.releases WHERE wire = %s AND release_id = ANY(%s)",
+        (wire, list(release_ids)),
+    )
     return frozenset(row[0] for row in cur.fetchall())
+
+
+def recent_release_urls(cur, wire: str, since) -> list[str]:
+    """The URLs of the ``wire``'s releases published since ``since``, newest first: what a
+    corrections re-check fetches again."""
+    cur.execute(
+        """SELECT url FROM newswire.releases WHERE wire = %s AND published_at >= %s
+           ORDER BY published_at DESC, release_id""",
+        (wire, since),
+    )
+    return [url for (url,) in cur.fetchall()]
 
 
 def http_validators(cur) -> dict[str, tuple[str | None, str | None]]:
@@ -87,15 +103,17 @@ def save_http_validators(cur, by_url: dict[str, tuple[str | None, str | None]]) 
     )
 
 
-def failed_fetch_urls(cur, limit: int) -> list[str]:
-    """Pages that failed to fetch in earlier runs and are not resolved yet.
+def failed_fetch_urls(cur, limit: int, on_site: str | None = None) -> list[str]:
+    """Pages that failed to fetch in earlier runs and are not resolved yet (only those on
+    the site ``on_site``, a base URL, when given: each source retries its own).
 
     Parse failures are not listed: their pages are in the raw archive, and
     ``newswire reparse`` fixes them once the parser does."""
     cur.execute(
         "SELECT DISTINCT url FROM newswire.rejects WHERE resolved_at IS NULL"
-        " AND stage = 'fetch' ORDER BY url LIMIT %s",
-        (limit,),
+        " AND stage = 'fetch' AND (%s::text IS NULL OR starts_with(url, %s || '/'))"
+        " ORDER BY url LIMIT %s",
+        (on_site, on_site, limit),
     )
     return [url for (url,) in cur.fetchall()]
 
@@ -120,6 +138,18 @@ def record_reject(cur, run_key, url, stage, reason, detail, status, raw_page_id)
             status,
             raw_page_id,
         ),
+    )
+
+
+def supersede_discovery_problems(cur, run_key: str, on_site: str) -> None:
+    """Resolve the discovery problems (stage 'discover') that earlier runs recorded on the
+    site ``on_site``: the run ``run_key`` has just looked again, and what it could not read
+    is recorded anew. So open discovery problems are always the latest run's."""
+    cur.execute(
+        """UPDATE newswire.rejects SET resolved_at = now()
+           WHERE stage = 'discover' AND resolved_at IS NULL AND run_key <> %s
+             AND starts_with(url, %s || '/')""",
+        (run_key, on_site),
     )
 
 
@@ -161,7 +191,8 @@ def merge_run(cur, run_key: str, discovered: int) -> tuple[RunSummary, int]:
         (run_key,),
     )
     cur.execute(
-        """SELECT count(*) FILTER (WHERE stage <> 'fetch'), count(*)
+        """SELECT count(*) FILTER (WHERE stage IN ('parse', 'store')),
+                  count(*) FILTER (WHERE stage <> 'discover')
            FROM newswire.rejects WHERE run_key = %s""",
         (run_key,),
     )
