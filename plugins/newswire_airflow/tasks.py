@@ -91,33 +91,31 @@ def discover_new(context, source: str = "prnewswire") -> list[str]:
     Incremental discovery needs no window: whatever is new on the feed and the listing
     pages is taken, so a late or skipped run loses nothing. The run's window is only
     logged, to tie the run to its schedule slot."""
-    run_id = context["run_id"]
     start, end = run_window(context)
     log.info(
         "run %s, window %s .. %s (incremental: every release not yet loaded is taken)",
-        run_id,
+        context["run_id"],
         start.isoformat(),
         end.isoformat(),
     )
-    base_url = source_base_url(source)
-    return pipeline.discover_step(
-        warehouse_dsn(),
-        base_url,
-        run_id,
-        dag_run_id=run_id,
-        limit=context["params"].get("limit"),
-        max_rps=_task_max_rps(base_url),
-        source=source,
-    )
+    return _discover(context, source)
 
 
 def discover_window(context, source: str = "prnewswire") -> list[str]:
     """Open the ingestion run and list the releases published in the backfill window that
     are not yet in the warehouse (re-running a day finds nothing it loaded before)."""
-    run_id = context["run_id"]
     since, until = backfill_window(context)
-    log.info("run %s, releases published %s .. %s", run_id, since.isoformat(), until.isoformat())
-    base_url = source_base_url(source)
+    log.info(
+        "run %s, releases published %s .. %s",
+        context["run_id"],
+        since.isoformat(),
+        until.isoformat(),
+    )
+    return _discover(context, source, since=since, until=until)
+
+
+def _discover(context, source: str, **window) -> list[str]:
+    run_id, base_url = context["run_id"], source_base_url(source)
     return pipeline.discover_step(
         warehouse_dsn(),
         base_url,
@@ -125,9 +123,8 @@ def discover_window(context, source: str = "prnewswire") -> list[str]:
         dag_run_id=run_id,
         limit=context["params"].get("limit"),
         max_rps=_task_max_rps(base_url),
-        since=since,
-        until=until,
         source=source,
+        **window,
     )
 
 
