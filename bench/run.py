@@ -8,9 +8,10 @@ and prints the table.
     python bench/run.py --only parse dags
 
 Sections: parse (bench/parse.py), load (bench/load.py), end_to_end and reparse
-(bench/backfill.py), dag_parse (bench/dags.py), scale (bench/scale.py: 1,000,000 releases
-beside an empty warehouse; about 30 minutes of the run). Run it on a quiet machine: the load average
-at the start and at the end is recorded with the results.
+(bench/backfill.py), dag_parse (bench/dags.py), sample_site (bench/generate.py), scale
+(bench/scale.py: 1,000,000 releases beside an empty warehouse; about 30 minutes of the run).
+Run it on a quiet machine: the load average at the start and at the end is recorded with the
+results.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import backfill
+import generate
 import load
 import parse
 import scale
@@ -32,7 +34,7 @@ from common import ROOT, git_commit, load_average, machine
 import dags
 from newswire.pipeline import STAGE_BATCH
 
-SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse", "scale")
+SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse", "sample_site", "scale")
 SIZES = {
     "full": {
         "parse_samples": 2000,
@@ -45,6 +47,8 @@ SIZES = {
         "incremental_runs": 3,
         "reparse_runs": 3,
         "dag_runs": 3,
+        "sample_count": 20000,
+        "sample_runs": 3,
         "scale_count": 1_000_000,
         "scale_runs": 3,
         "scale_batch": 10_000,
@@ -61,6 +65,8 @@ SIZES = {
         "incremental_runs": 1,
         "reparse_runs": 1,
         "dag_runs": 1,
+        "sample_count": 200,
+        "sample_runs": 1,
         "scale_count": 2000,
         "scale_runs": 1,
         "scale_batch": 100,
@@ -77,6 +83,7 @@ TARGETS = {
     "rss_growth": 1.20,
     "incremental_seconds": 5.0,
     "dag_seconds": 0.5,
+    "sample_generation_seconds": 4.0,  # 20,000 releases
     # Issue 14, at 1,000,000 releases.
     "scale_incremental_seconds": 3.0,
     "scale_incremental_rss_mb": 100.0,
@@ -157,6 +164,7 @@ def run_sections(sizes: dict, only: tuple[str, ...]) -> tuple[dict, dict, dict]:
                 )["reparse"],
             )
     section("dag_parse", lambda: dags.run(sizes["dag_runs"]))
+    section("sample_site", lambda: generate.run(sizes["sample_count"], sizes["sample_runs"]))
     section(
         "scale",
         lambda: scale.run(
@@ -330,6 +338,16 @@ def figures(results: dict, sizes: dict) -> list[dict]:
                 f["cold_seconds"],
                 "s",
             )
+    if "sample_site" in results:
+        s = results["sample_site"]
+        row(
+            "sample site",
+            f"generate {s['count']:,} sample releases",
+            s["seconds"],
+            "s",
+            f"< {T['sample_generation_seconds']:g} s for 20,000",
+            s["seconds"] < T["sample_generation_seconds"],
+        )
     if "scale" in results:
         scale_figures(results["scale"], row)
     return rows

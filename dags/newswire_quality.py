@@ -26,15 +26,9 @@ from airflow.sdk import Param, dag, task
 
 from newswire_airflow import quality
 from newswire_airflow.assets import RELEASES
+from newswire_airflow.notifier import FailureSummaryNotifier
 
 WAREHOUSE = "newswire_warehouse"
-
-
-def _on_failure(context):
-    """Imports the package only when called, so parsing this file stays cheap."""
-    from newswire_airflow import tasks as airflow_tasks
-
-    airflow_tasks.log_failure(context)
 
 
 @dag(
@@ -47,7 +41,7 @@ def _on_failure(context):
     tags=["newswire", "quality"],
     # Checks are deterministic: retrying a failed check only delays the alarm.
     default_args={"owner": "newswire", "retries": 0},
-    on_failure_callback=_on_failure,
+    on_failure_callback=FailureSummaryNotifier(quality.WHERE_TO_LOOK),
     params={
         "recent_hours": Param(
             quality.RECENT_HOURS,
@@ -86,9 +80,9 @@ def newswire_quality():
 
     @task
     def refresh_report_views() -> list[str]:
-        from newswire_airflow import tasks as airflow_tasks
+        from newswire_airflow import tasks
 
-        return airflow_tasks.refresh_report_views()
+        return tasks.refresh_report_views()
 
     [release_columns, release_table, reject_share] >> refresh_report_views()
 

@@ -26,7 +26,15 @@ from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import CronDataIntervalTimetable, Param, dag
 
-from newswire_airflow.ingestion import ingestion_tasks, on_failure
+from newswire_airflow.ingestion import (
+    WHERE_TO_LOOK,
+    discover_window,
+    fetch,
+    load,
+    make_batches,
+    migrate,
+)
+from newswire_airflow.notifier import FailureSummaryNotifier
 
 
 @dag(
@@ -39,7 +47,7 @@ from newswire_airflow.ingestion import ingestion_tasks, on_failure
     doc_md=__doc__,
     tags=["newswire", "prnewswire", "backfill"],
     default_args={"owner": "newswire", "retries": 2, "retry_delay": timedelta(minutes=1)},
-    on_failure_callback=on_failure,
+    on_failure_callback=FailureSummaryNotifier(WHERE_TO_LOOK, mark_ingestion_run_failed=True),
     params={
         "since": Param(
             None,
@@ -62,7 +70,9 @@ from newswire_airflow.ingestion import ingestion_tasks, on_failure
     },
 )
 def prnewswire_backfill():
-    ingestion_tasks(discover_with="discover_window")
+    urls = discover_window()
+    migrate() >> urls
+    fetch.expand(urls=make_batches(urls)) >> load()
 
 
 prnewswire_backfill()

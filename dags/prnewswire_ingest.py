@@ -27,7 +27,15 @@ from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import CronTriggerTimetable, Param, dag
 
-from newswire_airflow.ingestion import ingestion_tasks, on_failure
+from newswire_airflow.ingestion import (
+    WHERE_TO_LOOK,
+    discover_new,
+    fetch,
+    load,
+    make_batches,
+    migrate,
+)
+from newswire_airflow.notifier import FailureSummaryNotifier
 
 
 @dag(
@@ -44,7 +52,7 @@ from newswire_airflow.ingestion import ingestion_tasks, on_failure
     doc_md=__doc__,
     tags=["newswire", "prnewswire", "ingest"],
     default_args={"owner": "newswire", "retries": 2, "retry_delay": timedelta(minutes=1)},
-    on_failure_callback=on_failure,
+    on_failure_callback=FailureSummaryNotifier(WHERE_TO_LOOK, mark_ingestion_run_failed=True),
     params={
         "limit": Param(
             None,
@@ -55,7 +63,9 @@ from newswire_airflow.ingestion import ingestion_tasks, on_failure
     },
 )
 def prnewswire_ingest():
-    ingestion_tasks(discover_with="discover_new")
+    urls = discover_new()
+    migrate() >> urls
+    fetch.expand(urls=make_batches(urls)) >> load()
 
 
 prnewswire_ingest()

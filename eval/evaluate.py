@@ -5,15 +5,21 @@ prints a markdown report and writes it to ``eval/results.md``.
 
 The labelled pages:
 
-- **real**: ``tests/fixtures/real/*.html``, each with a hand-written ``*.expected.json``
-  (conventions in ``tests/fixtures/real/LABELS.md``). Both tools get the page's bytes and the
-  URL it was saved from (``INDEX.tsv``), as the pipeline would after a fetch.
+- **dev** and **test**: ``tests/fixtures/real/*.html``, each with a hand-written
+  ``*.expected.json`` (conventions in ``tests/fixtures/real/LABELS.md``), split by the
+  ``set`` column of ``INDEX.tsv``: the parser is tuned on the dev pages only; the test pages
+  were labelled before the parser was run on them. Both tools get the page's bytes and the
+  URL it was saved from (``INDEX.tsv``), as the pipeline would after a fetch. A label
+  ``{"reject": reason}`` says the parser must refuse the page with that reason (a portal's
+  copy of a release is ``not_a_wire_page``); it counts as one field, and the page has no
+  body to score.
 - **sample**: the first N releases of the bundled sample site (``generate_releases``), whose
   truth (``rel.expected``) is computed from the generator's inputs, never by parsing.
 
 Metrics:
 
-- newswire: exact-match accuracy of every field present in the label (``got == expected``).
+- newswire: exact-match accuracy of every field present in the label (``got == expected``),
+  per field, over all fields of a set, and per page template (``INDEX.tsv``'s ``template``).
 - trafilatura: exact match on the fields it has an equivalent for: ``title``, the published
   date (trafilatura's ``date`` is a calendar date only, so it is compared with the date part
   of the label's ``published_at``, both as the UTC day and as the New York day), and the
@@ -123,24 +129,36 @@ class Page:
     """One labelled page: the bytes both tools get, the URL they are told, and the truth."""
 
     name: str
-    group: str  # "real" or "sample"
+    group: str  # "dev", "test" or "sample"
     content: bytes
     url: str | None
     label: dict
+    template: str = "sample site"
 
 
 def real_pages(directory: Path = REAL_DIR) -> list[Page]:
-    """The hand-labelled real pages, by file name; the URL is the page's ``release_url`` in
-    ``INDEX.tsv`` (where it was saved from), ``None`` if the index does not list it."""
+    """The hand-labelled real pages, by file name, with their set, template and URL (the
+    ``release_url`` they were saved from) from ``INDEX.tsv``; a page the index does not list
+    is a dev page of an unknown template, without URL."""
     index_file = directory / "INDEX.tsv"
-    urls = {}
+    index = {}
     if index_file.exists():
         with index_file.open(encoding="utf-8", newline="") as f:
-            urls = {row["file"]: row["release_url"] for row in csv.DictReader(f, delimiter="\t")}
+            index = {row["file"]: row for row in csv.DictReader(f, delimiter="\t")}
     pages = []
     for html in sorted(directory.glob("*.html")):
         label = json.loads(html.with_suffix(".expected.json").read_text(encoding="utf-8"))
-        pages.append(Page(html.stem, "real", html.read_bytes(), urls.get(html.name) or None, label))
+        row = index.get(html.name, {})
+        pages.append(
+            Page(
+                html.stem,
+                row.get("set") or "dev",
+                html.read_bytes(),
+                row.get("release_url") or None,
+                label,
+                row.get("template") or "unknown",
+            )
+        )
     return pages
 
 
@@ -267,8 +285,10 @@ class PageResult:
     name: str
     newswire_error: str | None
     mismatches: list[tuple[str, object, object]]  # newswire: (field, expected, got)
-    body: dict[str, Overlap]  # tool -> token counts
+    body: dict[str, Overlap]  # tool -> token counts; empty for a page that must be refused
     trafilatura_found: bool
+    template: str = "sample site"
+    fields: Tally = field(default_factory=Tally)  # newswire, over all its labelled fields
 
     def body_prf(self, tool: str) -> PRF:
         return prf(self.body[tool])
@@ -276,7 +296,7 @@ class PageResult:
 
 @dataclass
 class GroupResult:
-    """Results over one group of pages ("real" or "sample")."""
+    """Results over one group of pages ("dev", "test" or "sample")."""
 
     group: str
     pages: list[PageResult] = field(default_factory=list)
@@ -288,12 +308,24 @@ class GroupResult:
 
     def micro(self, tool: str) -> PRF:
         """Body P/R/F1 with the token counts of all pages pooled."""
-        total = Overlap(*(sum(p.body[tool][i] for p in self.pages) for i in range(3)))
-        return prf(total)
+        scored = [p.body[tool] for p in self.pages if tool in p.body]
+        return prf(Overlap(*(sum(o[i] for o in scored) for i in range(3))))
+
+    def fields(self) -> Tally:
+        """newswire over every labelled field of every page of the group."""
+        return Tally(
+            sum(p.fields.right for p in self.pages), sum(p.fields.total for p in self.pages)
+        )
+
+    def templates(self) -> dict[str, list[PageResult]]:
+        by_template: dict[str, list[PageResult]] = {}
+        for page in self.pages:
+            by_template.setdefault(page.template, []).append(page)
+        return dict(sorted(by_template.items()))
 
     def macro(self, tool: str) -> PRF:
         """Body P/R/F1 averaged over pages (each page weighs the same)."""
-        scores = [p.body_prf(tool) for p in self.pages]
+        scores = [p.body_prf(tool) for p in self.pages if tool in p.body]
         if not scores:
             return PRF(0.0, 0.0, 0.0)
         return PRF(*(sum(s[i] for s in scores) / len(scores) for i in range(3)))
@@ -305,15 +337,25 @@ def evaluate_page(page: Page, result: GroupResult, with_trafilatura: bool = True
 
     label = page.label
     got, error = run_newswire(page)
-    mismatches = []
+    mismatches, fields = [], Tally()
     for key in RELEASE_FIELDS:
         if key not in label:
             continue
         value = got.get(key) if got else None
         ok = got is not None and value == label[key]
         result.tally(key, "newswire").add(ok)
+        fields.add(ok)
         if not ok:
             mismatches.append((key, label[key], value if got else error))
+    if "reject" in label:  # the page must be refused with this reason
+        ok = error is not None and error.split(":", 1)[0] == label["reject"]
+        result.tally("reject", "newswire").add(ok)
+        fields.add(ok)
+        if not ok:
+            mismatches.append(("reject", label["reject"], error or "a record"))
+        page_result = PageResult(page.name, error, mismatches, {}, False, page.template, fields)
+        result.pages.append(page_result)
+        return page_result
     body = {"newswire": token_overlap(got["body_text"] if got else None, label.get("body_text"))}
     published = got.get("published_at") if got else None
     if "published_at" in label:
@@ -349,7 +391,7 @@ def evaluate_page(page: Page, result: GroupResult, with_trafilatura: bool = True
                 day is not None and day == et_day(label["published_at"])
             )
         body["trafilatura"] = token_overlap(traf.get("text"), label.get("body_text"))
-    page_result = PageResult(page.name, error, mismatches, body, found)
+    page_result = PageResult(page.name, error, mismatches, body, found, page.template, fields)
     result.pages.append(page_result)
     return page_result
 
@@ -366,9 +408,11 @@ def evaluate(pages: Iterable[Page], with_trafilatura: bool = True) -> dict[str, 
 # -- the report ----------------------------------------------------------------------------
 
 GROUP_TITLES = {
-    "real": "Real pages (hand-labelled, tests/fixtures/real)",
+    "dev": "Development set: real pages the parser is tuned on (hand-labelled)",
+    "test": "Test set: real pages labelled blind, never tuned on",
     "sample": "Sample-site pages (truth from the generator's inputs)",
 }
+GROUP_ORDER = ("test", "dev", "sample")
 
 
 def _pct(x: float) -> str:
@@ -408,7 +452,9 @@ def render(
         "",
         "- **Field accuracy**: a page counts as right for a field when the value is exactly the "
         "label's (lists in order, `null` included). Only fields present in a page's label are "
-        "counted: the real pages' labels have no `word_count` or `content_sha256`.",
+        "counted: the real pages' labels have no `word_count` or `content_sha256`. "
+        "`reject` is the refusal a page's label asks for (`not_a_wire_page`). **All fields** "
+        "pools every labelled field of every page of a set.",
         "- trafilatura is scored only where it has an equivalent: `title` (whitespace-normalized "
         "like the labels), `issuer` against its `author`, and the published **date**: "
         'trafilatura normalizes author names ("Northwind Traders, Inc." becomes '
@@ -429,15 +475,25 @@ def render(
         "scores. Values are percentages.",
         "",
     ]
-    for group in results.values():
+    groups = sorted(
+        results.values(),
+        key=lambda g: (
+            GROUP_ORDER.index(g.group) if g.group in GROUP_ORDER else len(GROUP_ORDER),
+            g.group,
+        ),
+    )
+    for group in groups:
         lines += [f"## {GROUP_TITLES.get(group.group, group.group)}: {len(group.pages)} pages", ""]
+        lines += [f"**All fields, newswire: {group.fields().cell()}**", ""]
+        if group.group != "sample":
+            lines += _template_rows(group, tools)
         lines += [
             "### Field accuracy (exact match)",
             "",
             "| field | " + " | ".join(tools) + " |",
             "|---|" + "---|" * len(tools),
         ]
-        for key in RELEASE_FIELDS:
+        for key in (*RELEASE_FIELDS, "reject"):
             if key not in group.accuracy:
                 continue
             row = [group.tally(key, "newswire").cell()]
@@ -464,17 +520,19 @@ def render(
                     "| issuer vs `sitename` | — | n/a: the wire's site name, not the "
                     f"issuer (equal on {sitename.right}/{sitename.total}) |"
                 )
-        lines += [
-            "",
-            "### Body text, token level (%)",
-            "",
-            "| tool | micro P | micro R | micro F1 | macro P | macro R | macro F1 |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for tool in tools:
-            micro, macro = group.micro(tool), group.macro(tool)
-            lines.append(f"| {tool} | " + " | ".join(_pct(x) for x in (*micro, *macro)) + " |")
-        if group.group == "real":
+        has_body = any(p.body for p in group.pages)
+        lines += ["", "### Body text, token level (%)", ""]
+        if has_body:
+            lines += [
+                "| tool | micro P | micro R | micro F1 | macro P | macro R | macro F1 |",
+                "|---|---|---|---|---|---|---|",
+            ]
+            for tool in tools:
+                micro, macro = group.micro(tool), group.macro(tool)
+                lines.append(f"| {tool} | " + " | ".join(_pct(x) for x in (*micro, *macro)) + " |")
+        else:
+            lines.append("No page of this set has a body to score: each must be refused.")
+        if group.group != "sample" and has_body:
             lines += [
                 "",
                 "### Body F1 per page (%)",
@@ -482,10 +540,12 @@ def render(
                 "| page | " + " | ".join(f"{t} P / R / F1" for t in tools) + " |",
                 "|---|" + "---|" * len(tools),
             ]
-            for page in sorted(group.pages, key=lambda p: p.name):
+            for page in sorted((p for p in group.pages if p.body), key=lambda p: p.name):
                 cells = [" / ".join(_pct(x) for x in page.body_prf(t)) for t in tools]
                 lines.append(f"| {page.name} | " + " | ".join(cells) + " |")
-        missed = [p for p in group.pages if "trafilatura" in tools and not p.trafilatura_found]
+        missed = [
+            p for p in group.pages if "trafilatura" in tools and p.body and not p.trafilatura_found
+        ]
         if missed:
             lines += [
                 "",
@@ -504,6 +564,27 @@ def render(
                 )
         lines.append("")
     return "\n".join(lines)
+
+
+def _template_rows(group: GroupResult, tools: list[str]) -> list[str]:
+    """One row per page template: pages, newswire's fields right, body F1 of each tool."""
+    lines = [
+        "### Per template",
+        "",
+        "| template | pages | fields right (newswire) | "
+        + " | ".join(f"body F1 {t} (micro)" for t in tools)
+        + " |",
+        "|---|---|---|" + "---|" * len(tools),
+    ]
+    for template, pages in group.templates().items():
+        sub = GroupResult(group.group, pages)
+        cells = [
+            _pct(sub.micro(t).f1) if any(p.body for p in pages) else "n/a (no body)" for t in tools
+        ]
+        lines.append(
+            f"| {template} | {len(pages)} | {sub.fields().cell()} | " + " | ".join(cells) + " |"
+        )
+    return lines + [""]
 
 
 def _short(value: object, limit: int = 120) -> str:

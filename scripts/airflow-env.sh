@@ -7,6 +7,9 @@ export AIRFLOW__CORE__DAGS_FOLDER="$ROOT/dags"
 export AIRFLOW__CORE__PLUGINS_FOLDER="$ROOT/plugins"
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__UNIT_TEST_MODE=False
+# The API server (UI) of `make up` listens on this machine only; NEWSWIRE_UI_HOST=0.0.0.0
+# publishes it on every interface.
+export AIRFLOW__API__HOST="${NEWSWIRE_UI_HOST:-127.0.0.1}"
 export PATH="$ROOT/.venv/bin:$PATH"
 mkdir -p "$AIRFLOW_HOME"
 

@@ -45,9 +45,9 @@ for _ in $(seq 180); do
 done
 curl -fsS "http://localhost:$UI_PORT/api/v2/monitor/health" > /dev/null \
     || { echo "Airflow did not come up; see $NEWSWIRE_HOME/standalone.log" >&2; exit 1; }
-# The pool caps concurrent HTTP work on the source site (its size is HTTP_POOL_SLOTS in
-# newswire_airflow.tasks); tasks in a pool that does not exist would never be scheduled.
-airflow pools set newswire_http 4 "HTTP work on the source site (prnewswire_ingest, prnewswire_backfill)" > /dev/null
+# The pool newswire_http caps concurrent HTTP work on the source site; its name and size are
+# in newswire_airflow.pools. Tasks in a pool that does not exist would never be scheduled.
+python -m newswire_airflow.pools > /dev/null
 airflow dags reserialize > /dev/null 2>&1 || true
 airflow dags unpause newswire_quality > /dev/null
 airflow dags unpause prnewswire_ingest > /dev/null

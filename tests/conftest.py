@@ -22,6 +22,8 @@ from tests.support import ROOT
 from tests.support.postgres import create_database
 
 LAYERS = ("unit", "integration", "e2e")
+SERVER_FIXTURES = {"pg_server", "sample_site"}  # not for the unit layer
+
 
 _AIRFLOW_HOME = tempfile.mkdtemp(prefix="newswire-airflow-")
 os.environ["AIRFLOW_HOME"] = _AIRFLOW_HOME
@@ -33,11 +35,15 @@ os.environ.pop("PRNEWSWIRE_BASE_URL", None)
 
 
 def pytest_collection_modifyitems(items):
-    """Mark every test with its layer, from the folder it is in."""
+    """Mark every test with its layer, from the folder it is in; a unit test that asks for
+    a server is an error."""
     for item in items:
         layer = Path(item.fspath).relative_to(ROOT / "tests").parts[0]
         if layer in LAYERS:
             item.add_marker(layer)
+        servers = SERVER_FIXTURES.intersection(item.fixturenames)
+        if layer == "unit" and servers:
+            raise pytest.UsageError(f"{item.nodeid} is a unit test but uses {sorted(servers)}")
 
 
 @pytest.fixture(scope="session")

@@ -5,13 +5,13 @@
 # existing volume: `docker compose down -v` (this deletes all data), or run the same SQL by
 # hand with `docker compose exec postgres psql -U airflow`.
 #
-# Settings (from docker-compose.yml, defaults are development-only):
-#   NEWSWIRE_DB_NAME (newswire), NEWSWIRE_DB_USER (newswire), NEWSWIRE_DB_PASSWORD (newswire)
+# Settings (from docker-compose.yml): NEWSWIRE_DB_NAME (default newswire), NEWSWIRE_DB_USER
+# (default newswire), NEWSWIRE_DB_PASSWORD (required, no default).
 set -euo pipefail
 
 db_name="${NEWSWIRE_DB_NAME:-newswire}"
 db_user="${NEWSWIRE_DB_USER:-newswire}"
-db_password="${NEWSWIRE_DB_PASSWORD:-newswire}"
+db_password="${NEWSWIRE_DB_PASSWORD:?NEWSWIRE_DB_PASSWORD is not set}"
 
 # psql variables (:"name" as identifier, :'name' as literal) quote the values safely.
 psql -v ON_ERROR_STOP=1 --no-psqlrc \

@@ -12,6 +12,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from newswire import settings
+from newswire.discovery.sources import SOURCES
+
+
+class CommandError(Exception):
+    """A failure the user can act on: :func:`main` prints it on one line and exits 1."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,10 +29,34 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args) or 0
     except KeyboardInterrupt:
         return 130
+    except CommandError as exc:
+        command = " ".join(filter(None, (args.command, getattr(args, "db_command", None))))
+        print(f"newswire {command}: {exc}", file=sys.stderr)
+        return 1
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad arguments: one line (``newswire ingest: error: ...``) and exit 2, no usage dump."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive_int(value: str) -> int:
+    """``--limit``, ``--workers``: a whole number of at least 1."""
+    if not (value.isascii() and value.isdigit() and int(value) >= 1):
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def _database_name(value: str) -> str:
+    if not 0 < len(value.encode()) < 64:
+        raise argparse.ArgumentTypeError("a database name has 1 to 63 bytes")
+    return value
 
 
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="newswire", description=__doc__)
+    parser = _Parser(prog="newswire", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     parse = commands.add_parser(
@@ -49,11 +78,18 @@ def _build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="discover, fetch, parse and load new releases")
     ingest.add_argument(
+        "--source",
+        default="prnewswire",
+        choices=sorted(SOURCES),
+        help="the wire to ingest (default prnewswire)",
+    )
+    ingest.add_argument(
         "--base-url",
-        help=f"source site (default: $PRNEWSWIRE_BASE_URL, else {settings.DEFAULT_BASE_URL})",
+        help="source site (default: $<SOURCE>_BASE_URL, e.g. $PRNEWSWIRE_BASE_URL, else the"
+        " source's real site)",
     )
     ingest.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
-    ingest.add_argument("--limit", type=int, help="at most N new releases")
+    ingest.add_argument("--limit", type=_positive_int, help="at most N new releases")
     ingest.add_argument(
         "--max-rps",
         type=float,
@@ -75,7 +111,9 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="feed path to poll (repeatable; default: $NEWSWIRE_FEEDS, else the main feed)",
     )
-    ingest.add_argument("--workers", type=int, default=4, help="concurrent fetches (default 4)")
+    ingest.add_argument(
+        "--workers", type=_positive_int, default=4, help="concurrent fetches (default 4)"
+    )
     ingest.add_argument(
         "--max-failed-share",
         type=float,
@@ -97,6 +135,7 @@ def _build_parser() -> argparse.ArgumentParser:
         if name == "dsn":
             sub.add_argument(
                 "--database",
+                type=_database_name,
                 help="another database on the embedded server "
                 "(e.g. Airflow's metadata for `make up`)",
             )
@@ -109,7 +148,9 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="report names (default: releases_per_day top_issuers; --list shows all)",
     )
-    report.add_argument("--limit", type=int, default=20, help="rows per report (default 20)")
+    report.add_argument(
+        "--limit", type=_positive_int, default=20, help="rows per report (default 20)"
+    )
     report.add_argument("--list", action="store_true", help="list the reports")
     report.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     report.set_defaults(handler=_cmd_report)
@@ -120,7 +161,9 @@ def _build_parser() -> argparse.ArgumentParser:
     reparse.add_argument("--since", type=date.fromisoformat, help="pages fetched since DATE")
     reparse.add_argument("--wire", help="only releases of this wire (e.g. prnewswire)")
     reparse.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
-    reparse.add_argument("--workers", type=int, help="parser processes (default: all cores)")
+    reparse.add_argument(
+        "--workers", type=_positive_int, help="parser processes (default: all cores)"
+    )
     reparse.set_defaults(handler=_cmd_reparse)
 
     search = commands.add_parser("search", help="full-text search over the warehouse")
@@ -131,7 +174,7 @@ def _build_parser() -> argparse.ArgumentParser:
     search.add_argument(
         "--recent", action="store_true", help="newest matches first (default: best ranked)"
     )
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=_positive_int, default=20, help="at most N (default 20)")
     search.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     search.set_defaults(handler=_cmd_search)
 
@@ -166,19 +209,47 @@ def _cmd_sample_site(argv: list[str]) -> int:
 
 def warehouse_dsn(explicit: str | None = None) -> str:
     """``--dsn``, else ``NEWSWIRE_DSN``, else the embedded development server (started on
-    first use and reused), announced on stderr so nobody mistakes it for a real warehouse."""
+    first use and reused), announced on stderr so nobody mistakes it for a real warehouse.
+    A DSN given is tried first: one that cannot log in is a :class:`CommandError`."""
+    import psycopg2
+
     dsn = explicit or os.environ.get("NEWSWIRE_DSN")
-    return dsn or embedded_dsn()
+    if not dsn:
+        return embedded_dsn()
+    try:
+        psycopg2.connect(dsn, connect_timeout=10).close()
+    except psycopg2.Error as exc:
+        message = " ".join(str(exc).split())  # libpq's messages span lines
+        raise CommandError(f"cannot connect to the warehouse: {message}") from None
+    return dsn
+
+
+def _migrated_warehouse_dsn(explicit: str | None) -> str:
+    """:func:`warehouse_dsn`, for commands that read the warehouse's tables."""
+    from newswire.warehouse.migrations import current_version
+
+    dsn = warehouse_dsn(explicit)
+    if current_version(dsn) == 0:
+        raise CommandError("the warehouse has no tables yet: run `newswire db migrate` first")
+    return dsn
 
 
 def embedded_dsn(database: str = "newswire") -> str:
-    from newswire.warehouse.embedded import EmbeddedPostgres, postgres_bin_path
+    from newswire.warehouse.embedded import (
+        EmbeddedPostgres,
+        EmbeddedPostgresError,
+        postgres_bin_path,
+    )
 
     server = EmbeddedPostgres(settings.home() / "postgres")
-    dsn = server.ensure_running(database)
+    try:
+        dsn = server.ensure_running(database)
+    except EmbeddedPostgresError as exc:
+        raise CommandError(f"the embedded PostgreSQL: {exc}") from None
     print(
         f"newswire: NEWSWIRE_DSN is not set: using the embedded development PostgreSQL in"
-        f" {server.datadir}\nnewswire: open it with: {postgres_bin_path() / 'psql'} '{dsn}'",
+        f" {server.datadir}\nnewswire: open it with: {postgres_bin_path() / 'psql'}"
+        ' "$(newswire db dsn)"',
         file=sys.stderr,
     )
     return dsn
@@ -189,6 +260,8 @@ def _cmd_parse(args) -> int:
     from newswire.parsing import ParseError
 
     sources = list(_parse_sources(args.sources))
+    if not sources:
+        raise CommandError(f"no pages (*.html, *.htm) in {' '.join(args.sources)}")
     one_object = len(sources) == 1 and not args.jsonl
     failed = 0
     for source in sources:
@@ -211,14 +284,14 @@ def _cmd_parse(args) -> int:
         )
     if len(sources) > 1:
         print(f"newswire parse: {len(sources) - failed} parsed, {failed} failed", file=sys.stderr)
-    return 1 if failed or not sources else 0
+    return 1 if failed else 0
 
 
 def _parse_sources(sources: list[str]):
     """URLs and files as given; a directory stands for its *.html / *.htm files, sorted."""
     for source in sources:
         path = Path(source)
-        if urlsplit(source).scheme not in ("http", "https") and path.is_dir():
+        if not _is_url(source) and path.is_dir():
             yield from (
                 str(p)
                 for p in sorted(path.rglob("*"))
@@ -228,12 +301,22 @@ def _parse_sources(sources: list[str]):
             yield source
 
 
+def _is_url(source: str) -> bool:
+    return source.partition(":")[0].lower() in ("http", "https")
+
+
 def _parse_one(source: str) -> dict:
-    from newswire.fetching.client import PoliteClient
+    from newswire.fetching.client import FetchError, PoliteClient
     from newswire.parsing import parse_release
 
-    if urlsplit(source).scheme in ("http", "https"):
-        origin = "{0.scheme}://{0.netloc}".format(urlsplit(source))
+    if _is_url(source):
+        try:
+            parts = urlsplit(source)
+            if not parts.hostname or parts.port == 0:  # .port raises on a bad port
+                raise ValueError("no host name or port")
+        except ValueError as exc:
+            raise FetchError("invalid_url", str(exc)) from None
+        origin = f"{parts.scheme}://{parts.netloc}"
         with PoliteClient(origin) as client:
             page = client.get(source)
         return parse_release(page.content, page.url, http_charset=page.charset)
@@ -247,7 +330,8 @@ def _cmd_ingest(args) -> int:
 
     dsn = warehouse_dsn(args.dsn)
     migrate(dsn)
-    base = settings.base_url(args.base_url)
+    source = SOURCES[args.source]
+    base = settings.base_url(args.base_url, source.name, source.base_url)
     try:
         summary = ingest(
             dsn,
@@ -259,6 +343,7 @@ def _cmd_ingest(args) -> int:
             feeds=tuple(args.feed) if args.feed else None,
             workers=args.workers,
             max_failed_share=args.max_failed_share,
+            source=source.name,
         )
     except DiscoveryError as exc:
         print(f"newswire ingest: discovery failed on {base}: {exc}", file=sys.stderr)
@@ -325,7 +410,7 @@ def _cmd_search(args) -> int:
     from newswire.warehouse.search import search
 
     rows = search(
-        warehouse_dsn(args.dsn),
+        _migrated_warehouse_dsn(args.dsn),
         args.query,
         since=args.since,
         ticker=args.ticker,
@@ -356,7 +441,7 @@ def _cmd_report(args) -> int:
             file=sys.stderr,
         )
         return 2
-    print_reports(warehouse_dsn(args.dsn), args.names or DEFAULT_REPORTS, args.limit)
+    print_reports(_migrated_warehouse_dsn(args.dsn), args.names or DEFAULT_REPORTS, args.limit)
     return 0
 
 

@@ -30,6 +30,8 @@ RELEASE_FIELDS = (
     "content_sha256",  # str: hash of all the other fields (see content_sha256())
 )
 
+
+# The fields that hold lists (validated item by item before a record is stored).
 LIST_FIELDS = ("tickers", "industries", "images", "subjects")
 
 

@@ -1,7 +1,7 @@
 """Where newswire finds its warehouse, its source site and its own files.
 
 Configuration comes from the environment (or, inside Airflow, from the connection
-``newswire_warehouse`` and the Variable ``prnewswire_base_url``); nothing secret is kept in code.
+``newswire_warehouse`` and the Variables ``<source>_base_url``); nothing secret is kept in code.
 """
 
 from __future__ import annotations
@@ -13,13 +13,15 @@ from newswire import __version__
 
 DEFAULT_BASE_URL = "https://www.prnewswire.com"
 AIRFLOW_CONN_ID = "newswire_warehouse"
-AIRFLOW_BASE_URL_VARIABLE = "prnewswire_base_url"
 DEFAULT_FEEDS = ("/rss/news-releases-list.rss",)
 
 
-def base_url(explicit: str | None = None) -> str:
-    """The source site: ``--base-url``, else ``PRNEWSWIRE_BASE_URL``, else the real site."""
-    url = explicit or os.environ.get("PRNEWSWIRE_BASE_URL") or DEFAULT_BASE_URL
+def base_url(
+    explicit: str | None = None, wire: str = "prnewswire", default: str = DEFAULT_BASE_URL
+) -> str:
+    """A source's site: ``--base-url``, else ``<WIRE>_BASE_URL`` (``PRNEWSWIRE_BASE_URL``,
+    ``GLOBENEWSWIRE_BASE_URL`` ...), else ``default``, the real site."""
+    url = explicit or os.environ.get(f"{wire.upper()}_BASE_URL") or default
     return url.rstrip("/")
 
 
@@ -42,14 +44,32 @@ def user_agent() -> str:
     return f"newswire/{__version__} (+{contact}; press-release archiver)"
 
 
-def feeds() -> tuple[str, ...]:
-    """Feed paths polled by discovery: ``NEWSWIRE_FEEDS`` (comma-separated paths under the
-    base URL, e.g. category feeds), else the main release feed."""
-    value = os.environ.get("NEWSWIRE_FEEDS", "")
-    paths = tuple(p.strip() for p in value.split(",") if p.strip())
-    return paths or DEFAULT_FEEDS
+def feeds(declared: tuple[str, ...] = DEFAULT_FEEDS, wire: str = "prnewswire") -> tuple[str, ...]:
+    """Feed paths polled by discovery: ``NEWSWIRE_<WIRE>_FEEDS`` (comma-separated paths under
+    the base URL, e.g. category feeds such as ``/rss/food-and-beverages-industry-news.rss``;
+    for PR Newswire also ``NEWSWIRE_FEEDS``), else the source's ``declared`` feeds."""
+    names = [f"NEWSWIRE_{wire.upper()}_FEEDS"] + (
+        ["NEWSWIRE_FEEDS"] if wire == "prnewswire" else []
+    )
+    for name in names:
+        paths = tuple(p.strip() for p in os.environ.get(name, "").split(",") if p.strip())
+        if paths:
+            return paths
+    return declared
 
 
 def max_failed_share() -> float:
     """The share of pages that may fail before a run counts as failed (default 0.2)."""
     return float(os.environ.get("NEWSWIRE_MAX_FAILED_SHARE") or 0.2)
+
+
+def request_deadline() -> float:
+    """Seconds one HTTP request may take from connect to the last byte of the body
+    (``NEWSWIRE_REQUEST_DEADLINE``, default 60): a trickling server holds a worker no longer."""
+    return float(os.environ.get("NEWSWIRE_REQUEST_DEADLINE") or 60)
+
+
+def max_retry_after() -> float:
+    """The longest ``Retry-After`` wait obeyed (``NEWSWIRE_MAX_RETRY_AFTER``, default 120 s);
+    a page asking for more is a reject, retried by the next run."""
+    return float(os.environ.get("NEWSWIRE_MAX_RETRY_AFTER") or 120)

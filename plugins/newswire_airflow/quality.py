@@ -45,3 +45,12 @@ RUN_TABLE_CHECKS = {
         "partition_clause": "started_at > now() - interval '1 day'",
     },
 }
+
+# The end of the DAG's failure summary (see FailureSummaryNotifier).
+WHERE_TO_LOOK = (
+    "the failed check task's log: it lists every check with its result. The checks are in "
+    "plugins/newswire_airflow/quality.py; the offending rows are in newswire.releases (titles, "
+    "published_at, ids, fetched_at) or newswire.ingestion_runs and newswire.rejects (reject "
+    "share). Data that fails a check is already in the warehouse: fix the cause, then "
+    "re-run the check."
+)

@@ -3,9 +3,10 @@
 Each task of ``dags/`` calls exactly one function of this module, so the DAG files stay
 declarations and everything here can be called (and tested) without a scheduler.
 
-The warehouse comes from the Airflow connection ``newswire_warehouse`` (for example
-``AIRFLOW_CONN_NEWSWIRE_WAREHOUSE``), the source site from the Variable
-``prnewswire_base_url``, else ``PRNEWSWIRE_BASE_URL``, else the real site. Tasks exchange
+The warehouse comes from the Airflow connection ``newswire_warehouse`` (see
+:mod:`newswire_airflow.connection`), the source site from the Variable
+``<source>_base_url`` (``prnewswire_base_url``), else ``<SOURCE>_BASE_URL``, else the
+source's real site. Tasks exchange
 only run keys, URLs and counts through XCom; pages and records stay in the warehouse. The
 run key of a DAG run is its run id, so clearing and re-running a run (or a backfill day)
 continues the same ingestion run instead of starting a second one.
@@ -18,76 +19,30 @@ import math
 from dataclasses import asdict
 from datetime import UTC, date, datetime, time, timedelta
 
-from psycopg2.extensions import make_dsn
-
 from newswire import pipeline, settings
 from newswire.fetching.client import POLITE_RPS, is_loopback
 from newswire.warehouse.migrations import migrate
+from newswire_airflow.connection import warehouse_dsn
+from newswire_airflow.pools import HTTP_POOL_SLOTS
 
 log = logging.getLogger(__name__)
-
-# Connection extras that are libpq parameters and may be passed through.
-_LIBPQ_EXTRAS = (
-    "sslmode",
-    "sslcert",
-    "sslkey",
-    "sslrootcert",
-    "connect_timeout",
-    "application_name",
-    "options",
-    "target_session_attrs",
-)
-
-# The size of the pool `newswire_http` (as `make up` and docker-compose create it), which
-# caps the concurrent HTTP tasks on the source site. Each task gets an equal share of the
-# polite per-host rate, so a full pool together stays at POLITE_RPS.
-HTTP_POOL_SLOTS = 4
 
 # Fetch work is split into batches of at least BATCH_SIZE URLs, and never into more than
 # MAX_BATCHES mapped tasks (a big backlog makes bigger batches, not thousands of tasks).
 BATCH_SIZE = 25
 MAX_BATCHES = 16
 
-# Where to look first when a run of each DAG fails (see failure_summary).
-_WHERE_TO_LOOK = {
-    "prnewswire_ingest": (
-        "the failed task's log (Airflow UI: the DAG run, then the task, then Logs); the run's "
-        "row in newswire.ingestion_runs (run_key = the run id, now marked failed) and its pages "
-        "that failed: SELECT stage, reason, count(*) FROM newswire.rejects WHERE run_key = "
-        "'{run_id}' GROUP BY 1, 2. Check the source site ({source}) and the connection "
-        "newswire_warehouse. Clearing the failed tasks re-runs them safely: fetch and load are "
-        "idempotent."
-    ),
-    "newswire_quality": (
-        "the failed check task's log: it lists every check with its result. The checks are in "
-        "plugins/newswire_airflow/quality.py; the offending rows are in newswire.releases (titles, "
-        "published_at, ids, fetched_at) or newswire.ingestion_runs and newswire.rejects (reject "
-        "share). Data that fails a check is already in the warehouse: fix the cause, then "
-        "re-run the check."
-    ),
-}
-_WHERE_TO_LOOK["prnewswire_backfill"] = _WHERE_TO_LOOK["prnewswire_ingest"]
 
-
-def warehouse_dsn() -> str:
-    from airflow.sdk import Connection
-
-    conn = Connection.get(settings.AIRFLOW_CONN_ID)
-    extras = {k: v for k, v in conn.extra_dejson.items() if k in _LIBPQ_EXTRAS}
-    return make_dsn(
-        host=conn.host,
-        port=conn.port,
-        user=conn.login,
-        password=conn.password,
-        dbname=conn.schema,
-        **extras,
-    )
-
-
-def source_base_url() -> str:
+def source_base_url(source: str = "prnewswire") -> str:
+    """The site of ``source``: the Variable ``<source>_base_url`` (``prnewswire_base_url``),
+    else ``<SOURCE>_BASE_URL``, else the source's real site."""
     from airflow.sdk import Variable
 
-    return settings.base_url(Variable.get(settings.AIRFLOW_BASE_URL_VARIABLE, default=None))
+    from newswire.discovery.sources import get
+
+    declared = get(source)
+    explicit = Variable.get(f"{declared.name}_base_url", default=None)
+    return settings.base_url(explicit, declared.name, declared.base_url)
 
 
 def _task_max_rps(base_url: str) -> float | None:
@@ -130,21 +85,37 @@ def migrate_warehouse() -> list[str]:
     return [m.path.name for m in migrate(warehouse_dsn())]
 
 
-def discover_new(context) -> list[str]:
+def discover_new(context, source: str = "prnewswire") -> list[str]:
     """Open the ingestion run and list every release not yet in the warehouse.
 
     Incremental discovery needs no window: whatever is new on the feed and the listing
     pages is taken, so a late or skipped run loses nothing. The run's window is only
     logged, to tie the run to its schedule slot."""
-    run_id = context["run_id"]
     start, end = run_window(context)
     log.info(
         "run %s, window %s .. %s (incremental: every release not yet loaded is taken)",
-        run_id,
+        context["run_id"],
         start.isoformat(),
         end.isoformat(),
     )
-    base_url = source_base_url()
+    return _discover(context, source)
+
+
+def discover_window(context, source: str = "prnewswire") -> list[str]:
+    """Open the ingestion run and list the releases published in the backfill window that
+    are not yet in the warehouse (re-running a day finds nothing it loaded before)."""
+    since, until = backfill_window(context)
+    log.info(
+        "run %s, releases published %s .. %s",
+        context["run_id"],
+        since.isoformat(),
+        until.isoformat(),
+    )
+    return _discover(context, source, since=since, until=until)
+
+
+def _discover(context, source: str, **window) -> list[str]:
+    run_id, base_url = context["run_id"], source_base_url(source)
     return pipeline.discover_step(
         warehouse_dsn(),
         base_url,
@@ -152,25 +123,26 @@ def discover_new(context) -> list[str]:
         dag_run_id=run_id,
         limit=context["params"].get("limit"),
         max_rps=_task_max_rps(base_url),
+        source=source,
+        **window,
     )
 
 
-def discover_window(context) -> list[str]:
-    """Open the ingestion run and list the releases published in the backfill window that
-    are not yet in the warehouse (re-running a day finds nothing it loaded before)."""
+def discover_recent(context, source: str = "prnewswire") -> list[str]:
+    """Open a corrections re-check run: the releases published in the ``days`` (param)
+    before the run's data interval ends, fetched again so a corrected one gets a version."""
     run_id = context["run_id"]
-    since, until = backfill_window(context)
-    log.info("run %s, releases published %s .. %s", run_id, since.isoformat(), until.isoformat())
-    base_url = source_base_url()
-    return pipeline.discover_step(
+    _, end = run_window(context)
+    days = context["params"].get("days") or pipeline.RECHECK_DAYS
+    log.info("run %s, re-checking releases published in the %s days before %s", run_id, days, end)
+    return pipeline.recheck_step(
         warehouse_dsn(),
-        base_url,
+        source_base_url(source),
         run_id,
+        days=days,
+        source=source,
         dag_run_id=run_id,
-        limit=context["params"].get("limit"),
-        max_rps=_task_max_rps(base_url),
-        since=since,
-        until=until,
+        now=end,
     )
 
 
@@ -185,8 +157,8 @@ def make_batches(urls: list[str]) -> list[list[str]]:
     return batches
 
 
-def fetch(run_id: str, urls: list[str]) -> dict:
-    base_url = source_base_url()
+def fetch(run_id: str, urls: list[str], source: str = "prnewswire") -> dict:
+    base_url = source_base_url(source)
     return pipeline.fetch_step(
         warehouse_dsn(), base_url, run_id, urls, max_rps=_task_max_rps(base_url)
     )
@@ -212,55 +184,3 @@ def refresh_report_views() -> list[str]:
     else:
         log.info("report views are up to date with sql/reports/: nothing to do")
     return views
-
-
-def _task_states(context) -> dict[str, str]:
-    """{task (``task_map-index`` when mapped): state} for the run of a DAG callback.
-
-    The DAG processor, which runs DAG callbacks, answers the Task SDK's task-state query;
-    ``dag.test()`` runs them in-process without that channel (no ``SUPERVISOR_COMMS``, the
-    marker Airflow itself checks), and then only the task that failed the run is known."""
-    from airflow.sdk.execution_time import task_runner
-
-    if hasattr(task_runner, "SUPERVISOR_COMMS"):
-        states = task_runner.RuntimeTaskInstance.get_task_states(
-            dag_id=context["dag"].dag_id, run_ids=[context["run_id"]]
-        )
-        return states.get(context["run_id"], {})
-    ti = context.get("ti")
-    if ti is None:
-        return {}
-    return {ti.task_id + (f"_{ti.map_index}" if ti.map_index >= 0 else ""): "failed"}
-
-
-def failure_summary(context) -> str:
-    """One paragraph for the log when a DAG run fails: which run, which tasks, where to look."""
-    dag_id, run_id = context["dag"].dag_id, context["run_id"]
-    states = _task_states(context)
-    failed = sorted(task for task, state in states.items() if state == "failed")
-    not_run = sorted(task for task, state in states.items() if state == "upstream_failed")
-    start, end = run_window(context) if "dag_run" in context else (None, None)
-    hint = _WHERE_TO_LOOK.get(dag_id, "the failed tasks' logs in the Airflow UI.")
-    return (
-        f"newswire: DAG {dag_id} run {run_id} FAILED ({context.get('reason') or 'no reason given'})"
-        + (f", data interval {start.isoformat()} .. {end.isoformat()}" if start != end else "")
-        + f". Failed tasks: {', '.join(failed) or 'none recorded'}"
-        + (f"; not run because of them: {', '.join(not_run)}" if not_run else "")
-        + ". Look at "
-        + hint.format(run_id=run_id, source=source_base_url())
-    )
-
-
-def log_failure(context) -> None:
-    """DAG ``on_failure_callback``: log the failure summary."""
-    log.error("%s", failure_summary(context))
-
-
-def ingestion_failed(context) -> None:
-    """DAG ``on_failure_callback`` of the ingestion DAGs: mark the ingestion run failed in
-    the warehouse (so its row does not stay 'running'), then log the failure summary."""
-    try:
-        pipeline.mark_failed(warehouse_dsn(), context["run_id"])
-    except Exception:  # the warehouse may be what failed: the summary must still be logged
-        log.exception("could not mark ingestion run %s failed in the warehouse", context["run_id"])
-    log_failure(context)

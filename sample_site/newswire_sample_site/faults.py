@@ -3,7 +3,8 @@
 Every fault is deterministic, so tests can assert exact outcomes. Faults pick releases by
 their generation index ``i`` (``SampleRelease.index``): a fault set to ``every=N`` hits the
 Nth, 2Nth, 3Nth ... release, i.e. those with ``(i + 1) % N == 0``. They apply to release
-pages only (duplicate entries to the RSS feed and listing pages); robots.txt is never touched.
+pages only (duplicate entries to the RSS feed and listing pages); robots.txt is touched only by
+the robots bomb (see *Hostile faults*).
 
 **Transient faults** fail the first request(s) on a release path, then the path is served
 normally for good. Requests are counted per path: the query string is ignored, so the
@@ -51,14 +52,46 @@ tracking query strings, http/https, with or without ``www``, a regional mirror.
 from epoch 1 on, every ``changing_releases``-th release carries one extra sentence at the end
 of its second paragraph naming the epoch; :meth:`Faults.expected_at` is its true record.
 Feed and listings stay as they were: a client sees a correction only by fetching the page.
+
+**Hostile faults** (issue 11, defects 5-8): what a client must survive without losing a worker,
+memory or data; a client does so by rejecting the page (retried by its next run) or by
+reading only what it needs. Each counts under its name in ``request_counts``:
+``element_bomb`` describes a page also counted as ``release`` (like ``cp1252``), the others
+are answers of their own.
+
+- ``robots_bomb``: ``/robots.txt`` is a gzip bomb: the rules, then ``ROBOTS_BOMB_MIB`` MiB of
+  comment lines, sent as ``Content-Encoding: gzip`` in 1 MiB members (about 400 KiB on the
+  wire). RFC 9309 asks a crawler to parse at least 500 KiB: the rules are on top.
+- ``trickle``: the first request on the path gets the page one byte every
+  ``trickle_interval`` seconds (hours for a whole page); later requests get it normally.
+- ``huge_retry_after``: the first request on the path gets ``429`` with
+  ``Retry-After: HUGE_RETRY_AFTER`` (about 11 days); later requests get the page.
+- ``element_bomb``: every serve of the page carries ``ELEMENT_BOMB`` tiny paragraphs more
+  (about 1.2 MB): more elements than a parser should build.
+
+A request answered by a transient fault above gets no hostile one (so a trickle or a huge
+Retry-After hitting a release with a transient fault never shows), and hostile faults are not
+in :meth:`Faults.failing_requests`: an element bomb never serves the normal page.
+
+**Pages to store** (issue 11, defects 1-3), which a warehouse must store without losing
+another page:
+``huge_every`` releases carry a table of about 5 MB (:class:`HugeRelease`: 6,000 rows of
+distinct tokens, past PostgreSQL's 1 MB tsvector limit; it is part of the true record, and
+such a release never changes); ``no_id_every`` releases have a relative canonical link (and
+``og:url``) without the release id, so only the fetched URL names the release;
+``nul_header_every`` releases answer with a NUL byte in their ``ETag`` header. Request
+counts: ``huge``, ``no_id``, ``nul_header``.
 """
 
 from __future__ import annotations
 
 import argparse
 import codecs
+import functools
+import gzip
 import json
 import math
+import random
 import re
 import threading
 import time
@@ -69,7 +102,7 @@ from html import escape
 from http import HTTPStatus
 
 from newswire_sample_site.releases import CANONICAL_ORIGIN, Block, Run, SampleRelease
-from newswire_sample_site.render import _card
+from newswire_sample_site.render import _card, rss_item
 
 DUPLICATE_EVERY = 3
 # Other URLs of one release: the path is kept (discovery re-roots links on its base URL);
@@ -84,6 +117,12 @@ _DUPLICATE_URLS = (
 _UTF8_META = '<meta charset="utf-8"/>'
 _JSON_LD = re.compile(r'(<script type="application/ld\+json">.*?</script>)', re.S)
 _TRANSIENT = ("429", "5xx", "dropped", "truncated", "slow")  # priority order
+
+# -- hostile faults (issue 11: 5-8) --------------------------------------------------------
+ROBOTS_BOMB_MIB = 400  # decoded size of the robots bomb
+HUGE_RETRY_AFTER = 999_999  # seconds
+ELEMENT_BOMB = 150_000  # extra elements: a parser should refuse more than 100,000
+_HOSTILE = ("trickle", "huge_retry_after", "element_bomb")  # priority order
 
 
 @dataclass(frozen=True)
@@ -103,6 +142,16 @@ class Faults:
     no_charset_every: int = 0
     duplicate_feed_entries: bool = False
     changing_releases: int = 0  # every Nth release changes at each epoch
+    # -- hostile faults (issue 11: 5-8), see the module docstring
+    robots_bomb: bool = False
+    trickle_every: int = 0
+    trickle_interval: float = 0.5  # seconds between two bytes of a trickled page
+    huge_retry_after_every: int = 0
+    element_bomb_every: int = 0
+    # -- pages to store (issue 11: 1-3), see the module docstring
+    huge_every: int = 0  # every Nth release carries a ~5 MB table
+    no_id_every: int = 0  # every Nth release's canonical link is relative, without its id
+    nul_header_every: int = 0  # every Nth release answers with a NUL byte in its ETag
 
     def __post_init__(self):
         for f in fields(self):
@@ -152,9 +201,35 @@ class Faults:
     def changes(self, index: int) -> bool:
         return _hits(self.changing_releases, index)
 
+    # -- hostile faults (issue 11: 5-8) -----------------------------------------------------
+    def hostile_fault(self, index: int) -> str | None:
+        """The hostile fault of release ``index`` (``trickle``, ``huge_retry_after``: its
+        first request; ``element_bomb``: every serve), or None."""
+        every = (self.trickle_every, self.huge_retry_after_every, self.element_bomb_every)
+        return next((kind for kind, n in zip(_HOSTILE, every) if _hits(n, index)), None)
+
+    @staticmethod
+    def huge_retry_after_response() -> tuple[int, dict[str, str], bytes]:
+        status = HTTPStatus.TOO_MANY_REQUESTS
+        body = f"<!DOCTYPE html><html><body><h1>{status.value} {status.phrase}</h1></body></html>"
+        headers = {"Content-Type": "text/html; charset=utf-8", "Retry-After": str(HUGE_RETRY_AFTER)}
+        return status, headers, body.encode()
+
+    @staticmethod
+    def add_element_bomb(html: str) -> str:
+        return _insert_before(html, "</main>", "<p>.</p>" * ELEMENT_BOMB)
+
+    # -- pages to store (issue 11: 1-3) --------------------------------------------------
+    def stored_faults(self, index: int) -> tuple[str, ...]:
+        """The pages-to-store faults of release ``index``: ``huge``, ``no_id``, ``nul_header``."""
+        every = (self.huge_every, self.no_id_every, self.nul_header_every)
+        return tuple(k for k, n in zip(("huge", "no_id", "nul_header"), every) if _hits(n, index))
+
     # -- what is served ---------------------------------------------------------------------
     def revised(self, rel: SampleRelease, epoch: int) -> SampleRelease:
         """Release ``rel`` as the site serves it in ``epoch``."""
+        if "huge" in self.stored_faults(rel.index):  # never revised
+            return HugeRelease(**{f.name: getattr(rel, f.name) for f in fields(SampleRelease)})
         if epoch == 0 or not self.changes(rel.index):
             return rel
         copied = {f.name: getattr(rel, f.name) for f in fields(SampleRelease)}
@@ -201,17 +276,7 @@ class Faults:
         """The feed with a second ``<item>`` for each duplicated release, before ``</channel>``."""
         if not self.duplicate_feed_entries:
             return rss
-        items = "".join(
-            f"""
-    <item>
-      <title>{escape(rel.title, quote=False)}</title>
-      <link>{escape(link, quote=False)}</link>
-      <description>{escape(rel.description, quote=False)}</description>
-      <pubDate>{format_datetime(rel.published_utc, usegmt=True)}</pubDate>
-      <guid isPermaLink="true">{escape(link, quote=False)}</guid>
-    </item>"""
-            for rel, link in _duplicates(releases, base_url)
-        )
+        items = "".join(rss_item(rel, link) for rel, link in _duplicates(releases, base_url))
         return _insert_before(rss, "\n  </channel>", items)
 
     def add_duplicate_cards(self, listing: str, shown: list[SampleRelease]) -> str:
@@ -239,6 +304,15 @@ ALL = Faults(
     no_charset_every=13,
     duplicate_feed_entries=True,
     changing_releases=17,
+    # -- hostile faults (issue 11: 5-8)
+    robots_bomb=True,
+    trickle_every=43,
+    huge_retry_after_every=47,
+    element_bomb_every=53,
+    # -- pages to store (issue 11: 1-3)
+    huge_every=97,
+    no_id_every=19,
+    nul_header_every=41,
 )
 
 
@@ -257,6 +331,39 @@ class RevisedRelease(SampleRelease):
             "release gave an incomplete list of markets.",
         )
         return (first, Block("p", (*second.content, note)), *rest)
+
+
+# -- issue 11: hostile pages ----------------------------------------------------------------
+HUGE_ROWS = 6_000  # rows of the huge table: about 4.8 MB of page, 2.2 MB of distinct tokens
+
+
+@dataclass(frozen=True)
+class HugeRelease(SampleRelease):
+    """A release with a long filing's table at the end of its body."""
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        rng = random.Random(f"{self.seed}:{self.index}:huge")
+        rows = tuple(
+            tuple(" ".join(f"k{rng.getrandbits(40):010x}" for _ in range(6)) for _ in range(5))
+            for _ in range(HUGE_ROWS)
+        )
+        return (*super().blocks, Block("table", (("Item", "A", "B", "C", "D"), *rows)))
+
+
+def strip_release_id(html: str, rel: SampleRelease) -> str:
+    """The page with its canonical link and ``og:url`` relative and without the id."""
+    id_less = rel.path.replace(f"-{rel.release_id}", "")
+    for attribute in ("href", "content"):
+        html = html.replace(f'{attribute}="{rel.url}"', f'{attribute}="{id_less}"')
+    return html
+
+
+def nul_etag(rel: SampleRelease) -> dict[str, str]:
+    return {"ETag": f'"{rel.release_id}\x00"'}
+
+
+# -- end of issue 11 --------------------------------------------------------------------------
 
 
 class FaultState:
@@ -284,6 +391,22 @@ class FaultState:
             if kind == "429":
                 self._last_429[path] = now
             return kind
+
+    def hostile_fault(self, path: str, index: int) -> str | None:
+        """The hostile fault to answer this request on ``path`` with (the request was
+        counted by :meth:`next_fault`), or None."""
+        kind = self.faults.hostile_fault(index)
+        with self._lock:
+            first = self._requests.get(path) == 1
+        return kind if first or kind == "element_bomb" else None
+
+
+@functools.cache
+def robots_bomb(robots: str) -> bytes:
+    """``robots`` gzipped, then ROBOTS_BOMB_MIB MiB of comment lines as 1 MiB gzip members
+    (a gzip stream may hold several members: each is about 1 KiB)."""
+    padding = gzip.compress(b"#" * (1024 * 1024 - 1) + b"\n", 9)
+    return gzip.compress(robots.encode("utf-8")) + padding * ROBOTS_BOMB_MIB
 
 
 def encode_cp1252(html: str) -> bytes:
@@ -352,6 +475,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ("--truncate-every", int, "N", "one truncated page for every Nth release"),
         ("--cp1252-every", int, "N", "every Nth release served in windows-1252 (labelled)"),
         ("--no-charset-every", int, "N", "every Nth release in windows-1252, unlabelled"),
+        # issue 11
+        ("--huge-every", int, "N", "every Nth release carries a ~5 MB table"),
+        ("--no-id-every", int, "N", "every Nth release's canonical link has no id"),
+        ("--nul-header-every", int, "N", "every Nth release has a NUL byte in its ETag"),
     ):
         group.add_argument(flag, type=kind, metavar=metavar, help=help_text)
     group.add_argument(
@@ -374,6 +501,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="every Nth release changes when the epoch advances (SIGUSR1)",
     )
+    # -- hostile faults (issue 11: 5-8)
+    group.add_argument(
+        "--robots-bomb",
+        action="store_true",
+        default=None,
+        help=f"robots.txt as a gzip bomb ({ROBOTS_BOMB_MIB} MiB of comments after the rules)",
+    )
+    for flag, kind, metavar, help_text in (
+        ("--trickle-every", int, "N", "every Nth release trickles its first answer"),
+        ("--trickle-interval", float, "S", "seconds between two trickled bytes"),
+        (
+            "--huge-retry-after-every",
+            int,
+            "N",
+            f"first answer 429 with Retry-After: {HUGE_RETRY_AFTER} for every Nth release",
+        ),
+        (
+            "--element-bomb-every",
+            int,
+            "N",
+            f"every Nth release page carries {ELEMENT_BOMB} extra elements",
+        ),
+    ):
+        group.add_argument(flag, type=kind, metavar=metavar, help=help_text)
 
 
 def faults_from_args(args: argparse.Namespace) -> Faults:

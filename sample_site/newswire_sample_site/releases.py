@@ -33,7 +33,8 @@ MEDIA_ORIGIN = "https://mma.prnewswire.com"
 FIRST_ID = 302_000_000
 ID_STRIDE = 7  # release i takes an id in [FIRST_ID + 7i, FIRST_ID + 7i + 6]: unique, not guessable
 WINDOW_START = date(2024, 11, 1)  # generated releases fall in 2024-11-01 .. 2025-10-31 (ET)
-WINDOW_DAYS = 365
+WINDOW_DAYS = 365  # the default archive depth; a deeper archive starts earlier, same end
+WINDOW_END = WINDOW_START + timedelta(days=WINDOW_DAYS)
 # Hours 04..20 ET never meet a DST change (those happen at 02:00), so every time exists once.
 _HOURS = (4, 5, 6, 7, 8, 8, 8, 9, 9, 9, 10, 10, 11, 12, 13, 14, 15, 16, 16, 17, 18, 19, 20)
 _GOLDEN = 0.6180339887498949
@@ -239,11 +240,16 @@ class SampleRelease:
         return record
 
 
-def generate_releases(count: int = 120, seed: int = 7) -> list[SampleRelease]:
-    """Releases 0 .. count-1; release 0 is the Global Times seed release."""
+def generate_releases(
+    count: int = 120, seed: int = 7, days: int = WINDOW_DAYS
+) -> list[SampleRelease]:
+    """Releases 0 .. count-1 over the ``days`` before WINDOW_END (the archive's depth);
+    release 0 is the Global Times seed release."""
     phase = random.Random(f"{seed}:phase").random()
+    start = WINDOW_END - timedelta(days=days)
     return [
-        _seed_release(seed) if i == 0 else _generated_release(i, seed, phase) for i in range(count)
+        _seed_release(seed) if i == 0 else _generated_release(i, seed, phase, start, days)
+        for i in range(count)
     ]
 
 
@@ -315,13 +321,15 @@ def _seed_release(seed: int) -> SampleRelease:
 # -- generated releases -------------------------------------------------------------------
 
 
-def _generated_release(index: int, seed: int, phase: float) -> SampleRelease:
+def _generated_release(
+    index: int, seed: int, phase: float, start: date, days: int
+) -> SampleRelease:
     rng = random.Random(f"{seed}:{index}")
     release_id = str(FIRST_ID + ID_STRIDE * index + rng.randrange(ID_STRIDE))
     issuer = rng.choice(vocab.ISSUERS)
-    # A golden-ratio walk over the year: any few consecutive releases spread over the seasons,
-    # so winter (EST) and summer (EDT) times both occur even for small counts.
-    day = WINDOW_START + timedelta(days=int((phase + index * _GOLDEN) % 1.0 * WINDOW_DAYS))
+    # A golden-ratio walk over the archive: any few consecutive releases spread over the
+    # seasons, so winter (EST) and summer (EDT) times both occur even for small counts.
+    day = start + timedelta(days=int((phase + index * _GOLDEN) % 1.0 * days))
     published = datetime.combine(day, time(rng.choice(_HOURS), rng.randrange(60)), tzinfo=ET)
     topic, subject, detail, title = _topic(rng, issuer, published)
     n_subtitles = rng.choices((0, 1, 2), weights=(50, 35, 15))[0]

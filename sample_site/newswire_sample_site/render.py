@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import date
 from email.utils import format_datetime
 from html import escape
 
@@ -372,21 +373,13 @@ def _hidden_inputs(rel: SampleRelease) -> str:
 # -- RSS ----------------------------------------------------------------------------------
 
 
-def render_rss(releases: Iterable[SampleRelease], base_url: str) -> str:
-    """RSS 2.0 like ``/rss/news-releases-list.rss``: newest first, links on ``base_url``."""
+def render_rss(releases: Iterable[SampleRelease], base_url: str, varied_dates: bool = False) -> str:
+    """RSS 2.0 like ``/rss/news-releases-list.rss``: newest first, links on ``base_url``;
+    ``varied_dates`` writes each ``pubDate`` in one of the shapes feeds use in the wild."""
+    pubdate = _varied_pubdate if varied_dates else _rfc822
     items = newest_first(releases)
     built = _rfc822(items[0]) if items else "Tue, 01 Jan 2019 00:00:00 GMT"
-    entries = "".join(
-        f"""
-    <item>
-      <title>{_xml(rel.title)}</title>
-      <link>{_xml(base_url + rel.path)}</link>
-      <description>{_xml(rel.description)}</description>
-      <pubDate>{_rfc822(rel)}</pubDate>
-      <guid isPermaLink="true">{_xml(base_url + rel.path)}</guid>
-    </item>"""
-        for rel in items
-    )
+    entries = "".join(rss_item(rel, base_url + rel.path, pubdate(rel)) for rel in items)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0">
   <channel>
@@ -400,8 +393,35 @@ def render_rss(releases: Iterable[SampleRelease], base_url: str) -> str:
 """
 
 
+def rss_item(rel: SampleRelease, link: str, pubdate: str | None = None) -> str:
+    """One ``<item>`` of the feed (indented to sit in its ``<channel>``), pointing at ``link``;
+    ``pubdate`` as written (default: RFC 822 in GMT)."""
+    return f"""
+    <item>
+      <title>{_xml(rel.title)}</title>
+      <link>{_xml(link)}</link>
+      <description>{_xml(rel.description)}</description>
+      <pubDate>{pubdate or _rfc822(rel)}</pubDate>
+      <guid isPermaLink="true">{_xml(link)}</guid>
+    </item>"""
+
+
 def _rfc822(rel: SampleRelease) -> str:
     return format_datetime(rel.published_utc, usegmt=True)
+
+
+def _varied_pubdate(rel: SampleRelease) -> str:
+    """The same instant as RFC 822 with GMT, ``-0000`` or an Eastern offset, with a bare
+    ``ET``, or as ISO 8601 with an offset or ``Z`` (by the release's index)."""
+    utc, local = rel.published_utc, rel.published
+    return (
+        format_datetime(utc, usegmt=True),
+        format_datetime(utc.replace(tzinfo=None)),  # "-0000": UTC, local zone unknown
+        format_datetime(local),
+        format_datetime(local.replace(tzinfo=None)).removesuffix(" -0000") + " ET",
+        local.isoformat(),
+        utc.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    )[rel.index % 6]
 
 
 def _xml(text: str) -> str:
@@ -412,14 +432,19 @@ def _xml(text: str) -> str:
 
 
 def render_listing(
-    releases: Sequence[SampleRelease], page: int, pagesize: int, base_url: str
+    releases: Sequence[SampleRelease],
+    page: int,
+    pagesize: int,
+    base_url: str,
+    today: date | None = None,
 ) -> str:
     """Page ``page`` (1-based) of ``/news-releases/news-releases-list/``, newest first.
     ``releases`` must already be sorted newest first (the server sorts once). Cards link
-    with relative hrefs; past the end the list of cards is empty."""
+    with relative hrefs; past the end the list of cards is empty. Like the real site, a
+    card of the site's Eastern ``today`` shows only its time ("09:36 ET")."""
     start = (page - 1) * pagesize
     shown = releases[start : start + pagesize]
-    cards = "".join(_card(rel) for rel in shown)
+    cards = "".join(_card(rel, today) for rel in shown)
     pages = []
     if page > 1:
         pages.append(
@@ -458,7 +483,7 @@ def render_listing(
 """
 
 
-def _card(rel: SampleRelease) -> str:
+def _card(rel: SampleRelease, today: date | None = None) -> str:
     image = (
         f'<div class="col-sm-4 col-lg-3 pl-0 pr-0"><div class="img-wrap"><img src="{escape(rel.logo)}?w=200" '
         f'alt="{escape(rel.title)}" loading="lazy"/></div></div>'
@@ -471,13 +496,57 @@ def _card(rel: SampleRelease) -> str:
           <div class="col-sm-12 card-list card-list-hr">
             <div class="row">
               <div class="col-sm-8 col-lg-9 pl-0 pr-0">
-                <h3><small>{escape(rel.visible_time)}</small> {escape(rel.title)} </h3>
+                <h3><small>{escape(_card_time(rel, today))}</small> {escape(rel.title)} </h3>
                 <p class="remove-outline">{escape(rel.description)}</p>
               </div>{image}
             </div>
           </div>
         </a>
       </div>"""
+
+
+def _card_time(rel: SampleRelease, today: date | None) -> str:
+    if rel.published.date() == today:
+        return f"{rel.published:%H:%M} ET"
+    return rel.visible_time
+
+
+# -- news sitemaps -------------------------------------------------------------------------
+
+
+def render_news_sitemap_index(count: int, base_url: str) -> str:
+    """``/sitemap-news.xml``: an index of ``count`` news sitemaps (one per Eastern day)."""
+    entries = "".join(
+        f"\n  <sitemap><loc>{_xml(base_url)}/sitemap-news-{n}.xml</loc></sitemap>"
+        for n in range(1, count + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}\n'
+        "</sitemapindex>\n"
+    )
+
+
+def render_news_sitemap(releases: Iterable[SampleRelease], base_url: str) -> str:
+    """A news sitemap: each release's URL, publication time and title."""
+    entries = "".join(
+        f"""
+  <url>
+    <loc>{_xml(base_url + rel.path)}</loc>
+    <news:news>
+      <news:publication><news:name>PR Newswire</news:name><news:language>en</news:language>
+      </news:publication>
+      <news:publication_date>{rel.published.isoformat()}</news:publication_date>
+      <news:title>{_xml(rel.title)}</news:title>
+    </news:news>
+  </url>"""
+        for rel in releases
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        f' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{entries}\n</urlset>\n'
+    )
 
 
 # -- robots.txt ---------------------------------------------------------------------------

@@ -4,7 +4,8 @@ Pages are rendered on demand from the generated releases; only the RSS feed (sma
 needed for its ETag) is rendered once. Routing is :meth:`SampleSite.respond`, a function of
 the path, the headers and (with faults on) the requests seen so far, so the handler thread
 only does I/O. Faults (429s, 5xx, dropped or truncated answers, charsets, duplicate entries,
-changing releases) are described in :mod:`newswire_sample_site.faults`; they are off unless
+changing releases, and the hostile ones: a robots.txt bomb, trickled pages, a huge
+Retry-After, element bombs) are described in :mod:`newswire_sample_site.faults`; they are off unless
 asked for.
 """
 
@@ -19,23 +20,29 @@ import socket
 import sys
 import threading
 import time
+from bisect import bisect_right
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
-from functools import cached_property
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import islice
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
+from newswire.record import content_sha256
 from newswire_sample_site import faults as fault_options
+from newswire_sample_site import globe
+from newswire_sample_site.blocking import Blocking
 from newswire_sample_site.faults import Faults, FaultState
-from newswire_sample_site.releases import SampleRelease, generate_releases
+from newswire_sample_site.releases import ET, WINDOW_DAYS, SampleRelease, generate_releases
 from newswire_sample_site.render import (
     LISTING_PATH,
     RSS_PATH,
     newest_first,
     render_listing,
+    render_news_sitemap,
+    render_news_sitemap_index,
     render_release_page,
     render_robots,
     render_rss,
@@ -44,6 +51,10 @@ from newswire_sample_site.render import (
 DEFAULT_PAGESIZE = 25
 MAX_PAGESIZE = 100
 _RELEASE_PATH = re.compile(r"^/news-releases/[^/]*-(\d{9})\.html$")
+_NEWS_SITEMAP_PATH = re.compile(r"^/sitemap-news-(\d{1,2})\.xml$")
+NEWS_SITEMAP_HOURS = 48  # a news sitemap lists the releases of the last two days
+_GLOBE_RELEASE_PATH = re.compile(r"^/news-release/\d{4}/\d\d/\d\d/(\d+)/0/en/[^/]+\.html$")
+WIRES = ("prnewswire", "globenewswire")
 _HTML = "text/html; charset=utf-8"
 
 
@@ -59,7 +70,17 @@ class SampleSite:
     daemon thread. ``port=0`` picks a free port (see :attr:`base_url`).
 
     ``faults`` switches on fault injection; ``epoch`` (bumped by :meth:`advance`) decides
-    which version of a changing release is served."""
+    which version of a changing release is served.
+
+    The site has a clock, :attr:`now` (set it; by default a minute after the newest
+    release): it shows only what was published by then, answers with it as its ``Date``,
+    and, like the real site, prints only the time on the cards of its Eastern today.
+    ``days`` is the depth of its archive (the releases spread over that many days).
+
+    ``wire="globenewswire"`` publishes the releases as GlobeNewswire does
+    (:mod:`newswire_sample_site.globe`): a second wire for multi-source runs (no faults).
+    ``blocking`` puts the real site's bot management in front (:mod:`.blocking`);
+    ``pubdate_variants`` writes the feed's dates in every shape feeds use."""
 
     def __init__(
         self,
@@ -70,8 +91,18 @@ class SampleSite:
         rss_size: int = 50,
         verbose: bool = False,
         faults: Faults | None = None,
+        days: int = WINDOW_DAYS,
+        now: datetime | None = None,
+        wire: str = "prnewswire",
+        blocking: Blocking | None = None,
+        pubdate_variants: bool = False,
     ):
-        self.releases: list[SampleRelease] = generate_releases(count, seed)
+        if wire not in WIRES:
+            raise ValueError(f"unknown wire {wire!r}: one of {', '.join(WIRES)}")
+        self.wire = wire
+        self.blocking = blocking or Blocking()
+        self.pubdate_variants = pubdate_variants
+        self.releases: list[SampleRelease] = generate_releases(count, seed, days)
         self.rss_size = rss_size
         self.verbose = verbose
         self.request_counts: dict[str, int] = defaultdict(int)
@@ -79,6 +110,13 @@ class SampleSite:
         self.epoch = 0
         self._fault_state = FaultState(self.faults)
         self._newest_first = newest_first(self.releases)
+        self._times_ascending = [rel.published_utc for rel in reversed(self._newest_first)]
+        self.now = now or (
+            self._times_ascending[-1] + timedelta(minutes=1)
+            if self.releases
+            else datetime(2025, 11, 1, tzinfo=UTC)
+        )
+        self._feeds: dict[datetime, tuple[bytes, str, str]] = {}
         self._by_id = {rel.release_id: rel for rel in self.releases}
         self._by_issuer: dict[str, list[SampleRelease]] = defaultdict(list)
         for rel in self._newest_first:
@@ -106,8 +144,13 @@ class SampleSite:
 
     def expected(self, rel: SampleRelease) -> dict:
         """The true record of ``rel`` as served now (differs from ``rel.expected`` only for
-        a changing release after :meth:`advance`)."""
-        return self.faults.expected_at(rel, self.epoch)
+        a changing release after :meth:`advance`, and for an id-less page, whose URL is
+        where it was fetched from)."""
+        record = self.faults.expected_at(rel, self.epoch)
+        if "no_id" in self.faults.stored_faults(rel.index):
+            record = {**record, "url": "https" + self.base_url.removeprefix("http") + rel.path}
+            record["content_sha256"] = content_sha256(record)
+        return record
 
     # -- lifecycle --------------------------------------------------------------------------
     def start(self) -> SampleSite:
@@ -144,14 +187,32 @@ class SampleSite:
         parts = urlsplit(target)
         path = parts.path
         if path == "/robots.txt":
+            if self.faults.robots_bomb:  # issue 11: 5
+                self._count("robots_bomb")
+                headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Encoding": "gzip"}
+                return Response(HTTPStatus.OK, headers, fault_options.robots_bomb(render_robots()))
             return self._ok("robots", render_robots(), "text/plain; charset=utf-8")
+        globe_site = self.wire == "globenewswire"
+        blocked = self.blocking.answer(
+            path,
+            globe.RSS_PATH if globe_site else RSS_PATH,
+            globe.LISTING_PATH if globe_site else LISTING_PATH,
+        )
+        if blocked is not None:
+            kind, *answer = blocked
+            self._count(kind)
+            return Response(*answer)
+        if self.wire == "globenewswire":
+            return self._globe(path, parse_qs(parts.query))
         if path == RSS_PATH:
             return self._rss(headers)
         if path == LISTING_PATH:
             return self._listing(parse_qs(parts.query))
+        if path == "/sitemap-news.xml" or _NEWS_SITEMAP_PATH.match(path):
+            return self._news_sitemap(path)
         match = _RELEASE_PATH.match(path)
         rel = self._by_id.get(match[1]) if match else None
-        if rel is None:  # an unknown id, or no release path at all
+        if rel is None or rel.published_utc > self.now:  # unknown, unpublished, not a release
             return self._not_found()
         # Like the real site, the id alone decides: a wrong or outdated slug still answers.
         also = list(islice((o for o in self._by_issuer[rel.issuer.slug] if o is not rel), 2))
@@ -159,51 +220,113 @@ class SampleSite:
         if fault in ("429", "5xx"):
             self._count(fault)
             return Response(*self.faults.error_response(fault, rel.index))
+        # hostile faults (issue 11: 5-8), only where no transient fault answers
+        hostile = None if fault else self._fault_state.hostile_fault(path, rel.index)
+        if hostile == "huge_retry_after":
+            self._count(hostile)
+            return Response(*self.faults.huge_retry_after_response())
         page = render_release_page(self.faults.revised(rel, self.epoch), also)
+        stored = self.faults.stored_faults(rel.index)  # pages to store (issue 11: 1-3)
+        if "no_id" in stored:
+            page = fault_options.strip_release_id(page, rel)
+        if hostile == "element_bomb":
+            page = self.faults.add_element_bomb(page)
+        extra = fault_options.nul_etag(rel) if "nul_header" in stored else {}
         body, content_type, charset_fault = self.faults.encode_page(page, rel.index)
-        for kind in (fault, charset_fault):
+        for kind in (fault, charset_fault, hostile, *stored):
             if kind:
                 self._count(kind)
+        if hostile == "trickle":  # the handler sends it a byte at a time: not served in full
+            return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, hostile)
         if fault in ("dropped", "truncated"):  # the handler breaks the answer: no page served
             return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, fault)
-        return self._ok("release", body, content_type)._replace(fault=fault)
+        return self._ok("release", body, content_type, extra)._replace(fault=fault)
+
+    def _globe(self, path: str, query: dict[str, list[str]]) -> Response:
+        """The GlobeNewswire-shaped site: its feed, newsroom listing and release pages."""
+        if path == globe.RSS_PATH:
+            latest = self.published_by(self.now)[: self.rss_size]
+            feed = globe.render_rss(latest, self.base_url)
+            return self._ok("rss", feed, "application/rss+xml; charset=utf-8")
+        if path == globe.LISTING_PATH:
+            try:
+                page = max(1, int(query.get("page", ["1"])[0]))
+                pagesize = min(MAX_PAGESIZE, max(1, int(query.get("pageSize", ["10"])[0])))
+            except ValueError:
+                return self._not_found()
+            listing = globe.render_listing(self.published_by(self.now), page, pagesize)
+            return self._ok("listing", listing, _HTML)
+        match = _GLOBE_RELEASE_PATH.match(path)
+        rel = self._by_id.get(match[1]) if match else None
+        if rel is None or rel.published_utc > self.now:
+            return self._not_found()
+        return self._ok("release", globe.render_release_page(rel), _HTML)
+
+    def _news_sitemap(self, path: str) -> Response:
+        """The index (one news sitemap per Eastern day of the last two days) or one of them."""
+        recent = [
+            rel
+            for rel in self.published_by(self.now)
+            if rel.published_utc > self.now - timedelta(hours=NEWS_SITEMAP_HOURS)
+        ]
+        days = sorted({rel.published.date() for rel in recent}, reverse=True)
+        if path == "/sitemap-news.xml":
+            body = render_news_sitemap_index(len(days), self.base_url)
+            return self._ok("sitemap", body, "application/xml; charset=utf-8")
+        n = int(_NEWS_SITEMAP_PATH.match(path)[1])
+        if not 1 <= n <= len(days):
+            return self._not_found()
+        of_day = [rel for rel in recent if rel.published.date() == days[n - 1]]
+        body = render_news_sitemap(of_day, self.base_url)
+        return self._ok("sitemap", body, "application/xml; charset=utf-8")
+
+    def published_by(self, at: datetime) -> list[SampleRelease]:
+        """The releases published at or before ``at`` (and by :attr:`now`), newest first."""
+        shown = bisect_right(self._times_ascending, min(at, self.now))
+        return self._newest_first[len(self._newest_first) - shown :]
 
     def _rss(self, headers) -> Response:
-        body, etag, last_modified = self._feed
+        body, etag, last_modified = self._feed()
         validators = {"ETag": etag, "Last-Modified": last_modified}
         if _not_modified(headers, etag, last_modified):
             self._count("rss")
             return Response(HTTPStatus.NOT_MODIFIED, validators, b"")
         return self._ok("rss", body, "application/rss+xml; charset=utf-8", validators)
 
-    @cached_property
     def _feed(self) -> tuple[bytes, str, str]:
         """The feed body, its ETag and Last-Modified (the newest release's time); what the
-        feed shows never changes (a changing release changes only in its page's body), so it
-        is rendered once."""
-        latest = self._newest_first[: self.rss_size]
-        feed = render_rss(latest, self.base_url)
-        body = self.faults.add_duplicate_items(feed, latest, self.base_url).encode("utf-8")
-        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-        newest = latest[0].published_utc if latest else None
-        last_modified = (
-            format_datetime(newest, usegmt=True) if newest else "Tue, 01 Jan 2019 00:00:00 GMT"
-        )
-        return body, etag, last_modified
+        feed shows changes only with the clock (a changing release changes only in its
+        page's body), so it is rendered once per clock setting."""
+        now = self.now
+        if now not in self._feeds:
+            latest = self.published_by(now)[: self.rss_size]
+            feed = render_rss(latest, self.base_url, varied_dates=self.pubdate_variants)
+            body = self.faults.add_duplicate_items(feed, latest, self.base_url).encode("utf-8")
+            etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+            newest = latest[0].published_utc if latest else None
+            last_modified = (
+                format_datetime(newest, usegmt=True) if newest else "Tue, 01 Jan 2019 00:00:00 GMT"
+            )
+            with self._lock:
+                self._feeds[now] = body, etag, last_modified
+        return self._feeds[now]
 
     def _listing(self, query: dict[str, list[str]]) -> Response:
         try:
             page = max(1, int(query.get("page", ["1"])[0]))
             pagesize = min(MAX_PAGESIZE, max(1, int(query.get("pagesize", [DEFAULT_PAGESIZE])[0])))
+            at = _jump_point(query) or self.now
         except ValueError:
             self._count("bad_request")
             return Response(
                 HTTPStatus.BAD_REQUEST,
                 {"Content-Type": "text/plain; charset=utf-8"},
-                b"page and pagesize must be integers\n",
+                b"page, pagesize, month, day, year and hour must be integers of a real time\n",
             )
-        html = render_listing(self._newest_first, page, pagesize, self.base_url)
-        shown = self._newest_first[(page - 1) * pagesize : page * pagesize]
+        releases = self.published_by(at)
+        today = self.now.astimezone(ET).date()
+        html = render_listing(releases, page, pagesize, self.base_url, today)
+        shown = releases[(page - 1) * pagesize : page * pagesize]
         return self._ok("listing", self.faults.add_duplicate_cards(html, shown), _HTML)
 
     def _ok(
@@ -225,6 +348,16 @@ class SampleSite:
     def _count(self, kind: str) -> None:
         with self._lock:
             self.request_counts[kind] += 1
+
+
+def _jump_point(query: dict[str, list[str]]) -> datetime | None:
+    """``?month=M&day=D&year=Y&hour=H``: the view of the listing at the end of that Eastern
+    hour (releases published by then, newest first); None without those parameters."""
+    names = ("year", "month", "day", "hour")
+    if not all(name in query for name in names):
+        return None
+    year, month, day, hour = (int(query[name][0]) for name in names)
+    return datetime(year, month, day, hour, 59, 59, tzinfo=ET).astimezone(UTC)
 
 
 def _not_modified(headers, etag: str, last_modified: str) -> bool:
@@ -259,6 +392,10 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return "newswire-sample-site"
 
+    def date_time_string(self, timestamp=None) -> str:
+        """The ``Date`` header: the site's clock, not the machine's."""
+        return format_datetime(self.server.site.now, usegmt=True)
+
     def do_GET(self) -> None:
         self._send(self.server.site.respond(self.path, self.headers), with_body=True)
 
@@ -281,6 +418,13 @@ class _Handler(BaseHTTPRequestHandler):
         if response.fault == "truncated":  # half of what Content-Length promised, then close
             body = body[: len(body) // 2]
             self.close_connection = True
+        if response.fault == "trickle" and with_body:  # until done or the client hangs up
+            self.close_connection = True
+            for n in range(len(body)):
+                self.wfile.write(body[n : n + 1])
+                self.wfile.flush()
+                time.sleep(self.server.site.faults.trickle_interval)
+            return
         if with_body:
             self.wfile.write(body)
 
@@ -298,8 +442,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=0, help="port (default 0: a free port)")
     parser.add_argument("--count", type=int, default=120, help="number of releases (default 120)")
     parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
+    parser.add_argument(
+        "--wire", choices=WIRES, default="prnewswire", help="the wire's site (default prnewswire)"
+    )
+    parser.add_argument(
+        "--days", type=int, default=WINDOW_DAYS, help=f"archive depth (default {WINDOW_DAYS})"
+    )
+    parser.add_argument(
+        "--now",
+        type=_utc_time,
+        help="the site's clock, ISO 8601, UTC unless it says (default: a minute after the"
+        " newest release)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     fault_options.add_arguments(parser)
+
+
+def _utc_time(value: str) -> datetime:
+    parsed = datetime.fromisoformat(value)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -310,6 +471,9 @@ def run_from_args(args: argparse.Namespace) -> int:
         args.seed,
         verbose=args.verbose,
         faults=fault_options.faults_from_args(args),
+        days=args.days,
+        now=args.now,
+        wire=args.wire,
     )
 
 
@@ -320,10 +484,15 @@ def run(
     seed: int = 7,
     verbose: bool = False,
     faults: Faults | None = None,
+    days: int = WINDOW_DAYS,
+    now: datetime | None = None,
+    wire: str = "prnewswire",
 ) -> int:
     """Serve until Ctrl-C; the first stdout line carries the base URL (scripts grep it).
     With faults on, a second line lists them; SIGUSR1 advances the epoch."""
-    site = SampleSite(host, port, count, seed, verbose=verbose, faults=faults)
+    site = SampleSite(
+        host, port, count, seed, verbose=verbose, faults=faults, days=days, now=now, wire=wire
+    )
     print(
         f"sample site serving {count} releases (seed {seed}) at {site.base_url} ; Ctrl-C stops",
         flush=True,

@@ -1,4 +1,4 @@
--- Releases per day (UTC) and wire, newest day first (from the rollup the loads keep, 006).
+-- Releases per day (UTC) and wire, newest day first (from the rollup the loads keep, 007).
 DROP VIEW IF EXISTS newswire.report_releases_per_day;
 CREATE VIEW newswire.report_releases_per_day AS
 SELECT day, wire, releases, issuers

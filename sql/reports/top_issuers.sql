@@ -1,5 +1,5 @@
 -- Issuers (normalized organizations) by number of releases, from the rollup the loads keep
--- (006).
+-- (007).
 DROP VIEW IF EXISTS newswire.report_top_issuers;
 CREATE VIEW newswire.report_top_issuers AS
 SELECT issuer, releases, first_release, latest_release

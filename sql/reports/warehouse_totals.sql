@@ -1,4 +1,4 @@
--- One line: what the warehouse holds (row counts kept by the loads, 006; the rest indexed).
+-- One line: what the warehouse holds (row counts kept by the loads, 007; the rest indexed).
 DROP VIEW IF EXISTS newswire.report_warehouse_totals;
 CREATE VIEW newswire.report_warehouse_totals AS
 SELECT (SELECT rows FROM newswire.row_counts WHERE table_name = 'releases')         AS releases,

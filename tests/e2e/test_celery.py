@@ -65,9 +65,10 @@ class Cluster:
                 start_new_session=True,
             )
 
-    def airflow(self, *args: str) -> str:
+    def run(self, *command: str) -> str:
+        """Run a command of this deployment to its end; its output."""
         result = subprocess.run(
-            [str(BIN / "airflow"), *args],
+            command,
             env=self.env,
             cwd=self.home,
             capture_output=True,
@@ -75,9 +76,12 @@ class Cluster:
             timeout=300,
         )
         assert result.returncode == 0, (
-            f"airflow {' '.join(args)}:\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
+            f"{' '.join(command)}:\n{result.stdout[-2000:]}{result.stderr[-3000:]}"
         )
         return result.stdout
+
+    def airflow(self, *args: str) -> str:
+        return self.run(str(BIN / "airflow"), *args)
 
     def logs(self) -> str:
         """The end of each process's log, for failure messages."""
@@ -156,7 +160,7 @@ def cluster(tmp_path, metadata_db, warehouse, sample_site):
             "no",
         )
         deployment.airflow("db", "migrate")
-        deployment.airflow("pools", "set", "newswire_http", "4", "HTTP work on the source site")
+        deployment.run(sys.executable, "-m", "newswire_airflow.pools")  # as `make up` does
         deployment.start("api-server", "airflow", "api-server", "--port", str(api_port))
         deployment.wait_for("the api-server", lambda: _healthy(api_port), 180)
         deployment.start("scheduler", "airflow", "scheduler")

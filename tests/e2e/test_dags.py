@@ -1,22 +1,32 @@
-"""The DAGs under real Airflow: parsing (errors and time), structure, and real dag.test() runs
+"""The DAGs under real Airflow: parsing (errors), structure, and real dag.test() runs
 against the bundled sample site and a real PostgreSQL warehouse."""
 
 import json
 import logging
+import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from newswire.warehouse.connection import connect
 from newswire_airflow.assets import RELEASES
+from newswire_airflow.connection import WarehouseConnectionMissing
+from newswire_airflow.notifier import FailureSummaryNotifier
 from tests.support import ROOT
 from tests.support.records import load, make_record
 
 DAGS = ROOT / "dags"
-DAG_IDS = {"prnewswire_ingest", "prnewswire_backfill", "newswire_quality"}
-PARSE_BUDGET_S = 0.5
+SOURCE_DAG_IDS = {  # dags/newswire_sources.py, generated from the source declarations
+    "newswireca_ingest",
+    "globenewswire_ingest",
+    "prnewswire_recheck",
+    "newswireca_recheck",
+    "globenewswire_recheck",
+}
+DAG_IDS = {"prnewswire_ingest", "prnewswire_backfill", "newswire_quality", *SOURCE_DAG_IDS}
 
 
 @pytest.fixture
@@ -55,33 +65,28 @@ def test_dagbag_has_no_import_errors(dagbag):
     assert set(dagbag.dags) == DAG_IDS
 
 
-def test_each_dag_file_parses_in_under_half_a_second(capsys):
+def test_each_dag_file_parses_alone():
     """Each file in a fresh interpreter that has Airflow loaded, as the DAG processor has:
-    the duration is Airflow's own per-file parse time (what `airflow dags report` shows)."""
+    its DAGs, no import errors. (How long it takes, against the 0.5 s target, is measured by
+    bench/dags.py, not asserted here.)"""
     script = (
         "import json, sys\n"
         "from airflow.dag_processing.dagbag import DagBag\n"
         "bag = DagBag(dag_folder=sys.argv[1])\n"
         "[stat] = bag.dagbag_stats\n"
-        "print(json.dumps({'seconds': stat.duration.total_seconds(), 'dags': stat.dag_num,"
-        " 'errors': bag.import_errors}))\n"
+        "print(json.dumps({'dags': stat.dag_num, 'errors': bag.import_errors}))\n"
     )
-    timings = {}
+    parsed = {}
     for path in sorted(DAGS.glob("*.py")):
         result = subprocess.run(
             [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=120
         )
         assert result.returncode == 0, result.stderr[-2000:]
-        timings[path.name] = json.loads(result.stdout.strip().splitlines()[-1])
-    with capsys.disabled():
-        print(
-            "\nDAG file parse times: "
-            + ", ".join(f"{name} {t['seconds'] * 1000:.0f} ms" for name, t in timings.items())
-        )
-    assert len(timings) == 3
-    for name, t in timings.items():
-        assert (t["dags"], t["errors"]) == (1, {}), name
-        assert t["seconds"] < PARSE_BUDGET_S, f"{name} took {t['seconds']:.3f} s to parse"
+        parsed[path.name] = json.loads(result.stdout.strip().splitlines()[-1])
+    assert len(parsed) == 4
+    for name, found in parsed.items():
+        dags = len(SOURCE_DAG_IDS) if name == "newswire_sources.py" else 1
+        assert (found["dags"], found["errors"]) == (dags, {}), name
 
 
 # -- structure ----------------------------------------------------------------------------
@@ -108,12 +113,16 @@ def test_ingestion_dag_shape(dagbag, dag_id):
     assert fetch.pool == dag.get_task("discover").pool == "newswire_http"
     assert fetch.retries >= 3 and fetch.retry_exponential_backoff == 2.0
     assert fetch.max_retry_delay == timedelta(minutes=10)
+    # No task that talks to the source site can hang forever (issue 11, defect 7).
+    assert fetch.execution_timeout == timedelta(hours=1)
+    assert dag.get_task("discover").execution_timeout == timedelta(minutes=30)
 
     load_task = dag.get_task("load")
     assert load_task.outlets == [RELEASES]
     assert load_task.trigger_rule == "none_failed"
     assert dag.catchup is False and dag.max_active_runs == 1
-    assert dag.on_failure_callback is not None
+    assert isinstance(dag.on_failure_callback, FailureSummaryNotifier)
+    assert dag.on_failure_callback.mark_ingestion_run_failed
     assert dag.doc_md and "newswire_http" in dag.doc_md
     assert {"newswire", "prnewswire"} <= set(dag.tags)
     assert all(t.owner == "newswire" and t.retries >= 1 for t in dag.tasks)
@@ -161,8 +170,34 @@ def test_quality_dag_shape(dagbag):
         assert isinstance(task, operator) and task.conn_id == "newswire_warehouse"
         assert task.retries == 0
     assert dag.get_task("refresh_report_views").upstream_task_ids == set(checks)
-    assert dag.on_failure_callback is not None
+    assert isinstance(dag.on_failure_callback, FailureSummaryNotifier)
+    assert not dag.on_failure_callback.mark_ingestion_run_failed
     assert dag.params["recent_hours"] == 24
+
+
+def test_a_task_without_the_warehouse_connection_says_what_to_set(airflow_db, monkeypatch):
+    """No connection, no silent fallback (no embedded server): an error that names it."""
+    from newswire_airflow import ingestion
+
+    monkeypatch.delenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", raising=False)
+    with pytest.raises(WarehouseConnectionMissing, match="AIRFLOW_CONN_NEWSWIRE_WAREHOUSE"):
+        ingestion.migrate.function()
+
+
+def test_the_pool_command_creates_the_pool_the_dags_use(airflow_db, dagbag):
+    from newswire_airflow.pools import HTTP_POOL, HTTP_POOL_SLOTS
+
+    # As `make up` runs it: `airflow` by name, from the environment's PATH.
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    for command in (
+        [sys.executable, "-m", "newswire_airflow.pools"],
+        ["airflow", "pools", "get", HTTP_POOL, "--output", "json"],
+    ):
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    [pool] = json.loads(result.stdout)
+    assert (pool["pool"], int(pool["slots"])) == (HTTP_POOL, HTTP_POOL_SLOTS)
+    assert dagbag.dags["prnewswire_ingest"].get_task("fetch").pool == HTTP_POOL
 
 
 # -- real runs ----------------------------------------------------------------------------
@@ -219,11 +254,19 @@ def test_backfill_of_a_date_range_loads_that_range_and_a_rerun_adds_nothing(
     assert first.state == "success"
     loaded = {r for (r,) in query(airflow_env, "SELECT release_id FROM newswire.releases")}
     assert loaded == expected
-    rows_before = query(airflow_env, "SELECT * FROM newswire.releases ORDER BY release_id")
+    # The re-run fetches the window again (a correction would add a version): the content and
+    # the versions stay as they were; only the fetch time moves to the newest fetch.
+    content = (
+        "SELECT wire, release_id, content_sha256, version, title, body_text, published_at"
+        " FROM newswire.releases ORDER BY release_id"
+    )
+    versions = "SELECT count(*) FROM newswire.release_versions"
+    rows_before, versions_before = query(airflow_env, content), query(airflow_env, versions)
 
     again = dag.test(run_conf=conf)
     assert again.state == "success"
-    assert query(airflow_env, "SELECT * FROM newswire.releases ORDER BY release_id") == rows_before
+    assert query(airflow_env, content) == rows_before
+    assert query(airflow_env, versions) == versions_before
     assert query(
         airflow_env,
         "SELECT window_start, window_end, loaded_new FROM "
@@ -250,7 +293,7 @@ def test_backfill_without_params_takes_its_daily_data_interval(
     ]
 
 
-def test_ingestion_failure_callback_marks_the_run_failed_and_says_where_to_look(
+def test_ingestion_failure_notifier_marks_the_run_failed_and_says_where_to_look(
     dagbag, warehouse, sample_site, monkeypatch, query, caplog
 ):
     """With the minimal context Airflow gives a DAG callback (dag, run id, reason)."""
@@ -315,3 +358,69 @@ def test_quality_fails_on_a_release_published_in_the_future(
     # known; the Celery test checks the full list from a real DAG processor.
     assert "Failed tasks: release_table." in summary[0]
     assert "plugins/newswire_airflow/quality.py" in summary[0]
+
+
+# -- the generated source DAGs (dags/newswire_sources.py) --------------------------------
+def test_each_source_has_an_ingest_dag_and_a_recheck_dag_with_the_shared_tasks(dagbag):
+    from newswire.discovery.sources import SOURCES
+
+    for name in SOURCES:
+        for dag_id in (f"{name}_ingest", f"{name}_recheck"):
+            dag = dagbag.dags[dag_id]
+            assert {t.task_id for t in dag.tasks} == {
+                "migrate", "discover", "make_batches", "fetch", "load"
+            }  # fmt: skip
+            assert name in dag.tags and dag.on_failure_callback is not None
+    assert dagbag.dags["globenewswire_recheck"].params["days"] == 2
+
+
+def test_globenewswire_ingest_dag_lands_the_second_wire(
+    dagbag, airflow_db, warehouse, monkeypatch, query
+):
+    from newswire_sample_site import SampleSite
+
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
+    with SampleSite(count=60, seed=9, wire="globenewswire") as site:
+        monkeypatch.setenv("AIRFLOW_VAR_GLOBENEWSWIRE_BASE_URL", site.base_url)
+        run = dagbag.dags["globenewswire_ingest"].test()
+    assert run.state == "success"
+    assert set(task_states(run).values()) == {"success"}
+    assert query(warehouse, "SELECT wire, count(*) FROM newswire.releases GROUP BY wire") == [
+        ("globenewswire", 60)
+    ]
+
+
+def test_recheck_dag_versions_the_releases_corrected_in_its_days(
+    dagbag, airflow_db, warehouse, monkeypatch, query
+):
+    from newswire import pipeline
+    from newswire_sample_site import SampleSite
+    from newswire_sample_site.faults import Faults
+
+    changing = Faults(changing_releases=3)
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
+    with SampleSite(count=2000, seed=7, faults=changing) as site:
+        monkeypatch.setenv("AIRFLOW_VAR_PRNEWSWIRE_BASE_URL", site.base_url)
+        now = site.now.replace(second=0, microsecond=0)
+        pipeline.ingest(warehouse, site.base_url, since=now - timedelta(days=3), until=now)
+        site.advance()
+        run = dagbag.dags["prnewswire_recheck"].test(logical_date=now)
+    assert run.state == "success"
+    recent = [r for r in site.releases if now - timedelta(days=2) <= r.published_utc < now]
+    corrected = {r.release_id for r in recent if changing.changes(r.index)}
+    assert corrected
+    ((discovered, updated),) = query(
+        warehouse,
+        "SELECT discovered, loaded_updated FROM newswire.ingestion_runs WHERE dag_run_id = %s",
+        (run.run_id,),
+    )
+    assert (discovered, updated) == (len(recent), len(corrected))
+
+
+def test_a_source_dags_failure_summary_names_that_sources_site(dagbag, monkeypatch, caplog):
+    monkeypatch.setenv("AIRFLOW_VAR_PRNEWSWIRE_BASE_URL", "http://127.0.0.1:9/prnewswire")
+    monkeypatch.setenv("AIRFLOW_VAR_GLOBENEWSWIRE_BASE_URL", "http://127.0.0.1:9/globe")
+    caplog.set_level(logging.INFO, logger="newswire")
+    dag = dagbag.dags["globenewswire_ingest"]
+    summary = dag.on_failure_callback.summary({"dag": dag, "run_id": "manual__x"})
+    assert "Check the source site (http://127.0.0.1:9/globe)" in summary

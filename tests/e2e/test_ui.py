@@ -78,6 +78,16 @@ def test_the_page_needs_an_airflow_login(client, auth_manager, warehouse, monkey
     assert client.get("/", headers={"Authorization": "Bearer not-a-token"}).status_code == 403
 
 
+def test_an_expired_login_is_asked_to_log_in_again(client, auth_manager, warehouse, monkeypatch):
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
+    expired = auth_manager.generate_jwt(
+        SimpleAuthManagerUser(username="reader", role="VIEWER"), expiration_time_in_seconds=-3600
+    )
+    assert client.get("/", headers={"Authorization": f"Bearer {expired}"}).status_code == 401
+
+
 def test_page_shows_the_warehouse(client, viewer_token, warehouse, monkeypatch):
     records = seed(warehouse)
     response = get_page(client, viewer_token, monkeypatch, warehouse)

@@ -3,6 +3,7 @@ into a real PostgreSQL: every good release lands exactly once, failures are reco
 land on the next run, Retry-After is honoured, nothing is requested outside the allow-list."""
 
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from newswire import pipeline
 from newswire_sample_site.faults import ALL, Faults
@@ -20,27 +21,42 @@ def _landed(query, dsn) -> dict[str, tuple[str, int]]:
     )
 
 
-def test_every_fault_on_every_release_lands_exactly_once(warehouse, query):
+# The reject each hostile fault (issue 11: 5-8) must end in; the robots bomb ends in none.
+HOSTILE_REJECTS = {
+    "trickle": "deadline_exceeded",
+    "huge_retry_after": "retry_after_too_long",
+    "element_bomb": "too_many_elements",
+}
+
+
+def test_every_fault_on_every_release_lands_exactly_once(warehouse, query, monkeypatch):
+    monkeypatch.setenv("NEWSWIRE_REQUEST_DEADLINE", "2")  # trickled pages take hours
     with SampleSite(count=150, seed=11, faults=ALL) as site:
+        hostile = {rel.path: ALL.hostile_fault(rel.index) for rel in site.releases}
+        bombs = {path for path, kind in hostile.items() if kind == "element_bomb"}
+        good = [rel for rel in site.releases if not hostile[rel.path]]
         summary = pipeline.ingest(warehouse, site.base_url)
         landed = _landed(query, warehouse)
-        assert len(landed) == summary.loaded_new == 150
+        assert len(landed) == summary.loaded_new == len(good)
         assert {rid: sha for rid, (sha, _) in landed.items()} == {
-            rel.release_id: site.expected(rel)["content_sha256"] for rel in site.releases
+            rel.release_id: site.expected(rel)["content_sha256"] for rel in good
         }
         counts = site.request_counts
         assert all(
             counts[kind] > 0
             for kind in ("429", "5xx", "dropped", "truncated", "slow", "cp1252", "no_charset")
+            + ("robots_bomb", *HOSTILE_REJECTS)
         ), dict(counts)
+        assert all(counts[kind] > 0 for kind in ("huge", "no_id", "nul_header")), dict(counts)
         waits = [after - before for _, before, after in site.retry_after_log]
         assert waits and min(waits) >= ALL.retry_after - 0.05  # Retry-After: 1 honoured
-        assert query(
-            warehouse, "SELECT count(*) FROM newswire.rejects WHERE resolved_at IS NULL"
-        ) == [(0,)]
+        assert _open_rejects(query, warehouse) == {
+            path: HOSTILE_REJECTS[kind] for path, kind in hostile.items() if kind
+        }
 
         # The same releases again, some corrected since: a backfill of the whole window
-        # re-fetches them; corrections add a version, nothing is duplicated.
+        # re-fetches them; corrections add a version, nothing is duplicated. The pages
+        # that trickled or asked for a huge wait land now; element bombs stay rejects.
         site.advance()
         window = dict(
             since=datetime(2024, 1, 1, tzinfo=UTC),
@@ -48,22 +64,35 @@ def test_every_fault_on_every_release_lands_exactly_once(warehouse, query):
         )
         again = pipeline.ingest(warehouse, site.base_url, **window)
         changed = [rel for rel in site.releases if ALL.changes(rel.index)]
-        assert (again.loaded_new, again.loaded_updated, again.unchanged) == (
-            0,
+        late = len(hostile) - len(good) - len(bombs)
+        assert (again.loaded_new, again.loaded_updated, again.unchanged, again.rejected) == (
+            late,
             len(changed),
-            150 - len(changed),
+            len(good) - len(changed),
+            len(bombs),
         )
+        fine = [rel for rel in site.releases if rel.path not in bombs]
         landed = _landed(query, warehouse)
-        assert len(landed) == 150
         assert {rid: sha for rid, (sha, _) in landed.items()} == {
-            rel.release_id: site.expected(rel)["content_sha256"] for rel in site.releases
+            rel.release_id: site.expected(rel)["content_sha256"] for rel in fine
         }
         assert sorted(rid for rid, (_, version) in landed.items() if version == 2) == sorted(
             rel.release_id for rel in changed
         )
         assert query(warehouse, "SELECT count(*) FROM newswire.release_versions") == [
-            (150 + len(changed),)
+            (len(fine) + len(changed),)
         ]
+        assert _open_rejects(query, warehouse) == dict.fromkeys(bombs, "too_many_elements")
+
+
+def _open_rejects(query, dsn) -> dict[str, str]:
+    """path -> reason of the rejects not yet resolved (the latest run's, per URL)."""
+    rows = query(
+        dsn,
+        "SELECT DISTINCT ON (url) url, reason FROM newswire.rejects"
+        " WHERE resolved_at IS NULL ORDER BY url, rejected_at DESC",
+    )
+    return {urlsplit(url).path: reason for url, reason in rows}
 
 
 def test_pages_that_still_fail_after_retries_are_recorded_and_land_next_run(warehouse, query):
@@ -87,7 +116,10 @@ def test_nothing_is_requested_outside_the_allow_list(warehouse, query):
     canary = Recorder()
     with SampleSite(count=2, seed=5) as sample:
         good, bad = sample.releases
-        page = render_release_page(good).replace("https://www.", canary.url + "/www.")
+        # The page's own links (in its body) point at the canary; its head (canonical URL)
+        # stays the wire's, as on a real mirror of the wire.
+        head, body = render_release_page(good).split("<body", 1)
+        page = head + "<body" + body.replace("https://www.", canary.url + "/www.")
         html = {"Content-Type": "text/html; charset=utf-8"}
         mirror = Recorder(
             {
@@ -111,7 +143,12 @@ def test_nothing_is_requested_outside_the_allow_list(warehouse, query):
             mirror.close()
             canary.close()
     assert (summary.loaded_new, summary.rejected) == (1, 1)
-    assert query(warehouse, "SELECT reason FROM newswire.rejects") == [("host_not_allowed",)]
+    rejects = "SELECT stage, reason FROM newswire.rejects ORDER BY stage, reason"
+    assert query(warehouse, rejects) == [
+        ("discover", "bot_challenge"),  # and HTML for its news sitemap: the feed is still read
+        ("discover", "http_404"),  # the mirror has no listing
+        ("fetch", "host_not_allowed"),
+    ]
     assert canary.seen == []
     fetched = {path for path, _, _ in mirror.seen}
     assert {good.path, bad.path} <= fetched  # links were re-rooted on the configured site

@@ -2,10 +2,14 @@
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 from newswire import pipeline
 from newswire.pipeline import reparse
+from newswire.warehouse import archive
 from newswire.warehouse.connection import connect
+from newswire_sample_site.faults import Faults
+from newswire_sample_site.server import SampleSite
 
 
 def test_reparse_repairs_rows_and_lands_pages_an_older_parser_rejected(
@@ -42,6 +46,30 @@ def test_reparse_repairs_rows_and_lands_pages_an_older_parser_rejected(
     # nothing new the second time
     again = reparse(warehouse, workers=1)
     assert (again.loaded_new, again.loaded_updated, again.unchanged) == (0, 0, 12)
+
+
+def test_a_correction_loaded_while_reparse_runs_stays_current(warehouse, query, monkeypatch):
+    """Issue 11, defect 10: re-parse reads the raw pages, a correction of one of them lands,
+    then re-parse merges what it parsed from the older page."""
+    with SampleSite(count=4, seed=3, faults=Faults(changing_releases=1)) as site:
+        pipeline.ingest(warehouse, site.base_url)
+        pages = archive.iter_reparse_pages
+
+        def pages_then_a_correction(*args, **kwargs):
+            yield from pages(*args, **kwargs)
+            site.advance()  # every release is corrected, and a backfill loads the corrections
+            window = (datetime(2019, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
+            corrected = pipeline.ingest(warehouse, site.base_url, since=window[0], until=window[1])
+            assert corrected.loaded_updated == 4
+
+        monkeypatch.setattr(archive, "iter_reparse_pages", pages_then_a_correction)
+        summary = reparse(warehouse, workers=1)
+        assert (summary.loaded_new, summary.loaded_updated) == (0, 0)
+        truth = {rel.release_id: site.expected(rel)["content_sha256"] for rel in site.releases}
+    assert dict(query(warehouse, "SELECT release_id, content_sha256 FROM newswire.releases")) == (
+        truth
+    )
+    assert query(warehouse, "SELECT DISTINCT version FROM newswire.releases") == [(2,)]
 
 
 def test_reparse_command(warehouse, sample_site):

@@ -1,4 +1,4 @@
-"""The report rollups (migration 006) stay equal to a from-scratch aggregate of the warehouse
+"""The report rollups (migration 007) stay equal to a from-scratch aggregate of the warehouse
 through loads, corrections that move a release to another day, issuer, industry or ticker,
 deletes of versions and of releases; and the report views read them through indexes."""
 
@@ -8,7 +8,7 @@ import pytest
 from newswire.warehouse.reports import report_names
 from tests.support.records import load, make_record
 
-# The reports as they were computed before 006: from the base tables, whole.
+# The reports as they were computed before 007: from the base tables, whole.
 FROM_SCRATCH = {
     "releases_per_day": """
         SELECT (published_at AT TIME ZONE 'UTC')::date, wire, count(*),
@@ -113,10 +113,10 @@ def test_rollups_follow_loads_corrections_and_deletes(warehouse, query):
     assert_rollups_match(query, warehouse)
 
 
-def test_migration_006_carries_existing_rows_over(empty_db, query):
+def test_migration_007_carries_existing_rows_over(empty_db, query):
     from newswire.warehouse.migrations import migrate
 
-    migrate(empty_db, target=5)
+    migrate(empty_db, target=6)
     load(empty_db, "before", [make_record(i) for i in range(12)])
     migrate(empty_db)
     assert_rollups_match(query, empty_db)

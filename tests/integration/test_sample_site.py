@@ -1,13 +1,14 @@
-"""The bundled sample site: deterministic releases, their truth, and real HTTP over loopback."""
+"""The bundled sample site over real loopback HTTP: every route, the feed and its conditional
+GET, the listings, request counts, and pages that show the truth (the generator alone is
+tests/unit/test_sample_generation.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ET
-from collections import Counter
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
@@ -15,12 +16,9 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from newswire.record import RELEASE_FIELDS
-from newswire_sample_site import SampleSite, generate_releases
+from newswire_sample_site import SampleSite
 from newswire_sample_site.releases import clean
-from tests.support import ROOT
 
-SEED_FILE = ROOT / "sample_site/newswire_sample_site/data/seed_release_global_times.txt"
 LISTING = "/news-releases/news-releases-list/"
 RSS = "/rss/news-releases-list.rss"
 
@@ -35,105 +33,6 @@ def site():
 def http():
     with requests.Session() as session:
         yield session
-
-
-# -- generation ---------------------------------------------------------------------------
-
-
-def test_same_seed_same_releases_and_prefix_stable():
-    short, long = generate_releases(15, seed=7), generate_releases(300, seed=7)
-    assert short == generate_releases(15, seed=7)
-    assert [r.expected for r in short] == [r.expected for r in long[:15]]
-    assert [r.title for r in generate_releases(15, seed=8)] != [r.title for r in short]
-
-
-def test_generation_is_cheap():
-    started = time.perf_counter()
-    releases = generate_releases(20_000)
-    assert time.perf_counter() - started < 4
-    assert len({r.release_id for r in releases}) == 20_000
-
-
-def test_ids_urls_and_record_shape():
-    releases = generate_releases(120)
-    for rel in releases:
-        record = rel.expected
-        assert tuple(record) == RELEASE_FIELDS
-        assert re.fullmatch(r"30\d{7}", record["release_id"])
-        assert re.fullmatch(
-            r"https://www\.prnewswire\.com/news-releases/[a-z0-9]+(-[a-z0-9]+)*-"
-            + record["release_id"]
-            + r"\.html",
-            record["url"],
-        )
-        assert record["wire"] == "prnewswire" and record["language"] == "en"
-        assert record["published_at"].endswith("+00:00")
-        assert all(set(t) == {"exchange", "symbol"} for t in record["tickers"])
-        assert 1 <= len(record["industries"]) <= 3
-        assert all("?" not in url for url in record["images"])
-        assert record["title"] == clean(record["title"])
-        for line in record["body_text"].replace("\n\n", "\n").split("\n"):
-            assert line and line == clean(line)
-    assert len({r.release_id for r in releases}) == 120
-
-
-def test_seed_release_truth():
-    seed = generate_releases(1)[0].expected
-    lines = [
-        line.strip() for line in SEED_FILE.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    assert (seed["issuer"], seed["source_org"], seed["dateline_location"]) == (
-        "Global Times",
-        "Global Times",
-        "BEIJING",
-    )
-    assert seed["published_at"] == "2025-02-19T13:00:00+00:00"  # 08:00 EST
-    assert seed["body_text"].startswith("A netizen on people.cn")
-    dateline = "BEIJING, Feb. 19, 2025 /PRNewswire/ — "
-    assert lines[0].startswith(dateline)
-    assert seed["body_text"] == "\n\n".join([lines[0].removeprefix(dateline), *lines[1:-1]])
-    assert lines[-1] == "SOURCE Global Times"
-    assert (seed["tickers"], seed["contacts"], seed["images"], seed["subtitle"]) == (
-        [],
-        None,
-        [],
-        None,
-    )
-
-
-def test_times_cover_winter_and_summer_on_whole_minutes():
-    releases = generate_releases(120)
-    offsets = Counter(r.published.isoformat()[-6:] for r in releases)
-    assert set(offsets) == {"-05:00", "-04:00"}
-    assert set(r.published.isoformat()[-6:] for r in generate_releases(3)) == {"-05:00", "-04:00"}
-    for rel in releases[1:]:
-        assert rel.published.second == 0
-        assert "2024-11-01" <= rel.published.date().isoformat() <= "2025-10-31"
-        assert re.fullmatch(
-            r"([A-Z][a-z]{2} \d{1,2}|\d{1,2} [A-Z][a-z]{2}), \d{4}, \d\d:\d\d ET", rel.visible_time
-        )
-    assert 1 <= sum(r.day_first for r in releases) <= 30
-
-
-def test_releases_vary_like_real_ones():
-    records = [r.expected for r in generate_releases(120)]
-    bodies = "\n".join(r["body_text"] for r in records)
-    assert {len(r["tickers"]) for r in records} == {0, 1, 2}
-    assert {r["subtitle"].count("\n") + 1 if r["subtitle"] else 0 for r in records} == {0, 1, 2}
-    assert any(" and " in r["dateline_location"] for r in records)
-    assert any(", " in r["dateline_location"] for r in records)
-    assert "/PRNewswire" not in bodies  # the datelines are not part of the bodies
-    assert {r.wire_tag for r in generate_releases(120)} == {
-        "/PRNewswire/",
-        "/PRNewswire-USNewswire/",
-    }
-    assert {r.dash for r in generate_releases(120)} == {"--", "—"}
-    assert "\n- " in bodies and " | " in bodies  # lists and tables
-    assert any(r["contacts"] for r in records) and any(r["contacts"] is None for r in records)
-    assert any(r["images"] for r in records) and any(not r["images"] for r in records)
-    assert any(not r["title"].isascii() for r in records) and any(
-        not r["issuer"].isascii() for r in records
-    )
 
 
 # -- HTTP ---------------------------------------------------------------------------------
@@ -327,6 +226,17 @@ def test_pages_are_well_formed_and_show_the_truth(site, http):
             f"{truth['dateline_location']}, {date} {rel.wire_tag} {rel.dash} "
         )
         assert view["body_text"].partition(f"{rel.wire_tag} {rel.dash} ")[2] == truth["body_text"]
+
+
+def test_seed_release_parsed_over_http_by_the_command_line(site):
+    seed = site.releases[0]
+    out = subprocess.run(
+        [sys.executable, "-m", "newswire.cli", "parse", site.base_url + seed.path, "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(out) == seed.expected
 
 
 def test_seed_page_keeps_its_dateline_text(site, http):

@@ -7,16 +7,16 @@ as a site without faults.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+import zlib
 from collections import Counter
-from dataclasses import replace
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -24,8 +24,8 @@ import pytest
 import requests
 from bs4 import BeautifulSoup
 
-from newswire_sample_site import SampleSite, generate_releases, server
-from newswire_sample_site.faults import ALL, Faults
+from newswire_sample_site import SampleSite, generate_releases
+from newswire_sample_site.faults import ALL, ELEMENT_BOMB, ROBOTS_BOMB_MIB, Faults
 from newswire_sample_site.releases import clean
 
 LISTING = "/news-releases/news-releases-list/"
@@ -93,21 +93,36 @@ def test_retry_after_as_http_date_is_never_early(http):
 
 
 def test_retry_after_log_measures_how_long_the_client_waited(http):
+    """Each logged wait lies between what the client saw: no shorter than from receiving
+    the 429 to sending the next request, no longer than from sending the request that got
+    the 429 to receiving the next answer (the site runs in this process: one clock)."""
+
+    def get(url):
+        sent = time.monotonic()
+        answer = http.get(url)
+        return answer, sent, time.monotonic()
+
     with SampleSite(count=COUNT, faults=Faults(rate_limit_every=1, burst=2, retry_after=1)) as site:
         patient, hasty = (site.base_url + site.releases[i].path for i in (0, 1))
-        while (answer := http.get(patient)).status_code == 429:
-            time.sleep(int(answer.headers["Retry-After"]))
-        while http.get(hasty).status_code == 429:
-            pass
+        exchanges = {patient: [get(patient)], hasty: [get(hasty)]}
+        while exchanges[patient][-1][0].status_code == 429:
+            time.sleep(int(exchanges[patient][-1][0].headers["Retry-After"]))
+            exchanges[patient].append(get(patient))
+        while exchanges[hasty][-1][0].status_code == 429:
+            exchanges[hasty].append(get(hasty))
         log = list(site.retry_after_log)
     waits = {
-        path: [t_next - t_429 for p, t_429, t_next in log if p == path]
-        for path in (urlsplit(patient).path, urlsplit(hasty).path)
+        url: [t_next - t_429 for path, t_429, t_next in log if path == urlsplit(url).path]
+        for url in exchanges
     }
-    patient_waits, hasty_waits = waits.values()
-    assert len(patient_waits) == len(hasty_waits) == 2  # one entry per 429 answer
-    assert all(wait >= 1 for wait in patient_waits)
-    assert all(wait < 0.5 for wait in hasty_waits)
+    for url, seen in exchanges.items():
+        assert [answer.status_code for answer, _, _ in seen] == [429, 429, 200]
+        assert len(waits[url]) == 2  # one entry per 429 answer
+        for wait, (_, sent, received), (_, sent_next, received_next) in zip(
+            waits[url], seen, seen[1:]
+        ):
+            assert sent_next - received <= wait <= received_next - sent
+    assert min(waits[patient]) >= 1  # it slept Retry-After before each retry
 
 
 def test_server_errors_alternate_503_and_500_without_retry_after(plain, http):
@@ -126,12 +141,12 @@ def test_slow_answer_comes_after_slow_seconds_once(plain, http):
         impatient, patient = (site.base_url + site.releases[i].path for i in (0, 1))
         with pytest.raises(requests.exceptions.ReadTimeout):
             http.get(impatient, timeout=(2, 0.2))
-        started = time.monotonic()
-        assert http.get(impatient, timeout=(2, 0.2)).status_code == 200  # the retry is quick
-        assert time.monotonic() - started < 0.2
+        assert site.request_counts["slow"] == 1
+        assert http.get(impatient, timeout=(2, 5)).status_code == 200
+        assert site.request_counts["slow"] == 1  # the retry was not slowed
         started = time.monotonic()
         page = http.get(patient, timeout=(2, 5))
-        assert time.monotonic() - started >= 0.6
+        assert time.monotonic() - started >= 0.6  # a lower bound: the site slept that long
         assert page.content == plain(site.releases[1].path).content
         assert site.request_counts["slow"] == 2
 
@@ -362,61 +377,63 @@ def test_robots_feed_and_listing_are_never_failed(http):
             assert answer.status_code == 200 and kind in answer.headers["Content-Type"]
 
 
+# -- hostile faults (issue 11: 5-8) --------------------------------------------------------
+
+
+def test_robots_bomb_is_the_rules_then_mebibytes_of_comments_in_gzip_members(http):
+    with SampleSite(count=COUNT, faults=Faults(robots_bomb=True)) as site:
+        answer = http.get(site.base_url + "/robots.txt", stream=True)
+        wire = answer.raw.read(decode_content=False)  # what was sent, not what it unpacks to
+    assert answer.headers["Content-Encoding"] == "gzip" and len(wire) < 1024 * 1024
+    first = zlib.decompressobj(31)
+    rules = first.decompress(wire)
+    second = zlib.decompressobj(31)
+    padding = second.decompress(first.unused_data)
+    assert rules.startswith(b"User-agent:") and b"Disallow: /account/" in rules
+    assert padding == b"#" * (1024 * 1024 - 1) + b"\n"
+    assert second.unused_data == first.unused_data[len(first.unused_data) // ROBOTS_BOMB_MIB :]
+
+
+def test_trickle_sends_the_first_answer_a_byte_at_a_time_then_the_page(plain):
+    faults = Faults(trickle_every=5, trickle_interval=1.0)
+    with SampleSite(count=COUNT, faults=faults) as site:
+        rel = site.releases[4]
+        with socket.create_connection(urlsplit(site.base_url)[1].split(":")) as sock:
+            sock.sendall(f"GET {rel.path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            answer = b""
+            while b"\r\n\r\n" not in answer:
+                answer += sock.recv(65536)
+            head, body = answer.split(b"\r\n\r\n", 1)
+            body += sock.recv(65536)  # a byte a second: one or two by now, not 29 KB
+        normal = plain(rel.path).content
+        assert (
+            head.startswith(b"HTTP/1.1 200") and f"Content-Length: {len(normal)}" in head.decode()
+        )
+        assert 1 <= len(body) <= 3 and normal.startswith(body)
+        assert requests.get(site.base_url + rel.path, timeout=5).content == normal
+        assert site.request_counts["trickle"] == 1
+
+
+def test_huge_retry_after_answers_the_first_request_only(plain, http):
+    with SampleSite(count=COUNT, faults=Faults(huge_retry_after_every=5)) as site:
+        rel = site.releases[4]
+        first, second = http.get(site.base_url + rel.path), http.get(site.base_url + rel.path)
+    assert (first.status_code, first.headers["Retry-After"]) == (429, "999999")
+    assert second.content == plain(rel.path).content
+
+
+def test_element_bomb_pages_carry_the_bomb_on_every_serve(plain, http):
+    with SampleSite(count=COUNT, faults=Faults(element_bomb_every=5)) as site:
+        bombed, spared = site.releases[4], site.releases[3]
+        answers = [http.get(site.base_url + bombed.path) for _ in range(2)]
+        assert http.get(site.base_url + spared.path).content == plain(spared.path).content
+    normal = plain(bombed.path).content
+    for answer in answers:
+        assert answer.content.count(b"<p>.</p>") == ELEMENT_BOMB
+        assert answer.content.replace(b"<p>.</p>", b"") == normal
+
+
 # -- command line -------------------------------------------------------------------------
-
-
-def _parse(*argv: str) -> Faults:
-    parser = argparse.ArgumentParser()
-    server.add_arguments(parser)
-    return server.fault_options.faults_from_args(parser.parse_args(argv))
-
-
-def test_cli_flags():
-    assert _parse() == Faults() and not Faults().enabled
-    assert _parse("--faults", "all") == ALL and ALL.enabled
-    assert _parse("--faults", "all", "--burst", "4", "--slow-seconds", "0.1") == replace(
-        ALL, burst=4, slow_seconds=0.1
-    )
-    assert _parse(
-        "--rate-limit-every",
-        "3",
-        "--retry-after",
-        "5",
-        "--retry-after-date",
-        "--server-error-every",
-        "4",
-        "--slow-every",
-        "5",
-        "--slow-seconds",
-        "1.5",
-        "--drop-every",
-        "6",
-        "--truncate-every",
-        "7",
-        "--cp1252-every",
-        "8",
-        "--no-charset-every",
-        "9",
-        "--duplicate-feed-entries",
-        "--changing-releases",
-        "10",
-    ) == Faults(
-        rate_limit_every=3,
-        retry_after=5,
-        retry_after_date=True,
-        server_error_every=4,
-        slow_every=5,
-        slow_seconds=1.5,
-        drop_every=6,
-        truncate_every=7,
-        cp1252_every=8,
-        no_charset_every=9,
-        duplicate_feed_entries=True,
-        changing_releases=10,
-    )
-    assert _parse("--changing-releases").changing_releases == ALL.changing_releases
-    with pytest.raises(ValueError):
-        Faults(burst=0)
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGUSR1"), reason="needs SIGUSR1")

@@ -43,14 +43,17 @@ def make_record(i: int, **changes) -> dict:
     return record
 
 
-def staged(records: list[dict]) -> list[StagedRecord]:
-    fetched = datetime(2026, 1, 1, tzinfo=UTC)
+FETCHED_AT = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def staged(records: list[dict], fetched: datetime = FETCHED_AT) -> list[StagedRecord]:
     return [StagedRecord(r, "test", fetched, r["url"]) for r in records]
 
 
-def load(dsn, run_key, records):
-    """Open a run, stage ``records`` and load them: what fetch + load do, minus HTTP."""
+def load(dsn, run_key, records, fetched: datetime = FETCHED_AT):
+    """Open a run, stage ``records`` (fetched at ``fetched``) and load them: what fetch +
+    load do, minus HTTP."""
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.open_run(cur, run_key, "test")
-        stage(cur, run_key, staged(records))
+        stage(cur, run_key, staged(records, fetched))
     return load_step(dsn, run_key)

@@ -5,6 +5,9 @@
    CeleryExecutor, the worker command, the mounts, the warehouse connection, the postgres
    init script that creates the warehouse database, the image build, and dependencies that
    all point at real services.
+3. Safe defaults: no secret has a default (compose refuses to start without it), every
+   published port listens on 127.0.0.1 unless the operator opts in, and .env.example
+   documents every variable.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import yaml
 from tests.support import ROOT
 
 COMPOSE_FILE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / ".env.example"
 INIT_SCRIPT = ROOT / "docker" / "postgres-init" / "10-newswire-db.sh"
 INITDB_DIR = "/docker-entrypoint-initdb.d"
 
@@ -33,12 +37,39 @@ AIRFLOW_SERVICES = {
     "airflow-init",
 }
 REQUIRED_SERVICES = AIRFLOW_SERVICES | {"postgres", "redis"}
+SECRETS = {
+    "AIRFLOW_DB_PASSWORD",
+    "NEWSWIRE_DB_PASSWORD",
+    "AIRFLOW__API_AUTH__JWT_SECRET",
+    "FERNET_KEY",
+    "_AIRFLOW_WWW_USER_PASSWORD",
+}
+# ${NAME}, ${NAME:-default}, ${NAME:?message}; not $${NAME}, which the container's shell reads.
+VARIABLE = re.compile(r"(?<!\$)\$\{(?P<name>\w+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
 
 
 @pytest.fixture(scope="module")
 def compose() -> dict:
     # safe_load resolves the anchors and `<<` merge keys as Compose does.
     return yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def variables(compose) -> list[re.Match]:
+    """Every variable the file uses (in values, not comments)."""
+
+    def strings(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield str(key)
+                yield from strings(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from strings(value)
+        elif isinstance(node, str):
+            yield node
+
+    return [m for text in strings(compose) for m in VARIABLE.finditer(text)]
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +106,12 @@ def _mounts(service: dict) -> dict[str, tuple[str, str]]:
     return mounts
 
 
+def _with_defaults(text: str) -> str:
+    """``text`` as compose reads it with no variable set: each ``${NAME:-default}`` is its
+    default."""
+    return VARIABLE.sub(lambda m: m["arg"] if m["op"] in ("-", ":-") else m[0], text)
+
+
 def _environment(service: dict) -> dict:
     env = service.get("environment", {})
     if isinstance(env, list):
@@ -108,7 +145,7 @@ def test_the_services_exist(services):
     assert REQUIRED_SERVICES <= set(services), REQUIRED_SERVICES - set(services)
     # Flower is there but optional: only with `--profile flower`.
     assert services["flower"]["profiles"] == ["flower"]
-    assert services["flower"]["command"] == "celery flower"
+    assert services["flower"]["command"][-1].endswith("exec airflow celery flower")
 
 
 def test_common_anchor_runs_celery_on_postgres_and_redis(common):
@@ -167,8 +204,8 @@ def test_warehouse_connection_points_at_the_newswire_database(common):
         rf"postgresql://(?P<user>{part}):(?P<password>{part})@postgres:5432/(?P<db>{part})", uri
     )
     assert match, uri
-    # No secret in the file: the password comes from the environment (dev default allowed).
-    assert match["password"].startswith("${NEWSWIRE_DB_PASSWORD"), uri
+    # No secret in the file: the password comes from the environment, with no default.
+    assert match["password"].startswith("${NEWSWIRE_DB_PASSWORD:?"), uri
     assert match["db"] == "${NEWSWIRE_DB_NAME:-newswire}"
     assert env["PRNEWSWIRE_BASE_URL"] == "${PRNEWSWIRE_BASE_URL:-https://www.prnewswire.com}"
     assert env["NEWSWIRE_CONTACT"].startswith("${NEWSWIRE_CONTACT")
@@ -189,7 +226,11 @@ def test_postgres_init_script_creates_the_warehouse_database(services):
     env = _environment(postgres)
     assert env["NEWSWIRE_DB_NAME"] == "${NEWSWIRE_DB_NAME:-newswire}"
     assert env["NEWSWIRE_DB_USER"] == "${NEWSWIRE_DB_USER:-newswire}"
-    assert env["NEWSWIRE_DB_PASSWORD"] == "${NEWSWIRE_DB_PASSWORD:-newswire}"
+    password = env["NEWSWIRE_DB_PASSWORD"]
+    assert password.startswith("${NEWSWIRE_DB_PASSWORD:?"), password
+    connection = _environment(services["airflow-init"])["AIRFLOW_CONN_NEWSWIRE_WAREHOUSE"]
+    assert f":{password}@" in connection
+    assert 'db_password="${NEWSWIRE_DB_PASSWORD:?' in script
     assert env["POSTGRES_DB"] == "airflow"
 
 
@@ -199,7 +240,8 @@ def test_airflow_init_migrates_creates_the_admin_and_the_pool(services):
     assert env["_AIRFLOW_DB_MIGRATE"] == "true"
     assert env["_AIRFLOW_WWW_USER_CREATE"] == "true"
     script = "\n".join(init["command"])
-    assert re.search(r"airflow pools set newswire_http 4 \\?\s*\"[^\"]+\"", script), script
+    # The pool's name and size come from the package (newswire_airflow.pools), not from here.
+    assert re.search(r"/entrypoint python -m newswire_airflow\.pools\b", script), script
     for name in AIRFLOW_SERVICES - {"airflow-init"}:
         condition = services[name]["depends_on"]["airflow-init"]["condition"]
         assert condition == "service_completed_successfully", name
@@ -234,6 +276,57 @@ def test_image_is_built_from_the_official_airflow_image(common):
             assert (ROOT / source).exists(), source
 
 
+def test_no_secret_has_a_default(variables):
+    """A known default secret is a public one (a JWT forged offline with the old default
+    passed the login check): each secret is `${NAME:?message}`, everywhere it is used."""
+    for name in SECRETS:
+        forms = {m["op"] for m in variables if m["name"] == name}
+        assert forms == {":?"}, (name, forms)
+    # Whatever else looks secret has no value of its own either.
+    for m in variables:
+        if re.search(r"PASSWORD|SECRET|KEY|AUTH", m["name"]):
+            assert m["op"] == ":?" or not m["arg"], m[0]
+
+
+def test_flower_refuses_to_start_without_a_login(services):
+    """Compose checks `${NAME:?}` in every service, profile or not, so Flower's own login is
+    checked by its command: without it, it exits before serving anything."""
+    flower = services["flower"]
+    assert _environment(flower)["AIRFLOW__CELERY__FLOWER_BASIC_AUTH"] == "${FLOWER_BASIC_AUTH:-}"
+    script = flower["command"][-1].replace("$$", "$")
+    for basic_auth, code in (("", 1), ("admin:s3cret", 0)):
+        result = subprocess.run(
+            ["bash", "-c", script.replace("exec airflow celery flower", "exit 0")],
+            env={"PATH": "/usr/bin:/bin", "AIRFLOW__CELERY__FLOWER_BASIC_AUTH": basic_auth},
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == code, result.stderr
+
+
+def test_published_ports_listen_on_loopback_unless_the_operator_opts_in(services):
+    published = {
+        name: port for name, service in services.items() for port in service.get("ports", [])
+    }
+    assert set(published) == {"airflow-apiserver", "flower"}
+    for name, port in published.items():
+        assert isinstance(port, str) and port.startswith("${NEWSWIRE_BIND_ADDRESS:-"), name
+        address, _host_port, _container_port = _with_defaults(port).split(":")
+        assert address == "127.0.0.1", (name, port)
+
+
+def test_env_example_documents_every_variable_and_holds_no_secret(variables):
+    documented = {}
+    for line in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, value = line.partition("=")
+            documented[name] = value
+    used = {m["name"] for m in variables}
+    assert used <= set(documented), used - set(documented)
+    for name in SECRETS | {"FLOWER_BASIC_AUTH"}:
+        assert documented[name] == "", name
+
+
 def test_image_carries_the_product_and_not_the_sample_site():
     """The build context is an allow-list (docker/Dockerfile.dockerignore): what the
     package build needs (plugins/ and sql/, see pyproject's package-dir) goes in, the sample
@@ -247,3 +340,12 @@ def test_image_carries_the_product_and_not_the_sample_site():
     assert not any(entry.startswith("sample_site") for entry in allowed)
     copied = re.findall(r"^COPY\s+(.+)$", (ROOT / "docker/Dockerfile").read_text(), re.M)
     assert not any("sample_site" in line for line in copied)
+
+
+def test_the_pool_is_created_from_the_package_only():
+    """`make up` and compose create the pool with `python -m newswire_airflow.pools`; neither
+    writes its size down a second time."""
+    up = (ROOT / "scripts" / "up.sh").read_text()
+    assert re.search(r"^python -m newswire_airflow\.pools\b", up, flags=re.MULTILINE), up
+    for path in (COMPOSE_FILE, ROOT / "scripts" / "up.sh"):
+        assert not re.search(r"pools\s+set", path.read_text()), path

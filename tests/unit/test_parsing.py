@@ -1,6 +1,7 @@
 """The parser against truth that does not come from the parser: hand-written labels of the
 real pages (tests/fixtures/real/*.expected.json) and the sample site's generator inputs."""
 
+import csv
 import json
 import re
 import subprocess
@@ -19,6 +20,13 @@ from tests.support import FIXTURES
 
 REAL = FIXTURES / "real"
 REAL_PAGES = sorted(REAL.glob("*.html"))
+with (REAL / "INDEX.tsv").open(encoding="utf-8", newline="") as _index:
+    REAL_SETS = {row["file"]: row["set"] for row in csv.DictReader(_index, delimiter="\t")}
+# The parser is tuned on the development pages only, so only they are held to their labels
+# here; the test pages are measured by `make eval` and never asserted (asserting them would
+# be tuning on them).
+DEV_PAGES = [p for p in REAL_PAGES if REAL_SETS.get(p.name, "dev") == "dev"]
+TEST_PAGES = [p for p in REAL_PAGES if REAL_SETS.get(p.name) == "test"]
 
 
 # -- real pages, labelled by hand ----------------------------------------------------------
@@ -29,9 +37,28 @@ def test_every_real_page_has_a_label():
     assert [p.name for p in REAL_PAGES if not p.with_suffix(".expected.json").exists()] == []
 
 
-@pytest.mark.parametrize("page", REAL_PAGES, ids=lambda p: p.stem)
+def test_every_real_page_is_in_the_index_with_a_set():
+    assert sorted(REAL_SETS) == [p.name for p in REAL_PAGES]
+    assert set(REAL_SETS.values()) == {"dev", "test"}
+
+
+@pytest.mark.parametrize("page", TEST_PAGES, ids=lambda p: p.stem)
+def test_a_test_page_is_parsed_or_refused_without_crashing(page):
+    try:
+        got = parse_release(page.read_bytes())
+    except ParseError:
+        return
+    assert tuple(got) == RELEASE_FIELDS
+
+
+@pytest.mark.parametrize("page", DEV_PAGES, ids=lambda p: p.stem)
 def test_real_page_matches_its_label(page):
     expected = json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    if "reject" in expected:  # a page that must be refused, with this reason
+        with pytest.raises(ParseError) as caught:
+            parse_release(page.read_bytes())
+        assert caught.value.reason == expected["reject"]
+        return
     got = parse_release(page.read_bytes())
     assert tuple(got) == RELEASE_FIELDS
     for field in RELEASE_FIELDS:
@@ -78,17 +105,6 @@ def test_seed_release_from_the_command_line(tmp_path):
         "/PRNewswire/",
     ):
         assert chrome not in record["body_text"]
-
-
-def test_seed_release_over_http(sample_site):
-    seed = sample_site.releases[0]
-    out = subprocess.run(
-        [sys.executable, "-m", "newswire.cli", "parse", sample_site.base_url + seed.path, "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    assert json.loads(out) == seed.expected
 
 
 # -- the pieces ----------------------------------------------------------------------------
@@ -229,13 +245,13 @@ def test_charset_from_http_then_meta():
     [
         (b"", "empty"),
         (b"   \n ", "empty"),
-        (b"<html><body><p>Hello</p></body></html>", "not_a_release_page"),
+        (b"<html><body><p>Hello</p></body></html>", "not_a_wire_page"),
         (
             b"<html><body><article class='news-release'><section class='release-body'><p>x</p>"
             b"</section></article></body></html>",
             "missing_title",
         ),
-        (b"\x00\x01\x02" * 10, "not_a_release_page"),
+        (b"\x00\x01\x02" * 10, "empty"),
     ],
 )
 def test_bad_input_gives_a_reason(content, reason):
@@ -255,6 +271,33 @@ def test_too_large():
     assert caught.value.reason == "too_large"
 
 
+def _release_page_with_body(markup: str) -> bytes:
+    """A sample release page whose release body is ``markup``."""
+    page = render_release_page(generate_releases(1, 7)[0])
+    start = page.index(">", page.index('<section class="release-body')) + 1
+    end = page.index("</section>", start)
+    return (page[:start] + markup + page[end:]).encode()
+
+
+@pytest.mark.parametrize(
+    "body, reason",
+    [
+        ("<p>x</p>" * 150_000, "too_many_elements"),  # 1.2 MB; it took seconds and GBs
+        ("<div>" * 200_000 + "<p>Deep.</p>" + "</div>" * 200_000, "too_deep"),
+        ("<div>" * 1_000 + "<p>Deep.</p>" + "</div>" * 1_000, "too_deep"),  # a small page
+        ('<div class="row"><p> </p><p>\u00a0</p></div>', "empty_body"),
+    ],
+    ids=["element_bomb", "nested_divs", "a_few_nested_divs", "empty_body"],
+)
+def test_pages_that_cost_too_much_or_hold_nothing_are_rejected(body, reason):
+    with pytest.raises(ParseError) as caught:
+        parse_release(
+            _release_page_with_body(body),
+            "https://www.prnewswire.com/news-releases/x-300000001.html",
+        )
+    assert caught.value.reason == reason
+
+
 # -- batch use -----------------------------------------------------------------------------
 
 
@@ -271,7 +314,7 @@ def test_parse_a_directory_as_jsonl(tmp_path):
     assert [json.loads(line)["url"] for line in lines] == [
         json.loads(p.with_suffix(".expected.json").read_text())["url"] for p in REAL_PAGES[:2]
     ]
-    assert "broken.html: cannot parse (not_a_release_page)" in done.stderr
+    assert "broken.html: cannot parse (not_a_wire_page)" in done.stderr
     assert "2 parsed, 1 failed" in done.stderr
     assert done.returncode == 1  # one page failed, the others were still printed
 
@@ -302,7 +345,7 @@ def test_cloudflare_emails_are_decoded_and_c212_links_unwrapped():
 
 
 def test_each_wire_has_its_own_parser_even_without_a_url():
-    from newswire.parsing import _module, globenewswire, newswireca, prnewswire
+    from newswire.parsing import choose_wire, globenewswire, newswireca, prnewswire
     from newswire.parsing.document import load
 
     for name, module in [
@@ -313,22 +356,14 @@ def test_each_wire_has_its_own_parser_even_without_a_url():
         html = (REAL / f"{name}.html").read_text(encoding="utf-8")
         for tag in ('rel="canonical"', 'property="og:url"'):  # hide the canonical URL
             html = html.replace(tag, 'rel="x"')
-        assert _module(None, load(html)) is module, name
+        assert choose_wire(load(html))[0] is module, name
         assert parse_release(html)["wire"] == name.split("_")[0]
 
 
 def test_prnewswire_2017_legacy_template():
-    """The 2017 template as prnewswire-markup.md describes it (no saved page of it yet)."""
-    page = """<html lang="en-US"><head><meta name="date" content="2017-05-17T02:42:00Z">
-      <link rel="canonical" href="http://www.prnewswire.com/news-releases/acme-names-cfo-300459871.html?tc=eml">
-      </head><body><div class="news-release-detail"><h1>Acme Names CFO</h1>
-      <p class="release-details">17 May, 2017, 02:42 ET from <a href="/news/acme">Acme Corp.</a></p>
-      <div class="release-body"><p><span class="xn-location">TEANECK, N.J.</span>, <span
-      class="xn-chron">May 17, 2017</span> /PRNewswire-PRWeb/ -- Acme Corp. (NASDAQ-NMS: ACME) named
-      a CFO in <span class="xn-location">PARIS</span>.</p><ul><li>One</li><li>Two</li></ul>
-      <p>SOURCE Acme Corp.</p><h4>Related Links</h4><p><a href="http://acme.example">acme</a></p>
-      </div></div></body></html>"""
-    record = parse_release(page.encode())
+    """The 2017 template, in a page built from its description (no saved page of it yet)."""
+    page = (FIXTURES / "constructed" / "prnewswire_2017_legacy.html").read_bytes()
+    record = parse_release(page)
     assert (record["title"], record["issuer"], record["source_org"]) == (
         "Acme Names CFO",
         "Acme Corp.",
@@ -363,3 +398,183 @@ def test_other_scripts_are_still_detected():
     text = "株式会社ミライテックは本日、新製品を発表しました。" * 20
     page = _page(text).encode("shift_jis", "xmlcharrefreplace")
     assert parse_release(page)["title"] == text
+
+
+# -- issue 13: pages the parser had never seen ---------------------------------------------
+
+
+def test_a_portals_copy_of_a_release_is_not_a_wire_page():
+    """Yahoo Finance's copy of a PR Newswire release: schema.org itemprop=articleBody, the
+    /PRNewswire/ dateline and "(NYSE: AAC)" in its text, yet not the wire's page. It must be
+    refused, whether it comes with its URL or as a bare file, never parsed as another wire."""
+    page = (REAL / "syndicated_2017_yahoo_aac.html").read_bytes()
+    for url in (
+        None,
+        "https://finance.yahoo.com/news/aac-holdings-inc-present-william-103000626.html",
+    ):
+        with pytest.raises(ParseError) as caught:
+            parse_release(page, url)
+        assert caught.value.reason == "not_a_wire_page"
+        assert "finance.yahoo.com" in caught.value.detail
+
+
+def test_wire_markup_without_a_canonical_url_is_still_read_and_other_markup_refused():
+    # SYS-CON's copy has no canonical URL: only the markup can tell, and it is no wire's
+    page = (REAL / "syndicated_2015_syscon_kenya.html").read_bytes()
+    with pytest.raises(ParseError) as caught:
+        parse_release(page, "http://www.cloudcomputingexpo.com/node/3346367")
+    assert caught.value.reason == "not_a_wire_page"
+    # a schema.org article body alone is not GlobeNewswire's page
+    bare = (
+        b"<html><head></head><body><h1 itemprop=headline>Acme Wins</h1><div itemprop="
+        b"articleBody><p>NEW YORK, June 1, 2020 /PRNewswire/ -- Acme (NYSE: ACME) won.</p>"
+        b"</div></body></html>"
+    )
+    with pytest.raises(ParseError) as caught:
+        parse_release(bare)
+    assert caught.value.reason == "not_a_wire_page"
+
+
+def test_a_12_hour_clock_that_lost_the_afternoon_yields_to_the_transmission_id(caplog):
+    """The 2016 HackerRank release in the later template: visible time, meta date and JSON-LD
+    all say 03:39 ET, its hidden transmissionId 201604251539 says 15:39 ET (the 2016 template
+    of the same page shows the afternoon). Exactly 12 hours apart: the 24-hour stamp wins,
+    and the disagreement is logged."""
+    page = (REAL / "prnewswire_2016_hackerrank.html").read_bytes()
+    with caplog.at_level("WARNING", logger="newswire.parsing"):
+        record = parse_release(page)
+    assert record["published_at"] == "2016-04-25T19:39:00+00:00"
+    assert "time signals disagree" in caplog.text
+    assert "visible time 2016-04-25T07:39:00+00:00" in caplog.text
+    assert "transmission id 2016-04-25T19:39:00+00:00" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "old, new, odd_one",
+    [
+        (
+            'id="transmissionId" value="202306130905',
+            'id="transmissionId" value="202306131005',
+            "transmission id 2023-06-13T14:05:00+00:00",
+        ),
+        (
+            "Jun 13, 2023, 09:05 ET",
+            "Jun 13, 2023, 10:05 ET",
+            "visible time 2023-06-13T14:05:00+00:00",
+        ),
+    ],
+)
+def test_other_disagreements_keep_the_best_signal_and_are_logged(caplog, old, new, odd_one):
+    page = (REAL / "prnewswire_2023_workday.html").read_text(encoding="utf-8")
+    assert old in page
+    with caplog.at_level("WARNING", logger="newswire.parsing"):
+        record = parse_release(page.replace(old, new))
+    assert record["published_at"] == "2023-06-13T13:05:00+00:00"  # the meta date's
+    assert "time signals disagree" in caplog.text and odd_one in caplog.text
+
+
+# No saved page of the next three shapes is in the corpus: the pages the issue found them on
+# are held out for an independent evaluation, and no other public fixture shows them. The
+# pages below are the shapes as the issue describes them, reduced to what matters.
+
+
+def _page_2015(headline: str, body: str) -> str:
+    return (
+        '<html lang="en-US"><head><meta name="date" content="2015-06-01T09:00:00Z">'
+        '<link rel="canonical" href="http://www.prnewswire.com/news-releases/'
+        'acme-opens-a-plant-300100001.html"></head><body><div class="news-release-detail">'
+        f'{headline}<div class="col-sm-9">{body}</div></div></body></html>'
+    )
+
+
+def test_a_subtitle_inside_the_headline_is_the_subtitle():
+    """2015 template: the h1 holds the subtitle in a <small>."""
+    page = _page_2015(
+        "<h1>Acme Opens a Plant in Texas <small>New site doubles capacity</small> </h1>",
+        '<p itemprop="articleBody"><span class="xn-location">DALLAS</span>, <span '
+        'class="xn-chron">June 1, 2015</span> /PRNewswire/ -- Acme opened a plant.</p>'
+        '<p itemprop="articleBody">SOURCE Acme</p>',
+    )
+    record = parse_release(page)
+    assert record["title"] == "Acme Opens a Plant in Texas"
+    assert record["subtitle"] == "New site doubles capacity"
+    plain = parse_release(page.replace("<small>New site doubles capacity</small>", ""))
+    assert (plain["title"], plain["subtitle"]) == ("Acme Opens a Plant in Texas", None)
+
+
+@pytest.mark.parametrize(
+    "container",
+    [
+        '<section class="release-body container"><div class="row"><div class="col-lg-10">{}'
+        "</div></div></section>",
+        '<div itemprop="articleBody">{}</div>',
+    ],
+)
+def test_a_body_split_over_several_containers_is_read_whole(container):
+    """2016 template: several release-body (or articleBody) blocks, a hidden gallery between."""
+    first = container.format(
+        '<p><span class="xn-location">DALLAS</span>, <span class="xn-chron">'
+        "April 5, 2016</span> /PRNewswire/ -- Acme grew.</p>"
+    )
+    rest = container.format(
+        "<p>It grew more.</p><p><b>Media Contact:</b><br>Jo Doe<br>"
+        "555-0100</p><p>SOURCE Acme Corp.</p>"
+    )
+    gallery = (
+        '<div class="gallery" style="display:none"><figure><img src="https://mma.'
+        'prnewswire.com/media/1/acme.jpg?p=publish"><figcaption>Acme plant</figcaption>'
+        "</figure></div>"
+    )
+    page = (
+        '<html><head><meta name="date" content="2016-04-05T08:00:00-04:00"></head><body>'
+        '<article class="news-release"><header class="release-header"><div class="detail-'
+        f'headline"><h1>Acme Grows</h1></div></header>{first}{gallery}{rest}</article>'
+        "</body></html>"
+    )
+    record = parse_release(page, "https://www.prnewswire.com/news-releases/acme-300200002.html")
+    assert record["body_text"] == "Acme grew.\n\nIt grew more."
+    assert record["contacts"] == "Media Contact:\nJo Doe\n555-0100"
+    assert record["source_org"] == "Acme Corp."
+    assert record["dateline_location"] == "DALLAS"
+
+
+def test_media_pointers_in_every_spelling_leave_the_body_for_images():
+    page = _page_2015(
+        "<h1>Acme Opens a Plant</h1>",
+        '<p itemprop="articleBody">DALLAS, June 1, 2015 /PRNewswire/ -- Acme (Logo: '
+        "http://photos.prnewswire.com/prnh/20150601/ACMELOGO) opened a plant. (Photo: "
+        "http://photos.prnewswire.com/prnh/20150601/1234 )</p>"
+        '<p itemprop="articleBody">Video - https://www.youtube.com/watch?v=abc</p>'
+        '<p itemprop="articleBody">SOURCE Acme</p>',
+    )
+    record = parse_release(page)
+    assert record["body_text"] == "Acme opened a plant."  # no pointer left, video's neither
+    assert record["images"] == [
+        "http://photos.prnewswire.com/prnh/20150601/ACMELOGO",
+        "http://photos.prnewswire.com/prnh/20150601/1234",
+    ]
+
+
+def test_a_real_inline_photo_pointer():
+    from newswire.parsing.release import split_media_pointers
+
+    # SYS-CON's copy of a 2015 release (syndicated_2015_syscon_kenya.html) keeps the wire's
+    # paragraph: <p>     (Photo: <a href="...">http://photos.prnewswire.com/...</a> )<br/>
+    blocks = [
+        "… progressively rolled out in further African countries.",
+        "(Photo: http://photos.prnewswire.com/prnh/20150623/224982 )",
+    ]
+    assert split_media_pointers(blocks) == (
+        ["… progressively rolled out in further African countries."],
+        ["http://photos.prnewswire.com/prnh/20150623/224982"],
+    )
+
+
+def test_a_control_character_in_the_text_is_dropped_not_a_parser_bug():
+    """Found by the fuzz test: a \\x01 inside text that the parser later edits around (a
+    removed element's tail) made lxml refuse the edit; such characters are not HTML text."""
+    page = (REAL / "newswireca_2017_bank_of_canada.html").read_bytes()
+    clean = parse_release(page, None)
+    cut = page.index(b"Bank of Canada unveils", page.index(b"<body"))
+    dirty = parse_release(page[:cut] + b"\x01" + page[cut:], None)
+    assert dirty == clean

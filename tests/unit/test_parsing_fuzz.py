@@ -11,7 +11,16 @@ from newswire_sample_site.releases import generate_releases
 from newswire_sample_site.render import render_release_page
 from tests.support import FIXTURES
 
-KNOWN_REASONS = {"empty", "too_large", "not_a_release_page", "missing_title", "too_deep"}
+KNOWN_REASONS = {
+    "empty",
+    "too_large",
+    "not_a_release_page",
+    "not_a_wire_page",
+    "missing_title",
+    "too_deep",
+    "too_many_elements",
+    "empty_body",
+}
 REAL = sorted((FIXTURES / "real").glob("*.html"))
 PAGES = [p.read_bytes() for p in REAL] + [
     render_release_page(r).encode("utf-8") for r in generate_releases(12)[::4]

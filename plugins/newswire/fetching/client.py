@@ -1,48 +1,66 @@
 """Polite HTTP for the wires: one pooled session, retries with backoff, robots.txt, a rate limit.
 
 Retries are urllib3's own machinery (exponential backoff with jitter on connection errors,
-429 and 5xx, honouring ``Retry-After``), not a home-made loop; the one thing urllib3 cannot
-retry, a body cut off mid-read, is fetched once more. Redirects are followed by hand so
-that every hop is checked against the allow-list (:mod:`newswire.fetching.allowlist`). Every failure
-that survives comes out as a :class:`FetchError` with a short reason, so the caller can
-record it and go on. One client may be shared by worker threads: each thread has its own
-session, the rate limit and robots.txt are shared.
+429 and 5xx, honouring ``Retry-After`` up to a cap), not a home-made loop; the one thing
+urllib3 cannot retry, a body cut off mid-read, is fetched once more. Redirects are followed
+by hand so that every hop is checked against the allow-list
+(:mod:`newswire.fetching.allowlist`) and sent to the address that was checked, within a
+wall-clock deadline (:mod:`newswire.fetching.transport`). robots.txt is read with Protego
+(RFC 9309, wildcards included). Every failure that survives comes out as a
+:class:`FetchError` with a short reason, so the caller can record it and go on. One client
+may be shared by worker threads: each thread has its own session, the rate limit and
+robots.txt are shared.
 """
 
 from __future__ import annotations
 
-import ipaddress
+import logging
 import re
 import threading
 import time
-import urllib.robotparser
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import requests
-from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
+from protego import Protego
+from requests import PreparedRequest, Response
+from urllib3.util import Url
 
 from newswire import settings
-from newswire.fetching.allowlist import AllowList, HostNotAllowed
+from newswire.fetching.allowlist import AllowList, HostNotAllowed, Target, is_loopback, parse
+from newswire.fetching.transport import (
+    DeadlineExceeded,
+    Exchange,
+    GuardedAdapter,
+    GuardedRetry,
+    RetryAfterTooLong,
+)
 
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
 MAX_BYTES = 10 * 1024 * 1024
+ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 2.5: parse at least 500 KiB, ignore the rest
+DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 MAX_REDIRECTS = 5
 POLITE_RPS = 1.0  # default request rate per host for real sites
+log = logging.getLogger(__name__)
 _CHARSET = re.compile(r"charset=[\"']?([\w.:-]+)", re.I)
 
 
 class FetchError(Exception):
-    """A page that could not be fetched; ``reason`` is a short code for the rejects table."""
+    """A page that could not be fetched; ``reason`` is a short code for the rejects table.
+    ``url`` is where the answer came from when that is known (after redirects)."""
 
-    def __init__(self, reason: str, detail: str = "", status: int | None = None):
+    def __init__(
+        self, reason: str, detail: str = "", status: int | None = None, url: str | None = None
+    ):
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
         self.detail = detail
         self.status = status
+        self.url = url
 
 
 @dataclass
@@ -65,21 +83,24 @@ def charset_from_content_type(content_type: str | None) -> str | None:
     return match[1] if match else None
 
 
-def is_loopback(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+def _origin(parts: Url) -> str:
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _in_time(exchange: Exchange) -> None:
+    if exchange.expired:
+        raise FetchError("deadline_exceeded", f"no full answer within {exchange.deadline:g} s")
 
 
 class PoliteClient:
     """An HTTP client for one source site.
 
     ``max_rps`` caps requests per second per host (default: polite for real sites, no limit
-    for a loopback sample site). robots.txt is read once per host and obeyed.
+    for a loopback sample site). robots.txt is read once per host and obeyed. ``deadline``
+    bounds each request's wall-clock time (connect, headers and body; default
+    ``NEWSWIRE_REQUEST_DEADLINE``) and ``max_retry_after`` the wait a server may ask for
+    (default ``NEWSWIRE_MAX_RETRY_AFTER``): a page that needs more is a reject, retried by
+    the next run.
     """
 
     def __init__(
@@ -89,14 +110,20 @@ class PoliteClient:
         retries: int = 4,
         backoff_factor: float = 0.5,
         allowed_hosts: tuple[str, ...] = (),
+        deadline: float | None = None,
+        max_retry_after: float | None = None,
     ):
         self.base_url = base_url.rstrip("/")
+        try:
+            self.allow = AllowList(self.base_url, allowed_hosts)
+        except HostNotAllowed as exc:  # e.g. `newswire parse` of a URL that hides its host
+            raise FetchError(exc.reason, exc.detail) from None
         if max_rps is None:
             max_rps = 0 if is_loopback(self.base_url) else POLITE_RPS
         self.min_interval = 1.0 / max_rps if max_rps else 0.0
-        self.allow = AllowList(self.base_url, allowed_hosts)
+        self.deadline = deadline or settings.request_deadline()
         self.user_agent = settings.user_agent()
-        self._retry = Retry(
+        self._retry = GuardedRetry(
             total=retries,
             connect=retries,
             read=retries,
@@ -109,13 +136,14 @@ class PoliteClient:
             allowed_methods=frozenset({"GET"}),
             respect_retry_after_header=True,
             raise_on_status=False,
+            max_retry_after=max_retry_after or settings.max_retry_after(),
         )
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
-        self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
+        self._robots: dict[str, Protego] = {}
+        self._robots_unreachable: dict[str, str] = {}  # origin: why its robots.txt failed
         self._next_slot: dict[str, float] = {}
         self._lock = threading.Lock()
-        self.requests_made = 0
 
     @property
     def session(self) -> requests.Session:
@@ -123,8 +151,11 @@ class PoliteClient:
         session = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
+            # No proxy, .netrc or CA bundle from the environment: connections go to the
+            # checked address (see newswire.fetching.transport) and carry no credentials.
+            session.trust_env = False
             session.headers["User-Agent"] = self.user_agent
-            adapter = HTTPAdapter(max_retries=self._retry, pool_connections=4, pool_maxsize=8)
+            adapter = GuardedAdapter(max_retries=self._retry, pool_connections=4, pool_maxsize=8)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             self._local.session = session
@@ -149,82 +180,135 @@ class PoliteClient:
     ) -> Page:
         """GET ``url`` politely; raise :class:`FetchError` unless it answers 2xx (or 304)
         with one of the ``expect``-ed content types and no more than MAX_BYTES."""
-        try:
-            return self._get(url, expect, headers)
-        except FetchError as exc:
-            if exc.reason != "truncated":
-                raise
-            return self._get(url, expect, headers)  # urllib3 cannot retry a cut-off body
-
-    def _get(self, url: str, expect: tuple[str, ...], headers: dict | None) -> Page:
-        try:
-            self.allow.check(url)  # before robots.txt: a foreign host gets no request at all
-        except HostNotAllowed as exc:
-            raise FetchError(exc.reason, exc.detail) from None
-        if not self.allowed_by_robots(url):
+        if not self.allowed_by_robots(url):  # checks url first: no request to a foreign host
+            unreachable = self._robots_unreachable.get(_origin(self._check(url)))
+            if unreachable:
+                raise FetchError("robots_unreachable", unreachable)
             raise FetchError("robots_disallowed", url)
-        response = self._request(url, headers)
-        with response:
-            if response.status_code == 304:
-                return self._page(response, b"")
+
+        def accept(response: requests.Response) -> None:
             if response.status_code >= 400:
                 raise FetchError(
-                    f"http_{response.status_code}", response.reason or "", response.status_code
+                    f"http_{response.status_code}",
+                    response.reason or "",
+                    response.status_code,
+                    response.url,
                 )
             content_type = response.headers.get("Content-Type", "")
-            if not any(kind in content_type for kind in expect):
-                raise FetchError("unexpected_content_type", content_type, response.status_code)
-            return self._page(response, self._read_capped(response))
+            if response.status_code != 304 and not any(kind in content_type for kind in expect):
+                raise FetchError(
+                    "unexpected_content_type", content_type, response.status_code, response.url
+                )
+
+        response, content = self._fetch(url, headers, accept=accept)
+        return self._page(response, content)
 
     def allowed_by_robots(self, url: str) -> bool:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        """Whether robots.txt lets us fetch ``url``; :class:`FetchError` for a URL that may
+        not be requested at all (checked before robots.txt is asked for)."""
+        origin = _origin(self._check(url))
         with self._lock:
             robots = self._robots.get(origin)
         if robots is None:
-            robots = urllib.robotparser.RobotFileParser()
-            try:
-                response = self._request(f"{origin}/robots.txt")
-                with response:
-                    text = response.text if response.status_code < 400 else ""
-                    # RFC 9309: 4xx means no rules; 5xx means assume full disallow.
-                    if response.status_code >= 500:
-                        text = "User-agent: *\nDisallow: /\n"
-            except FetchError:
-                text = "User-agent: *\nDisallow: /\n"
-            robots.parse(text.splitlines())
+            robots = Protego.parse(self._robots_txt(origin))
             with self._lock:
                 self._robots[origin] = robots
-        return robots.can_fetch(self.user_agent, url)
+        return robots.can_fetch(url, self.user_agent)
+
+    def _robots_txt(self, origin: str) -> str:
+        """The rules of ``origin`` per RFC 9309: those of a 2xx answer (its first
+        ROBOTS_MAX_BYTES, the parsing limit), none for a 4xx answer; a 5xx answer or any
+        failure to read it (unreachable) disallows everything."""
+        try:
+            response, content = self._fetch(
+                f"{origin}/robots.txt", limit=ROBOTS_MAX_BYTES, truncate=True
+            )
+        except FetchError as exc:
+            return self._unreachable(origin, f"robots.txt of {origin} unreachable ({exc})")
+        if response.status_code >= 500:
+            return self._unreachable(origin, f"robots.txt of {origin} answers {response}")
+        return "" if response.status_code >= 400 else content.decode("utf-8", "replace")
+
+    def _unreachable(self, origin: str, why: str) -> str:
+        """Everything on ``origin`` is disallowed (RFC 9309: unreachable robots.txt); its
+        pages are rejected as ``robots_unreachable`` with ``why``, retried by the next run."""
+        log.info("%s: everything disallowed", why)
+        with self._lock:
+            self._robots_unreachable[origin] = f"{why}: everything disallowed"
+        return DISALLOW_ALL
 
     # -- plumbing -------------------------------------------------------------------------
-    def _request(self, url: str, headers: dict | None = None) -> requests.Response:
-        """GET with retries; redirects followed by hand, each hop checked."""
+    def _check(self, url: str) -> Url:
+        """``url`` parsed, once the allow-list accepts it."""
+        try:
+            self.allow.check(url)
+            return parse(url)
+        except HostNotAllowed as exc:
+            raise FetchError(exc.reason, exc.detail) from None
+
+    def _fetch(self, url: str, headers: dict | None = None, **read) -> tuple[Response, bytes]:
+        try:
+            return self._fetch_once(url, headers, **read)
+        except FetchError as exc:
+            if exc.reason != "truncated":
+                raise
+            return self._fetch_once(url, headers, **read)  # urllib3 cannot retry a cut body
+
+    def _fetch_once(
+        self,
+        url: str,
+        headers: dict | None,
+        limit: int = MAX_BYTES,
+        truncate: bool = False,
+        accept: Callable[[Response], None] | None = None,
+    ) -> tuple[Response, bytes]:
+        """GET with retries; redirects followed by hand, each hop checked and sent to the
+        checked address. ``accept`` may refuse a response before its body is read; a body
+        over ``limit`` bytes is refused, or cut there with ``truncate``."""
         for _ in range(MAX_REDIRECTS + 1):
-            try:
-                self.allow.check(url)
-            except HostNotAllowed as exc:
-                raise FetchError(exc.reason, exc.detail) from None
-            self._wait_for_slot(urlsplit(url).netloc)
-            response = self._send(url, headers)
-            location = response.headers.get("Location")
-            if not (response.is_redirect and location):
-                return response
-            response.close()
-            url = urljoin(url, location)
+            prepared, target = self._prepare(url, headers)
+            self._wait_for_slot(target.host)
+            with Exchange(target, self.deadline) as exchange:
+                response = self._send(prepared)
+                with response:
+                    _in_time(exchange)  # headers cut short by the deadline may look whole
+                    location = response.headers.get("Location")
+                    if response.is_redirect and location:
+                        url = urljoin(prepared.url, location)
+                        continue
+                    if accept:
+                        accept(response)
+                    content = self._read(response, exchange, limit, truncate)
+                    _in_time(exchange)  # so may a body without Content-Length
+                    return response, content
         raise FetchError("too_many_redirects", url)
 
-    def _send(self, url: str, headers: dict | None) -> requests.Response:
+    def _prepare(self, url: str, headers: dict | None) -> tuple[PreparedRequest, Target]:
+        """The request as requests will send it, and the target checked for exactly that
+        URL (read by urllib3's parser, which is what decides where to connect)."""
         try:
-            with self._lock:
-                self.requests_made += 1
-            return self.session.get(
-                url,
-                headers=headers,
+            parse(url)  # no backslash, userinfo, whitespace or control characters
+            prepared = self.session.prepare_request(requests.Request("GET", url, headers=headers))
+            return prepared, self.allow.check(prepared.url)
+        except HostNotAllowed as exc:
+            raise FetchError(exc.reason, exc.detail) from None
+        except requests.exceptions.RequestException as exc:
+            raise FetchError("bad_url", str(exc)) from None
+
+    def _send(self, prepared: PreparedRequest) -> Response:
+        try:
+            return self.session.send(
+                prepared,
                 stream=True,
                 allow_redirects=False,
-                timeout=(CONNECT_TIMEOUT, READ_TIMEOUT),
+                timeout=(min(CONNECT_TIMEOUT, self.deadline), READ_TIMEOUT),
             )
+        except DeadlineExceeded as exc:
+            raise FetchError("deadline_exceeded", str(exc)) from None
+        except RetryAfterTooLong as exc:
+            raise FetchError("retry_after_too_long", str(exc)) from None
+        except HostNotAllowed as exc:
+            raise FetchError(exc.reason, exc.detail) from None
         except requests.exceptions.RetryError as exc:
             raise FetchError("retries_exhausted", str(exc)) from None
         except requests.exceptions.Timeout as exc:
@@ -245,17 +329,18 @@ class PoliteClient:
         time.sleep(max(0.0, slot - now))
 
     @staticmethod
-    def _read_capped(response: requests.Response) -> bytes:
+    def _read(response: Response, exchange: Exchange, limit: int, truncate: bool) -> bytes:
         chunks, size = [], 0
         try:
             for chunk in response.iter_content(64 * 1024):
-                size += len(chunk)
-                if size > MAX_BYTES:
-                    raise FetchError(
-                        "too_large", f"more than {MAX_BYTES} bytes", response.status_code
-                    )
                 chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    if truncate:
+                        return b"".join(chunks)[:limit]
+                    raise FetchError("too_large", f"more than {limit} bytes", response.status_code)
         except requests.exceptions.RequestException as exc:
+            _in_time(exchange)
             raise FetchError("truncated", str(exc), response.status_code) from None
         return b"".join(chunks)
 
@@ -270,6 +355,6 @@ class PoliteClient:
             headers={
                 k: v
                 for k, v in response.headers.items()
-                if k.lower() in ("etag", "last-modified", "content-type")
+                if k.lower() in ("etag", "last-modified", "content-type", "date")
             },
         )

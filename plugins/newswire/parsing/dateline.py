@@ -33,7 +33,6 @@ _SHAPES = (
 class Dateline:
     location: str
     date: date | None
-    wire_tag: str
     rest: str  # the paragraph after the dateline
 
 
@@ -44,7 +43,6 @@ def split_dateline(paragraph: str) -> Dateline | None:
             return Dateline(
                 m["location"].strip(" ,"),
                 parse_date(m["date"] or ""),
-                m["tag"].strip("/() "),
                 paragraph[m.end() :].strip(),
             )
     return None

@@ -21,6 +21,11 @@ from newswire.parsing.errors import ParseError
 from newswire.parsing.text import clean
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024
+# Bytes alone do not bound the cost of a page: 10 MB of `<p>` is 800,000 elements, and a
+# few KB of nested `<div>` go deeper than libxml2 keeps (it drops what lies below 256
+# levels, silently). Real release pages have about 2,000 elements, 40 levels deep.
+MAX_ELEMENTS = 100_000
+MAX_DEPTH = 200
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 
 
@@ -92,6 +97,7 @@ class Page:
     json_ld: list[dict] = field(default_factory=list)
     canonical_link: str | None = None
     html_lang: str | None = None
+    hidden: dict[str, str] = field(default_factory=dict)  # hidden <input> id -> value
 
     def first_meta(self, *names: str) -> str | None:
         for name in names:
@@ -164,6 +170,7 @@ _NEVER_CONTENT = (
     etree.Comment,
     etree.ProcessingInstruction,
 )
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
@@ -174,17 +181,63 @@ def load(content: bytes | str, url: str | None = None, http_charset: str | None 
     if size > MAX_PAGE_BYTES:
         raise ParseError("too_large", f"{size} bytes, the limit is {MAX_PAGE_BYTES}")
     text = content if isinstance(content, str) else decode(content, http_charset)
+    # Control characters (other than tab and line breaks) are not text in HTML; left in, they
+    # would make lxml refuse any later edit of the text around them.
+    text = _CONTROL_CHARACTERS.sub("", text)
     if not text.strip():
         raise ParseError("empty", "the page has no content")
+    data = text.encode("utf-8", "replace")
+    if data.count(b"<") > MAX_ELEMENTS // 2:  # else it cannot have that many elements
+        _check_bounds(data)
     try:
-        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=_PARSER)
+        root = lxml.html.document_fromstring(data, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise ParseError("not_a_release_page", f"not an HTML document ({exc})") from None
+    if _TOO_DEEP(root):  # a small page can nest deep too
+        raise ParseError("too_deep", f"elements nested more than {MAX_DEPTH} deep")
     canonical = root.xpath("string((//link[@rel='canonical'][@href])[1]/@href)").strip() or None
     meta, json_ld = _meta(root), _json_ld(root)
     lang = root.get("lang")
+    hidden = {
+        el.get("id"): el.get("value") or ""
+        for el in root.xpath("//input[@type='hidden'][@id][@value]")
+    }  # read before forms go
     etree.strip_elements(root, *_NEVER_CONTENT, with_tail=False)
-    return Page(root, url, meta, json_ld, canonical, lang)
+    return Page(root, url, meta, json_ld, canonical, lang, hidden)
+
+
+_TOO_DEEP = etree.XPath("boolean(" + "/*" * (MAX_DEPTH + 1) + ")")
+
+
+class _Bounds:
+    """A parser target that builds no tree: it counts elements and nesting and stops the
+    parse past MAX_ELEMENTS or MAX_DEPTH, so a page of a million elements costs neither
+    their tree nor their time."""
+
+    def __init__(self):
+        self.elements = self.depth = 0
+
+    def start(self, tag, attrib) -> None:
+        self.elements += 1
+        self.depth += 1
+        if self.elements > MAX_ELEMENTS:
+            raise ParseError("too_many_elements", f"more than {MAX_ELEMENTS} elements")
+        if self.depth > MAX_DEPTH:
+            raise ParseError("too_deep", f"elements nested more than {MAX_DEPTH} deep")
+
+    def end(self, tag) -> None:
+        self.depth -= 1
+
+    def close(self) -> None:
+        pass
+
+
+def _check_bounds(data: bytes) -> None:
+    """Raise ParseError ``too_many_elements`` or ``too_deep`` for a page past the bounds."""
+    parser = etree.HTMLParser(target=_Bounds(), encoding="utf-8")
+    for start in range(0, len(data), 64 * 1024):  # fed in pieces: an error stops the feed
+        parser.feed(data[start : start + 64 * 1024])
+    parser.close()
 
 
 def _meta(root) -> dict[str, str]:

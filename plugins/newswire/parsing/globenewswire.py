@@ -16,6 +16,8 @@ WIRES = {"globenewswire.com": "globenewswire"}
 _RELEASE_ID = re.compile(r"/news-release/\d{4}/\d\d/\d\d/(\d+)/")
 _HEADLINE = css("h1.article-headline, h1[itemprop=headline]")
 _BODY = css("#main-body-container, [itemprop=articleBody]")
+# Its own markup: a bare itemprop=articleBody is on every schema.org article (portals' copies)
+_OWN_MARKUP = css("h1.article-headline, #main-body-container, span.article-source")
 _SUBTITLE = css("h2.article-sub-headline")
 _SOURCE = css("span.article-source a, span.article-source [itemprop=name]")
 _TIME = css("span.article-published time[datetime], time[datetime]")
@@ -25,7 +27,7 @@ _NOISE = css("div.article-social, div.social-share, figure, div.main-tags, div.a
 
 
 def looks_like(page: Page) -> bool:
-    return bool(_HEADLINE(page.root) or _BODY(page.root))
+    return bool(_OWN_MARKUP(page.root))
 
 
 def parse(page: Page, wire: str) -> dict:

@@ -15,7 +15,10 @@ WIRES = {"newswire.ca": "newswireca"}
 
 
 def looks_like(page: Page) -> bool:
-    return "/CNW/" in (page.first_meta("og:description", "description") or "")
+    """A /CNW/ release in PR Newswire's template (a portal's copy has the dateline too)."""
+    return "/CNW/" in (
+        page.first_meta("og:description", "description") or ""
+    ) and prnewswire.looks_like(page)
 
 
 def parse(page: Page, wire: str) -> dict:

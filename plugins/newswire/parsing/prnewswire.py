@@ -10,15 +10,28 @@ BeautifulSoup.
 
 from __future__ import annotations
 
+import copy
+import logging
 import re
+from datetime import timedelta
+
+import lxml.html
 
 from newswire.parsing.dates import has_offset, parse_iso, parse_visible_et
 from newswire.parsing.document import Page, css, first, text_of
 from newswire.parsing.errors import ParseError
-from newswire.parsing.release import build, canonical_url, media_url, split_body, split_media_lines
+from newswire.parsing.release import (
+    build,
+    canonical_url,
+    media_url,
+    split_body,
+    split_media_pointers,
+    unique,
+)
 from newswire.parsing.tickers import tickers_from_keywords
 
 WIRES = {"prnewswire.com": "prnewswire"}
+log = logging.getLogger(__name__)
 _RELEASE = css("article.news-release, div.news-release-detail")
 _RELEASE_ID = re.compile(r"-(\d{6,12})\.html?$")
 _TITLE = [
@@ -87,7 +100,7 @@ def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
     ``issuer_logo`` are what a sibling wire's page shows outside those templates."""
     root = page.root
     url = canonical_url(page.canonical() or page.url)
-    title = _title(page)
+    title, headline_subtitles = _headline(page)
     if not title:
         raise ParseError("missing_title", "no headline on the page")
     body = _body(root)
@@ -98,7 +111,7 @@ def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
     for noise in _NOISE(body):
         noise.drop_tree()
     parts, contacts, source_org = split_body(body)
-    parts, media = split_media_lines(parts)
+    parts, media = split_media_pointers(parts)
     industries, subjects = _tags(root)
     m = _RELEASE_ID.search(url or "")
     return build(
@@ -106,7 +119,7 @@ def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
         url=url,
         wire=wire,
         title=title,
-        subtitle=_subtitle(root),
+        subtitle=_subtitle(root, headline_subtitles),
         issuer=issuer or _issuer(page),
         published_at=published,
         body_blocks=parts,
@@ -120,29 +133,65 @@ def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
     )
 
 
-def _title(page: Page) -> str | None:
+def _headline(page: Page) -> tuple[str | None, list[str]]:
+    """(title, subtitles) from the headline's own structure: the 2015 template writes the
+    subtitle inside the ``h1``, in a ``<small>``, and it is not part of the title."""
     for selector in _TITLE:
-        title = text_of(first(selector(page.root)))
-        if title:
-            return title
-    return text_of(page.first_meta("og:title")) or text_of(first(_ANY_H1(page.root)))
+        h1 = first(selector(page.root))
+        if h1 is None or not text_of(h1):
+            continue
+        smalls = [el for el in h1.iter("small") if el.getparent().tag != "small"]
+        if not smalls:
+            return text_of(h1), []
+        title = copy.deepcopy(h1)
+        for el in list(title.iter("small")):
+            el.drop_tree()  # keeps the text that follows it
+        return text_of(title), [text_of(el) for el in smalls]
+    return text_of(page.first_meta("og:title")) or text_of(first(_ANY_H1(page.root))), []
 
 
-def _subtitle(root) -> str | None:
-    lines = [text_of(p).removeprefix("- ").strip() for p in _SUBTITLES(root)]
-    lines = [line for line in dict.fromkeys(lines) if line]
-    return "\n".join(lines) or None
+def _subtitle(root, headline_subtitles: list[str]) -> str | None:
+    lines = headline_subtitles + [text_of(p) for p in _SUBTITLES(root)]
+    return "\n".join(unique(line.removeprefix("- ").strip() for line in lines)) or None
 
 
 def _body(root):
+    """The release region: every body container of the first kind the page has, in
+    document order. A 2016 template splits the body over several ``section.release-body``
+    (or ``itemprop=articleBody``) blocks with a gallery between them; reading only the first
+    one loses the rest of the text, the contacts and the SOURCE line."""
     for selector in _BODY:
-        found = first(selector(root))
-        if found is not None:
-            return found
-    found = first(_ARTICLE_BODY(root))
-    if found is None:
-        return None
-    return found.getparent() if found.tag == "p" else found
+        found = selector(root)
+        if len(found):
+            return _region(found)
+    paragraphs_or_blocks = [el.getparent() if el.tag == "p" else el for el in _ARTICLE_BODY(root)]
+    return _region(paragraphs_or_blocks) if paragraphs_or_blocks else None
+
+
+def _region(containers):
+    """One element holding ``containers`` and what lies between them. A single container is
+    returned as it is; several become a copy of their common ancestor's children from the
+    one holding the first container to the one holding the last."""
+    outermost = []
+    for el in containers:
+        if not any(el is o or _inside(el, o) for o in outermost):
+            outermost.append(el)
+    if len(outermost) == 1:
+        return outermost[0]
+    ancestor = outermost[0].getparent()
+    while not all(_inside(el, ancestor) for el in outermost):
+        ancestor = ancestor.getparent()
+    children = list(ancestor)
+    start = next(i for i, c in enumerate(children) if c is outermost[0] or _inside(outermost[0], c))
+    end = next(i for i, c in enumerate(children) if c is outermost[-1] or _inside(outermost[-1], c))
+    region = lxml.html.Element("div")
+    for child in children[start : end + 1]:
+        region.append(copy.deepcopy(child))
+    return region
+
+
+def _inside(el, ancestor) -> bool:
+    return any(a is ancestor for a in el.iterancestors())
 
 
 def _issuer(page: Page) -> str | None:
@@ -159,31 +208,55 @@ def _issuer(page: Page) -> str | None:
 
 
 def _published(page: Page):
-    """Best source first: a meta date with a real offset, JSON-LD with an offset, the
-    visible "... ET" time, then a meta date ending in Z, which these templates wrote in
-    Eastern clock time."""
+    """The publication time, its signals cross-checked.
+
+    What the page shows, best first: a meta date with a real offset, JSON-LD with an offset,
+    the visible "... ET" time, a meta date ending in Z (these templates wrote Eastern clock
+    time there). They can all come from one 12-hour clock: a 2016 release re-rendered in the
+    2019 template shows "03:39 ET" in all of them for a release sent at 15:39. The
+    transmission id (``YYYYMMDDHHMM`` Eastern, 24-hour) is written by the wire's own system,
+    so when it is exactly 12 hours from what the page shows, it wins; any other disagreement
+    keeps the page's best signal. Every disagreement is logged."""
+    shown = {name: when for name, when in _shown_times(page) if when}
+    sent = _transmission_time(page)
+    best = next(iter(shown.values()), None)
+    chosen = sent if best is None or (sent and abs(best - sent) == timedelta(hours=12)) else best
+    signals = {**shown, "transmission id": sent} if sent else shown
+    if any(when != chosen for when in signals.values()):
+        log.warning(
+            "time signals disagree on %s: %s; using %s",
+            page.canonical() or page.url,
+            ", ".join(f"{name} {when.isoformat()}" for name, when in signals.items()),
+            chosen.isoformat(),
+        )
+    return chosen
+
+
+def _shown_times(page: Page):
+    """(signal, UTC time or None) for what the page shows, best first."""
     meta_date = page.first_meta("date")
-    if has_offset(meta_date):
-        return parse_iso(meta_date)
     ld_date = page.news_article().get("datePublished")
-    if isinstance(ld_date, str) and has_offset(ld_date):
-        return parse_iso(ld_date)
-    for el in _VISIBLE_TIME(page.root):
-        when = parse_visible_et(text_of(el))
-        if when:
-            return when
-    return parse_iso(meta_date, z_is_eastern=True) or _transmission_time(page.root)
+    yield "meta date", parse_iso(meta_date) if has_offset(meta_date) else None
+    ld_date = ld_date if isinstance(ld_date, str) else None
+    yield "JSON-LD", parse_iso(ld_date) if has_offset(ld_date) else None
+    visible = (parse_visible_et(text_of(el)) for el in _VISIBLE_TIME(page.root))
+    yield "visible time", next((when for when in visible if when), None)
+    if not has_offset(meta_date):
+        yield "meta date (Z read as Eastern)", parse_iso(meta_date, z_is_eastern=True)
 
 
-def _transmission_time(root):
-    """Last resort for pages that show no time (newswire.ca 2017): the tracking pixel's
-    ``Transmission_Id`` starts with the Eastern transmission time, ``YYYYMMDDHHMM``."""
-    pixel = first(_PIXEL(root))
-    m = re.search(r"Transmission_Id=(\d{12})", pixel.get("src")) if pixel is not None else None
-    if not m:
-        return None
-    t = m.group(1)
-    return parse_iso(f"{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:00")
+def _transmission_time(page: Page):
+    """The Eastern time that starts the transmission id (``YYYYMMDDHHMM``): in the hidden
+    ``transmissionId`` input (current template) or the tracking pixel's ``Transmission_Id``
+    (2017 template, newswire.ca, which show no time at all)."""
+    pixel = first(_PIXEL(page.root))
+    pixel_src = pixel.get("src") if pixel is not None else None
+    for value in (page.hidden.get("transmissionId"), pixel_src):
+        m = re.search(r"(?:^|Transmission_Id=)(\d{12})", value or "")
+        if m:
+            t = m.group(1)
+            return parse_iso(f"{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:00")
+    return None
 
 
 def _tags(root) -> tuple[list[str], list[str]]:

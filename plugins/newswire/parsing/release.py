@@ -9,11 +9,12 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit, urlunsplit
 
-from newswire.parsing import tickers as ticker_rules
 from newswire.parsing.dateline import split_dateline
 from newswire.parsing.dates import iso_utc
 from newswire.parsing.document import soup_of
+from newswire.parsing.errors import ParseError
 from newswire.parsing.text import blocks, clean, prepare
+from newswire.parsing.tickers import find_tickers
 from newswire.record import RELEASE_FIELDS, content_sha256, word_count
 
 _SOURCE = re.compile(r"^SOURCE:?\s+(?P<org>\S.*)$")
@@ -26,10 +27,19 @@ _CONTACT_LABEL = re.compile(
     r"|^for (?:more|further|additional) information\b|^contacts?\b|^renseignements\b",
     re.I,
 )
-# "Logo - https://mma.prnewswire.com/media/...": the wire's pointer to the release's media
-_MEDIA_LINE = re.compile(
-    r"^(?:Logo|Photo|Photos|Video|Audio|Infographic|Multimedia)\s*[-–—:]\s*(https?://\S+)$", re.I
+# The wire's pointers to a release's media, one table of their shapes: a line of its own
+# ("Logo - https://mma.prnewswire.com/media/...", "Photo: URL") or a parenthesis inside a
+# paragraph ("(Logo: URL)", "(Photo: http://photos.prnewswire.com/prnh/20150623/224982 )").
+# None is body text; the URLs of the image kinds are the release's images.
+_MEDIA_KIND = (
+    r"(?P<kind>Logo|Photos?|Images?|Infographics?|Videos?|Audio|Multimedia)"
+    r"\s*[-–—:]\s*"
 )
+_MEDIA_POINTERS = (
+    re.compile(rf"^{_MEDIA_KIND}(?P<url>https?://\S+)$", re.I),
+    re.compile(rf"\s*\(\s*{_MEDIA_KIND}(?P<url>https?://[^\s()]+)\s*\)", re.I),
+)
+_IMAGE_KINDS = ("logo", "photo", "image", "infographic")
 _TRAILERS = re.compile(r"^(?:View original content|Related Links?$|RELATED LINKS)", re.I)
 
 
@@ -59,17 +69,22 @@ def split_body(body) -> tuple[list[str], str | None, str | None]:
     return parts, contacts, source_org
 
 
-def split_media_lines(parts: list[str]) -> tuple[list[str], list[str]]:
-    """Blocks without the "Logo - URL" / "Photo - URL" lines, and those URLs."""
+def split_media_pointers(parts: list[str]) -> tuple[list[str], list[str]]:
+    """Blocks without the wire's media pointers (:data:`_MEDIA_POINTERS`), and the URLs of
+    the image ones in text order. A line or block left empty by the removal is dropped."""
     kept, media = [], []
     for block in parts:
         lines = []
         for line in block.split("\n"):
-            m = _MEDIA_LINE.match(line)
-            if m:
-                media.append(media_url(m.group(1)))
-            else:
-                lines.append(line)
+            for shape in _MEDIA_POINTERS:
+                media += [
+                    media_url(m["url"])
+                    for m in shape.finditer(line)
+                    if m["kind"].lower().startswith(_IMAGE_KINDS)
+                ]
+                line = shape.sub("", line)
+            if line.strip():
+                lines.append(line.strip())
         if lines:
             kept.append("\n".join(lines))
     return kept, media
@@ -127,7 +142,9 @@ def build(
             )
             break
     body_text = "\n\n".join(body_blocks)
-    found = ticker_rules.merge(ticker_rules.find_tickers(body_text), list(extra_tickers))
+    if not body_text.strip():
+        raise ParseError("empty_body", "the release body has no text")
+    found = unique([*find_tickers(body_text), *extra_tickers])
     record = {
         "release_id": release_id,
         "url": url,
@@ -139,12 +156,12 @@ def build(
         "dateline_location": dateline.location if dateline else None,
         "source_org": source_org,
         "tickers": found,
-        "industries": _unique(industries),
+        "industries": unique(industries),
         "language": language,
         "body_text": body_text,
         "contacts": contacts,
-        "images": _unique(images),
-        "subjects": _unique(subjects),
+        "images": unique(images),
+        "subjects": unique(subjects),
         "dateline_date": dateline.date.isoformat() if dateline and dateline.date else None,
         "word_count": word_count(body_text),
     }
@@ -159,7 +176,8 @@ def media_url(url: str) -> str:
     return "https:" + url if url.startswith("//") else url
 
 
-def _unique(items) -> list:
+def unique(items) -> list:
+    """The non-empty items, each once, in the order first seen (ticker dicts too: no hashing)."""
     out = []
     for item in items:
         if item and item not in out:

@@ -106,15 +106,6 @@ def tickers_from_keywords(keywords: str) -> list[dict]:
     return found
 
 
-def merge(*lists: list[dict]) -> list[dict]:
-    out: list[dict] = []
-    for items in lists:
-        for item in items:
-            if item not in out:
-                out.append(item)
-    return out
-
-
 def _add_pairs(text: str, found: list[dict]) -> None:
     for m in _PAIR.finditer(text):
         exchange = normalize_exchange(m["exchange"])

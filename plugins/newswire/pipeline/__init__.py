@@ -8,6 +8,7 @@ SQL of its own.
 
 from newswire.pipeline.ingestion import (
     FETCH_WORKERS,
+    RECHECK_DAYS,
     STAGE_BATCH,
     TooManyFailures,
     discover_step,
@@ -16,12 +17,15 @@ from newswire.pipeline.ingestion import (
     load_step,
     mark_failed,
     new_run_key,
+    recheck,
+    recheck_step,
 )
 from newswire.pipeline.reparsing import reparse
 from newswire.warehouse.runs import RunSummary
 
 __all__ = [
     "FETCH_WORKERS",
+    "RECHECK_DAYS",
     "STAGE_BATCH",
     "RunSummary",
     "TooManyFailures",
@@ -31,5 +35,7 @@ __all__ = [
     "load_step",
     "mark_failed",
     "new_run_key",
+    "recheck",
+    "recheck_step",
     "reparse",
 ]

@@ -11,22 +11,27 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+import psycopg2
 
 from newswire import settings
-from newswire.discovery.discover import Validators, discover, release_id_from_path, same_site
+from newswire.discovery import sources
+from newswire.discovery.discover import Problem, Validators, discover, same_site
 from newswire.fetching.client import FetchError, Page, PoliteClient
 from newswire.parsing import PARSER_VERSION, ParseError, parse_release
+from newswire.parsing.release import canonical_url
 from newswire.progress import Progress
+from newswire.record import content_sha256
 from newswire.warehouse import archive, runs
-from newswire.warehouse.connection import connect
-from newswire.warehouse.loading import StagedRecord, stage
+from newswire.warehouse.connection import autocommit, connect, savepoint
+from newswire.warehouse.loading import StagedRecord
 from newswire.warehouse.runs import RunSummary
 
 STAGE_BATCH = 200  # pages per commit while fetching (a crash re-fetches at most this many)
 FETCH_WORKERS = 4  # concurrent fetches; the per-host rate limit still applies
 RETRY_REJECTS_LIMIT = 500  # earlier failures retried per run
-WIRE = "prnewswire"  # the wire this pipeline discovers (the parsers know more)
+RECHECK_DAYS = 2  # releases are corrected after publication: re-fetch this many days back
 
 
 class TooManyFailures(RuntimeError):
@@ -49,37 +54,85 @@ def discover_step(
     since: datetime | None = None,
     until: datetime | None = None,
     feeds: tuple[str, ...] | None = None,
+    source: str = "prnewswire",
 ) -> list[str]:
-    """Open the run and return the URLs to fetch: releases not yet in the warehouse (in the
-    ``since``/``until`` window when one is given), then pages that failed in earlier runs
-    and are still missing, so a failure is retried by the next run."""
+    """Open the run and return the URLs to fetch: releases of ``source`` (a name of
+    :data:`newswire.discovery.sources.SOURCES`) on ``base_url`` not yet in the warehouse (in
+    the ``since``/``until`` window when one is given), then its pages that failed in earlier
+    runs and are still missing, so a failure is retried by the next run."""
+    wire = sources.get(source)
+    base_url = base_url.rstrip("/")
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.open_run(
             cur, run_key, base_url, dag_run_id=dag_run_id, window_start=since, window_end=until
         )
-        known = runs.known_release_ids(cur, WIRE)
         validators = Validators(runs.http_validators(cur))
-        failed = runs.failed_fetch_urls(cur, RETRY_REJECTS_LIMIT)
-    with PoliteClient(base_url, max_rps=max_rps) as client:
-        found = discover(
-            client,
-            limit=limit,
-            known=known,
-            since=since,
-            until=until,
-            feeds=feeds or settings.feeds(),
-            validators=validators,
-        )
+        failed = runs.failed_fetch_urls(cur, RETRY_REJECTS_LIMIT, on_site=base_url)
+    failed_ids = {url: wire.release_id(url) for url in failed}
+    problems: list[Problem] = []
+    # Discovery asks which of its candidates are loaded, page by page: never the whole wire.
+    # Each lookup commits on its own: no transaction stays open while the walk waits on HTTP.
+    with (
+        autocommit(dsn) as lookups,
+        lookups.cursor() as cur,
+        PoliteClient(base_url, max_rps=max_rps) as client,
+    ):
+        try:
+            found = discover(
+                client,
+                limit=limit,
+                known=lambda ids: runs.known_among(cur, wire.name, ids),
+                since=since,
+                until=until,
+                feeds=feeds or settings.feeds(wire.feeds, wire.name),
+                validators=validators,
+                source=wire,
+                problems=problems,
+            )
+        finally:  # what could not be read stays with the run, even when the run fails
+            runs.supersede_discovery_problems(cur, run_key, base_url)
+            for problem in problems:
+                runs.record_reject(
+                    cur, run_key, problem.url, "discover", problem.reason, problem.detail,
+                    problem.status, None,
+                )  # fmt: skip
+        loaded = runs.known_among(cur, wire.name, filter(None, failed_ids.values()))
     urls = [item.url for item in found]
-    taken = {*known, *(item.release_id for item in found)}
-    for url in failed:  # still missing: retried by this run, on the configured site
-        release_id = release_id_from_path(url)
+    taken = {*loaded, *(item.release_id for item in found)}
+    for url, release_id in failed_ids.items():  # still missing: retried by this run
         if release_id and release_id not in taken:
             taken.add(release_id)
-            urls.append(same_site(base_url.rstrip("/"), url))
+            urls.append(same_site(base_url, url))
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.set_discovered(cur, run_key, len(urls))
         runs.save_http_validators(cur, validators.by_url)
+    return urls
+
+
+def recheck_step(
+    dsn: str,
+    base_url: str,
+    run_key: str,
+    *,
+    days: float = RECHECK_DAYS,
+    source: str = "prnewswire",
+    dag_run_id: str | None = None,
+    now: datetime | None = None,
+) -> list[str]:
+    """Open a corrections re-check run and return the URLs of the ``source``'s releases
+    published in the last ``days`` (before ``now``), on ``base_url``: fetched and loaded
+    like any run, a corrected release (a ``CORRECTION`` title, a changed body) gets a new
+    version and an unchanged one stays as it is. The URLs come from the warehouse, so a
+    re-check costs one polite request per recent release and nothing else."""
+    wire, base_url = sources.get(source), base_url.rstrip("/")
+    until = now or datetime.now(UTC)
+    since = until - timedelta(days=days)
+    with connect(dsn) as conn, conn.cursor() as cur:
+        runs.open_run(
+            cur, run_key, base_url, dag_run_id=dag_run_id, window_start=since, window_end=until
+        )
+        urls = [same_site(base_url, url) for url in runs.recent_release_urls(cur, wire.name, since)]
+        runs.set_discovered(cur, run_key, len(urls))
     return urls
 
 
@@ -110,15 +163,16 @@ def fetch_step(
                 for url, outcome in zip(
                     batch, pool.map(lambda u: _fetch_and_parse(client, u), batch)
                 ):
-                    item = _keep(cur, run_key, url, outcome)
+                    item = _keep_one(cur, run_key, url, outcome)
                     counts["fetched"] += outcome.page is not None
                     if item is None:
                         counts["rejected"] += 1
                     else:
                         parsed.append(item)
                     progress.step(rejected=counts["rejected"])
-                stage(cur, run_key, parsed)
-                counts["staged"] += len(parsed)
+                refused = runs.stage_records(cur, run_key, parsed)
+                counts["staged"] += len(parsed) - refused
+                counts["rejected"] += refused
             conn.commit()
     progress.done(rejected=counts["rejected"])
     return counts
@@ -143,6 +197,20 @@ def _fetch_and_parse(client: PoliteClient, url: str) -> _Outcome:
         return _Outcome(page, error=exc)
 
 
+def _keep_one(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None:
+    """:func:`_keep` under a savepoint: a database error on this page (one the checks
+    before it did not foresee) becomes its ``store`` reject and costs no other page."""
+    try:
+        with savepoint(cur):
+            return _keep(cur, run_key, url, outcome)
+    except psycopg2.Error as exc:
+        status = outcome.page.status if outcome.page else None
+        runs.record_reject(
+            cur, run_key, url, "store", "store_error", f"{type(exc).__name__}: {exc}", status, None
+        )
+        return None
+
+
 def _keep(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None:
     """Archive the page and return its record to stage, or record the reject."""
     error, page = outcome.error, outcome.page
@@ -159,7 +227,22 @@ def _keep(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None
             cur, run_key, url, "parse", error.reason, str(error), page.status, raw_page_id
         )
         return None
-    return StagedRecord(outcome.record, PARSER_VERSION, page.fetched_at, url, raw_page_id)
+    record = identified(outcome.record, url)
+    return StagedRecord(record, PARSER_VERSION, page.fetched_at, url, raw_page_id)
+
+
+def identified(record: dict, fetched_url: str) -> dict:
+    """The record, with the release id and URL of the page it was fetched from when the
+    page did not give them (a relative canonical link, or one without an id). A record
+    without an id even so is refused by the warehouse, as a reject with its raw page."""
+    if record["release_id"] and record["url"]:
+        return record
+    wire = sources.SOURCES.get(record["wire"], sources.PRNEWSWIRE)  # the parser's wire
+    release_id = record["release_id"] or wire.release_id(fetched_url)
+    if release_id is None:
+        return record
+    record = {**record, "release_id": release_id, "url": canonical_url(fetched_url)}
+    return {**record, "content_sha256": content_sha256(record)}
 
 
 # -- step 3: load -------------------------------------------------------------------------
@@ -175,8 +258,8 @@ def load_step(dsn: str, run_key: str, *, max_failed_share: float | None = None) 
         status, summary = runs.lock_run(cur, run_key)
         if status == "success":  # loaded already: a retried load task changes nothing
             return summary
-        summary, parse_rejects = runs.merge_run(cur, run_key, summary.discovered)
-        attempted = summary.fetched + summary.rejected - parse_rejects
+        summary, fetched_rejects = runs.merge_run(cur, run_key, summary.discovered)
+        attempted = summary.fetched + summary.rejected - fetched_rejects
         too_many = attempted > 0 and summary.rejected / attempted > threshold
         runs.close_run(cur, summary, "failed" if too_many else "success")
     if too_many:
@@ -207,19 +290,50 @@ def ingest(
     feeds: tuple[str, ...] | None = None,
     workers: int = FETCH_WORKERS,
     max_failed_share: float | None = None,
+    source: str = "prnewswire",
 ) -> RunSummary:
     run_key = run_key or new_run_key()
+    options = dict(limit=limit, max_rps=max_rps, since=since, until=until, feeds=feeds)
+    return _run(
+        lambda: discover_step(dsn, base_url, run_key, source=source, **options),
+        dsn,
+        base_url,
+        run_key,
+        max_rps=max_rps,
+        workers=workers,
+        max_failed_share=max_failed_share,
+    )
+
+
+def recheck(
+    dsn: str,
+    base_url: str,
+    *,
+    days: float = RECHECK_DAYS,
+    source: str = "prnewswire",
+    max_rps: float | None = None,
+    workers: int = FETCH_WORKERS,
+    now: datetime | None = None,
+) -> RunSummary:
+    """Re-fetch the releases of the last ``days`` and load what changed (a new version)."""
+    run_key = new_run_key("recheck")
+    return _run(
+        lambda: recheck_step(dsn, base_url, run_key, days=days, source=source, now=now),
+        dsn,
+        base_url,
+        run_key,
+        max_rps=max_rps,
+        workers=workers,
+    )
+
+
+def _run(
+    first_step, dsn: str, base_url: str, run_key: str, *, max_rps, workers, max_failed_share=None
+) -> RunSummary:
+    """``first_step()`` opens the run and lists its URLs; fetch and load them. A run that
+    breaks is marked failed."""
     try:
-        urls = discover_step(
-            dsn,
-            base_url,
-            run_key,
-            limit=limit,
-            max_rps=max_rps,
-            since=since,
-            until=until,
-            feeds=feeds,
-        )
+        urls = first_step()
         fetch_step(dsn, base_url, run_key, urls, max_rps=max_rps, workers=workers)
         return load_step(dsn, run_key, max_failed_share=max_failed_share)
     except TooManyFailures:

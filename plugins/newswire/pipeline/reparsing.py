@@ -15,11 +15,11 @@ from datetime import date
 
 from newswire.fetching.client import charset_from_content_type
 from newswire.parsing import PARSER_VERSION, ParseError, parse_release
-from newswire.pipeline.ingestion import load_step, new_run_key
+from newswire.pipeline.ingestion import identified, load_step, mark_failed, new_run_key
 from newswire.progress import Progress
 from newswire.warehouse import archive, runs
 from newswire.warehouse.connection import connect
-from newswire.warehouse.loading import StagedRecord, stage
+from newswire.warehouse.loading import StagedRecord
 from newswire.warehouse.runs import RunSummary
 
 BATCH = 200
@@ -34,6 +34,25 @@ def reparse(
         progress = Progress(
             archive.count_reparse_pages(cur, wire=wire, since=since), "reparse: pages"
         )
+    try:
+        _parse_and_stage(dsn, run_key, progress, since=since, wire=wire, workers=workers)
+        # A re-parse reports its failures (as rejects) instead of failing on a share of them.
+        return load_step(dsn, run_key, max_failed_share=1.0)
+    except BaseException:  # the run ends 'failed', never stays 'running'
+        mark_failed(dsn, run_key)
+        raise
+
+
+def _parse_and_stage(
+    dsn: str,
+    run_key: str,
+    progress: Progress,
+    *,
+    since: date | None,
+    wire: str | None,
+    workers: int | None,
+) -> None:
+    """Parse the archived pages in a process pool; stage the records, record the rejects."""
     with (
         connect(dsn) as reader,
         connect(dsn) as writer,
@@ -48,17 +67,16 @@ def reparse(
                     if error:
                         runs.record_reject(cur, run_key, url, "parse", *error, None, raw_page_id)
                     else:
+                        record = identified(record, url)
                         staged.append(
                             StagedRecord(record, PARSER_VERSION, fetched_at, url, raw_page_id)
                         )
                     progress.step()
-                stage(cur, run_key, staged)
+                runs.stage_records(cur, run_key, staged)
             writer.commit()
     progress.done()
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.set_discovered(cur, run_key, progress.count)
-    # A re-parse reports its failures (as rejects) instead of failing on a share of them.
-    return load_step(dsn, run_key, max_failed_share=1.0)
 
 
 def _parse(job: tuple[str, str, bytes]) -> tuple[dict | None, tuple[str, str] | None]:

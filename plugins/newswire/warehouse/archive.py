@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 import psycopg2.extras
 
+from newswire.warehouse.validation import clean_text
+
 _REPARSE_PAGES = """
 SELECT p.raw_page_id, p.url, p.content_type, p.fetched_at, p.body_gzip
 FROM newswire.raw_pages p
@@ -16,7 +18,7 @@ WHERE (p.raw_page_id IN (SELECT raw_page_id FROM newswire.releases
                          WHERE %(wire)s::text IS NULL OR wire = %(wire)s)
        OR (%(wire)s::text IS NULL AND p.raw_page_id IN (
                SELECT raw_page_id FROM newswire.rejects
-               WHERE stage = 'parse' AND resolved_at IS NULL)))
+               WHERE stage IN ('parse', 'store') AND resolved_at IS NULL)))
   AND (%(since)s::date IS NULL OR p.fetched_at >= %(since)s::date)
 ORDER BY p.raw_page_id
 """
@@ -31,7 +33,10 @@ def store_page(
     content: bytes,
     headers: dict,
 ) -> int:
-    """Archive a fetched page (once per distinct content of a URL); its ``raw_page_id``."""
+    """Archive a fetched page (once per distinct content of a URL); its ``raw_page_id``.
+
+    Headers come from a stranger: NUL characters and lone surrogates, which ``text`` and
+    ``jsonb`` cannot hold, are taken out of them (the page's bytes are kept as they are)."""
     cur.execute(
         """INSERT INTO newswire.raw_pages
                (url, http_status, content_type, fetched_at, sha256, body_gzip, headers)
@@ -39,13 +44,13 @@ def store_page(
            ON CONFLICT (url, sha256) DO UPDATE SET fetched_at = EXCLUDED.fetched_at
            RETURNING raw_page_id""",
         (
-            url,
+            clean_text(url),
             status,
-            content_type,
+            content_type and clean_text(content_type),
             fetched_at,
             hashlib.sha256(content).hexdigest(),
             gzip.compress(content, 6),
-            psycopg2.extras.Json(headers),
+            psycopg2.extras.Json({clean_text(k): clean_text(v) for k, v in headers.items()}),
         ),
     )
     return cur.fetchone()[0]
@@ -58,9 +63,9 @@ def count_reparse_pages(cur, *, wire: str | None, since: date | None) -> int:
 
 def iter_reparse_pages(conn, *, wire: str | None, since: date | None, batch: int):
     """Batches of (raw_page_id, url, content_type, fetched_at, gzipped page) to re-parse:
-    the pages behind current releases (of ``wire``) and those of open parse rejects. A
-    server-side cursor keeps memory flat however large the archive is; the pages stay
-    gzipped so the parser processes, not this one, pay for :func:`unpack`."""
+    the pages behind current releases (of ``wire``) and those of open parse and store
+    rejects. A server-side cursor keeps memory flat however large the archive is; the pages
+    stay gzipped so the parser processes, not this one, pay for :func:`unpack`."""
     with conn.cursor(name="raw_pages") as pages:
         pages.itersize = batch
         pages.execute(_REPARSE_PAGES, {"wire": wire, "since": since})

@@ -5,29 +5,46 @@ needs nothing else. The server listens on 127.0.0.1 only (no Unix socket, so dee
 paths do not hit the socket path limit), keeps running between commands and is reused by
 every ``newswire`` command, the demo and ``make up``. ``newswire db stop`` stops it.
 
+Other accounts on the machine cannot use it: it accepts password logins only
+(scram-sha-256), with a random password made at initdb and kept in ``password`` (mode 0600)
+beside the data folder; every DSN handed out carries it. The state folder, the data folder and
+the server log (which holds page contents) are private (0700 / 0600).
+
 PostgreSQL refuses to run as root, so as root the server runs as a system user
-``newswire`` (created on first use) that owns the data folder.
+``newswire`` (created on first use) that owns the data folder. That account must be able to
+reach the data folder: when the state folder lies in a private tree (``/root/...``), the
+server's files (data folder, log and password) live in
+``/var/lib/newswire/<hash of the state folder>`` instead; the lock stays in the state folder.
+Binaries it cannot reach either (a virtualenv under /root) are copied once to
+``/var/lib/newswire/pginstall-<hash>``.
 """
 
 from __future__ import annotations
 
 import fcntl
 import functools
+import hashlib
 import importlib.util
 import os
 import pwd
+import secrets
+import shutil
 import socket
 import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import psycopg2
+from psycopg2 import sql
 
 SUPERUSER = "newswire"
 DATABASE = "newswire"
 SERVICE_ACCOUNT = "newswire"  # the OS user that runs the server when we are root
+# As root, the server files of a state folder the service account cannot reach.
+SHARED_SERVER_HOME = Path("/var/lib/newswire")
 
 
 @functools.cache
@@ -58,17 +75,39 @@ class EmbeddedPostgresError(RuntimeError):
 
 
 class EmbeddedPostgres:
-    """One private server whose files all live in ``root``."""
+    """One private server for the state folder ``root``."""
 
     def __init__(self, root: Path):
         self.root = Path(root).resolve()
-        self.datadir = self.root / "data"
-        self.logfile = self.root / "postgres.log"
+
+    @functools.cached_property
+    def server_dir(self) -> Path:
+        """The folder of the data folder, the log and the password: ``root``, unless we are
+        root and a parent of ``root`` is closed to other accounts (the service account could
+        not reach it); then ``/var/lib/newswire/<hash of root>``."""
+        if os.geteuid() != 0 or _searchable_by_others(self.root.parent):
+            return self.root
+        return SHARED_SERVER_HOME / hashlib.sha256(str(self.root).encode()).hexdigest()[:16]
+
+    @property
+    def datadir(self) -> Path:
+        return self.server_dir / "data"
+
+    @property
+    def logfile(self) -> Path:
+        return self.server_dir / "postgres.log"
+
+    @property
+    def password_file(self) -> Path:
+        """Beside the data folder, so the two are kept or deleted together; root's own file
+        when we are root (the service account needs no password)."""
+        return self.server_dir / "password"
 
     # -- public ---------------------------------------------------------------------------
     def ensure_running(self, database: str = DATABASE) -> str:
         """Initialise and start the server if needed, create ``database``; return its DSN."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        self.root.chmod(0o700)
         with self._lock():
             account = self._service_account()
             if not (self.datadir / "PG_VERSION").exists():
@@ -111,29 +150,54 @@ class EmbeddedPostgres:
         )
         return True
 
-    @staticmethod
-    def dsn(port: int, database: str = DATABASE) -> str:
-        return f"postgresql://{SUPERUSER}@127.0.0.1:{port}/{database}"
+    def dsn(self, port: int, database: str = DATABASE) -> str:
+        """A DSN of ``database`` that logs in (it carries the password)."""
+        return (
+            f"postgresql://{SUPERUSER}:{quote(self._password(), safe='')}@127.0.0.1:{port}/"
+            f"{quote(database, safe='')}"
+        )
 
     # -- steps ----------------------------------------------------------------------------
+    def _password(self) -> str:
+        try:
+            return self.password_file.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            raise EmbeddedPostgresError(
+                f"the embedded PostgreSQL in {self.datadir} has no password file "
+                f"{self.password_file} (it was set up by an older newswire, which trusted "
+                f"every local account): run `newswire db stop`, delete {self.datadir} "
+                f"(its data is lost) and run the command again"
+            ) from None
+
     def _initdb(self, account: pwd.struct_passwd | None) -> None:
+        if self.server_dir != self.root:
+            _make_shared_home()
+        self.server_dir.mkdir(mode=0o700, exist_ok=True)
         self.datadir.mkdir(mode=0o700, exist_ok=True)
         if account is not None:
-            self._check_traversable(account)
-            for path in (self.root, self.datadir):
+            for path in (self.server_dir, self.datadir):
                 os.chown(path, account.pw_uid, account.pw_gid)
-        self._run(
-            "initdb",
-            "-D",
-            str(self.datadir),
-            "-U",
-            SUPERUSER,
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--locale=C.UTF-8",
-            "--no-sync",
-            account=account,
-        )
+        password = secrets.token_urlsafe(24)
+        _write_private(self.password_file, password + "\n")
+        # initdb reads the password from a file it can open: one in the server's own folder.
+        with tempfile.NamedTemporaryFile("w", dir=self.server_dir, prefix="initdb-") as pwfile:
+            pwfile.write(password + "\n")
+            pwfile.flush()
+            if account is not None:
+                os.fchown(pwfile.fileno(), account.pw_uid, account.pw_gid)
+            self._run(
+                "initdb",
+                "-D",
+                str(self.datadir),
+                "-U",
+                SUPERUSER,
+                f"--pwfile={pwfile.name}",
+                "--auth=scram-sha-256",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+                account=account,
+            )
         with open(self.datadir / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write(
                 "\n# newswire embedded server\n"
@@ -145,9 +209,7 @@ class EmbeddedPostgres:
 
     def _start(self, account: pwd.struct_passwd | None) -> int:
         port = _free_port()
-        if account is not None and not self.logfile.exists():
-            self.logfile.touch()
-            os.chown(self.logfile, account.pw_uid, account.pw_gid)
+        _write_private(self.logfile, None, account)
         try:
             self._run(
                 "pg_ctl",
@@ -175,7 +237,7 @@ class EmbeddedPostgres:
             with conn.cursor() as cur:
                 cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
                 if cur.fetchone() is None:
-                    cur.execute(f'CREATE DATABASE "{database}"')
+                    cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
         finally:
             conn.close()
 
@@ -212,21 +274,11 @@ class EmbeddedPostgres:
             )
             return pwd.getpwnam(SERVICE_ACCOUNT)
 
-    def _check_traversable(self, account: pwd.struct_passwd) -> None:
-        for parent in self.root.parents:
-            mode = parent.stat().st_mode
-            if parent.stat().st_uid != account.pw_uid and not mode & 0o001:
-                raise EmbeddedPostgresError(
-                    f"{parent} is not searchable by the '{account.pw_name}' account that runs "
-                    f"PostgreSQL as root; set NEWSWIRE_HOME to a folder outside it "
-                    f"(e.g. /var/lib/newswire) or set NEWSWIRE_DSN to an existing server."
-                )
-
     @staticmethod
     def _run(program: str, *args: str, account: pwd.struct_passwd | None) -> None:
         """Run a server binary, as ``account`` when given; output goes to a file, not a pipe,
         because pg_ctl's server child keeps inherited pipes open."""
-        command = [str(postgres_bin_path() / program), *args]
+        command = [str(_binaries_for(account) / program), *args]
         kwargs = {}
         if account is not None:
             kwargs = {
@@ -236,18 +288,86 @@ class EmbeddedPostgres:
                 "cwd": "/",
             }
         with open(os.devnull, "rb") as stdin, tempfile.TemporaryFile() as output:
-            result = subprocess.run(
-                command,
-                stdin=stdin,
-                stdout=output,
-                stderr=output,
-                env={**os.environ, "LC_ALL": "C"},
-                **kwargs,
-            )
+            try:
+                result = subprocess.run(
+                    command,
+                    stdin=stdin,
+                    stdout=output,
+                    stderr=output,
+                    env={**os.environ, "LC_ALL": "C"},
+                    **kwargs,
+                )
+            except OSError as exc:
+                raise EmbeddedPostgresError(f"cannot run {command[0]}: {exc}") from None
             if result.returncode != 0:
                 output.seek(0)
                 message = output.read().decode(errors="replace").strip()
                 raise EmbeddedPostgresError(f"{program} failed ({result.returncode}): {message}")
+
+
+def _binaries_for(account: pwd.struct_passwd | None) -> Path:
+    """The server binaries as ``account`` can run them. As root, binaries in a private tree
+    (the pgserver wheel in a virtualenv under /root) are out of the service account's reach:
+    it runs a copy in /var/lib/newswire, made once per build. The copy keeps the wheel's
+    layout: its binaries find libpq in ``pgserver.libs`` at ``$ORIGIN/../../../``."""
+    bindir = postgres_bin_path()
+    if account is None or _searchable_by_others(bindir):
+        return bindir
+    install = bindir.parent  # .../site-packages/pgserver/pginstall
+    build = (bindir / "postgres").stat()
+    key = f"{install}:{build.st_size}:{build.st_mtime_ns}"
+    copy = SHARED_SERVER_HOME / f"pginstall-{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+    copied_bindir = copy / install.parent.name / install.name / "bin"
+    if copy.exists():
+        return copied_bindir
+    _make_shared_home()
+    staging = Path(tempfile.mkdtemp(dir=SHARED_SERVER_HOME, prefix=".pginstall-"))
+    try:
+        tree = staging / "pginstall"
+        shutil.copytree(install, tree / install.parent.name / install.name, symlinks=True)
+        libs = install.parent.parent / "pgserver.libs"
+        if libs.is_dir():
+            shutil.copytree(libs, tree / libs.name, symlinks=True)
+        for folder in (tree, tree / install.parent.name):
+            folder.chmod(0o755)
+        tree.rename(copy)  # whole or not at all
+    except OSError:
+        if not copy.exists():  # not another process's copy that won the race
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return copied_bindir
+
+
+def _make_shared_home() -> None:
+    SHARED_SERVER_HOME.mkdir(parents=True, exist_ok=True)
+    SHARED_SERVER_HOME.chmod(0o755)  # root's; the service account passes through
+
+
+def _searchable_by_others(folder: Path) -> bool:
+    """Whether any account can pass through ``folder`` and its parents (missing ones are
+    made by us, open)."""
+    for path in (folder, *folder.parents):
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            continue
+        if not mode & 0o001:
+            return False
+    return True
+
+
+def _write_private(path: Path, text: str | None, account: pwd.struct_passwd | None = None) -> None:
+    """Make ``path`` mode 0600 (owned by ``account`` when given); write ``text`` unless None
+    (None keeps what is there: the log grows across starts). As root this runs in a folder
+    the service account owns: a symlink planted there is refused, not followed."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | (os.O_TRUNC if text is not None else 0)
+    with os.fdopen(os.open(path, flags, 0o600), "w", encoding="utf-8") as handle:
+        os.fchmod(handle.fileno(), 0o600)
+        if account is not None:
+            os.fchown(handle.fileno(), account.pw_uid, account.pw_gid)
+        if text is not None:
+            handle.write(text)
 
 
 def _free_port() -> int:

@@ -5,16 +5,24 @@ Records are staged in bulk (``COPY`` into ``newswire.staged_releases``), then
 ``organizations``, ``release_tickers`` and ``release_industries`` inside the caller's
 transaction: a crash at any moment leaves the whole batch or none of it. Rows whose content
 hash did not change are left alone, so loading the same batch again changes nothing.
+
+The newest fetch wins, whatever the order runs are loaded in: a record fetched before the
+current row's fetch only adds its content to the history. A re-parse of the raw page the
+current row comes from replaces it; one of an older page (a correction landed while
+``newswire reparse`` ran) does not.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from newswire.record import content_sha256
+import psycopg2
+
+from newswire.warehouse.connection import lock_table, savepoint
+from newswire.warehouse.validation import Refused, storable
 
 STAGED_COLUMNS = (
     "run_key",
@@ -38,23 +46,61 @@ class StagedRecord:
     raw_page_id: int | None = None
 
 
-def stage(cur, run_key: str, items: list[StagedRecord]) -> None:
-    """Bulk-stage records for ``run_key`` with COPY; a record staged twice keeps the last copy."""
+@dataclass(frozen=True)
+class Refusal:
+    """A record the warehouse could not stage, and why (a reject's reason and detail)."""
+
+    item: StagedRecord
+    reason: str
+    detail: str
+
+
+def stage(cur, run_key: str, items: list[StagedRecord]) -> list[Refusal]:
+    """Stage records for ``run_key``; a release staged twice keeps its newest fetch.
+    Returns the records refused, each with its reason, and stages all the others.
+
+    Records are made storable first (:func:`~newswire.warehouse.validation.storable`), then
+    copied in bulk. Should the bulk copy still fail, each record is copied under a
+    savepoint of its own, so the error costs only the record that caused it."""
+    refused, latest = [], {}
+    for item in items:
+        try:
+            record = storable(item.record)
+        except Refused as exc:
+            refused.append(Refusal(item, exc.reason, str(exc)))
+            continue
+        key = (record["wire"], record["release_id"])
+        if key not in latest or item.fetched_at >= latest[key].fetched_at:
+            latest[key] = replace(item, record=record)
+    try:
+        with savepoint(cur, "stage_batch"):
+            _copy(cur, run_key, list(latest.values()))
+    except psycopg2.Error:
+        for item in latest.values():
+            try:
+                with savepoint(cur, "stage_one"):
+                    _copy(cur, run_key, [item])
+            except psycopg2.Error as exc:
+                refused.append(Refusal(item, "store_error", f"{type(exc).__name__}: {exc}"))
+    return refused
+
+
+def _copy(cur, run_key: str, items: list[StagedRecord]) -> None:
+    """COPY ``items`` into the staging table."""
     if not items:
         return
     cur.execute(
         "CREATE TEMP TABLE IF NOT EXISTS _incoming"
         " (LIKE newswire.staged_releases INCLUDING DEFAULTS) ON COMMIT DROP"
     )
-    latest = {(i.record["wire"], i.record["release_id"]): i for i in items}  # last one wins
     buffer = io.StringIO()
-    for item in latest.values():
+    for item in items:
         row = (
             run_key,
             item.record["wire"],
             item.record["release_id"],
             json.dumps(item.record, ensure_ascii=False),
-            content_sha256(item.record),
+            item.record["content_sha256"],
             item.parser_version,
             item.raw_page_id,
             item.fetched_at.isoformat(),
@@ -68,7 +114,8 @@ def stage(cur, run_key: str, items: list[StagedRecord]) -> None:
     cur.execute(
         f"""INSERT INTO newswire.staged_releases ({columns})
             SELECT {columns} FROM _incoming
-            ON CONFLICT (run_key, wire, release_id) DO UPDATE SET {updates}"""
+            ON CONFLICT (run_key, wire, release_id) DO UPDATE SET {updates}
+            WHERE EXCLUDED.fetched_at >= staged_releases.fetched_at"""
     )
     cur.execute("TRUNCATE _incoming")
 
@@ -87,12 +134,15 @@ def _copy_text(value) -> str:
 
 
 _MERGE_STEPS = (
-    # Merges are serialized: version numbers are computed before the rows are written.
-    "SELECT pg_advisory_xact_lock(hashtext('newswire.merge_staged'))",
     # 1. The batch: staged records that are new or whose content changed, each with the
-    #    version it becomes (a known content keeps its number, new content takes max + 1).
+    #    version it becomes (a known content keeps its number, new content takes max + 1)
+    #    and whether it becomes the current row: the newest fetch wins, so an older fetch
+    #    only adds its version, except that a record parsed from the very page the current
+    #    row comes from replaces it (a re-parse).
     """CREATE TEMP TABLE _batch ON COMMIT DROP AS
        SELECT s.*, cur.release_id IS NULL AS inserted,
+              (cur.release_id IS NULL OR s.fetched_at >= cur.fetched_at
+               OR coalesce(s.raw_page_id = cur.raw_page_id, false)) AS replaces,
               newswire.normalize_org_name(s.record->>'issuer') AS issuer_key,
               newswire.normalize_org_name(s.record->>'source_org') AS source_key,
               coalesce(known.version,
@@ -105,6 +155,11 @@ _MERGE_STEPS = (
               ON (known.wire, known.release_id, known.content_sha256)
                = (s.wire, s.release_id, s.content_sha256)
        WHERE s.run_key = %(run_key)s AND cur.content_sha256 IS DISTINCT FROM s.content_sha256""",
+    #    An unchanged release fetched again: its current row now comes from that fetch.
+    """UPDATE newswire.releases cur SET fetched_at = s.fetched_at, raw_page_id = s.raw_page_id
+       FROM newswire.staged_releases s
+       WHERE s.run_key = %(run_key)s AND (cur.wire, cur.release_id) = (s.wire, s.release_id)
+         AND cur.content_sha256 = s.content_sha256 AND s.fetched_at > cur.fetched_at""",
     # 2. Organizations, by normalized name, so the release rows can point at them.
     """INSERT INTO newswire.organizations (name, normalized_name)
        SELECT DISTINCT ON (key) name, key
@@ -113,7 +168,7 @@ _MERGE_STEPS = (
        WHERE key IS NOT NULL
        ORDER BY key, name
        ON CONFLICT (normalized_name) DO NOTHING""",
-    # 3. Current rows, each written once.
+    # 3. Current rows, each written once, by the records that replace them.
     """INSERT INTO newswire.releases AS cur (
            wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
            source_org, language, body_text, contacts, images, subjects, dateline_date,
@@ -131,6 +186,7 @@ _MERGE_STEPS = (
            contacts text, images text[], subjects text[], dateline_date date, word_count integer)
        LEFT JOIN newswire.organizations issuer_org ON issuer_org.normalized_name = b.issuer_key
        LEFT JOIN newswire.organizations source_org ON source_org.normalized_name = b.source_key
+       WHERE b.replaces
        ORDER BY b.wire, b.release_id
        ON CONFLICT (wire, release_id) DO UPDATE SET
            url = EXCLUDED.url, title = EXCLUDED.title, subtitle = EXCLUDED.subtitle,
@@ -144,7 +200,7 @@ _MERGE_STEPS = (
            raw_page_id = EXCLUDED.raw_page_id, fetched_at = EXCLUDED.fetched_at,
            version = EXCLUDED.version, issuer_org_id = EXCLUDED.issuer_org_id,
            source_org_id = EXCLUDED.source_org_id, updated_at = now()""",
-    # 4. History: a version per distinct content.
+    # 4. History: a version per distinct content, older fetches' too.
     """INSERT INTO newswire.release_versions
            (wire, release_id, version, content_sha256, record, parser_version, raw_page_id,
             first_seen_at)
@@ -152,16 +208,16 @@ _MERGE_STEPS = (
               fetched_at
        FROM _batch
        ON CONFLICT (wire, release_id, content_sha256) DO NOTHING""",
-    # 5. Tickers and industries: replaced as a whole for each changed release.
+    # 5. Tickers and industries: replaced as a whole for each replaced current row.
     """DELETE FROM newswire.release_tickers t USING _batch b
-       WHERE (t.wire, t.release_id) = (b.wire, b.release_id)""",
+       WHERE (t.wire, t.release_id) = (b.wire, b.release_id) AND b.replaces""",
     """INSERT INTO newswire.release_tickers (wire, release_id, exchange, symbol, position)
        SELECT DISTINCT ON (b.wire, b.release_id, t.exchange, t.symbol)
               b.wire, b.release_id, t.exchange, t.symbol, t.position
        FROM _batch b,
             ROWS FROM (jsonb_to_recordset(b.record->'tickers') AS (exchange text, symbol text))
                 WITH ORDINALITY AS t(exchange, symbol, position)
-       WHERE t.exchange IS NOT NULL AND t.symbol IS NOT NULL
+       WHERE b.replaces AND t.exchange IS NOT NULL AND t.symbol IS NOT NULL
        ORDER BY b.wire, b.release_id, t.exchange, t.symbol, t.position""",
     """INSERT INTO newswire.industries (name)
        SELECT DISTINCT ind.name
@@ -169,23 +225,29 @@ _MERGE_STEPS = (
        ORDER BY ind.name
        ON CONFLICT (name) DO NOTHING""",
     """DELETE FROM newswire.release_industries t USING _batch b
-       WHERE (t.wire, t.release_id) = (b.wire, b.release_id)""",
+       WHERE (t.wire, t.release_id) = (b.wire, b.release_id) AND b.replaces""",
     """INSERT INTO newswire.release_industries (wire, release_id, industry_id)
        SELECT DISTINCT b.wire, b.release_id, i.industry_id
        FROM _batch b, jsonb_array_elements_text(b.record->'industries') AS ind(name)
-       JOIN newswire.industries i ON i.name = ind.name""",
+       JOIN newswire.industries i ON i.name = ind.name
+       WHERE b.replaces""",
 )
 
 
 def merge_staged(cur, run_key: str) -> tuple[int, int, int]:
-    """Merge the run's staged records; returns (new, updated, unchanged). The caller owns
-    the transaction: commit it with the run's bookkeeping, or roll it all back."""
+    """Merge the run's staged records; returns (new, updated, unchanged), where unchanged
+    counts the records that left the current row as it was (same content, or an older
+    fetch that only added a version). The caller owns the transaction: commit it with the
+    run's bookkeeping, or roll it all back."""
     cur.execute("SELECT count(*) FROM newswire.staged_releases WHERE run_key = %s", (run_key,))
     staged = cur.fetchone()[0]
+    # Merges are serialized: version numbers are computed before the rows are written.
+    lock_table(cur, "newswire.releases")
     for statement in _MERGE_STEPS:
         cur.execute(statement, {"run_key": run_key})
     cur.execute(
-        "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM _batch"
+        "SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE replaces AND NOT inserted)"
+        " FROM _batch"
     )
     new, updated = cur.fetchone()
     cur.execute("DROP TABLE _batch")

@@ -5,8 +5,11 @@ top-level ``sql/`` folder by ``pyproject.toml``) and are read with ``importlib.r
 so an installed wheel or an image migrates without a checkout.
 
 Each file runs in its own transaction together with its row in
-``newswire.schema_migrations``; a session advisory lock makes concurrent ``db migrate``
-runs (two workers starting at once) wait for each other instead of racing.
+``newswire.schema_migrations``, holding a table lock on it that makes concurrent ``db
+migrate`` runs (two workers starting at once) wait for each other instead of racing. The
+read-only role cannot take that lock (see :func:`~newswire.warehouse.connection.lock_table`),
+and a lock that does not come within the lock timeout fails the migration instead of
+stalling it.
 
 The report views in ``sql/reports/*.sql`` are repeatable (as Flyway's ``R__`` files): once
 the schema is at the latest version, each is (re)applied whenever its checksum differs from
@@ -17,14 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
-from newswire.warehouse.connection import connect
+from newswire.warehouse.connection import LOCK_TIMEOUT, connect, lock_table
 
 _MIGRATION_FILE = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
-_LOCK_KEY = 7_265_371_001  # arbitrary, constant: "newswire migrations"
+_LOCK_KEY = 7_265_371_001  # arbitrary, constant: "newswire migrations" (first one only)
 
 
 class MigrationError(RuntimeError):
@@ -76,82 +80,104 @@ def migrate(
     dsn: str, sql_dir: Traversable | None = None, target: int | None = None
 ) -> list[Migration]:
     """Apply the pending migrations (up to ``target``); return the ones applied."""
+    migrations = available(sql_dir)
     applied_now = []
     with connect(dsn) as conn:
         conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute("SELECT pg_advisory_lock(%s)", (_LOCK_KEY,))
-            try:
-                cur.execute("CREATE SCHEMA IF NOT EXISTS newswire")
-                cur.execute(
-                    """CREATE TABLE IF NOT EXISTS newswire.schema_migrations (
-                           version    integer PRIMARY KEY,
-                           name       text NOT NULL,
-                           checksum   text NOT NULL,
-                           applied_at timestamptz NOT NULL DEFAULT now())"""
-                )
-                cur.execute("SELECT version, checksum FROM newswire.schema_migrations")
-                done = dict(cur.fetchall())
-                migrations = available(sql_dir)
-                for migration in migrations:
-                    if target is not None and migration.version > target:
-                        break
-                    if migration.version in done:
-                        if done[migration.version] != migration.checksum:
-                            raise MigrationError(
-                                f"{migration.path.name} changed after it was applied; "
-                                "add a new migration instead of editing an applied one"
-                            )
-                        continue
-                    _apply(
-                        cur,
-                        migration,
-                        "INSERT INTO newswire.schema_migrations"
-                        " (version, name, checksum) VALUES (%s, %s, %s)",
-                        (migration.version, migration.name, migration.checksum),
-                    )
+            _bootstrap(cur)
+            for migration in migrations:
+                if target is not None and migration.version > target:
+                    break
+                if _apply_migration(cur, migration):
                     applied_now.append(migration)
-                if target is None or target >= len(migrations):
-                    applied_now += _apply_views(cur, sql_dir)
-            finally:
-                cur.execute("SELECT pg_advisory_unlock(%s)", (_LOCK_KEY,))
+            if target is None or target >= len(migrations):
+                applied_now += [v for v in available_views(sql_dir) if _apply_view(cur, v)]
     return applied_now
 
 
-def _apply_views(cur, sql_dir: Traversable | None) -> list[Migration]:
-    cur.execute(
-        """CREATE TABLE IF NOT EXISTS newswire.schema_views (
-               name       text PRIMARY KEY,
-               checksum   text NOT NULL,
-               applied_at timestamptz NOT NULL DEFAULT now())"""
-    )
-    cur.execute("SELECT name, checksum FROM newswire.schema_views")
-    done = dict(cur.fetchall())
-    applied = []
-    for view in available_views(sql_dir):
-        if done.get(view.name) != view.checksum:
-            _apply(
-                cur,
-                view,
-                """INSERT INTO newswire.schema_views (name, checksum) VALUES (%s, %s)
-                                 ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum,
-                                                                 applied_at = now()""",
-                (view.name, view.checksum),
-            )
-            applied.append(view)
-    return applied
+def _bootstrap(cur) -> None:
+    """The schema and the bookkeeping tables. Only a brand-new database has nothing to lock
+    yet, so only then does an advisory lock keep two first migrations from racing."""
+    cur.execute("SELECT to_regclass('newswire.schema_views')")
+    if cur.fetchone()[0] is not None:
+        return
+    with _transaction(cur):
+        cur.execute("SET LOCAL lock_timeout = %s", (LOCK_TIMEOUT,))
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        cur.execute("CREATE SCHEMA IF NOT EXISTS newswire")
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS newswire.schema_migrations (
+                   version    integer PRIMARY KEY,
+                   name       text NOT NULL,
+                   checksum   text NOT NULL,
+                   applied_at timestamptz NOT NULL DEFAULT now())"""
+        )
+        cur.execute(
+            """CREATE TABLE IF NOT EXISTS newswire.schema_views (
+                   name       text PRIMARY KEY,
+                   checksum   text NOT NULL,
+                   applied_at timestamptz NOT NULL DEFAULT now())"""
+        )
 
 
-def _apply(cur, migration: Migration, record_sql: str, record_args: tuple) -> None:
-    """Run one file and record it, in one transaction."""
+def _apply_migration(cur, migration: Migration) -> bool:
+    """Run one migration file and record it, in one transaction; False if it was applied."""
+    with _locked_transaction(cur):
+        cur.execute(
+            "SELECT checksum FROM newswire.schema_migrations WHERE version = %s",
+            (migration.version,),
+        )
+        done = cur.fetchone()
+        if done is not None:
+            if done[0] != migration.checksum:
+                raise MigrationError(
+                    f"{migration.path.name} changed after it was applied; "
+                    "add a new migration instead of editing an applied one"
+                )
+            return False
+        cur.execute(migration.sql)
+        cur.execute(
+            "INSERT INTO newswire.schema_migrations (version, name, checksum) VALUES (%s, %s, %s)",
+            (migration.version, migration.name, migration.checksum),
+        )
+        return True
+
+
+def _apply_view(cur, view: Migration) -> bool:
+    """(Re)create one report view if its file changed, in one transaction."""
+    with _locked_transaction(cur):
+        cur.execute("SELECT checksum FROM newswire.schema_views WHERE name = %s", (view.name,))
+        if cur.fetchone() == (view.checksum,):
+            return False
+        cur.execute(view.sql)
+        cur.execute(
+            """INSERT INTO newswire.schema_views (name, checksum) VALUES (%s, %s)
+               ON CONFLICT (name) DO UPDATE SET checksum = EXCLUDED.checksum, applied_at = now()""",
+            (view.name, view.checksum),
+        )
+        return True
+
+
+@contextmanager
+def _transaction(cur):
     cur.execute("BEGIN")
     try:
-        cur.execute(migration.sql)
-        cur.execute(record_sql, record_args)
-        cur.execute("COMMIT")
-    except Exception:
+        yield
+    except BaseException:
         cur.execute("ROLLBACK")
         raise
+    cur.execute("COMMIT")
+
+
+@contextmanager
+def _locked_transaction(cur):
+    """A transaction that holds the migration lock: concurrent ``db migrate`` runs (two
+    workers starting at once) take turns, and each re-reads what is applied once it holds
+    the lock."""
+    with _transaction(cur):
+        lock_table(cur, "newswire.schema_migrations")
+        yield
 
 
 def current_version(dsn: str) -> int:

@@ -11,7 +11,8 @@ from dataclasses import dataclass, fields
 
 import psycopg2.extras
 
-from newswire.warehouse.loading import merge_staged
+from newswire.warehouse.loading import StagedRecord, merge_staged, stage
+from newswire.warehouse.validation import clean_text
 
 DETAIL_MAX_CHARS = 2000  # a reject's detail is a diagnosis, not a copy of the page
 
@@ -62,9 +63,25 @@ def set_discovered(cur, run_key: str, count: int) -> None:
     )
 
 
-def known_release_ids(cur, wire: str) -> frozenset[str]:
-    cur.execute("SELECT release_id FROM newswire.releases WHERE wire = %s", (wire,))
+def known_among(cur, wire: str, release_ids) -> frozenset[str]:
+    """Which of ``release_ids`` the warehouse holds already: an index lookup of the
+    candidates, so its cost follows the candidates, not the size of the warehouse."""
+    cur.execute(
+        "SELECT release_id FROM newswire.releases WHERE wire = %s AND release_id = ANY(%s)",
+        (wire, list(release_ids)),
+    )
     return frozenset(row[0] for row in cur.fetchall())
+
+
+def recent_release_urls(cur, wire: str, since) -> list[str]:
+    """The URLs of the ``wire``'s releases published since ``since``, newest first: what a
+    corrections re-check fetches again."""
+    cur.execute(
+        """SELECT url FROM newswire.releases WHERE wire = %s AND published_at >= %s
+           ORDER BY published_at DESC, release_id""",
+        (wire, since),
+    )
+    return [url for (url,) in cur.fetchall()]
 
 
 def http_validators(cur) -> dict[str, tuple[str | None, str | None]]:
@@ -79,25 +96,31 @@ def save_http_validators(cur, by_url: dict[str, tuple[str | None, str | None]]) 
         """INSERT INTO newswire.http_validators (url, etag, last_modified) VALUES %s
                 ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag,
                     last_modified = EXCLUDED.last_modified, checked_at = now()""",
-        [(url, etag, last_modified) for url, (etag, last_modified) in by_url.items()],
+        [
+            (url, etag and clean_text(etag), last_modified and clean_text(last_modified))
+            for url, (etag, last_modified) in by_url.items()
+        ],
     )
 
 
-def failed_fetch_urls(cur, limit: int) -> list[str]:
-    """Pages that failed to fetch in earlier runs and are not resolved yet.
+def failed_fetch_urls(cur, limit: int, on_site: str | None = None) -> list[str]:
+    """Pages that failed to fetch in earlier runs and are not resolved yet (only those on
+    the site ``on_site``, a base URL, when given: each source retries its own).
 
     Parse failures are not listed: their pages are in the raw archive, and
     ``newswire reparse`` fixes them once the parser does."""
     cur.execute(
         "SELECT DISTINCT url FROM newswire.rejects WHERE resolved_at IS NULL"
-        " AND stage = 'fetch' ORDER BY url LIMIT %s",
-        (limit,),
+        " AND stage = 'fetch' AND (%s::text IS NULL OR starts_with(url, %s || '/'))"
+        " ORDER BY url LIMIT %s",
+        (on_site, on_site, limit),
     )
     return [url for (url,) in cur.fetchall()]
 
 
 def record_reject(cur, run_key, url, stage, reason, detail, status, raw_page_id) -> None:
-    """Record (or, for a retried task, update) a page the run could not fetch or parse."""
+    """Record (or, for a retried task, update) a page the run could not fetch, parse or
+    store."""
     cur.execute(
         """INSERT INTO newswire.rejects
                (run_key, url, stage, reason, detail, http_status, raw_page_id)
@@ -106,8 +129,39 @@ def record_reject(cur, run_key, url, stage, reason, detail, status, raw_page_id)
                stage = EXCLUDED.stage, reason = EXCLUDED.reason, detail = EXCLUDED.detail,
                http_status = EXCLUDED.http_status, raw_page_id = EXCLUDED.raw_page_id,
                rejected_at = now()""",
-        (run_key, url, stage, reason, (detail or "")[:DETAIL_MAX_CHARS], status, raw_page_id),
+        (
+            run_key,
+            url,
+            stage,
+            reason,
+            clean_text(detail or "")[:DETAIL_MAX_CHARS],
+            status,
+            raw_page_id,
+        ),
     )
+
+
+def supersede_discovery_problems(cur, run_key: str, on_site: str) -> None:
+    """Resolve the discovery problems (stage 'discover') that earlier runs recorded on the
+    site ``on_site``: the run ``run_key`` has just looked again, and what it could not read
+    is recorded anew. So open discovery problems are always the latest run's."""
+    cur.execute(
+        """UPDATE newswire.rejects SET resolved_at = now()
+           WHERE stage = 'discover' AND resolved_at IS NULL AND run_key <> %s
+             AND starts_with(url, %s || '/')""",
+        (run_key, on_site),
+    )
+
+
+def stage_records(cur, run_key: str, items: list[StagedRecord]) -> int:
+    """Stage the run's parsed records; each one the warehouse refuses becomes a ``store``
+    reject of its page (its raw page archived). Returns how many were refused."""
+    refused = stage(cur, run_key, items)
+    for r in refused:
+        record_reject(
+            cur, run_key, r.item.fetch_url, "store", r.reason, r.detail, None, r.item.raw_page_id
+        )
+    return len(refused)
 
 
 def lock_run(cur, run_key: str) -> tuple[str, RunSummary]:
@@ -125,7 +179,8 @@ def lock_run(cur, run_key: str) -> tuple[str, RunSummary]:
 
 def merge_run(cur, run_key: str, discovered: int) -> tuple[RunSummary, int]:
     """Merge the run's staged records, resolve the rejects they make good and drop the
-    staging rows. Returns the run's counts and how many of its rejects were parse rejects."""
+    staging rows. Returns the run's counts and how many of its rejects are of pages it
+    fetched (parse and store rejects)."""
     summary = RunSummary(run_key, discovered=discovered)
     summary.loaded_new, summary.loaded_updated, summary.unchanged = merge_staged(cur, run_key)
     cur.execute(
@@ -136,16 +191,17 @@ def merge_run(cur, run_key: str, discovered: int) -> tuple[RunSummary, int]:
         (run_key,),
     )
     cur.execute(
-        """SELECT count(*) FILTER (WHERE stage = 'parse'), count(*)
+        """SELECT count(*) FILTER (WHERE stage IN ('parse', 'store')),
+                  count(*) FILTER (WHERE stage <> 'discover')
            FROM newswire.rejects WHERE run_key = %s""",
         (run_key,),
     )
-    parse_rejects, summary.rejected = cur.fetchone()
+    fetched_rejects, summary.rejected = cur.fetchone()
     summary.fetched = (
-        summary.loaded_new + summary.loaded_updated + summary.unchanged + parse_rejects
+        summary.loaded_new + summary.loaded_updated + summary.unchanged + fetched_rejects
     )
     cur.execute("DELETE FROM newswire.staged_releases WHERE run_key = %s", (run_key,))
-    return summary, parse_rejects
+    return summary, fetched_rejects
 
 
 def close_run(cur, summary: RunSummary, status: str) -> None:

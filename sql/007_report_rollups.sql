@@ -1,4 +1,4 @@
--- 006: rollups the report views read, so a report costs what it shows rather than a scan of
+-- 007: rollups the report views read, so a report costs what it shows rather than a scan of
 -- the whole warehouse (issue 14). Each rollup is recomputed, for the days (or issuers) a write
 -- touched, by statement-level triggers on the tables it is computed from: a merge, a
 -- correction that moves a release to another day or issuer, a delete, a reparse all keep them

@@ -1,0 +1,77 @@
+"""Feeds (RSS or Atom, read with feedparser): the releases they list and when.
+
+Feeds write dates every way there is: RFC 822 with ``GMT``, a numeric offset, ``-0000`` or
+a zone name, ISO 8601. feedparser reads them all to UTC; two cases it would read wrong are
+taken first: a bare ``ET`` (America/New_York, so -04:00 in summer, not EST's -05:00) and a
+time with no zone at all (feedparser assumes UTC: we call it unknown). Every item comes out
+with an aware UTC time or ``None``, never a naive one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+import feedparser
+
+from newswire.discovery.items import Discovered, Validators, same_site
+from newswire.discovery.sources import Source
+from newswire.fetching.client import FetchError, PoliteClient
+from newswire.parsing.dates import EASTERN
+
+_BARE_ET = re.compile(r"\s+ET$", re.I)
+_ZONELESS_ISO = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?$")
+
+
+def read_feed(
+    client: PoliteClient, source: Source, url: str, validators: Validators | None
+) -> list[Discovered]:
+    """The releases in the feed at ``url``; none when it answers 304 Not Modified."""
+    headers = validators.request_headers(url) if validators is not None else None
+    page = client.get(url, expect=("xml", "rss", "atom"), headers=headers)
+    if page.status == 304:
+        return []
+    if validators is not None:
+        validators.by_url[url] = (page.headers.get("ETag"), page.headers.get("Last-Modified"))
+    return parse_feed(page.content, client.base_url, source)
+
+
+def parse_feed(content: bytes, base_url: str, source: Source) -> list[Discovered]:
+    """The feed's release items of ``source``, re-rooted on ``base_url``, in feed order."""
+    feed = feedparser.parse(content)
+    if feed.bozo and not feed.entries:
+        raise FetchError("bad_feed", str(feed.get("bozo_exception", "not a feed")))
+    items = []
+    for entry in feed.entries:
+        link = (entry.get("link") or entry.get("id") or "").strip()
+        release_id = source.release_id(link)
+        if release_id:
+            url = same_site(base_url, link)
+            items.append(Discovered(url, release_id, source.name, entry_time(entry)))
+    return items
+
+
+def entry_time(entry) -> datetime | None:
+    """The entry's publication (else update) time in UTC, or None when it has no usable one."""
+    for key in ("published", "updated"):
+        raw = (entry.get(key) or "").strip()
+        if not raw:
+            continue
+        if _ZONELESS_ISO.match(raw):
+            return None
+        if _BARE_ET.search(raw):
+            return _eastern_wall_clock(_BARE_ET.sub("", raw))
+        parsed = entry.get(key + "_parsed")
+        return datetime(*parsed[:6], tzinfo=UTC) if parsed else None
+    return None
+
+
+def _eastern_wall_clock(text: str) -> datetime | None:
+    try:
+        wall = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if wall.tzinfo is not None:  # "... +0000 ET": the offset decides
+        return wall.astimezone(UTC)
+    return wall.replace(tzinfo=EASTERN).astimezone(UTC)

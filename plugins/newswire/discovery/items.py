@@ -1,0 +1,36 @@
+"""What discovery finds (a release URL, its id, maybe its time) and the URL rules it uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+
+@dataclass(frozen=True)
+class Discovered:
+    url: str
+    release_id: str
+    wire: str = "prnewswire"
+    published: datetime | None = None  # aware UTC, from the feed or the listing card; None: unknown
+
+
+@dataclass
+class Validators:
+    """ETag / Last-Modified per feed URL, read before discovery and saved after it."""
+
+    by_url: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def request_headers(self, url: str) -> dict:
+        etag, last_modified = self.by_url.get(url, (None, None))
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return headers
+
+
+def same_site(base_url: str, url: str) -> str:
+    """Resolve ``url`` on the configured site: links never take us to another host."""
+    return base_url + urlsplit(urljoin(base_url + "/", url)).path

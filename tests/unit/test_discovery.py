@@ -1,0 +1,95 @@
+"""Discovery's pure parts: card times against the listing's clock, listing URLs."""
+
+from datetime import UTC, datetime
+
+from newswire.discovery.listings import card_time, page_clock
+from newswire.discovery.sources import GLOBENEWSWIRE, PRNEWSWIRE, SOURCES
+from newswire.fetching.client import Page
+from newswire.parsing.dates import EASTERN
+
+
+def _et(*args) -> datetime:
+    return datetime(*args, tzinfo=EASTERN).astimezone(UTC)
+
+
+def test_a_time_only_card_is_of_the_listings_eastern_day():
+    now = datetime(2025, 5, 9, 15, 36, tzinfo=UTC)  # 11:36 EDT
+    assert card_time("09:36 ET", now) == _et(2025, 5, 9, 9, 36)
+    assert card_time("00:39 ET", now) == _et(2025, 5, 9, 0, 39)
+    # 02:10 UTC on May 10 is still May 9 in New York
+    late = datetime(2025, 5, 10, 2, 10, tzinfo=UTC)
+    assert card_time("21:55 ET", late) == _et(2025, 5, 9, 21, 55)
+
+
+def test_a_time_only_card_later_than_the_pages_clock_is_of_the_day_before():
+    just_past_midnight = _et(2025, 5, 9, 0, 3)
+    assert card_time("23:58 ET", just_past_midnight) == _et(2025, 5, 8, 23, 58)
+    assert card_time("00:01 ET", just_past_midnight) == _et(2025, 5, 9, 0, 1)
+    assert card_time("00:10 ET", just_past_midnight) == _et(2025, 5, 9, 0, 10)  # clock skew
+
+
+def test_a_dated_card_keeps_its_date_and_an_unreadable_one_is_unknown():
+    now = datetime(2025, 5, 9, 15, 36, tzinfo=UTC)
+    assert card_time("May 08, 2025, 19:25 ET", now) == _et(2025, 5, 8, 19, 25)
+    assert card_time("Breaking", now) is None
+
+
+def test_the_date_jump_view_starts_at_the_hour_that_covers_the_window_end():
+    base, listing_url = "https://www.prnewswire.com", PRNEWSWIRE.listing_url
+    assert listing_url(base, 2) == f"{base}/news-releases/news-releases-list/?page=2&pagesize=100"
+    # 2020-11-16 00:00 UTC is 19:00 EST on the 15th: that hour is whole
+    assert listing_url(base, 1, at=datetime(2020, 11, 16, tzinfo=UTC)).endswith(
+        "?month=11&day=15&year=2020&hour=19&page=1&pagesize=100"
+    )
+    # 14:30 EDT: the view of hour 15 still shows 14:30
+    assert "day=9&year=2025&hour=15&" in listing_url(base, 1, at=_et(2025, 5, 9, 14, 30))
+
+
+def test_each_source_knows_its_release_urls():
+    assert PRNEWSWIRE.release_id("/news-releases/cresud-reports-302451160.html") == "302451160"
+    assert (
+        SOURCES["newswireca"].release_id(
+            "http://www.newswire.ca/news-releases/bank-of-canada-unveils-618646013.html"
+        )
+        == "618646013"
+    )
+    globe = "/news-release/2026/07/14/3326655/0/en/Segment-Launches-Sources.html"
+    assert GLOBENEWSWIRE.release_id("https://www.globenewswire.com" + globe) == "3326655"
+    assert PRNEWSWIRE.release_id(globe) is None
+    assert GLOBENEWSWIRE.release_id("/news-releases/cresud-reports-302451160.html") is None
+    # GlobeNewswire's newsroom has no date jump: a window starts at its first page
+    assert GLOBENEWSWIRE.listing_url("https://x", 3, at=datetime(2025, 1, 1, tzinfo=UTC)) == (
+        "https://x/newsroom?page=3&pageSize=50"
+    )
+
+
+def test_category_feeds_are_configured_per_source(monkeypatch):
+    from newswire import settings
+
+    declared = SOURCES["globenewswire"].feeds
+    assert settings.feeds(declared, "globenewswire") == declared
+    monkeypatch.setenv("NEWSWIRE_FEEDS", "/rss/financial-news.rss")  # PR Newswire's only
+    monkeypatch.setenv(
+        "NEWSWIRE_PRNEWSWIRE_FEEDS",
+        "/rss/food-and-beverages-industry-news.rss, /rss/personnel-announcements-news.rss",
+    )
+    assert settings.feeds(PRNEWSWIRE.feeds, "prnewswire") == (
+        "/rss/food-and-beverages-industry-news.rss",
+        "/rss/personnel-announcements-news.rss",
+    )
+    assert settings.feeds(declared, "globenewswire") == declared
+    monkeypatch.delenv("NEWSWIRE_PRNEWSWIRE_FEEDS")
+    assert settings.feeds(PRNEWSWIRE.feeds, "prnewswire") == ("/rss/financial-news.rss",)
+
+
+def test_the_pages_clock_is_its_date_header_else_when_it_came():
+    came = datetime(2025, 5, 9, 16, 0, tzinfo=UTC)
+
+    def page(headers: dict) -> Page:
+        return Page("http://x/", 200, b"", "text/html", came, headers)
+
+    told = datetime(2025, 5, 9, 15, 36, tzinfo=UTC)
+    assert page_clock(page({"Date": "Fri, 09 May 2025 15:36:00 GMT"})) == told
+    assert page_clock(page({"date": "Fri, 09 May 2025 15:36:00 -0000"})) == told
+    assert page_clock(page({"Date": "soon"})) == came
+    assert page_clock(page({})) == came
