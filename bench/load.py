@@ -35,13 +35,12 @@ def records(count: int) -> list[dict]:
     return [rel.expected for rel in generate_releases(count)]
 
 
-def load_once(dsn: str, recs: list[dict]) -> dict:
+def load_once(dsn: str, recs: list[dict], run_key: str = "bench__load") -> dict:
     """Stage in batches then merge, as the pipeline does; seconds of each."""
     from newswire.pipeline import STAGE_BATCH
     from newswire.warehouse.connection import connect
     from newswire.warehouse.loading import StagedRecord, merge_staged, stage
 
-    run_key = "bench__load"
     fetched_at = datetime.now(UTC)
     with connect(dsn) as conn:
         with conn.cursor() as cur:

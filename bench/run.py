@@ -8,8 +8,10 @@ and prints the table.
     python bench/run.py --only parse dags
 
 Sections: parse (bench/parse.py), load (bench/load.py), end_to_end and reparse
-(bench/backfill.py), dag_parse (bench/dags.py), sample_site (bench/generate.py). Run it on a
-quiet machine: the load average at the start and at the end is recorded with the results.
+(bench/backfill.py), dag_parse (bench/dags.py), sample_site (bench/generate.py), scale
+(bench/scale.py: 1,000,000 releases beside an empty warehouse; about 30 minutes of the run).
+Run it on a quiet machine: the load average at the start and at the end is recorded with the
+results.
 """
 
 from __future__ import annotations
@@ -26,12 +28,13 @@ import backfill
 import generate
 import load
 import parse
+import scale
 from common import ROOT, git_commit, load_average, machine
 
 import dags
 from newswire.pipeline import STAGE_BATCH
 
-SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse", "sample_site")
+SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse", "sample_site", "scale")
 SIZES = {
     "full": {
         "parse_samples": 2000,
@@ -46,6 +49,10 @@ SIZES = {
         "dag_runs": 3,
         "sample_count": 20000,
         "sample_runs": 3,
+        "scale_count": 1_000_000,
+        "scale_runs": 3,
+        "scale_batch": 10_000,
+        "scale_sample": 200,
     },
     "quick": {
         "parse_samples": 20,
@@ -60,6 +67,10 @@ SIZES = {
         "dag_runs": 1,
         "sample_count": 200,
         "sample_runs": 1,
+        "scale_count": 2000,
+        "scale_runs": 1,
+        "scale_batch": 100,
+        "scale_sample": 10,
     },
 }
 # Issue 7, section 3.
@@ -73,6 +84,12 @@ TARGETS = {
     "incremental_seconds": 5.0,
     "dag_seconds": 0.5,
     "sample_generation_seconds": 4.0,  # 20,000 releases
+    # Issue 14, at 1,000,000 releases.
+    "scale_incremental_seconds": 3.0,
+    "scale_incremental_rss_mb": 100.0,
+    "scale_read_ms": 100.0,
+    "scale_search_p95_ms": 300.0,
+    "scale_load_ratio": 0.80,
 }
 
 
@@ -148,6 +165,12 @@ def run_sections(sizes: dict, only: tuple[str, ...]) -> tuple[dict, dict, dict]:
             )
     section("dag_parse", lambda: dags.run(sizes["dag_runs"]))
     section("sample_site", lambda: generate.run(sizes["sample_count"], sizes["sample_runs"]))
+    section(
+        "scale",
+        lambda: scale.run(
+            sizes["scale_count"], sizes["scale_runs"], sizes["scale_batch"], sizes["scale_sample"]
+        ),
+    )
     return results, errors, loads
 
 
@@ -325,7 +348,70 @@ def figures(results: dict, sizes: dict) -> list[dict]:
             f"< {T['sample_generation_seconds']:g} s for 20,000",
             s["seconds"] < T["sample_generation_seconds"],
         )
+    if "scale" in results:
+        scale_figures(results["scale"], row)
     return rows
+
+
+def scale_figures(s: dict, row) -> None:
+    """Issue 14: each figure on N releases, beside the same on an empty warehouse."""
+    T = TARGETS
+    big, empty = s["big"], s["empty"]
+    at = f"{s['count']:,} releases (empty: "
+
+    def read_row(figure, value, empty_value):
+        row(
+            "scale",
+            f"{figure}, {at}{empty_value:g} ms)",
+            value,
+            "ms",
+            f"< {T['scale_read_ms']:g} ms",
+            value < T["scale_read_ms"],
+        )
+
+    inc, inc0 = big["incremental"], empty["incremental"]
+    row(
+        "scale",
+        f"incremental run, nothing new, {at}{inc0['seconds']:g} s)",
+        inc["seconds"],
+        "s",
+        f"< {T['scale_incremental_seconds']:g} s",
+        inc["seconds"] < T["scale_incremental_seconds"],
+    )
+    row(
+        "scale",
+        f"incremental run peak RSS, {at}{inc0['peak_rss_mb']} MB)",
+        inc["peak_rss_mb"],
+        "MB",
+        f"< {T['scale_incremental_rss_mb']:g} MB",
+        inc["peak_rss_mb"] < T["scale_incremental_rss_mb"],
+    )
+    for name, ms in big["reports"].items():
+        read_row(f"report_{name}, 50 rows", ms, empty["reports"][name])
+    read_row("Newswire page, all its reads", big["page"]["total_ms"], empty["page"]["total_ms"])
+    row(
+        "scale",
+        f"search p95, common and rare queries, {at}{empty['search_p95_ms']:g} ms)",
+        big["search_p95_ms"],
+        "ms",
+        f"< {T['scale_search_p95_ms']:g} ms",
+        big["search_p95_ms"] < T["scale_search_p95_ms"],
+    )
+    load, load0 = big["load_10k"], empty["load_10k"]
+    row(
+        "scale",
+        f"merge of {load['rows']:,} releases, {at}{load0['merge_rows_per_s']:,.0f} rows/s)",
+        load["merge_rows_per_s"],
+        "rows/s",
+    )
+    row(
+        "scale",
+        f"merge rate, {s['count']:,} releases / empty",
+        s["load_ratio"],
+        "x",
+        f">= {T['scale_load_ratio']:.0%}",
+        s["load_ratio"] >= T["scale_load_ratio"],
+    )
 
 
 def markdown(report: dict) -> str:

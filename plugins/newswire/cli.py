@@ -170,6 +170,10 @@ def _build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", help='words, "a phrase", -excluded, or')
     search.add_argument("--since", type=date.fromisoformat, help="published since DATE")
     search.add_argument("--ticker", help="only releases naming this ticker (WDAY or NASDAQ:WDAY)")
+    search.add_argument("--issuer", help="only releases of this issuer (any spelling of its name)")
+    search.add_argument(
+        "--recent", action="store_true", help="newest matches first (default: best ranked)"
+    )
     search.add_argument("--limit", type=_positive_int, default=20, help="at most N (default 20)")
     search.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     search.set_defaults(handler=_cmd_search)
@@ -410,6 +414,8 @@ def _cmd_search(args) -> int:
         args.query,
         since=args.since,
         ticker=args.ticker,
+        issuer=args.issuer,
+        order="recent" if args.recent else "rank",
         limit=args.limit,
     )
     print(

@@ -119,3 +119,50 @@ def test_tables_align_wide_characters():
     # 10 wide characters take 20 columns: the counts line up under "n"
     assert lines[2] == "株式会社ミライテック  6"
     assert lines[3] == "Łódź BioLabs S.A.     6"
+
+
+def test_search_narrows_by_issuer_spelling_and_orders_by_recency(known):
+    # i % 4 in (0, 1) is Workday, spelt two ways; every release has "Body of release".
+    hits = search(known, "body release", issuer="WORKDAY, INC")
+    assert sorted(int(h[2].split()[-1]) for h in hits) == [0, 1, 4, 5, 8, 9]
+    assert search(known, "body release", issuer="No Such Company") == []
+    recent = search(known, "body release", order="recent", limit=3)
+    assert [h[2] for h in recent] == ["Release number 11", "Release number 10", "Release number 9"]
+
+
+def test_search_plan_uses_indexes_not_a_scan_of_releases(known, query):
+    from newswire.warehouse.search import search_sql
+
+    params = {
+        "query": "revenue growth",
+        "start": None,
+        "issuer": "Workday",
+        "symbol": "WDAY",
+        "exchange": None,
+        "window": 1000,
+        "limit": 20,
+    }
+    for order in ("rank", "recent"):
+        plan = "\n".join(
+            row[0]
+            for row in query(
+                known, "SET enable_seqscan = off; EXPLAIN " + search_sql(order), params
+            )
+        )
+        assert "Seq Scan on releases" not in plan, plan
+        assert "Index" in plan, plan
+
+
+def test_search_ranks_the_newest_window_of_matches_found_in_growing_windows(known, monkeypatch):
+    from newswire.warehouse import search as search_module
+
+    # Releases 0-11 are 6 hours apart; the 3 newest matches of "body" are 9, 10 and 11,
+    # found once the windows of days back reach release 9 (the third window here).
+    monkeypatch.setattr(search_module, "WINDOW", 3)
+    monkeypatch.setattr(search_module, "WINDOW_DAYS", (0.2, 0.5, 1, None))
+    recent = search(known, "body", order="recent")
+    assert [h[2] for h in recent] == ["Release number 11", "Release number 10", "Release number 9"]
+    assert sorted(h[2] for h in search(known, "body")) == sorted(h[2] for h in recent)
+    # Narrowed to Workday (0, 1, 4, 5, 8, 9): its 3 newest are 9, 8 and 5.
+    hits = search(known, "body", issuer="Workday Inc.", order="recent")
+    assert [h[2] for h in hits] == ["Release number 9", "Release number 8", "Release number 5"]

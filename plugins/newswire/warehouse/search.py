@@ -1,42 +1,104 @@
-"""``newswire search``: ranked full-text search over title, subtitle and body."""
+"""``newswire search``: ranked full-text search over title, subtitle and body.
+
+A common word matches most of the warehouse, and ranking every match costs a scan of it. So
+the ranking is bounded by recency: of the releases matching the query and the filters, the
+newest ``WINDOW`` are ranked. They are looked for in growing windows of days back from the
+newest release (``WINDOW_DAYS``), so each step reads a bounded number of rows whatever the
+query: a common query has its ``WINDOW`` matches within the first days (the planner walks the
+``published_at`` index); a rarer one goes on to wider windows, where its matches are sparse
+and are read from the full-text index (plain index scans are turned off there: the planner
+does not charge enough for testing a release's search vector, and would walk instead).
+``--since``, ``--ticker`` and ``--issuer`` narrow the matches before the window is taken.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from newswire.warehouse.connection import connect
 
+WINDOW = 1000  # the newest matches that are ranked
+WINDOW_DAYS = (3, 30, 365, None)  # days back from the newest release; None: all of them
+ORDERS = {
+    "rank": "rank DESC, r.published_at DESC NULLS LAST",
+    "recent": "r.published_at DESC NULLS LAST",
+}
+# Filters are written in only when given, so the planner sees each as a join it can start from.
+FILTERS = {
+    "start": "AND r.published_at >= %(start)s",
+    "issuer": """AND r.issuer_org_id IN (
+        SELECT org_id FROM newswire.organizations
+        WHERE normalized_name = newswire.normalize_org_name(%(issuer)s))""",
+    "symbol": """AND (r.wire, r.release_id) IN (
+        SELECT t.wire, t.release_id FROM newswire.release_tickers t
+        WHERE t.symbol = %(symbol)s {exchange})""",
+}
+
+# The tsquery is written out (not a CTE or a join) so the planner sees its words and how
+# common they are.
 SEARCH_SQL = """
-SELECT r.published_at, r.issuer, r.title, r.url, ts_rank_cd(r.search, q) AS rank
-FROM newswire.releases r, websearch_to_tsquery('english', %(query)s) AS q
-WHERE r.search @@ q
-  AND (%(since)s::date IS NULL OR r.published_at >= %(since)s::date)
-  AND (%(symbol)s::text IS NULL OR EXISTS (
-        SELECT 1 FROM newswire.release_tickers t
-        WHERE (t.wire, t.release_id) = (r.wire, r.release_id)
-          AND t.symbol = %(symbol)s
-          AND (%(exchange)s::text IS NULL OR t.exchange = %(exchange)s)))
-ORDER BY rank DESC, r.published_at DESC
+WITH newest AS MATERIALIZED (
+    SELECT r.wire, r.release_id
+    FROM newswire.releases r
+    WHERE r.search @@ websearch_to_tsquery('english', %(query)s)
+      {filters}
+    ORDER BY r.published_at DESC NULLS LAST, r.wire, r.release_id
+    LIMIT %(window)s
+)
+SELECT r.published_at, r.issuer, r.title, r.url,
+       ts_rank_cd(r.search, websearch_to_tsquery('english', %(query)s)) AS rank,
+       (SELECT count(*) FROM newest) AS matches
+FROM newest JOIN newswire.releases r USING (wire, release_id)
+ORDER BY {order}, r.wire, r.release_id
 LIMIT %(limit)s
 """
 
 
 def search(
-    dsn: str, query: str, *, since: date | None = None, ticker: str | None = None, limit: int = 20
+    dsn: str,
+    query: str,
+    *,
+    since: date | None = None,
+    ticker: str | None = None,
+    issuer: str | None = None,
+    order: str = "rank",
+    limit: int = 20,
 ) -> list[tuple]:
-    """Releases matching ``query`` (web-search syntax: words, "phrases", -exclusions, or),
-    best first. ``ticker`` is "WDAY" or "NASDAQ:WDAY"."""
+    """Releases matching ``query`` (web-search syntax: words, "phrases", -exclusions, or):
+    the best ranked of the newest ``WINDOW`` matches (``order="recent"``: the newest first),
+    as (published_at, issuer, title, url, rank). ``ticker`` is "WDAY" or "NASDAQ:WDAY";
+    ``issuer`` is an organization's name, any spelling ("Workday Inc." finds "Workday, Inc.")."""
     exchange, symbol = None, None
     if ticker:
         exchange, _, symbol = ticker.upper().rpartition(":")
         exchange = exchange or None
-    params = {
-        "query": query,
-        "since": since,
-        "symbol": symbol,
-        "exchange": exchange,
-        "limit": limit,
-    }
+    floor = datetime.combine(since, time(), UTC) if since else None
+    params = {"query": query, "issuer": issuer, "symbol": symbol, "exchange": exchange}
+    params.update(window=WINDOW, limit=limit)
+    rows = []
     with connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute(SEARCH_SQL, params)
-        return cur.fetchall()
+        cur.execute("SET LOCAL work_mem = '64MB'")  # exact bitmaps for wide windows
+        cur.execute("SELECT max(published_at) FROM newswire.releases")
+        newest = cur.fetchone()[0]
+        for step, days in enumerate(WINDOW_DAYS):
+            start = newest - timedelta(days=days) if days is not None and newest else None
+            last = start is None or (floor is not None and floor >= start)
+            step_params = {**params, "start": floor if last else start}
+            if step:
+                cur.execute("SET LOCAL enable_indexscan = off")
+            cur.execute(search_sql(order, step_params), step_params)
+            rows = cur.fetchall()
+            if last or (rows and rows[0][-1] >= WINDOW):
+                break
+    return [row[:-1] for row in rows]
+
+
+def search_sql(order: str = "rank", params: dict | None = None) -> str:
+    """The query ``search`` runs (``order``: "rank" or "recent"), with the filters that
+    ``params`` gives (start, issuer, symbol, exchange)."""
+    params = params or {}
+    filters = [sql for name, sql in FILTERS.items() if params.get(name) is not None]
+    exchange = "AND t.exchange = %(exchange)s" if params.get("exchange") else ""
+    return SEARCH_SQL.format(
+        filters="\n      ".join(filters).format(exchange=exchange), order=ORDERS[order]
+    )

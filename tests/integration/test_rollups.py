@@ -1,0 +1,152 @@
+"""The report rollups (migration 007) stay equal to a from-scratch aggregate of the warehouse
+through loads, corrections that move a release to another day, issuer, industry or ticker,
+deletes of versions and of releases; and the report views read them through indexes."""
+
+import psycopg2
+import pytest
+
+from newswire.warehouse.reports import report_names
+from tests.support.records import load, make_record
+
+# The reports as they were computed before 007: from the base tables, whole.
+FROM_SCRATCH = {
+    "releases_per_day": """
+        SELECT (published_at AT TIME ZONE 'UTC')::date, wire, count(*),
+               count(DISTINCT issuer_org_id)
+        FROM newswire.releases WHERE published_at IS NOT NULL GROUP BY 1, 2""",
+    "releases_per_industry_day": """
+        SELECT (r.published_at AT TIME ZONE 'UTC')::date, i.name, count(*)
+        FROM newswire.releases r
+        JOIN newswire.release_industries ri USING (wire, release_id)
+        JOIN newswire.industries i USING (industry_id)
+        WHERE r.published_at IS NOT NULL GROUP BY 1, 2""",
+    "ticker_mentions": """
+        SELECT date_trunc('week', r.published_at AT TIME ZONE 'UTC')::date, t.exchange,
+               t.symbol, count(*)
+        FROM newswire.release_tickers t JOIN newswire.releases r USING (wire, release_id)
+        WHERE r.published_at IS NOT NULL GROUP BY 1, 2, 3""",
+    "top_issuers": """
+        SELECT o.name, count(*), min(r.published_at), max(r.published_at)
+        FROM newswire.releases r JOIN newswire.organizations o ON o.org_id = r.issuer_org_id
+        GROUP BY o.org_id, o.name""",
+    "ingestion_lag": """
+        SELECT (r.published_at AT TIME ZONE 'UTC')::date, count(*),
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY v.first_seen_at - r.published_at),
+               max(v.first_seen_at - r.published_at)
+        FROM newswire.releases r
+        JOIN newswire.release_versions v
+          ON (v.wire, v.release_id, v.version) = (r.wire, r.release_id, 1)
+        WHERE r.published_at IS NOT NULL GROUP BY 1""",
+    "warehouse_totals": """
+        SELECT (SELECT count(*) FROM newswire.releases),
+               (SELECT count(*) FROM newswire.release_versions),
+               (SELECT count(*) FROM newswire.organizations),
+               (SELECT min(published_at) FROM newswire.releases),
+               (SELECT max(published_at) FROM newswire.releases),
+               (SELECT count(*) FROM newswire.rejects WHERE resolved_at IS NULL),
+               (SELECT count(*) FROM newswire.ingestion_runs)""",
+}
+
+
+def assert_rollups_match(query, dsn):
+    for name, sql in FROM_SCRATCH.items():
+        expected = sorted(query(dsn, sql), key=repr)
+        assert expected, name  # the dataset exercises every report
+        assert sorted(query(dsn, f"SELECT * FROM newswire.report_{name}"), key=repr) == expected, (
+            name
+        )
+
+
+def execute(dsn, sql, params=None):
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(sql, params)
+    conn.close()
+
+
+def test_rollups_follow_loads_corrections_and_deletes(warehouse, query):
+    load(warehouse, "run1", [make_record(i) for i in range(30)])
+    assert_rollups_match(query, warehouse)
+
+    # Corrections: release 1 moves to another day, issuer, industry and ticker; release 2
+    # loses its publication time; release 4 loses its tickers and industries.
+    load(
+        warehouse,
+        "run2",
+        [
+            make_record(
+                1,
+                published_at="2024-06-03T09:00:00+00:00",
+                issuer="Acme Widgets Ltd",
+                industries=["Mining"],
+                tickers=[{"exchange": "NYSE", "symbol": "ACME"}],
+            ),
+            make_record(2, published_at=None),
+            make_record(4, tickers=[], industries=[]),
+            *[make_record(i) for i in range(30, 40)],
+        ],
+    )
+    assert_rollups_match(query, warehouse)
+
+    # An older version of a release is deleted, then the first version of another: the lag
+    # report only counts releases that still have a version 1.
+    execute(
+        warehouse,
+        "DELETE FROM newswire.release_versions WHERE (release_id, version) = %s",
+        (("302000001", 1),),
+    )
+    assert_rollups_match(query, warehouse)
+
+    # Releases deleted (their tickers, industries and versions go with them).
+    execute(
+        warehouse,
+        "DELETE FROM newswire.releases WHERE release_id IN %s",
+        (("302000000", "302000006", "302000012"),),
+    )
+    assert_rollups_match(query, warehouse)
+
+    # A tag edited in place.
+    execute(
+        warehouse,
+        "UPDATE newswire.release_tickers SET symbol = 'WDAY2' WHERE release_id = %s",
+        ("302000008",),
+    )
+    assert_rollups_match(query, warehouse)
+
+
+def test_migration_007_carries_existing_rows_over(empty_db, query):
+    from newswire.warehouse.migrations import migrate
+
+    migrate(empty_db, target=6)
+    load(empty_db, "before", [make_record(i) for i in range(12)])
+    migrate(empty_db)
+    assert_rollups_match(query, empty_db)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "releases_per_day",
+        "releases_per_industry_day",
+        "ticker_mentions",
+        "top_issuers",
+        "ingestion_lag",
+        "latest_releases",
+    ],
+)
+def test_report_views_read_an_index_not_the_releases_table(warehouse, query, name):
+    load(warehouse, "run", [make_record(i) for i in range(30)])
+    execute(warehouse, "ANALYZE")
+    # Tiny tables: forbid sequential scans so the plan shows which index serves the order.
+    plan = "\n".join(
+        row[0]
+        for row in query(
+            warehouse,
+            f"SET enable_seqscan = off; SET enable_sort = off;"
+            f" EXPLAIN SELECT * FROM newswire.report_{name} LIMIT 50",
+        )
+    )
+    assert "Index Scan" in plan or "Index Only Scan" in plan, plan
+    assert "Sort" not in plan, plan
+    if name != "latest_releases":
+        assert "releases r" not in plan and "on releases" not in plan, plan
+    assert name in report_names()
