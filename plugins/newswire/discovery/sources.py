@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from newswire.fetching.allowlist import WIRE_HOSTS
+from newswire.wires import WIRE_HOSTS
 
 # The listings' clock (as newswire.parsing.dates.EASTERN; not imported from there, so that
 # reading the declarations, as the DAG files do, does not load the parsers).

@@ -24,12 +24,8 @@ from dataclasses import dataclass
 from urllib3.exceptions import LocationParseError
 from urllib3.util import Url, parse_url
 
-# The hosts each wire publishes on (release pages, feeds, listing pages).
-WIRE_HOSTS = {
-    "prnewswire": ("www.prnewswire.com", "prnewswire.com"),
-    "newswireca": ("www.newswire.ca", "newswire.ca"),
-    "globenewswire": ("www.globenewswire.com", "globenewswire.com"),
-}
+from newswire.wires import WIRE_HOSTS
+
 WEB_PORTS = frozenset({80, 443})
 # Characters that parsers disagree on: a backslash is a path separator to browsers and
 # to urllib3 but not to urllib.parse; whitespace and control characters get stripped or
