@@ -333,7 +333,7 @@ class RevisedRelease(SampleRelease):
         return (first, Block("p", (*second.content, note)), *rest)
 
 
-# -- issue 11: hostile pages ----------------------------------------------------------------
+# -- pages to store (issue 11: 1-3) -----------------------------------------------------------
 HUGE_ROWS = 6_000  # rows of the huge table: about 4.8 MB of page, 2.2 MB of distinct tokens
 
 
@@ -361,9 +361,6 @@ def strip_release_id(html: str, rel: SampleRelease) -> str:
 
 def nul_etag(rel: SampleRelease) -> dict[str, str]:
     return {"ETag": f'"{rel.release_id}\x00"'}
-
-
-# -- end of issue 11 --------------------------------------------------------------------------
 
 
 class FaultState:
@@ -475,7 +472,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ("--truncate-every", int, "N", "one truncated page for every Nth release"),
         ("--cp1252-every", int, "N", "every Nth release served in windows-1252 (labelled)"),
         ("--no-charset-every", int, "N", "every Nth release in windows-1252, unlabelled"),
-        # issue 11
+        # pages to store (issue 11: 1-3)
         ("--huge-every", int, "N", "every Nth release carries a ~5 MB table"),
         ("--no-id-every", int, "N", "every Nth release's canonical link has no id"),
         ("--nul-header-every", int, "N", "every Nth release has a NUL byte in its ETag"),

@@ -35,7 +35,7 @@ from newswire.discovery.feeds import read_feed
 from newswire.discovery.items import Discovered, Validators, same_site
 from newswire.discovery.listings import read_listing
 from newswire.discovery.sitemaps import read_news_sitemaps
-from newswire.discovery.sources import PRNEWSWIRE, Source, release_id_from_path
+from newswire.discovery.sources import PRNEWSWIRE, Source
 from newswire.fetching.client import FetchError, PoliteClient
 
 __all__ = [
@@ -47,7 +47,6 @@ __all__ = [
     "Source",
     "Validators",
     "discover",
-    "release_id_from_path",
     "same_site",
 ]
 

@@ -109,7 +109,3 @@ def get(name: str) -> Source:
         return SOURCES[name]
     except KeyError:
         raise ValueError(f"no source {name!r}: one of {', '.join(SOURCES)}") from None
-
-
-def release_id_from_path(url: str, source: Source = PRNEWSWIRE) -> str | None:
-    return source.release_id(url)
