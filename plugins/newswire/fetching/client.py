@@ -180,8 +180,9 @@ class PoliteClient:
     ) -> Page:
         """GET ``url`` politely; raise :class:`FetchError` unless it answers 2xx (or 304)
         with one of the ``expect``-ed content types and no more than MAX_BYTES."""
-        if not self.allowed_by_robots(url):  # checks url first: no request to a foreign host
-            unreachable = self._robots_unreachable.get(_origin(self._check(url)))
+        origin = _origin(self._check(url))  # first: no request to a foreign host
+        if not self._robots_of(origin).can_fetch(url, self.user_agent):
+            unreachable = self._robots_unreachable.get(origin)
             if unreachable:
                 raise FetchError("robots_unreachable", unreachable)
             raise FetchError("robots_disallowed", url)
@@ -206,14 +207,17 @@ class PoliteClient:
     def allowed_by_robots(self, url: str) -> bool:
         """Whether robots.txt lets us fetch ``url``; :class:`FetchError` for a URL that may
         not be requested at all (checked before robots.txt is asked for)."""
-        origin = _origin(self._check(url))
+        return self._robots_of(_origin(self._check(url))).can_fetch(url, self.user_agent)
+
+    def _robots_of(self, origin: str) -> Protego:
+        """The robots.txt rules of ``origin``, read once per client."""
         with self._lock:
             robots = self._robots.get(origin)
         if robots is None:
             robots = Protego.parse(self._robots_txt(origin))
             with self._lock:
                 self._robots[origin] = robots
-        return robots.can_fetch(url, self.user_agent)
+        return robots
 
     def _robots_txt(self, origin: str) -> str:
         """The rules of ``origin`` per RFC 9309: those of a 2xx answer (its first
