@@ -178,6 +178,15 @@ class SampleSite:
         self._thread.start()
         return self
 
+    def stop_live(self) -> None:
+        """Stop publishing (:meth:`go_live`); the site goes on serving."""
+        self._stop_live.set()
+
+    @property
+    def live_releases(self) -> list[SampleRelease]:
+        """What :meth:`publish` published, oldest first, as served now (corrections in)."""
+        return list(self._live)
+
     def stop(self) -> None:
         self._stop_live.set()
         if self._thread:

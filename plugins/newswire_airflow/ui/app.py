@@ -1,5 +1,5 @@
 """The warehouse page: releases per day (a bar chart), the latest releases with links,
-rejects by reason and ingestion lag, read from the report views (``newswire.report_*``)
+rejects by reason, ingestion lag and the latency from the wire to the warehouse, read from the report views (``newswire.report_*``)
 through the Airflow connection ``newswire_warehouse``, on one connection per page load.
 
 The page is rendered on the server from the Jinja2 templates in ``templates/`` (autoescaped:
@@ -31,6 +31,7 @@ CHART_DAYS = 30
 LATEST = 20
 REJECT_REASONS = 20
 LAG_DAYS = 14
+LATENCY_ROWS = 14  # days x wires of the latency distribution
 
 app = FastAPI(title="Newswire", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -42,6 +43,7 @@ class Overview:
     latest: list[dict]
     rejects: list[dict]
     lag: list[dict]
+    latency: list[dict]  # publication -> loaded, per day and wire (templates/_latency.html)
 
 
 def read_overview(dsn: str) -> Overview:
@@ -57,6 +59,7 @@ def read_overview(dsn: str) -> Overview:
         latest = rows("latest_releases", LATEST)
         rejects = rows("rejects_by_reason", REJECT_REASONS)
         lag = rows("ingestion_lag", LAG_DAYS)
+        latency = rows("ingestion_latency", LATENCY_ROWS)
     daily: dict[date, int] = {}
     for row in per_wire_and_day:
         daily[row["day"]] = daily.get(row["day"], 0) + row["releases"]
@@ -67,7 +70,7 @@ def read_overview(dsn: str) -> Overview:
             (day, daily.get(day, 0))
             for day in (last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1))
         ]
-    return Overview(totals, per_day, latest, rejects, lag)
+    return Overview(totals, per_day, latest, rejects, lag, latency)
 
 
 @app.get("/", response_class=HTMLResponse, dependencies=[Depends(airflow_user)])
