@@ -11,8 +11,8 @@ the asset (its extra is ``{"from_trigger": true, "payload": {...}}``), which sch
 
 The trigger only reads the feed and the warehouse: it never fetches a release. Blocking work
 (HTTP, SQL) runs in a thread, so it never holds the triggerer's event loop; a poll that fails
-is logged and the next one comes at the next interval (after the ``Retry-After`` the client
-honoured, if any).
+is logged and the next one waits longer (the interval doubles with each failure in a row, up
+to 15 minutes); a ``Retry-After`` is honoured by the client itself, as for every request.
 """
 
 from __future__ import annotations
@@ -60,18 +60,23 @@ class FeedWatchTrigger(BaseEventTrigger):
         feeds = watch_feeds(self.source)
         log.info("watching %s every %.0f s: %s", base_url, interval, ", ".join(feeds))
         with PoliteClient(base_url) as client:
+            failures = 0
             for feed in itertools.cycle(feeds):
                 try:
                     urls = await asyncio.to_thread(
                         watching.poll_feed, dsn, client, self.source, feed
                     )
+                    failures = 0
                 except (FetchError, DatabaseError) as exc:
-                    log.warning("feed %s%s not polled: %s", base_url, feed, exc)
+                    failures += 1
                     urls = []
+                    log.warning(
+                        "feed %s%s not polled (%d in a row): %s", base_url, feed, failures, exc
+                    )
                 if urls:
                     log.info("%d new releases on %s%s", len(urls), base_url, feed)
                     yield TriggerEvent({"source": self.source, "urls": urls})
-                await asyncio.sleep(interval)
+                await asyncio.sleep(watching.next_poll_in(interval, failures))
 
 
 def feed_asset(source: str) -> Asset:

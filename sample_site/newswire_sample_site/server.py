@@ -263,7 +263,7 @@ class SampleSite:
         def loop() -> None:
             while not self._stop_live.wait(rng.uniform(low, high)):
                 changes = [("published", self.publish())]
-                earlier = self._live[:-1]
+                earlier = [r for r in self._live[:-1] if not r.title.startswith("CORRECTION")]
                 if earlier and rng.random() < corrections:
                     changes.append(("corrected", self.correct(rng.choice(earlier))))
                 for kind, rel in changes:

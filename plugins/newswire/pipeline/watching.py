@@ -32,6 +32,7 @@ from newswire.warehouse.connection import connect
 POLITE_MIN_INTERVAL = 30.0
 LOOPBACK_MIN_INTERVAL = 1.0
 MAX_WATCHED_URLS = 500  # a watched run takes at most this many; the 15-minute run the rest
+MAX_BACKOFF = 900.0  # a feed that keeps failing is asked at most every 15 minutes
 
 
 def poll_interval(base_url: str, requested: float | None = None) -> float:
@@ -40,6 +41,13 @@ def poll_interval(base_url: str, requested: float | None = None) -> float:
     wanted = settings.watch_interval() if requested is None else requested
     floor = LOOPBACK_MIN_INTERVAL if is_loopback(base_url) else POLITE_MIN_INTERVAL
     return max(floor, wanted)
+
+
+def next_poll_in(interval: float, failures: int) -> float:
+    """Seconds to the next poll after ``failures`` failed polls in a row (a 429 or 5xx after
+    the client's own retries, a Retry-After longer than it waits, robots.txt refusing the
+    feed, a warehouse down): the interval doubles with each, up to :data:`MAX_BACKOFF`."""
+    return min(max(interval, MAX_BACKOFF), interval * 2 ** min(failures, 16))
 
 
 def poll_feed(dsn: str, client: PoliteClient, source: str, feed: str) -> list[str]:

@@ -1,6 +1,7 @@
 """The warehouse page: releases per day (a bar chart), the latest releases with links,
-rejects by reason, ingestion lag and the latency from the wire to the warehouse, read from the report views (``newswire.report_*``)
-through the Airflow connection ``newswire_warehouse``, on one connection per page load.
+rejects by reason, ingestion lag and the latency from the wire to the warehouse, read from
+the report views (``newswire.report_*``) through the Airflow connection
+``newswire_warehouse``, on one connection per page load.
 
 The page is rendered on the server from the Jinja2 templates in ``templates/`` (autoescaped:
 titles and other warehouse text are shown as text, never as markup) as one HTML document
