@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -108,7 +109,7 @@ def standalone(warehouse: str, metadata: str, site_url: str, extra_env: dict[str
             raise RuntimeError(f"airflow {' '.join(args)}: {done.stderr[-2000:]}")
         return done.stdout
 
-    log_path = home / "standalone.log"
+    log_path, done = home / "standalone.log", False
     with open(log_path, "wb") as log_file:
         process = subprocess.Popen(
             ["airflow", "standalone"],
@@ -130,8 +131,8 @@ def standalone(warehouse: str, metadata: str, site_url: str, extra_env: dict[str
                     break
             except OSError:
                 time.sleep(2)
-        airflow.log_path = log_path
         yield airflow
+        done = True
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -139,6 +140,10 @@ def standalone(warehouse: str, metadata: str, site_url: str, extra_env: dict[str
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        if done:
+            shutil.rmtree(home, ignore_errors=True)
+        else:
+            print(f"airflow standalone's log: {log_path}", file=sys.stderr)
 
 
 def unpause_when_parsed(airflow, *dag_ids: str, timeout: float = 180) -> None:

@@ -23,6 +23,7 @@ def test_every_report_runs(known):
         "ticker_mentions",
         "latest_releases",
         "ingestion_lag",
+        "ingestion_latency",
         "rejects_by_reason",
         "ingestion_runs",
         "warehouse_totals",
