@@ -248,6 +248,49 @@ def measure(
     }
 
 
+def at_scale(count: int, runs: int = 3) -> dict:
+    """What the latency report costs at ``count`` releases (``bench/scale.py``'s synthetic
+    fill, 1,000 a day): the report's first 50 rows (best of ``runs``, ms) and its plan, one
+    day's rollup refresh (what a load pays per day it touches), and a 10,000-release merge with
+    008's triggers on and off."""
+    import scale as synthetic
+
+    from newswire.warehouse.connection import connect
+    from newswire.warehouse.reports import run_report
+
+    dsn = fresh_warehouse()
+    try:
+        result = {"count": count, "fill_s": round(synthetic.fill(dsn, count), 1)}
+        with connect(dsn) as conn, conn.cursor() as cur:
+            report = synthetic.best_of(
+                lambda: run_report(dsn, "ingestion_latency", 50, conn=conn), runs
+            )
+            result["report_ms"] = round(1000 * report, 2)
+            result["plan"] = synthetic.plan(
+                cur, "SELECT * FROM newswire.report_ingestion_latency LIMIT 50"
+            )
+            cur.execute("SELECT max(day) FROM newswire.rollup_ingestion_latency")
+            day = cur.fetchone()[0]
+            refresh = synthetic.best_of(
+                lambda: cur.execute(
+                    "SELECT newswire.refresh_ingestion_latency(ARRAY[%s::date])", (day,)
+                ),
+                runs,
+            )
+            result["refresh_one_day_ms"] = round(1000 * refresh, 2)
+        batch = synthetic.batch_records(10_000)
+        for label, switch in (("merge_s_triggers_on", "ENABLE"), ("merge_s_008_off", "DISABLE")):
+            with connect(dsn) as conn, conn.cursor() as cur:
+                for event in ("insert", "update", "delete"):
+                    cur.execute(
+                        f"ALTER TABLE newswire.releases {switch} TRIGGER latency_after_{event}"
+                    )
+            result[label] = synthetic.load_batch(dsn, batch, runs)["merge_s"]
+        return result
+    finally:
+        drop_warehouse(dsn)
+
+
 def _plain(value):
     """A report value as JSON has it (numeric -> float, a day -> ISO text)."""
     if isinstance(value, Decimal):
@@ -310,7 +353,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--every", default="5-20", help="seconds between publications, MIN-MAX")
     parser.add_argument("--watch-interval", type=float, help="NEWSWIRE_WATCH_INTERVAL (default 30)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--scale", type=int, metavar="N", help="instead: the report's cost at N releases"
+    )
     args = parser.parse_args(argv)
+    if args.scale:
+        result = at_scale(args.scale)
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "latency_scale.json").write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(result, indent=2))
+        return 0
     low, _, high = args.every.partition("-")
     result = measure(
         args.minutes, (float(low), float(high or low)), watch_interval=args.watch_interval
