@@ -62,13 +62,15 @@ def fresh_database(beside: str) -> str:
     return make_dsn(beside, dbname=name)
 
 
-def sqlalchemy_url(dsn: str) -> str:
+def url_of(dsn: str, scheme: str = "postgresql") -> str:
+    """The DSN (URI or key=value) as a URL: Airflow's connections and SQLAlchemy take only
+    those."""
     from psycopg2.extensions import parse_dsn
     from sqlalchemy.engine import URL
 
     p = parse_dsn(dsn)
     return URL.create(
-        "postgresql+psycopg2",
+        scheme,
         username=p.get("user"),
         password=p.get("password"),
         host=p.get("host"),
@@ -91,8 +93,8 @@ def standalone(warehouse: str, metadata: str, site_url: str, extra_env: dict[str
         AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
         AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
         AIRFLOW__CORE__EXECUTOR="LocalExecutor",
-        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=sqlalchemy_url(metadata),
-        AIRFLOW_CONN_NEWSWIRE_WAREHOUSE=warehouse,
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=url_of(metadata, "postgresql+psycopg2"),
+        AIRFLOW_CONN_NEWSWIRE_WAREHOUSE=url_of(warehouse),
         AIRFLOW_VAR_PRNEWSWIRE_BASE_URL=site_url,
         **extra_env,
     )
