@@ -283,6 +283,7 @@ def at_scale(count: int, runs: int = 3) -> dict:
         batch = synthetic.batch_records(10_000)
         for label, switch in (("merge_s_triggers_on", "ENABLE"), ("merge_s_008_off", "DISABLE")):
             with connect(dsn) as conn, conn.cursor() as cur:
+                cur.execute("DELETE FROM newswire.ingestion_runs WHERE run_key LIKE 'bench__%%'")
                 for event in ("insert", "update", "delete"):
                     cur.execute(
                         f"ALTER TABLE newswire.releases {switch} TRIGGER latency_after_{event}"
