@@ -254,7 +254,7 @@ def at_scale(count: int, runs: int = 3) -> dict:
     """What the latency report costs at ``count`` releases (``bench/scale.py``'s synthetic
     fill, 1,000 a day): the report's first 50 rows (best of ``runs``, ms) and its plan, one
     day's rollup refresh (what a load pays per day it touches), and a 10,000-release merge with
-    008's triggers on and off."""
+    009's triggers on and off."""
     import scale as synthetic
 
     from newswire.warehouse.connection import connect
@@ -281,7 +281,10 @@ def at_scale(count: int, runs: int = 3) -> dict:
             )
             result["refresh_one_day_ms"] = round(1000 * refresh, 2)
         batch = synthetic.batch_records(10_000)
-        for label, switch in (("merge_s_triggers_on", "ENABLE"), ("merge_s_008_off", "DISABLE")):
+        for label, switch in (
+            ("merge_s_triggers_on", "ENABLE"),
+            ("merge_s_latency_triggers_off", "DISABLE"),
+        ):
             with connect(dsn) as conn, conn.cursor() as cur:
                 cur.execute("DELETE FROM newswire.ingestion_runs WHERE run_key LIKE 'bench__%%'")
                 for event in ("insert", "update", "delete"):

@@ -1,4 +1,4 @@
--- From the wire to the warehouse (008): per UTC day of publication and wire, how many
+-- From the wire to the warehouse (009): per UTC day of publication and wire, how many
 -- releases, and the p50 / p95 / max seconds from publication to loaded and from first seen
 -- (in a feed, listing or sitemap, or by the feed watcher) to loaded. Read from the rollup the
 -- loads keep, through its index in this order.

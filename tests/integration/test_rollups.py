@@ -1,4 +1,4 @@
-"""The report rollups (migrations 007 and 008) stay equal to a from-scratch aggregate of the
+"""The report rollups (migrations 007 and 009) stay equal to a from-scratch aggregate of the
 warehouse through loads, corrections that move a release to another day, issuer, industry or
 ticker, deletes of versions and of releases; and the report views read them through indexes."""
 

@@ -1,4 +1,4 @@
--- 008: latency from the wire to the warehouse (issue 15). A release's publication time is in
+-- 009: latency from the wire to the warehouse (issue 15). A release's publication time is in
 -- releases.published_at, its first fetch in release_versions (version 1, first_seen_at) and
 -- its load in releases.first_loaded_at; what was missing is when we first saw it announced:
 -- release_sightings keeps, per release, the earliest time a feed, listing page, news sitemap
