@@ -19,6 +19,7 @@ from newswire_sample_site.render import render_release_page
 from tests.support import FIXTURES
 
 REAL = FIXTURES / "real"
+CONSTRUCTED = FIXTURES / "constructed"
 REAL_PAGES = sorted(REAL.glob("*.html"))
 with (REAL / "INDEX.tsv").open(encoding="utf-8", newline="") as _index:
     REAL_SETS = {row["file"]: row["set"] for row in csv.DictReader(_index, delimiter="\t")}
@@ -362,7 +363,7 @@ def test_each_wire_has_its_own_parser_even_without_a_url():
 
 def test_prnewswire_2017_legacy_template():
     """The 2017 template, in a page built from its description (no saved page of it yet)."""
-    page = (FIXTURES / "constructed" / "prnewswire_2017_legacy.html").read_bytes()
+    page = (CONSTRUCTED / "prnewswire_2017_legacy.html").read_bytes()
     record = parse_release(page)
     assert (record["title"], record["issuer"], record["source_org"]) == (
         "Acme Names CFO",
@@ -404,25 +405,26 @@ def test_other_scripts_are_still_detected():
 
 
 def test_a_portals_copy_of_a_release_is_not_a_wire_page():
-    """Yahoo Finance's copy of a PR Newswire release: schema.org itemprop=articleBody, the
-    /PRNewswire/ dateline and "(NYSE: AAC)" in its text, yet not the wire's page. It must be
-    refused, whether it comes with its URL or as a bare file, never parsed as another wire."""
-    page = (REAL / "syndicated_2017_yahoo_aac.html").read_bytes()
+    """A finance portal's copy of a PR Newswire release (the shape of Yahoo Finance's, see
+    constructed/README.md): schema.org itemprop=articleBody, the /PRNewswire/ dateline and
+    "(NYSE: ACME)" in its text, yet not the wire's page. It must be refused, whether it comes
+    with its URL or as a bare file, never parsed as another wire."""
+    page = (CONSTRUCTED / "portal_copy_of_a_prnewswire_release.html").read_bytes()
     for url in (
         None,
-        "https://finance.yahoo.com/news/aac-holdings-inc-present-william-103000626.html",
+        "https://finance.portal.example/news/acme-robotics-to-present-103000626.html",
     ):
         with pytest.raises(ParseError) as caught:
             parse_release(page, url)
         assert caught.value.reason == "not_a_wire_page"
-        assert "finance.yahoo.com" in caught.value.detail
+        assert "finance.portal.example" in caught.value.detail
 
 
 def test_wire_markup_without_a_canonical_url_is_still_read_and_other_markup_refused():
     # SYS-CON's copy has no canonical URL: only the markup can tell, and it is no wire's
-    page = (REAL / "syndicated_2015_syscon_kenya.html").read_bytes()
+    page = (CONSTRUCTED / "copy_of_a_prnewswire_release_without_canonical_url.html").read_bytes()
     with pytest.raises(ParseError) as caught:
-        parse_release(page, "http://www.cloudcomputingexpo.com/node/3346367")
+        parse_release(page, "http://www.expo.example/node/3346367")
     assert caught.value.reason == "not_a_wire_page"
     # a schema.org article body alone is not GlobeNewswire's page
     bare = (
@@ -555,18 +557,18 @@ def test_media_pointers_in_every_spelling_leave_the_body_for_images():
     ]
 
 
-def test_a_real_inline_photo_pointer():
+def test_an_inline_photo_pointer_with_spaces_inside_its_parentheses():
     from newswire.parsing.release import split_media_pointers
 
-    # SYS-CON's copy of a 2015 release (syndicated_2015_syscon_kenya.html) keeps the wire's
-    # paragraph: <p>     (Photo: <a href="...">http://photos.prnewswire.com/...</a> )<br/>
+    # copies of 2015 releases on other sites keep the wire's paragraph as it was:
+    # <p>     (Photo: <a href="...">http://photos.prnewswire.com/...</a> )<br/>
     blocks = [
         "… progressively rolled out in further African countries.",
-        "(Photo: http://photos.prnewswire.com/prnh/20150623/224982 )",
+        "(Photo: http://photos.prnewswire.com/prnh/20150623/123456 )",
     ]
     assert split_media_pointers(blocks) == (
         ["… progressively rolled out in further African countries."],
-        ["http://photos.prnewswire.com/prnh/20150623/224982"],
+        ["http://photos.prnewswire.com/prnh/20150623/123456"],
     )
 
 
