@@ -1,7 +1,10 @@
 """The warehouse reads of the Newswire page's analyst pages (a release with its versions, and
 search with the page's filters) in a real PostgreSQL, and their plans."""
 
+import subprocess
+import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -69,6 +72,21 @@ def test_search_gives_the_release_keys_and_narrows_to_days(corrected):
     assert [h.title for h in search(corrected, "corrected", ticker="ACME")] == [
         "Release number 1 (corrected)"
     ]
+
+
+def test_newswire_search_until_a_day(corrected, tmp_path):
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("newswire")), "search", "body", "--recent"]
+        + ["--until", "2025-02-17", "--dsn", corrected],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.splitlines()[2:]  # under the header and its rule
+    assert len(rows) == 2, result.stdout
+    assert "Release number 1 (corrected)" in rows[0] and "Release number 0" in rows[1]
 
 
 @pytest.mark.parametrize(
