@@ -329,6 +329,8 @@ def test_release_page_shows_fields_versions_and_what_a_correction_changed(
         ("/releases/prnewswire/" + "9" * 101, 404, "holds no release"),
         ("/releases/prnewswire/302000001?version=3", 400, "version must be a number from 1 to 2"),
         ("/releases/prnewswire/302000001?version=-1", 400, "version must be a number from 1 to 2"),
+        ("/releases/prnewswire/302000001?version=%C2%B2", 400, "version must be a number"),
+        ("/releases/prnewswire/302000001?version=" + "9" * 5000, 400, "version must be a number"),
     ],
 )
 def test_release_page_of_an_unknown_release_or_version(

@@ -19,6 +19,7 @@ own authentication, so every page asks for a logged-in Airflow user itself
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -205,7 +206,7 @@ def release_page(request: Request, wire: str, release_id: str) -> HTMLResponse:
             return _not_found(request, wire, release_id, root)
         newest = release.versions[0]["version"]  # an older fetch's version may be newer
         asked = request.query_params.get("version", str(newest))
-        if not asked.isdigit() or not 1 <= int(asked) <= newest:
+        if not re.fullmatch(r"[0-9]{1,9}", asked) or not 1 <= int(asked) <= newest:
             error = f"version must be a number from 1 to {newest}"
             context = {"release": release, "error": error, "version": None, "changes": None}
             return _page(request, "release.html", 400, root=root, **context)
