@@ -151,6 +151,10 @@ def test_an_unreadable_warehouse_gives_a_503_that_says_why(
     response = get_page(client, viewer_token, monkeypatch, empty_db)
     assert response.status_code == 503
     assert "newswire db migrate" in response.text and "report_warehouse_totals" in response.text
+    for path in ("/search?q=acme", "/releases/prnewswire/302000001"):
+        response = client.get(path, headers={"Authorization": f"Bearer {viewer_token}"})
+        assert response.status_code == 503
+        assert "newswire db migrate" in response.text and "newswire.releases" in response.text
 
 
 def test_a_missing_connection_gives_a_503_that_says_so(client, viewer_token, monkeypatch):
