@@ -169,6 +169,7 @@ def _build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", help="full-text search over the warehouse")
     search.add_argument("query", help='words, "a phrase", -excluded, or')
     search.add_argument("--since", type=date.fromisoformat, help="published since DATE")
+    search.add_argument("--until", type=date.fromisoformat, help="published until DATE")
     search.add_argument("--ticker", help="only releases naming this ticker (WDAY or NASDAQ:WDAY)")
     search.add_argument("--issuer", help="only releases of this issuer (any spelling of its name)")
     search.add_argument(
@@ -413,6 +414,7 @@ def _cmd_search(args) -> int:
         _migrated_warehouse_dsn(args.dsn),
         args.query,
         since=args.since,
+        until=args.until,
         ticker=args.ticker,
         issuer=args.issuer,
         order="recent" if args.recent else "rank",
