@@ -304,7 +304,9 @@ def test_pages_that_cost_too_much_or_hold_nothing_are_rejected(body, reason):
 
 def test_parse_a_directory_as_jsonl(tmp_path):
     (tmp_path / "broken.html").write_bytes(b"<html><body><p>not a release</p></body></html>")
-    for page in REAL_PAGES[:2]:
+    labels = {p: json.loads(p.with_suffix(".expected.json").read_text()) for p in REAL_PAGES}
+    releases = [p for p in REAL_PAGES if "reject" not in labels[p]][:2]
+    for page in releases:
         (tmp_path / page.name).write_bytes(page.read_bytes())
     done = subprocess.run(
         [sys.executable, "-m", "newswire.cli", "parse", str(tmp_path), "--jsonl"],
@@ -312,9 +314,7 @@ def test_parse_a_directory_as_jsonl(tmp_path):
         text=True,
     )
     lines = done.stdout.splitlines()
-    assert [json.loads(line)["url"] for line in lines] == [
-        json.loads(p.with_suffix(".expected.json").read_text())["url"] for p in REAL_PAGES[:2]
-    ]
+    assert [json.loads(line)["url"] for line in lines] == [labels[p]["url"] for p in releases]
     assert "broken.html: cannot parse (not_a_wire_page)" in done.stderr
     assert "2 parsed, 1 failed" in done.stderr
     assert done.returncode == 1  # one page failed, the others were still printed
@@ -435,6 +435,17 @@ def test_wire_markup_without_a_canonical_url_is_still_read_and_other_markup_refu
     with pytest.raises(ParseError) as caught:
         parse_release(bare)
     assert caught.value.reason == "not_a_wire_page"
+
+
+def test_a_wires_own_page_without_a_release_is_not_a_release_page():
+    """GlobeNewswire's 2018 home page (what a withdrawn release's URL can land on): on the
+    wire's site, so it is GlobeNewswire's, but it holds a list of releases and no release,
+    so it is refused as not_a_release_page, not for want of a headline."""
+    page = (REAL / "globenewswire_2018_homepage.html").read_bytes()
+    for url in (None, "https://globenewswire.com/"):
+        with pytest.raises(ParseError) as caught:
+            parse_release(page, url)
+        assert caught.value.reason == "not_a_release_page"
 
 
 def test_a_12_hour_clock_that_lost_the_afternoon_yields_to_the_transmission_id(caplog):
