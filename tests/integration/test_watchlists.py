@@ -164,7 +164,8 @@ def test_watch_add_list_remove(warehouse, query):
     "args, code, message",
     [
         (["add", "x", "--ticker", "WDAY", "--webhook", "h"], 1,
-         "newswire watch add: watchlist x: ticker 'WDAY' is not EXCHANGE:SYMBOL (e.g. NASDAQ:WDAY)"),
+         "newswire watch add: watchlist x: ticker 'WDAY' is not EXCHANGE:SYMBOL"
+         " (e.g. NASDAQ:WDAY)"),
         (["add", "x", "--webhook", "h"], 1,
          "newswire watch add: watchlist x: give at least one ticker, issuer or query"),
         (["add", "x", "--query", "q"], 2,

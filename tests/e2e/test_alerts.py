@@ -1,0 +1,155 @@
+"""Watchlist alerts delivered under real Airflow to a loopback webhook receiver: exactly one
+alert per matching release, including when the alerting task is retried, run again, or
+killed after the receiver got an alert (then the repeat carries the same idempotency key)."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from datetime import timedelta
+
+import pytest
+
+from newswire.warehouse import watchlists
+from newswire.warehouse.watchlists import Watchlist
+from newswire_airflow import alerting
+from newswire_airflow.alerting import AlertDeliveryFailed, WebhookError, deliver_alerts
+from tests.support.records import load, make_record
+from tests.support.webhook import WebhookReceiver
+
+HOOK = "alerts_hook"
+STATUS = "SELECT release_id, status, attempts, last_error FROM newswire.alerts ORDER BY alert_id"
+
+
+def hook_connection(url: str) -> str:
+    """The connection as an operator would set it: the webhook URL is its password."""
+    return json.dumps({"conn_type": "generic", "password": url})
+
+
+@pytest.fixture
+def dagbag():
+    from airflow.dag_processing.dagbag import DagBag
+
+    from tests.support import ROOT
+
+    return DagBag(dag_folder=str(ROOT / "dags"))
+
+
+def tickers_of(release) -> set[str]:
+    return {f"{t['exchange']}:{t['symbol']}" for t in release.expected["tickers"]}
+
+
+def test_a_ticker_watchlist_gets_one_alert_per_matching_release_when_the_task_retries(
+    dagbag, airflow_db, warehouse, sample_site, monkeypatch, query
+):
+    ticker = "HKEX:2288"
+    matching = {r.release_id: r for r in sample_site.releases if ticker in tickers_of(r)}
+    assert len(matching) >= 5
+    watchlists.add(warehouse, Watchlist("hk", tickers=[ticker], webhook_conn_id=HOOK))
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
+    monkeypatch.setenv("AIRFLOW_VAR_PRNEWSWIRE_BASE_URL", sample_site.base_url)
+    dag = dagbag.dags["prnewswire_ingest"]
+    dag.get_task("send_alerts").retry_delay = timedelta(0)  # retried at once, not in 30 s
+
+    with WebhookReceiver(answers=[503]) as receiver:  # the first delivery fails
+        monkeypatch.setenv(f"AIRFLOW_CONN_{HOOK.upper()}", hook_connection(receiver.url))
+        run = dag.test()
+        again = dag.test()  # nothing new, nothing pending: nothing sent
+
+    assert (run.state, again.state) == ("success", "success")
+    [ti] = [ti for ti in run.get_task_instances() if ti.task_id == "send_alerts"]
+    assert (ti.state, ti.try_number) == ("success", 2)  # failed once, retried by Airflow
+    assert receiver.statuses == [503] + [200] * len(matching)
+    accepted = receiver.accepted()
+    assert sorted(p.body["newswire"]["release_id"] for p in accepted) == sorted(matching)
+    for post in accepted:
+        fields, release = post.body["newswire"], matching[post.body["newswire"]["release_id"]]
+        assert post.path == "/hooks/T000/B000/secret-path"
+        assert post.headers["Idempotency-Key"] == f"newswire-alert-{fields['alert_id']}"
+        assert ticker in fields["tickers"] and fields["matched"] == f"ticker {ticker}"
+        assert fields["url"] == release.expected["url"] and fields["url"] in post.body["text"]
+        assert fields["published_at"] == release.expected["published_at"]
+        assert (fields["title"], fields["issuer"]) == (
+            release.expected["title"],
+            release.expected["issuer"],
+        )
+    statuses = query(warehouse, STATUS)
+    assert {s[1] for s in statuses} == {"sent"}
+    assert sorted(s[2] for s in statuses) == [1] * (len(matching) - 1) + [2]
+
+
+def test_a_sender_killed_after_the_receiver_got_an_alert_repeats_it_with_the_same_key(
+    airflow_db, warehouse, monkeypatch, query
+):
+    """At least once: killed between the receiver's answer and the commit, the alert stays
+    pending and goes again, with the key a receiver deduplicates on."""
+    watchlists.add(warehouse, Watchlist("wday", ["NASDAQ:WDAY"], webhook_conn_id=HOOK))
+    load(warehouse, "r1", [make_record(0)])
+    answer = threading.Event()
+    with WebhookReceiver(hold=answer) as receiver:
+        env = {**os.environ, f"AIRFLOW_CONN_{HOOK.upper()}": hook_connection(receiver.url)}
+        code = (
+            "import sys; from newswire_airflow.alerting import deliver_alerts as d; d(sys.argv[1])"
+        )
+        sender = subprocess.Popen([sys.executable, "-c", code, warehouse], env=env)
+        try:
+            assert receiver.received.wait(120), "the sender posted nothing"
+        finally:
+            sender.kill()
+            sender.wait(30)
+        answer.set()
+        assert query(warehouse, STATUS) == [(make_record(0)["release_id"], "pending", 0, None)]
+
+        monkeypatch.setenv(f"AIRFLOW_CONN_{HOOK.upper()}", hook_connection(receiver.url))
+        assert deliver_alerts(warehouse) == {"sent": 1, "failed": 0}
+        assert deliver_alerts(warehouse) == {"sent": 0, "failed": 0}
+
+    keys = [post.headers["Idempotency-Key"] for post in receiver.posts]
+    assert len(keys) == 2 and len(set(keys)) == 1
+    assert len(receiver.accepted()) == 1
+    assert query(warehouse, STATUS)[0][1:3] == ("sent", 1)
+
+
+def test_failed_deliveries_are_recorded_without_the_secret_url_and_fail_the_task(
+    airflow_db, warehouse, monkeypatch, query
+):
+    watchlists.add(warehouse, Watchlist("a-hook", ["NASDAQ:WDAY"], webhook_conn_id=HOOK))
+    watchlists.add(warehouse, Watchlist("b-none", ["NASDAQ:WDAY"], webhook_conn_id="missing"))
+    load(warehouse, "r1", [make_record(0)])
+    with WebhookReceiver(answers=[500]) as receiver:
+        monkeypatch.setenv(f"AIRFLOW_CONN_{HOOK.upper()}", hook_connection(receiver.url))
+        with pytest.raises(AlertDeliveryFailed, match="2 of 2 alerts not delivered"):
+            deliver_alerts(warehouse)
+    errors = [row[3] for row in query(warehouse, STATUS)]
+    assert errors == [
+        "WebhookError: HTTP 500 from the webhook of connection 'alerts_hook': no service",
+        "WebhookError: no Airflow connection 'missing'",
+    ]
+    # The receiver is gone now: a refused connection, named without its URL.
+    with pytest.raises(AlertDeliveryFailed):
+        deliver_alerts(warehouse)
+    error = query(warehouse, STATUS)[0][3]
+    assert (
+        error == "WebhookError: ConnectionError posting to the webhook of connection 'alerts_hook'"
+    )
+    assert query(warehouse, "SELECT attempts FROM newswire.alerts ORDER BY alert_id") == [
+        (2,),
+        (2,),
+    ]
+
+
+def test_a_webhook_that_does_not_answer_in_time_or_redirects_is_not_a_delivery(
+    airflow_db, monkeypatch
+):
+    monkeypatch.setattr(alerting, "WEBHOOK_TIMEOUT", (1, 1))
+    answer = threading.Event()
+    with WebhookReceiver(hold=answer) as slow, WebhookReceiver(answers=[302]) as moved:
+        for receiver, message in ((slow, "ReadTimeout posting"), (moved, "HTTP 302 from")):
+            monkeypatch.setenv(f"AIRFLOW_CONN_{HOOK.upper()}", hook_connection(receiver.url))
+            with pytest.raises(WebhookError, match=message):
+                alerting.WebhookNotifier(HOOK, {"text": "x"}).notify({})
+        answer.set()
+    monkeypatch.setenv(f"AIRFLOW_CONN_{HOOK.upper()}", hook_connection("http://example.com/x"))
+    with pytest.raises(WebhookError, match="must be https://"):
+        alerting.WebhookNotifier(HOOK, {"text": "x"}).notify({})
