@@ -153,3 +153,37 @@ def test_a_webhook_that_does_not_answer_in_time_or_redirects_is_not_a_delivery(
     monkeypatch.setenv(f"AIRFLOW_CONN_{HOOK.upper()}", hook_connection("http://example.com/x"))
     with pytest.raises(WebhookError, match="must be https://"):
         alerting.WebhookNotifier(HOOK, {"text": "x"}).notify({})
+
+
+def test_the_newswire_page_lists_the_watchlists_with_their_recent_alerts(
+    airflow_db, warehouse, monkeypatch
+):
+    """The page's watchlists section, rendered by the real app on a real warehouse (the
+    Airflow login is the browser test's: tests/e2e/test_ui.py); warehouse text is escaped."""
+    from fastapi.testclient import TestClient
+
+    from newswire_airflow.ui.app import app
+    from newswire_airflow.ui.auth import airflow_user
+
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
+    watchlists.add(warehouse, Watchlist("wday", ["NASDAQ:WDAY"], ["Workday Inc."], None, HOOK))
+    watchlists.add(warehouse, Watchlist("quiet", query="nothing", email_to=["a@b.example"]))
+    load(warehouse, "r1", [make_record(0, title="<b>Workday</b> & Co")])
+    with WebhookReceiver(answers=[500]) as receiver:
+        monkeypatch.setenv(f"AIRFLOW_CONN_{HOOK.upper()}", hook_connection(receiver.url))
+        with pytest.raises(AlertDeliveryFailed):
+            deliver_alerts(warehouse)
+
+    app.dependency_overrides[airflow_user] = lambda: None
+    try:
+        page = TestClient(app).get("/")
+    finally:
+        app.dependency_overrides.clear()
+    assert page.status_code == 200
+    section = page.text[page.text.index('<section id="watchlists">') :]
+    assert '<h3 class="watchlist">quiet</h3>' in section and "No alerts yet." in section
+    assert "tickers NASDAQ:WDAY or issuers Workday Inc.; to webhook alerts_hook." in section
+    assert "Alerts: 0 sent, 1 pending, 0 failed." in section
+    assert "&lt;b&gt;Workday&lt;/b&gt; &amp; Co</a>" in section and "<b>" not in section
+    assert "ticker NASDAQ:WDAY; issuer Workday Inc." in section
+    assert "HTTP 500 from the webhook of connection &#39;alerts_hook&#39;" in section

@@ -1,6 +1,7 @@
 """The warehouse page: releases per day (a bar chart), the latest releases with links,
-rejects by reason and ingestion lag, read from the report views (``newswire.report_*``)
-through the Airflow connection ``newswire_warehouse``, on one connection per page load.
+rejects by reason and ingestion lag, read from the report views (``newswire.report_*``), and
+the watchlists with their recent alerts, through the Airflow connection
+``newswire_warehouse``, on one connection per page load.
 
 The page is rendered on the server from the Jinja2 templates in ``templates/`` (autoescaped:
 titles and other warehouse text are shown as text, never as markup) as one HTML document
@@ -24,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from newswire.settings import AIRFLOW_CONN_ID
 from newswire.warehouse.connection import connect
 from newswire.warehouse.reports import run_report
+from newswire.warehouse.watchlists import overview as watchlists_overview
 from newswire_airflow.connection import WarehouseConnectionMissing, warehouse_dsn
 from newswire_airflow.ui.auth import airflow_user
 
@@ -42,6 +44,7 @@ class Overview:
     latest: list[dict]
     rejects: list[dict]
     lag: list[dict]
+    watchlists: list[dict]  # each with its recent alerts (templates/_watchlists.html)
 
 
 def read_overview(dsn: str) -> Overview:
@@ -57,6 +60,7 @@ def read_overview(dsn: str) -> Overview:
         latest = rows("latest_releases", LATEST)
         rejects = rows("rejects_by_reason", REJECT_REASONS)
         lag = rows("ingestion_lag", LAG_DAYS)
+        watchlists = watchlists_overview(conn)
     daily: dict[date, int] = {}
     for row in per_wire_and_day:
         daily[row["day"]] = daily.get(row["day"], 0) + row["releases"]
@@ -67,7 +71,7 @@ def read_overview(dsn: str) -> Overview:
             (day, daily.get(day, 0))
             for day in (last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1))
         ]
-    return Overview(totals, per_day, latest, rejects, lag)
+    return Overview(totals, per_day, latest, rejects, lag, watchlists)
 
 
 @app.get("/", response_class=HTMLResponse, dependencies=[Depends(airflow_user)])
