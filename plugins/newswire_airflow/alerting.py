@@ -15,7 +15,8 @@ overlapping a zombie, skips it), sent, and marked ``sent`` (or its failure count
 same transaction, committed right after the receiver answered. So:
 
 * a delivery that fails (an error answer, a timeout, a refused connection) leaves the alert
-  pending with ``attempts`` + 1 and ``last_error``; the task fails after trying the others,
+  pending with ``attempts`` + 1 and ``last_error`` (and that destination's other alerts
+  pending, untried this time); the task fails after trying the other destinations,
   Airflow retries it (with backoff), and the next ingestion run tries again; after
   ``MAX_ATTEMPTS`` failed deliveries the alert is ``failed`` (shown on the Newswire page);
 * a task retried, cleared or run twice finds only what is still pending: a sent alert is
@@ -211,18 +212,26 @@ def notifier_for(alert) -> BaseNotifier:
 
 def deliver_alerts(dsn: str, limit: int = MAX_PER_RUN) -> dict:
     """Send up to ``limit`` pending alerts, each at most once this call; raises
-    :class:`AlertDeliveryFailed` after trying them all when any could not be delivered."""
+    :class:`AlertDeliveryFailed` after trying them all when any could not be delivered.
+
+    A destination (a webhook connection, or SMTP) that failed once is not tried again this
+    call: its other alerts stay pending, uncounted, for the retry or the next run, so a
+    receiver that is down costs one timeout, not one per alert."""
     from newswire.warehouse.watchlists import pending_alerts
 
-    sent, failed, given_up, last_error = 0, 0, 0, ""
+    sent, failed, given_up, last_error, down = 0, 0, 0, "", set()
     for delivery in pending_alerts(dsn, limit):
         alert = delivery.alert
+        destination = alert.webhook_conn_id or SMTP_CONN_ID
+        if destination in down:
+            continue  # left without an outcome: rolled back, still pending
         try:
             notifier_for(alert).notify({"alert": alert_fields(alert)})
         except Exception as exc:  # one receiver's failure must not stop the others
             last_error = " ".join(f"{type(exc).__name__}: {exc}".split())
             given_up += delivery.failed(last_error)
             failed += 1
+            down.add(destination)
             log.warning("alert %s (watchlist %s): %s", alert.alert_id, alert.watchlist, last_error)
         else:
             delivery.sent()
@@ -232,8 +241,9 @@ def deliver_alerts(dsn: str, limit: int = MAX_PER_RUN) -> dict:
     if failed:
         raise AlertDeliveryFailed(
             f"{failed} of {sent + failed} alerts not delivered ({given_up} given up after "
-            f"their last attempt; the others stay pending and are retried); last error: "
-            f"{last_error}. See newswire.alerts (status, attempts, last_error)"
+            f"their last attempt; the others stay pending and are retried, as do those for "
+            f"{', '.join(sorted(down))}); last error: {last_error}. See newswire.alerts "
+            "(status, attempts, last_error)"
         )
     return {"sent": sent, "failed": failed}
 

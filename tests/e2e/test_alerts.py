@@ -15,8 +15,8 @@ from newswire.warehouse import watchlists
 from newswire.warehouse.watchlists import Watchlist
 from newswire_airflow import alerting
 from newswire_airflow.alerting import AlertDeliveryFailed, WebhookError, deliver_alerts
+from tests.support.receivers import SmtpReceiver, WebhookReceiver
 from tests.support.records import load, make_record
-from tests.support.webhook import WebhookReceiver
 
 HOOK = "alerts_hook"
 STATUS = "SELECT release_id, status, attempts, last_error FROM newswire.alerts ORDER BY alert_id"
@@ -187,3 +187,25 @@ def test_the_newswire_page_lists_the_watchlists_with_their_recent_alerts(
     assert "&lt;b&gt;Workday&lt;/b&gt; &amp; Co</a>" in section and "<b>" not in section
     assert "ticker NASDAQ:WDAY; issuer Workday Inc." in section
     assert "HTTP 500 from the webhook of connection &#39;alerts_hook&#39;" in section
+
+
+def test_an_email_watchlist_gets_its_alert_through_the_smtp_notifier(
+    airflow_db, warehouse, monkeypatch, query
+):
+    watchlists.add(warehouse, Watchlist("mail", ["NASDAQ:WDAY"], email_to=["desk@example.com"]))
+    load(warehouse, "r1", [make_record(0, title="Workday <Q4> results")])
+    with SmtpReceiver() as smtp:
+        extra = {"disable_ssl": True, "disable_tls": True, "from_email": "newswire@example.com"}
+        connection = {"conn_type": "smtp", "host": "127.0.0.1", "port": smtp.port, "extra": extra}
+        monkeypatch.setenv("AIRFLOW_CONN_SMTP_DEFAULT", json.dumps(connection))
+        assert deliver_alerts(warehouse) == {"sent": 1, "failed": 0}
+        assert deliver_alerts(warehouse) == {"sent": 0, "failed": 0}
+    [message] = smtp.messages
+    assert message["To"] == "desk@example.com"
+    assert message["Subject"] == "[newswire mail] Workday <Q4> results"
+    [alert_id] = query(warehouse, "SELECT alert_id FROM newswire.alerts WHERE status = 'sent'")
+    assert message["X-Newswire-Alert-Id"] == f"newswire-alert-{alert_id[0]}"
+    html = message.get_body(("html",)).get_content()
+    url = make_record(0)["url"]
+    assert "<p>Workday &lt;Q4&gt; results</p>" in html
+    assert f'<a href="{url}">{url}</a>' in html and "NASDAQ:WDAY" in html

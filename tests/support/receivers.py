@@ -1,10 +1,13 @@
-"""A loopback webhook receiver, as a Slack/Teams incoming webhook would be: it records every
-POST (its headers and JSON) and answers from a plan, so a test can fail a delivery, or hold
-the answer back while the sender is killed."""
+"""Loopback receivers of alerts: a webhook, as a Slack/Teams incoming webhook would be (it
+records every POST, its headers and JSON, and answers from a plan, so a test can fail a
+delivery, or hold the answer back while the sender is killed), and a bare SMTP server."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
+import socketserver
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -73,3 +76,53 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+class SmtpReceiver(socketserver.ThreadingTCPServer):
+    """Just enough SMTP (RFC 5321 without extensions) to take mail on loopback: every
+    message received, parsed, in :attr:`messages`."""
+
+    daemon_threads = True
+
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        super().__init__(("127.0.0.1", 0), _SmtpHandler)
+        threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True).start()
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.shutdown()
+        self.server_close()
+
+
+class _SmtpHandler(socketserver.StreamRequestHandler):
+    def handle(self):
+        self.reply("220 localhost")
+        while line := self.rfile.readline(65536):
+            verb = line[:4].upper()
+            if verb in (b"EHLO", b"HELO"):
+                self.reply("250 localhost")
+            elif verb == b"DATA":
+                self.reply("354 end with .")
+                self.server.messages.append(self.message())
+                self.reply("250 queued")
+            elif verb == b"QUIT":
+                self.reply("221 bye")
+                return
+            else:  # MAIL, RCPT, RSET, NOOP
+                self.reply("250 ok")
+
+    def message(self) -> email.message.EmailMessage:
+        lines = []
+        while (line := self.rfile.readline(65536)) not in (b".\r\n", b""):
+            lines.append(line[1:] if line.startswith(b"..") else line)
+        return email.message_from_bytes(b"".join(lines), policy=email.policy.default)
+
+    def reply(self, text: str) -> None:
+        self.wfile.write(text.encode() + b"\r\n")
