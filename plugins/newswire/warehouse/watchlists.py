@@ -95,7 +95,11 @@ class Alert:
 
 def record_alerts(cur) -> int:
     """Alerts for the releases of the merge's batch that match a watchlist (inside the merge's
-    transaction, before ``_batch`` is dropped); returns how many were new."""
+    transaction, before ``_batch`` is dropped); returns how many were new. A warehouse
+    whose schema predates the watchlists (migrated to an earlier version) has none."""
+    cur.execute("SELECT to_regclass('newswire.watchlists')")
+    if cur.fetchone()[0] is None:
+        return 0
     cur.execute(_RECORD_ALERTS)
     return cur.rowcount
 
