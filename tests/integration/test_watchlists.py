@@ -155,6 +155,12 @@ def test_watch_add_list_remove(warehouse, query):
     assert wday.startswith("wday  NASDAQ:WDAY  Workday Inc.") and "0/1/0" in wday
     assert wday.endswith("Release number 0")
 
+    redeclared = newswire("add", "mail", "--issuer", "Acme", "--email", "x@y.example", "--replace",
+                          dsn=warehouse)  # fmt: skip
+    assert redeclared.stdout == "watchlist mail redeclared\n"
+    assert query(warehouse, "SELECT issuers, query, email_to FROM newswire.watchlists"
+                 " WHERE name = 'mail'") == [(["Acme"], None, ["x@y.example"])]  # fmt: skip
+
     removed = newswire("remove", "wday", dsn=warehouse)
     assert (removed.returncode, removed.stdout) == (0, "watchlist wday removed\n")
     assert query(warehouse, "SELECT count(*) FROM newswire.alerts") == [(0,)]
