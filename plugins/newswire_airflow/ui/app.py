@@ -2,7 +2,8 @@
 connection per page load:
 
 - ``/``: the overview: releases per day (a bar chart), the latest releases, rejects by reason
-  and ingestion lag, read from the report views (``newswire.report_*``), and a search box;
+  and ingestion lag, read from the report views (``newswire.report_*``), the watchlists with
+  their recent alerts, and a search box;
 - ``/search``: the ranked search of ``newswire search`` (:mod:`newswire.warehouse.search`)
   with its ticker, issuer, date and order options, the best ``limit`` hits;
 - ``/releases/<wire>/<release_id>``: one release, its versions and what changed in one of
@@ -38,6 +39,7 @@ from newswire.warehouse.releases import read_records, read_release
 from newswire.warehouse.reports import run_report
 from newswire.warehouse.search import WINDOW, search
 from newswire.warehouse.validation import MAX_ID_CHARS
+from newswire.warehouse.watchlists import overview as watchlists_overview
 from newswire.wires import WIRE_HOSTS
 from newswire_airflow.connection import WarehouseConnectionMissing, warehouse_dsn
 from newswire_airflow.ui.auth import airflow_user
@@ -61,6 +63,7 @@ class Overview:
     latest: list[dict]
     rejects: list[dict]
     lag: list[dict]
+    watchlists: list[dict]  # each with its recent alerts (templates/_watchlists.html)
 
 
 def read_overview(dsn: str) -> Overview:
@@ -76,6 +79,7 @@ def read_overview(dsn: str) -> Overview:
         latest = rows("latest_releases", LATEST)
         rejects = rows("rejects_by_reason", REJECT_REASONS)
         lag = rows("ingestion_lag", LAG_DAYS)
+        watchlists = watchlists_overview(conn)
     daily: dict[date, int] = {}
     for row in per_wire_and_day:
         daily[row["day"]] = daily.get(row["day"], 0) + row["releases"]
@@ -86,7 +90,7 @@ def read_overview(dsn: str) -> Overview:
             (day, daily.get(day, 0))
             for day in (last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1))
         ]
-    return Overview(totals, per_day, latest, rejects, lag)
+    return Overview(totals, per_day, latest, rejects, lag, watchlists)
 
 
 class BadInput(ValueError):
