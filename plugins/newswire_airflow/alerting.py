@@ -33,14 +33,14 @@ same transaction, committed right after the receiver answered. So:
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 from datetime import UTC, timedelta
 from html import escape
-from urllib.parse import urlsplit
 
 from airflow.sdk import BaseNotifier, task
+
+from newswire.fetching.allowlist import HostNotAllowed, is_loopback, parse
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +110,9 @@ def webhook_payload(alert) -> dict:
 # -- webhooks -----------------------------------------------------------------------------
 def checked_webhook_url(url: str, conn_id: str) -> str:
     """``url`` when it is an absolute https URL (http only to this machine, for tests and
-    development) without user info, whitespace or control characters; else
-    :class:`WebhookError`. The message never repeats the URL: its path is the secret."""
+    development) without user info, whitespace or control characters, as urllib3 (the parser
+    ``requests`` connects with) reads it; else :class:`WebhookError`. The message never
+    repeats the URL: its path is the secret."""
 
     def refuse(why: str):
         return WebhookError(f"the webhook URL of connection {conn_id!r} {why}")
@@ -121,24 +122,16 @@ def checked_webhook_url(url: str, conn_id: str) -> str:
     if len(url) > MAX_URL_CHARS or any(c.isspace() or ord(c) < 32 or c == "\\" for c in url):
         raise refuse(f"is longer than {MAX_URL_CHARS} characters or has spaces or controls")
     try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises on a bad port)
-    except ValueError:
-        raise refuse("is not a URL") from None
-    if not parts.hostname or parts.username is not None or parts.password is not None:
-        raise refuse("needs a host and no user name or password in it")
-    if parts.scheme == "https" or (parts.scheme == "http" and _is_local(parts.hostname)):
+        parts = parse(url)
+    except HostNotAllowed as refused:
+        if refused.reason == "bad_scheme":
+            raise refuse("must be https:// (http:// only to this machine)") from None
+        raise refuse("is not a URL with a host and no user name or password in it") from None
+    if not parts.host:
+        raise refuse("is not a URL with a host and no user name or password in it")
+    if parts.scheme == "https" or is_loopback(url):
         return url
     raise refuse("must be https:// (http:// only to this machine)")
-
-
-def _is_local(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class WebhookNotifier(BaseNotifier):
