@@ -12,6 +12,8 @@ declaration there plus its parser module: its DAGs appear here):
   **days** (param, default 2) politely, in the pool `newswire_http`; a changed one gets a
   new version in `newswire.release_versions`, an unchanged one stays as it is.
 
+Both end with **send_alerts**: the alerts of releases that match a watchlist, delivered once.
+
 Source site: the Variable `<source>_base_url`, else `<SOURCE>_BASE_URL`, else the source's
 real site. Warehouse: the Airflow connection `newswire_warehouse`.
 """
@@ -23,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from airflow.sdk import CronTriggerTimetable, Param, dag
 
 from newswire.discovery.sources import SOURCES
+from newswire_airflow.alerting import send_alerts
 from newswire_airflow.ingestion import (
     WHERE_TO_LOOK,
     discover_new,
@@ -62,7 +65,7 @@ def ingest_dag(source: str) -> None:
     def ingest():
         urls = discover_new(source=source)
         migrate() >> urls
-        fetch.partial(source=source).expand(urls=make_batches(urls)) >> load()
+        fetch.partial(source=source).expand(urls=make_batches(urls)) >> load() >> send_alerts()
 
     ingest()
 
@@ -85,7 +88,7 @@ def recheck_dag(source: str) -> None:
     def recheck():
         urls = discover_recent(source=source)
         migrate() >> urls
-        fetch.partial(source=source).expand(urls=make_batches(urls)) >> load()
+        fetch.partial(source=source).expand(urls=make_batches(urls)) >> load() >> send_alerts()
 
     recheck()
 

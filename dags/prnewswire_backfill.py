@@ -3,7 +3,8 @@
 
 Load the releases **published in a date range** that are not yet in the warehouse: the
 same steps as `prnewswire_ingest` (migrate, discover, fetch in mapped batches in the pool
-`newswire_http`, load), with discovery bounded to a window.
+`newswire_http`, load, send_alerts), with discovery bounded to a window. Backfilled
+releases are new to the warehouse: those that match a watchlist alert it.
 
 The window is, in this order:
 
@@ -26,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import CronDataIntervalTimetable, Param, dag
 
+from newswire_airflow.alerting import send_alerts
 from newswire_airflow.ingestion import (
     WHERE_TO_LOOK,
     discover_window,
@@ -72,7 +74,7 @@ from newswire_airflow.notifier import FailureSummaryNotifier
 def prnewswire_backfill():
     urls = discover_window()
     migrate() >> urls
-    fetch.expand(urls=make_batches(urls)) >> load()
+    fetch.expand(urls=make_batches(urls)) >> load() >> send_alerts()
 
 
 prnewswire_backfill()

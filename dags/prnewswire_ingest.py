@@ -13,7 +13,9 @@ then listing pages), fetch and parse them, and merge them into `newswire.release
   the raw bytes, stage parsed records; pages that fail are recorded in `newswire.rejects`.
   Runs in the pool `newswire_http`, which caps concurrent HTTP work on the source site.
 * **load**: merge the run's staged records into `newswire.releases` in one transaction,
-  and update the asset `newswire_releases`, which triggers `newswire_quality`.
+  and update the asset `newswire_releases`, which triggers `newswire_quality`. Releases
+  that match a watchlist get an alert each, in the same transaction.
+* **send_alerts**: deliver the pending alerts (webhook or e-mail), each once.
 
 Warehouse: Airflow connection `newswire_warehouse`. Source: Variable
 `prnewswire_base_url`, else `PRNEWSWIRE_BASE_URL`, else https://www.prnewswire.com.
@@ -27,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import CronTriggerTimetable, Param, dag
 
+from newswire_airflow.alerting import send_alerts
 from newswire_airflow.ingestion import (
     WHERE_TO_LOOK,
     discover_new,
@@ -65,7 +68,7 @@ from newswire_airflow.notifier import FailureSummaryNotifier
 def prnewswire_ingest():
     urls = discover_new()
     migrate() >> urls
-    fetch.expand(urls=make_batches(urls)) >> load()
+    fetch.expand(urls=make_batches(urls)) >> load() >> send_alerts()
 
 
 prnewswire_ingest()

@@ -11,8 +11,8 @@ The labelled pages:
   were labelled before the parser was run on them. Both tools get the page's bytes and the
   URL it was saved from (``INDEX.tsv``), as the pipeline would after a fetch. A label
   ``{"reject": reason}`` says the parser must refuse the page with that reason (a portal's
-  copy of a release is ``not_a_wire_page``); it counts as one field, and the page has no
-  body to score.
+  copy of a release is ``not_a_wire_page``, a wire's home page ``not_a_release_page``); it
+  counts as one field, and the page has no body to score.
 - **sample**: the first N releases of the bundled sample site (``generate_releases``), whose
   truth (``rel.expected``) is computed from the generator's inputs, never by parsing.
 
@@ -453,8 +453,9 @@ def render(
         "- **Field accuracy**: a page counts as right for a field when the value is exactly the "
         "label's (lists in order, `null` included). Only fields present in a page's label are "
         "counted: the real pages' labels have no `word_count` or `content_sha256`. "
-        "`reject` is the refusal a page's label asks for (`not_a_wire_page`). **All fields** "
-        "pools every labelled field of every page of a set.",
+        "`reject` is the refusal a page's label asks for (`not_a_wire_page`, "
+        "`not_a_release_page`). **All fields** pools every labelled field of every page of a "
+        "set.",
         "- trafilatura is scored only where it has an equivalent: `title` (whitespace-normalized "
         "like the labels), `issuer` against its `author`, and the published **date**: "
         'trafilatura normalizes author names ("Northwind Traders, Inc." becomes '

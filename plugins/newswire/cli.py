@@ -1,4 +1,4 @@
-"""The ``newswire`` command: parse, ingest, reparse, db, report, search, sample-site."""
+"""The ``newswire`` command: parse, ingest, reparse, db, report, search, watch, sample-site."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except CommandError as exc:
-        command = " ".join(filter(None, (args.command, getattr(args, "db_command", None))))
+        sub = getattr(args, "db_command", None) or getattr(args, "watch_command", None)
+        command = " ".join(filter(None, (args.command, sub)))
         print(f"newswire {command}: {exc}", file=sys.stderr)
         return 1
 
@@ -169,6 +170,7 @@ def _build_parser() -> argparse.ArgumentParser:
     search = commands.add_parser("search", help="full-text search over the warehouse")
     search.add_argument("query", help='words, "a phrase", -excluded, or')
     search.add_argument("--since", type=date.fromisoformat, help="published since DATE")
+    search.add_argument("--until", type=date.fromisoformat, help="published until DATE")
     search.add_argument("--ticker", help="only releases naming this ticker (WDAY or NASDAQ:WDAY)")
     search.add_argument("--issuer", help="only releases of this issuer (any spelling of its name)")
     search.add_argument(
@@ -178,6 +180,8 @@ def _build_parser() -> argparse.ArgumentParser:
     search.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     search.set_defaults(handler=_cmd_search)
 
+    _add_watch_commands(commands)
+
     # Listed for --help only: main() hands `newswire sample-site ...` to the tool itself.
     commands.add_parser(
         "sample-site",
@@ -185,6 +189,118 @@ def _build_parser() -> argparse.ArgumentParser:
         " tool; `newswire sample-site --help`)",
     )
     return parser
+
+
+WATCH_HELP = """Watchlists: when a newly loaded release names one of a watchlist's tickers, OR comes
+from one of its issuers (any spelling: case, punctuation and Inc./Ltd. are ignored), OR
+matches its query (the search of `newswire search`), the load records one alert for that
+release and watchlist, and the alerting task of the ingestion DAGs delivers it to the
+watchlist's webhook (an Airflow connection whose password is the webhook URL: Slack or Teams
+incoming webhooks) or e-mail addresses (SMTP, the connection smtp_default). A release alerts
+a watchlist once; only releases first loaded after the watchlist was added alert it. The
+same in SQL: INSERT INTO newswire.watchlists (name, tickers, webhook_conn_id) VALUES
+('wday', '{NASDAQ:WDAY}', 'alerts_slack');"""
+
+
+def _add_watch_commands(commands) -> None:
+    watch = commands.add_parser(
+        "watch",
+        help="watchlists: alerts when a release names a ticker, issuer or query",
+        description=WATCH_HELP,
+    )
+    watch_commands = watch.add_subparsers(dest="watch_command", required=True)
+    add = watch_commands.add_parser(
+        "add",
+        help="declare a watchlist",
+        description=WATCH_HELP,
+        epilog="example: newswire watch add wday --ticker NASDAQ:WDAY --issuer 'Workday Inc.'"
+        " --query 'earnings guidance' --webhook alerts_slack",
+    )
+    add.add_argument("name", help="its name: 1-63 letters, digits, '.', '_' or '-'")
+    add.add_argument(
+        "--ticker",
+        action="append",
+        default=[],
+        metavar="EXCHANGE:SYMBOL",
+        help="a ticker, e.g. NASDAQ:WDAY (repeatable)",
+    )
+    add.add_argument(
+        "--issuer",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="an issuer, any spelling (repeatable)",
+    )
+    add.add_argument("--query", help='a full-text query: words, "a phrase", -excluded, or')
+    where = add.add_mutually_exclusive_group(required=True)
+    where.add_argument(
+        "--webhook",
+        metavar="CONN_ID",
+        help="deliver to the webhook of this Airflow connection (its password is the URL)",
+    )
+    where.add_argument(
+        "--email",
+        action="append",
+        metavar="ADDRESS",
+        help="deliver by e-mail to this address (repeatable; SMTP connection smtp_default)",
+    )
+    add.add_argument("--replace", action="store_true", help="redeclare the watchlist of that name")
+    add.set_defaults(handler=_cmd_watch_add)
+    listing = watch_commands.add_parser(
+        "list", help="the watchlists, their alert counts and newest alerts"
+    )
+    listing.set_defaults(handler=_cmd_watch_list)
+    remove = watch_commands.add_parser("remove", help="remove a watchlist and its alerts")
+    remove.add_argument("name")
+    remove.set_defaults(handler=_cmd_watch_remove)
+    for sub in (add, listing, remove):
+        sub.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
+
+
+def _cmd_watch_add(args) -> int:
+    from newswire.warehouse.watchlists import Watchlist, WatchlistError, add
+
+    watchlist = Watchlist(args.name, args.ticker, args.issuer, args.query, args.webhook, args.email)
+    try:
+        add(_migrated_warehouse_dsn(args.dsn), watchlist, replace=args.replace)
+    except WatchlistError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"watchlist {args.name} {'declared' if not args.replace else 'redeclared'}")
+    return 0
+
+
+def _cmd_watch_list(args) -> int:
+    from newswire.warehouse.connection import connect
+    from newswire.warehouse.watchlists import overview
+
+    with connect(_migrated_warehouse_dsn(args.dsn)) as conn:
+        watchlists = overview(conn, recent=3)
+    rows = [
+        (
+            w["name"],
+            " ".join(w["tickers"]),
+            "; ".join(w["issuers"]),
+            w["query"],
+            w["webhook_conn_id"] or ", ".join(w["email_to"]),
+            f"{w['sent']}/{w['pending']}/{w['failed']}",
+            w["alerts"][0]["title"] if w["alerts"] else None,
+        )
+        for w in watchlists
+    ]
+    columns = ["name", "tickers", "issuers", "query", "deliver to", "sent/pending/failed"]
+    print(format_table([*columns, "newest alert"], rows))
+    return 0
+
+
+def _cmd_watch_remove(args) -> int:
+    from newswire.warehouse.watchlists import WatchlistError, remove
+
+    try:
+        remove(_migrated_warehouse_dsn(args.dsn), args.name)
+    except WatchlistError as exc:
+        raise CommandError(str(exc)) from None
+    print(f"watchlist {args.name} removed")
+    return 0
 
 
 def _cmd_sample_site(argv: list[str]) -> int:
@@ -413,6 +529,7 @@ def _cmd_search(args) -> int:
         _migrated_warehouse_dsn(args.dsn),
         args.query,
         since=args.since,
+        until=args.until,
         ticker=args.ticker,
         issuer=args.issuer,
         order="recent" if args.recent else "rank",

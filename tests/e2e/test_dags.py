@@ -156,11 +156,13 @@ def test_ingestion_dag_shape(dagbag, dag_id):
         "make_batches",
         "fetch",
         "load",
+        "send_alerts",
     }
     assert dag.get_task("discover").upstream_task_ids == {"migrate"}
     assert dag.get_task("make_batches").upstream_task_ids == {"discover"}
     assert dag.get_task("fetch").upstream_task_ids == {"make_batches"}
     assert dag.get_task("load").upstream_task_ids == {"fetch"}
+    assert dag.get_task("send_alerts").upstream_task_ids == {"load"}
 
     fetch = dag.get_task("fetch")
     assert isinstance(fetch, MappedOperator)
@@ -423,8 +425,9 @@ def test_each_source_has_an_ingest_dag_and_a_recheck_dag_with_the_shared_tasks(d
         for dag_id in (f"{name}_ingest", f"{name}_recheck"):
             dag = dagbag.dags[dag_id]
             assert {t.task_id for t in dag.tasks} == {
-                "migrate", "discover", "make_batches", "fetch", "load"
+                "migrate", "discover", "make_batches", "fetch", "load", "send_alerts"
             }  # fmt: skip
+            assert dag.get_task("send_alerts").upstream_task_ids == {"load"}
             assert name in dag.tags and dag.on_failure_callback is not None
     assert dagbag.dags["globenewswire_recheck"].params["days"] == 2
 

@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ from lxml import html
 
 from newswire.warehouse.connection import connect
 from tests.support.airflow import airflow_env
-from tests.support.records import load, make_record
+from tests.support.records import FETCHED_AT, load, make_record
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 ODD_TITLE = "Acme <b>&</b> Co. names a <script>chief</script>"
@@ -111,8 +112,9 @@ def test_page_shows_the_warehouse(client, viewer_token, warehouse, monkeypatch):
     links = page.findall(".//table[@id='latest-releases']//a")
     newest_first = sorted(records, key=lambda r: r["published_at"], reverse=True)
     assert [(a.text_content(), a.get("href")) for a in links] == [
-        (r["title"], r["url"]) for r in newest_first
+        (r["title"], f"releases/prnewswire/{r['release_id']}") for r in newest_first
     ]
+    assert page.find(".//form[@role='search']").get("action") == "search"
     assert ODD_TITLE not in response.text  # shown as text, not as markup
 
     tables = {h2.text_content().split(" (")[0]: h2.getnext() for h2 in page.findall(".//h2")}
@@ -159,6 +161,10 @@ def test_an_unreadable_warehouse_gives_a_503_that_says_why(
     response = get_page(client, viewer_token, monkeypatch, empty_db)
     assert response.status_code == 503
     assert "newswire db migrate" in response.text and "report_warehouse_totals" in response.text
+    for path in ("/search?q=acme", "/releases/prnewswire/302000001"):
+        response = client.get(path, headers={"Authorization": f"Bearer {viewer_token}"})
+        assert response.status_code == 503
+        assert "newswire db migrate" in response.text and "newswire.releases" in response.text
 
 
 def test_a_missing_connection_gives_a_503_that_says_so(client, viewer_token, monkeypatch):
@@ -166,6 +172,189 @@ def test_a_missing_connection_gives_a_503_that_says_so(client, viewer_token, mon
     response = client.get("/", headers={"Authorization": f"Bearer {viewer_token}"})
     assert response.status_code == 503
     assert "<code>newswire_warehouse</code> is not set" in response.text
+
+
+# -- the analyst pages: search, and a release with its versions ----------------------------
+# Release 1 of `seed`, corrected a day later: a new title, a ticker, an image (and a hostile
+# "image"), its first paragraph changed and a paragraph with markup added.
+CORRECTION = {
+    "title": "Release number 1 (corrected)",
+    "body_text": (
+        "NEW YORK, Feb. 17, 2025 /PRNewswire/ -- Body of release 1, revised.\n\n"
+        "Second paragraph.\n\n<img src=x onerror=alert(1)> Revenue was $12 million."
+    ),
+    "tickers": [{"exchange": "NYSE", "symbol": "ACME"}],
+    "images": ["javascript:alert(1)", "https://cdn.example.com/logo.png"],
+}
+
+
+def correct(dsn: str) -> dict:
+    corrected = make_record(1, **CORRECTION)
+    load(dsn, "correction", [corrected], fetched=FETCHED_AT + timedelta(days=1))
+    return corrected
+
+
+def get(client, token, monkeypatch, dsn, path):
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", dsn)
+    return client.get(path, headers={"Authorization": f"Bearer {token}"})
+
+
+def rows_of(page, table_id: str) -> list[list[str]]:
+    return [
+        [td.text_content() for td in tr.findall("td")]
+        for tr in page.findall(f".//table[@id='{table_id}']/tbody/tr")
+    ]
+
+
+def test_the_analyst_pages_need_an_airflow_login(client, auth_manager, warehouse, monkeypatch):
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
+    assert client.get("/search?q=release").status_code == 401
+    assert client.get("/releases/prnewswire/302000001").status_code == 401
+
+
+def test_search_page_finds_filters_and_links_releases(client, viewer_token, warehouse, monkeypatch):
+    seed(warehouse)
+    correct(warehouse)
+
+    def hits(path: str) -> list[list[str]]:
+        response = get(client, viewer_token, monkeypatch, warehouse, path)
+        assert response.status_code == 200, response.text
+        assert ODD_TITLE not in response.text  # shown as text, not as markup
+        return rows_of(html.fromstring(response.text), "search-results")
+
+    newest = hits("/search?q=body+release&order=recent&limit=50")
+    assert [row[3] for row in newest] == [ODD_TITLE] + [
+        f"Release number {i}" for i in (6, 5, 4, 3, 2)
+    ] + ["Release number 1 (corrected)", "Release number 0"]
+    page = html.fromstring(
+        get(client, viewer_token, monkeypatch, warehouse, "/search?q=revised").text
+    )
+    (link,) = page.findall(".//table[@id='search-results']//a")
+    assert (link.text, link.get("href")) == (CORRECTION["title"], "releases/prnewswire/302000001")
+    assert page.find(".//input[@name='q']").get("value") == "revised"
+
+    assert [row[3] for row in hits("/search?q=body&ticker=NYSE:ACME")] == [CORRECTION["title"]]
+    assert hits("/search?q=body&ticker=NASDAQ:ACME") == []
+    assert len(hits("/search?q=body&issuer=workday+inc")) == 4  # 0, 1, 4, 5: two spellings
+    until = hits("/search?q=body&until=2025-02-17&order=recent")  # 14:00 and 20:00 that day
+    assert [row[3] for row in until] == [CORRECTION["title"], "Release number 0"]
+    assert len(hits("/search?q=body&since=2025-02-18&until=2025-02-18")) == 4
+    assert (
+        "No release matches."
+        in get(client, viewer_token, monkeypatch, warehouse, "/search?q=nothing+like+this").text
+    )
+    assert "Type words" in get(client, viewer_token, monkeypatch, warehouse, "/search").text
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("q=body&since=2025-13-01", "since is not a date: write it as YYYY-MM-DD"),
+        ("q=body&since=2025-02-19&until=2025-02-18", "since is after until"),
+        ("q=" + "x" * 201, "q is longer than 200 characters"),
+        ("q=body&ticker=" + "T" * 31, "ticker is longer than 30 characters"),
+        ("q=body&limit=100000", "limit must be one of 20, 50, 100"),
+        ("q=body&order=random()", "order must be one of rank, recent"),
+    ],
+)
+def test_search_page_refuses_inputs_it_cannot_use(
+    client, viewer_token, warehouse, monkeypatch, query, message
+):
+    response = get(client, viewer_token, monkeypatch, warehouse, f"/search?{query}")
+    assert response.status_code == 400
+    alert = html.fromstring(response.text).find(".//p[@role='alert']").text_content()
+    assert alert == f"Cannot search: {message}."
+
+
+def test_search_page_shows_what_was_typed_as_text(client, viewer_token, warehouse, monkeypatch):
+    typed = '"><script>alert(1)</script>'
+    response = client.get(
+        "/search",
+        params={"q": typed, "since": "soon"},
+        headers={"Authorization": f"Bearer {viewer_token}"},
+    )
+    assert response.status_code == 400
+    assert "<script>alert(1)" not in response.text
+    assert html.fromstring(response.text).find(".//input[@name='q']").get("value") == typed
+
+
+def test_release_page_shows_fields_versions_and_what_a_correction_changed(
+    client, viewer_token, warehouse, monkeypatch
+):
+    seed(warehouse)
+    correct(warehouse)
+    response = get(client, viewer_token, monkeypatch, warehouse, "/releases/prnewswire/302000001")
+    assert response.status_code == 200, response.text
+    assert "<img src=x" not in response.text  # the body's markup is text
+    assert 'href="javascript:' not in response.text
+    page = html.fromstring(response.text)
+    assert page.findtext(".//h2[@id='release-title']") == CORRECTION["title"]
+    fields = page.find(".//dl[@id='release-fields']")
+    values = dict(
+        zip(
+            [dt.text_content() for dt in fields.findall("dt")],
+            [dd.text_content() for dd in fields.findall("dd")],
+        )
+    )
+    assert values["Tickers"] == "NYSE:ACME"
+    assert values["Issuer"] == "Workday, Inc."
+    assert values["Published"] == "2025-02-17 20:00 UTC"
+    assert values["Dateline"] == "NEW YORK, 2025-02-17"
+    assert values["Industries"] == "Computer Software"
+    hrefs = [a.get("href") for a in fields.iter("a")]
+    assert hrefs == [make_record(1)["url"], "https://cdn.example.com/logo.png"]  # no javascript:
+    assert page.find(".//div[@id='release-body']").text_content() == CORRECTION["body_text"]
+
+    versions = rows_of(page, "release-versions")
+    assert [(row[0], row[1]) for row in versions] == [
+        ("2 (current)", "2026-01-02 00:00 UTC"),
+        ("1", "2026-01-01 00:00 UTC"),
+    ]
+    assert page.findtext(".//h2[@id='changes']") == "What changed in version 2 (from version 1)"
+    changed = {row[0]: (row[1], row[2]) for row in rows_of(page, "changed-fields")}
+    assert changed["title"] == ("Release number 1", CORRECTION["title"])
+    assert changed["tickers"] == ("", "NYSE:ACME")
+    assert changed["images"] == ("", "javascript:alert(1), https://cdn.example.com/logo.png")
+    body = page.find(".//div[@id='body-changes']")
+    assert [p.get("class") for p in body.findall("p")] == [
+        "text changed",
+        "text same",
+        "text added",
+    ]
+    assert [d.text for d in body.iter("del")] == ["1."]
+    assert [i.text for i in body.iter("ins")] == [
+        "1, revised.",
+        "<img src=x onerror=alert(1)> Revenue was $12 million.",
+    ]
+
+    first = get(
+        client, viewer_token, monkeypatch, warehouse, "/releases/prnewswire/302000001?version=1"
+    )
+    assert first.status_code == 200 and 'id="changes"' not in first.text
+    links = html.fromstring(first.text).findall(".//table[@id='release-versions']//a")
+    assert [a.get("href") for a in links] == ["?version=2"]
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "text"),
+    [
+        ("/releases/prnewswire/999", 404, "holds no release prnewswire / 999"),
+        ("/releases/no-such-wire/302000001", 404, "holds no release no-such-wire / 302000001"),
+        ("/releases/prnewswire/" + "9" * 101, 404, "holds no release"),
+        ("/releases/prnewswire/302000001?version=3", 400, "version must be a number from 1 to 2"),
+        ("/releases/prnewswire/302000001?version=-1", 400, "version must be a number from 1 to 2"),
+        ("/releases/prnewswire/302000001?version=%C2%B2", 400, "version must be a number"),
+        ("/releases/prnewswire/302000001?version=" + "9" * 5000, 400, "version must be a number"),
+    ],
+)
+def test_release_page_of_an_unknown_release_or_version(
+    client, viewer_token, warehouse, monkeypatch, path, status, text
+):
+    seed(warehouse)
+    correct(warehouse)
+    response = get(client, viewer_token, monkeypatch, warehouse, path)
+    assert response.status_code == status
+    assert text in html.fromstring(response.text).find(".//p[@role='alert']").text_content()
 
 
 # -- in a real Airflow, in a real browser -------------------------------------------------
@@ -274,7 +463,7 @@ def test_newswire_page_inside_the_airflow_ui(browser, warehouse, standalone, tmp
     assert "8 releases (8 versions)" in text
     links = browser.find_elements(By.CSS_SELECTOR, "#latest-releases a")
     assert sorted((a.text, a.get_attribute("href")) for a in links) == sorted(
-        (r["title"], r["url"]) for r in records
+        (r["title"], f"{base_url}/newswire/releases/prnewswire/{r['release_id']}") for r in records
     )
     bars = browser.find_elements(By.CSS_SELECTOR, "#releases-per-day rect[data-releases]")
     assert sum(int(bar.get_attribute("data-releases")) for bar in bars) == 8
@@ -285,3 +474,49 @@ def test_newswire_page_inside_the_airflow_ui(browser, warehouse, standalone, tmp
     assert browser.save_screenshot(str(screenshot))
     with capsys.disabled():
         print(f"\nscreenshot of the Newswire page in the Airflow UI: {screenshot}")
+
+
+def test_search_and_a_corrected_release_inside_the_airflow_ui(
+    browser, warehouse, standalone, tmp_path, capsys
+):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    seed(warehouse)
+    correct(warehouse)
+    base_url, user, password = standalone
+    wait = WebDriverWait(browser, 60)
+
+    browser.get(base_url + "/")
+    wait.until(ec.presence_of_element_located((By.NAME, "username"))).send_keys(user)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    nav = wait.until(ec.element_to_be_clickable((By.XPATH, "//a[normalize-space()='Newswire']")))
+    nav.click()
+    browser.switch_to.frame(wait.until(ec.presence_of_element_located((By.TAG_NAME, "iframe"))))
+
+    box = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "form[role=search] input")))
+    box.send_keys("revised", Keys.ENTER)
+    link = wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, "#search-results a")))
+    assert link.text == CORRECTION["title"]
+    assert link.get_attribute("href") == f"{base_url}/newswire/releases/prnewswire/302000001"
+    link.click()
+
+    heading = wait.until(ec.presence_of_element_located((By.ID, "changes")))
+    assert heading.text == "What changed in version 2 (from version 1)"
+    assert browser.find_element(By.ID, "release-title").text == CORRECTION["title"]
+    assert [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#body-changes del")] == ["1."]
+    assert [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#body-changes ins")] == [
+        "1, revised.",
+        "<img src=x onerror=alert(1)> Revenue was $12 million.",
+    ]
+    rows = browser.find_elements(By.CSS_SELECTOR, "#release-versions tbody tr")
+    assert [row.text.split()[0] for row in rows] == ["2", "1"]
+    screenshot = tmp_path / "newswire-release-page-in-airflow-ui.png"
+    browser.execute_script("arguments[0].scrollIntoView()", heading)
+    browser.switch_to.default_content()
+    assert browser.save_screenshot(str(screenshot))
+    with capsys.disabled():
+        print(f"\nscreenshot of a corrected release in the Airflow UI: {screenshot}")

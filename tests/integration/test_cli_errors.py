@@ -64,6 +64,7 @@ def test_reading_a_database_without_the_warehouse_tables_says_to_migrate(
         ["ingest", "--workers", "0"],
         ["report", "--limit", "-1"],
         ["search", "acme", "--limit", "-1"],
+        ["search", "acme", "--until", "2025-13-01"],
         ["db", "dsn", "--database", ""],
     ],
     ids=" ".join,

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from tests.support import ROOT
+from tests.support import FIXTURES, ROOT
 
 EVALUATE = ROOT / "eval" / "evaluate.py"
 
@@ -90,14 +90,14 @@ def test_newswire_beats_trafilatura_on_the_labelled_pages():
     pytest.importorskip("trafilatura")
     results = ev.evaluate(ev.real_pages() + ev.sample_pages(20))
     dev, test, sample = results["dev"], results["test"], results["sample"]
-    assert len(dev.pages) >= 5 and len(test.pages) >= 5 and len(sample.pages) == 20
+    assert len(dev.pages) >= 5 and len(test.pages) >= 3 and len(sample.pages) == 20
     # the test set is measured, never asserted (it is not tuned on)
     for group in (dev, sample):
         assert [(p.name, p.mismatches) for p in group.pages if p.mismatches] == []
     for average in (dev.micro, dev.macro):
         assert average("newswire").f1 >= 0.99
         assert average("newswire").f1 >= average("trafilatura").f1
-    for page in dev.pages:
+    for page in (p for p in dev.pages if p.body):  # a page to be refused has no body
         assert page.body_prf("newswire").f1 >= 0.99, page.name
         assert page.body_prf("newswire").f1 >= page.body_prf("trafilatura").f1, page.name
     report = ev.render(
@@ -109,18 +109,21 @@ def test_newswire_beats_trafilatura_on_the_labelled_pages():
     )
     assert "| newswire |" in report and "| trafilatura |" in report
     assert report.index("## Test set") < report.index("## Development set")
-    assert "| syndicated copy (not a wire page) | 4 | " in report
+    for group in (dev, test):  # one row per template, with its page count
+        templates = [p.template for p in group.pages]
+        for template in set(templates):
+            assert f"| {template} | {templates.count(template)} | " in report
 
 
 def test_a_page_that_must_be_refused_scores_its_refusal_only():
-    yahoo = [p for p in ev.real_pages() if p.name == "syndicated_2017_yahoo_aac"]
-    assert [p.group for p in yahoo] == ["test"]
+    copy = (FIXTURES / "constructed" / "portal_copy_of_a_prnewswire_release.html").read_bytes()
+    refused = ev.Page("copy", "test", copy, None, {"reject": "not_a_wire_page"}, "t")
     group = ev.GroupResult("test")
-    result = ev.evaluate_page(yahoo[0], group, with_trafilatura=False)
+    result = ev.evaluate_page(refused, group, with_trafilatura=False)
     assert result.body == {} and result.mismatches == []
     assert (group.fields().right, group.fields().total) == (1, 1)
     assert result.newswire_error.startswith("not_a_wire_page:")
-    wrong = ev.Page("x", "test", yahoo[0].content, None, {"reject": "too_large"}, "t")
+    wrong = ev.Page("x", "test", copy, None, {"reject": "too_large"}, "t")
     assert ev.evaluate_page(wrong, group, with_trafilatura=False).mismatches == [
         ("reject", "too_large", result.newswire_error)
     ]

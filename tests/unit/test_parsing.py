@@ -19,6 +19,7 @@ from newswire_sample_site.render import render_release_page
 from tests.support import FIXTURES
 
 REAL = FIXTURES / "real"
+CONSTRUCTED = FIXTURES / "constructed"
 REAL_PAGES = sorted(REAL.glob("*.html"))
 with (REAL / "INDEX.tsv").open(encoding="utf-8", newline="") as _index:
     REAL_SETS = {row["file"]: row["set"] for row in csv.DictReader(_index, delimiter="\t")}
@@ -303,7 +304,9 @@ def test_pages_that_cost_too_much_or_hold_nothing_are_rejected(body, reason):
 
 def test_parse_a_directory_as_jsonl(tmp_path):
     (tmp_path / "broken.html").write_bytes(b"<html><body><p>not a release</p></body></html>")
-    for page in REAL_PAGES[:2]:
+    labels = {p: json.loads(p.with_suffix(".expected.json").read_text()) for p in REAL_PAGES}
+    releases = [p for p in REAL_PAGES if "reject" not in labels[p]][:2]
+    for page in releases:
         (tmp_path / page.name).write_bytes(page.read_bytes())
     done = subprocess.run(
         [sys.executable, "-m", "newswire.cli", "parse", str(tmp_path), "--jsonl"],
@@ -311,9 +314,7 @@ def test_parse_a_directory_as_jsonl(tmp_path):
         text=True,
     )
     lines = done.stdout.splitlines()
-    assert [json.loads(line)["url"] for line in lines] == [
-        json.loads(p.with_suffix(".expected.json").read_text())["url"] for p in REAL_PAGES[:2]
-    ]
+    assert [json.loads(line)["url"] for line in lines] == [labels[p]["url"] for p in releases]
     assert "broken.html: cannot parse (not_a_wire_page)" in done.stderr
     assert "2 parsed, 1 failed" in done.stderr
     assert done.returncode == 1  # one page failed, the others were still printed
@@ -362,7 +363,7 @@ def test_each_wire_has_its_own_parser_even_without_a_url():
 
 def test_prnewswire_2017_legacy_template():
     """The 2017 template, in a page built from its description (no saved page of it yet)."""
-    page = (FIXTURES / "constructed" / "prnewswire_2017_legacy.html").read_bytes()
+    page = (CONSTRUCTED / "prnewswire_2017_legacy.html").read_bytes()
     record = parse_release(page)
     assert (record["title"], record["issuer"], record["source_org"]) == (
         "Acme Names CFO",
@@ -404,25 +405,26 @@ def test_other_scripts_are_still_detected():
 
 
 def test_a_portals_copy_of_a_release_is_not_a_wire_page():
-    """Yahoo Finance's copy of a PR Newswire release: schema.org itemprop=articleBody, the
-    /PRNewswire/ dateline and "(NYSE: AAC)" in its text, yet not the wire's page. It must be
-    refused, whether it comes with its URL or as a bare file, never parsed as another wire."""
-    page = (REAL / "syndicated_2017_yahoo_aac.html").read_bytes()
+    """A finance portal's copy of a PR Newswire release (the shape of Yahoo Finance's, see
+    constructed/README.md): schema.org itemprop=articleBody, the /PRNewswire/ dateline and
+    "(NYSE: ACME)" in its text, yet not the wire's page. It must be refused, whether it comes
+    with its URL or as a bare file, never parsed as another wire."""
+    page = (CONSTRUCTED / "portal_copy_of_a_prnewswire_release.html").read_bytes()
     for url in (
         None,
-        "https://finance.yahoo.com/news/aac-holdings-inc-present-william-103000626.html",
+        "https://finance.portal.example/news/acme-robotics-to-present-103000626.html",
     ):
         with pytest.raises(ParseError) as caught:
             parse_release(page, url)
         assert caught.value.reason == "not_a_wire_page"
-        assert "finance.yahoo.com" in caught.value.detail
+        assert "finance.portal.example" in caught.value.detail
 
 
 def test_wire_markup_without_a_canonical_url_is_still_read_and_other_markup_refused():
     # SYS-CON's copy has no canonical URL: only the markup can tell, and it is no wire's
-    page = (REAL / "syndicated_2015_syscon_kenya.html").read_bytes()
+    page = (CONSTRUCTED / "copy_of_a_prnewswire_release_without_canonical_url.html").read_bytes()
     with pytest.raises(ParseError) as caught:
-        parse_release(page, "http://www.cloudcomputingexpo.com/node/3346367")
+        parse_release(page, "http://www.expo.example/node/3346367")
     assert caught.value.reason == "not_a_wire_page"
     # a schema.org article body alone is not GlobeNewswire's page
     bare = (
@@ -433,6 +435,17 @@ def test_wire_markup_without_a_canonical_url_is_still_read_and_other_markup_refu
     with pytest.raises(ParseError) as caught:
         parse_release(bare)
     assert caught.value.reason == "not_a_wire_page"
+
+
+def test_a_wires_own_page_without_a_release_is_not_a_release_page():
+    """GlobeNewswire's 2018 home page (what a withdrawn release's URL can land on): on the
+    wire's site, so it is GlobeNewswire's, but it holds a list of releases and no release,
+    so it is refused as not_a_release_page, not for want of a headline."""
+    page = (REAL / "globenewswire_2018_homepage.html").read_bytes()
+    for url in (None, "https://globenewswire.com/"):
+        with pytest.raises(ParseError) as caught:
+            parse_release(page, url)
+        assert caught.value.reason == "not_a_release_page"
 
 
 def test_a_12_hour_clock_that_lost_the_afternoon_yields_to_the_transmission_id(caplog):
@@ -555,18 +568,18 @@ def test_media_pointers_in_every_spelling_leave_the_body_for_images():
     ]
 
 
-def test_a_real_inline_photo_pointer():
+def test_an_inline_photo_pointer_with_spaces_inside_its_parentheses():
     from newswire.parsing.release import split_media_pointers
 
-    # SYS-CON's copy of a 2015 release (syndicated_2015_syscon_kenya.html) keeps the wire's
-    # paragraph: <p>     (Photo: <a href="...">http://photos.prnewswire.com/...</a> )<br/>
+    # copies of 2015 releases on other sites keep the wire's paragraph as it was:
+    # <p>     (Photo: <a href="...">http://photos.prnewswire.com/...</a> )<br/>
     blocks = [
         "… progressively rolled out in further African countries.",
-        "(Photo: http://photos.prnewswire.com/prnh/20150623/224982 )",
+        "(Photo: http://photos.prnewswire.com/prnh/20150623/123456 )",
     ]
     assert split_media_pointers(blocks) == (
         ["… progressively rolled out in further African countries."],
-        ["http://photos.prnewswire.com/prnh/20150623/224982"],
+        ["http://photos.prnewswire.com/prnh/20150623/123456"],
     )
 
 

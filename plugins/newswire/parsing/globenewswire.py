@@ -33,12 +33,12 @@ def looks_like(page: Page) -> bool:
 def parse(page: Page, wire: str) -> dict:
     root = page.root
     url = canonical_url(page.canonical() or page.url)
+    body = first(_BODY(root))
+    if body is None:  # the site's other pages (home, listings) have neither body nor headline
+        raise ParseError("not_a_release_page", "no release body")
     title = text_of(first(_HEADLINE(root))) or text_of(page.first_meta("og:title"))
     if not title:
         raise ParseError("missing_title", "no headline on the page")
-    body = first(_BODY(root))
-    if body is None:
-        raise ParseError("not_a_release_page", "no release body")
     subtitle = first(_SUBTITLE(root))
     if subtitle is not None and not text_of(subtitle):
         subtitle = subtitle.getnext()  # lxml closes the h2 before its <p>

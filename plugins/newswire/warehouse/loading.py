@@ -23,6 +23,7 @@ import psycopg2
 
 from newswire.warehouse.connection import lock_table, savepoint
 from newswire.warehouse.validation import Refused, storable
+from newswire.warehouse.watchlists import record_alerts
 
 STAGED_COLUMNS = (
     "run_key",
@@ -250,5 +251,6 @@ def merge_staged(cur, run_key: str) -> tuple[int, int, int]:
         " FROM _batch"
     )
     new, updated = cur.fetchone()
+    record_alerts(cur)  # the batch's matches of the watchlists, in this same transaction
     cur.execute("DROP TABLE _batch")
     return new, updated, staged - new - updated

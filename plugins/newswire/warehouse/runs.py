@@ -239,8 +239,10 @@ def close_run(cur, summary: RunSummary, status: str) -> None:
 
 
 def mark_failed(cur, run_key: str) -> None:
+    """A run still 'running' ends 'failed'; a closed run keeps its status (its load
+    succeeded, and a later task of its DAG run, such as the alerting one, failed)."""
     cur.execute(
         "UPDATE newswire.ingestion_runs SET status = 'failed', finished_at = now()"
-        " WHERE run_key = %s",
+        " WHERE run_key = %s AND status = 'running'",
         (run_key,),
     )

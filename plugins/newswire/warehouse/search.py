@@ -8,12 +8,14 @@ query: a common query has its ``WINDOW`` matches within the first days (the plan
 ``published_at`` index); a rarer one goes on to wider windows, where its matches are sparse
 and are read from the full-text index (plain index scans are turned off there: the planner
 does not charge enough for testing a release's search vector, and would walk instead).
-``--since``, ``--ticker`` and ``--issuer`` narrow the matches before the window is taken.
+``--since``, ``--until``, ``--ticker`` and ``--issuer`` narrow the matches before the window
+is taken; with ``--until`` the windows count back from the newest release up to that day.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
 from newswire.warehouse.connection import connect
 
@@ -26,6 +28,7 @@ ORDERS = {
 # Filters are written in only when given, so the planner sees each as a join it can start from.
 FILTERS = {
     "start": "AND r.published_at >= %(start)s",
+    "end": "AND r.published_at < %(end)s",
     "issuer": """AND r.issuer_org_id IN (
         SELECT org_id FROM newswire.organizations
         WHERE normalized_name = newswire.normalize_org_name(%(issuer)s))""",
@@ -47,6 +50,7 @@ WITH newest AS MATERIALIZED (
 )
 SELECT r.published_at, r.issuer, r.title, r.url,
        ts_rank_cd(r.search, websearch_to_tsquery('english', %(query)s)) AS rank,
+       r.wire, r.release_id,
        (SELECT count(*) FROM newest) AS matches
 FROM newest JOIN newswire.releases r USING (wire, release_id)
 ORDER BY {order}, r.wire, r.release_id
@@ -54,31 +58,46 @@ LIMIT %(limit)s
 """
 
 
+class Hit(NamedTuple):
+    published_at: datetime | None
+    issuer: str | None
+    title: str
+    url: str
+    rank: float
+    wire: str
+    release_id: str
+
+
 def search(
     dsn: str,
     query: str,
     *,
     since: date | None = None,
+    until: date | None = None,
     ticker: str | None = None,
     issuer: str | None = None,
     order: str = "rank",
     limit: int = 20,
-) -> list[tuple]:
+) -> list[Hit]:
     """Releases matching ``query`` (web-search syntax: words, "phrases", -exclusions, or):
     the best ranked of the newest ``WINDOW`` matches (``order="recent"``: the newest first),
-    as (published_at, issuer, title, url, rank). ``ticker`` is "WDAY" or "NASDAQ:WDAY";
-    ``issuer`` is an organization's name, any spelling ("Workday Inc." finds "Workday, Inc.")."""
+    published on ``since`` or later and on ``until`` or earlier (UTC days). ``ticker`` is
+    "WDAY" or "NASDAQ:WDAY"; ``issuer`` is an organization's name, any spelling ("Workday
+    Inc." finds "Workday, Inc.")."""
     exchange, symbol = None, None
     if ticker:
         exchange, _, symbol = ticker.upper().rpartition(":")
         exchange = exchange or None
     floor = datetime.combine(since, time(), UTC) if since else None
+    end = datetime.combine(until + timedelta(days=1), time(), UTC) if until else None
     params = {"query": query, "issuer": issuer, "symbol": symbol, "exchange": exchange}
+    params.update(end=end)
     params.update(window=WINDOW, limit=limit)
     rows = []
     with connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("SET LOCAL work_mem = '64MB'")  # exact bitmaps for wide windows
-        cur.execute("SELECT max(published_at) FROM newswire.releases")
+        before_end = "WHERE published_at < %(end)s" if end else ""
+        cur.execute(f"SELECT max(published_at) FROM newswire.releases {before_end}", params)
         newest = cur.fetchone()[0]
         for step, days in enumerate(WINDOW_DAYS):
             start = newest - timedelta(days=days) if days is not None and newest else None
@@ -90,12 +109,12 @@ def search(
             rows = cur.fetchall()
             if last or (rows and rows[0][-1] >= WINDOW):
                 break
-    return [row[:-1] for row in rows]
+    return [Hit(*row[:-1]) for row in rows]
 
 
 def search_sql(order: str = "rank", params: dict | None = None) -> str:
     """The query ``search`` runs (``order``: "rank" or "recent"), with the filters that
-    ``params`` gives (start, issuer, symbol, exchange)."""
+    ``params`` gives (start, end, issuer, symbol, exchange)."""
     params = params or {}
     filters = [sql for name, sql in FILTERS.items() if params.get(name) is not None]
     exchange = "AND t.exchange = %(exchange)s" if params.get("exchange") else ""

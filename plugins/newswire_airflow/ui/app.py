@@ -1,20 +1,30 @@
-"""The warehouse page: releases per day (a bar chart), the latest releases with links,
-rejects by reason, ingestion lag and the latency from the wire to the warehouse, read from
-the report views (``newswire.report_*``) through the Airflow connection
-``newswire_warehouse``, on one connection per page load.
+"""The warehouse pages, read through the Airflow connection ``newswire_warehouse`` on one
+connection per page load:
+
+- ``/``: the overview: releases per day (a bar chart), the latest releases, rejects by reason,
+  ingestion lag and the latency from the wire to the warehouse, read from the report views (``newswire.report_*``), the watchlists with
+  their recent alerts, and a search box;
+- ``/search``: the ranked search of ``newswire search`` (:mod:`newswire.warehouse.search`)
+  with its ticker, issuer, date and order options, the best ``limit`` hits;
+- ``/releases/<wire>/<release_id>``: one release, its versions and what changed in one of
+  them (``?version=N``: from N-1 to N; the newest by default).
 
 The page is rendered on the server from the Jinja2 templates in ``templates/`` (autoescaped:
 titles and other warehouse text are shown as text, never as markup) as one HTML document
 with an inline SVG chart: no build step, no scripts, nothing fetched from elsewhere, so it
-works in an air-gapped deployment and inside the UI's iframe. Airflow mounts plugin apps
-without its own authentication, so the page asks for a logged-in Airflow user itself
+works in an air-gapped deployment and inside the UI's iframe. Links between the pages are
+relative, so they work wherever the app is mounted. Airflow mounts plugin apps without its
+own authentication, so every page asks for a logged-in Airflow user itself
 (:mod:`newswire_airflow.ui.auth`).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from urllib.parse import quote, urlsplit
 
 import jinja2
 import psycopg2
@@ -22,9 +32,15 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from newswire.changes import MAX_BODY_CHARS, compare
 from newswire.settings import AIRFLOW_CONN_ID
 from newswire.warehouse.connection import connect
+from newswire.warehouse.releases import read_records, read_release
 from newswire.warehouse.reports import run_report
+from newswire.warehouse.search import WINDOW, search
+from newswire.warehouse.validation import MAX_ID_CHARS
+from newswire.warehouse.watchlists import overview as watchlists_overview
+from newswire.wires import WIRE_HOSTS
 from newswire_airflow.connection import WarehouseConnectionMissing, warehouse_dsn
 from newswire_airflow.ui.auth import airflow_user
 
@@ -33,6 +49,10 @@ LATEST = 20
 REJECT_REASONS = 20
 LAG_DAYS = 14
 LATENCY_ROWS = 14  # days x wires of the latency distribution
+# The search page's inputs: the longest text each takes, and the page sizes it offers.
+SEARCH_INPUTS = {"q": 200, "ticker": 30, "issuer": 200, "since": 10, "until": 10}
+PAGE_SIZES = (20, 50, 100)
+ORDERS = ("rank", "recent")
 
 app = FastAPI(title="Newswire", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -45,6 +65,7 @@ class Overview:
     rejects: list[dict]
     lag: list[dict]
     latency: list[dict]  # publication -> loaded, per day and wire (templates/_latency.html)
+    watchlists: list[dict]  # each with its recent alerts (templates/_watchlists.html)
 
 
 def read_overview(dsn: str) -> Overview:
@@ -61,6 +82,7 @@ def read_overview(dsn: str) -> Overview:
         rejects = rows("rejects_by_reason", REJECT_REASONS)
         lag = rows("ingestion_lag", LAG_DAYS)
         latency = rows("ingestion_latency", LATENCY_ROWS)
+        watchlists = watchlists_overview(conn)
     daily: dict[date, int] = {}
     for row in per_wire_and_day:
         daily[row["day"]] = daily.get(row["day"], 0) + row["releases"]
@@ -71,30 +93,154 @@ def read_overview(dsn: str) -> Overview:
             (day, daily.get(day, 0))
             for day in (last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1))
         ]
-    return Overview(totals, per_day, latest, rejects, lag, latency)
+    return Overview(totals, per_day, latest, rejects, lag, latency, watchlists)
+
+
+class BadInput(ValueError):
+    """An input a page cannot use; the message says which and why, in one line."""
+
+
+@dataclass
+class SearchCriteria:
+    """The search page's inputs, checked: the arguments of ``search``."""
+
+    query: str
+    ticker: str | None
+    issuer: str | None
+    since: date | None
+    until: date | None
+    order: str
+    limit: int
+
+    @classmethod
+    def of(cls, params: Mapping[str, str]) -> SearchCriteria:
+        """The criteria of the page's query parameters; BadInput names the first bad one."""
+        for name, most in SEARCH_INPUTS.items():
+            if len(params.get(name, "")) > most:
+                raise BadInput(f"{name} is longer than {most} characters")
+        order = params.get("order") or ORDERS[0]
+        if order not in ORDERS:
+            raise BadInput(f"order must be one of {', '.join(ORDERS)}")
+        limit = params.get("limit") or str(PAGE_SIZES[0])
+        if limit not in {str(size) for size in PAGE_SIZES}:
+            raise BadInput(f"limit must be one of {', '.join(map(str, PAGE_SIZES))}")
+        since, until = _day(params, "since"), _day(params, "until")
+        if since and until and since > until:
+            raise BadInput("since is after until")
+        return cls(
+            query=params.get("q", "").strip(),
+            ticker=params.get("ticker", "").strip() or None,
+            issuer=params.get("issuer", "").strip() or None,
+            since=since,
+            until=until,
+            order=order,
+            limit=int(limit),
+        )
+
+
+def _day(params: Mapping[str, str], name: str) -> date | None:
+    text = params.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise BadInput(f"{name} is not a date: write it as YYYY-MM-DD") from None
+
+
+@app.exception_handler(WarehouseConnectionMissing)
+def _missing_connection(request: Request, exc: WarehouseConnectionMissing) -> HTMLResponse:
+    return _page(request, "error.html", 503, missing_connection=AIRFLOW_CONN_ID, error="")
+
+
+@app.exception_handler(psycopg2.Error)
+def _unreadable_warehouse(request: Request, exc: psycopg2.Error) -> HTMLResponse:
+    """A warehouse that cannot be read gives a 503 page that says why."""
+    error = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+    return _page(request, "error.html", 503, missing_connection="", error=error)
 
 
 @app.get("/", response_class=HTMLResponse, dependencies=[Depends(airflow_user)])
 def warehouse_page(request: Request) -> HTMLResponse:
-    """The page; a warehouse that cannot be read gives a 503 page that says why."""
+    overview = read_overview(warehouse_dsn())
+    return _page(request, "overview.html", overview=overview, chart=Chart.of(overview.per_day))
+
+
+@app.get("/search", response_class=HTMLResponse, dependencies=[Depends(airflow_user)])
+def search_page(request: Request) -> HTMLResponse:
+    """The search form, and its hits once it has a query; 400 for an input it cannot use."""
+    params = request.query_params
+    typed = {name: params.get(name, "")[:most] for name, most in SEARCH_INPUTS.items()}
+    typed.update(order=params.get("order", ""), limit=params.get("limit", ""))
     try:
-        overview = read_overview(warehouse_dsn())
-    except WarehouseConnectionMissing:
-        return _error_page(request, missing_connection=AIRFLOW_CONN_ID)
-    except psycopg2.Error as exc:
-        return _error_page(request, error=(str(exc).strip() or type(exc).__name__).splitlines()[0])
-    return templates.TemplateResponse(
-        request, "overview.html", {"overview": overview, "chart": Chart.of(overview.per_day)}
-    )
+        criteria = SearchCriteria.of(params)
+    except BadInput as exc:
+        return _search_page(request, typed, 400, error=str(exc), hits=None)
+    hits = None
+    if criteria.query:
+        hits = search(
+            warehouse_dsn(),
+            criteria.query,
+            since=criteria.since,
+            until=criteria.until,
+            ticker=criteria.ticker,
+            issuer=criteria.issuer,
+            order=criteria.order,
+            limit=criteria.limit,
+        )
+    return _search_page(request, typed, error="", hits=hits, criteria=criteria)
 
 
-def _error_page(request: Request, *, missing_connection: str = "", error: str = ""):
-    return templates.TemplateResponse(
+def _search_page(request: Request, typed: dict, status_code: int = 200, **context):
+    limits = {"limits": SEARCH_INPUTS, "page_sizes": PAGE_SIZES, "window": WINDOW}
+    return _page(request, "search.html", status_code, typed=typed, **limits, **context)
+
+
+@app.get(
+    "/releases/{wire}/{release_id:path}",
+    response_class=HTMLResponse,
+    dependencies=[Depends(airflow_user)],
+)
+def release_page(request: Request, wire: str, release_id: str) -> HTMLResponse:
+    """One release with its versions and what changed in one of them (``?version=N``, the
+    newest by default); 404 for a release the warehouse does not hold."""
+    root = "../../"  # the pages' root, relative to /releases/<wire>/<release_id>
+    if wire not in WIRE_HOSTS or len(release_id) > MAX_ID_CHARS:
+        return _not_found(request, wire, release_id, root)
+    with connect(warehouse_dsn()) as conn:
+        release = read_release(conn, wire, release_id)
+        if release is None:
+            return _not_found(request, wire, release_id, root)
+        newest = release.versions[0]["version"]  # an older fetch's version may be newer
+        asked = request.query_params.get("version", str(newest))
+        if not re.fullmatch(r"[0-9]{1,9}", asked) or not 1 <= int(asked) <= newest:
+            error = f"version must be a number from 1 to {newest}"
+            context = {"release": release, "error": error, "version": None, "changes": None}
+            return _page(request, "release.html", 400, root=root, **context)
+        version = int(asked)
+        records = read_records(conn, wire, release_id, [version - 1, version])
+    changes = compare(records[version - 1], records[version]) if len(records) == 2 else None
+    return _page(
         request,
-        "error.html",
-        {"missing_connection": missing_connection, "error": error},
-        status_code=503,
+        "release.html",
+        root=root,
+        release=release,
+        error="",
+        version=version,
+        changes=changes,
+        max_body_chars=MAX_BODY_CHARS,
     )
+
+
+def _not_found(request: Request, wire: str, release_id: str, root: str) -> HTMLResponse:
+    return _page(request, "not_found.html", 404, root=root, wire=wire, release_id=release_id)
+
+
+def _page(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    """``template`` rendered with ``context``; ``root`` (the relative link to the app's root,
+    for the links between pages) is "" unless given."""
+    context.setdefault("root", "")
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
 # -- rendering ----------------------------------------------------------------------------
@@ -125,6 +271,19 @@ def format_duration(value: timedelta) -> str:
     else:
         parts = [f"{secs} s"]
     return sign + " ".join(p for p in parts if p)
+
+
+def web_url(value: str | None) -> str:
+    """``value`` if it is an http(s) URL, else "": what may go in an href (a page's
+    ``javascript:`` URL must not)."""
+    if value and urlsplit(value).scheme.lower() in ("http", "https"):
+        return value
+    return ""
+
+
+def path_part(value: str) -> str:
+    """One path segment of a link, every reserved character escaped (a "/" too)."""
+    return quote(value, safe="")
 
 
 @dataclass
@@ -184,3 +343,5 @@ templates = Jinja2Templates(
     )
 )
 templates.env.filters["cell"] = format_cell
+templates.env.filters["web_url"] = web_url
+templates.env.filters["path_part"] = path_part

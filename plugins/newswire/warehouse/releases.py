@@ -1,0 +1,83 @@
+"""One release as the Newswire page shows it: its current fields, tickers and industries,
+its versions (``newswire.release_versions``) and the records of the versions it compares.
+
+Every query reads one release by its primary key (``wire``, ``release_id``, a prefix of the
+primary keys of ``release_tickers``, ``release_industries`` and ``release_versions``), and
+the lists are bounded, so a page costs the same at 1,000,000 releases as at 100. The
+caller passes the connection: a page reads all of it on one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MAX_VERSIONS = 100  # the newest versions listed
+MAX_TICKERS = 100
+
+RELEASE_SQL = """
+SELECT wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
+       dateline_date, source_org, language, body_text, contacts, images, subjects,
+       word_count, version, fetched_at, first_loaded_at
+FROM newswire.releases
+WHERE wire = %(wire)s AND release_id = %(release_id)s
+"""
+TICKERS_SQL = """
+SELECT exchange || ':' || symbol
+FROM newswire.release_tickers
+WHERE wire = %(wire)s AND release_id = %(release_id)s
+ORDER BY position
+LIMIT %(limit)s
+"""
+INDUSTRIES_SQL = """
+SELECT i.name
+FROM newswire.release_industries ri JOIN newswire.industries i USING (industry_id)
+WHERE ri.wire = %(wire)s AND ri.release_id = %(release_id)s
+ORDER BY i.name
+"""
+# The list leaves the records (and their bodies) unread.
+VERSIONS_SQL = """
+SELECT version, first_seen_at, parser_version, content_sha256
+FROM newswire.release_versions
+WHERE wire = %(wire)s AND release_id = %(release_id)s
+ORDER BY version DESC
+LIMIT %(limit)s
+"""
+RECORDS_SQL = """
+SELECT version, record
+FROM newswire.release_versions
+WHERE wire = %(wire)s AND release_id = %(release_id)s AND version = ANY(%(versions)s)
+"""
+
+
+@dataclass
+class Release:
+    fields: dict  # the columns of RELEASE_SQL
+    tickers: list[str]  # "NASDAQ:WDAY", in order of appearance
+    industries: list[str]
+    versions: list[dict]  # the newest MAX_VERSIONS, newest first (columns of VERSIONS_SQL)
+
+
+def read_release(conn, wire: str, release_id: str) -> Release | None:
+    """The release ``wire``/``release_id`` as it is now, with its versions; None if unknown."""
+    key = {"wire": wire, "release_id": release_id}
+    with conn.cursor() as cur:
+        cur.execute(RELEASE_SQL, key)
+        row = cur.fetchone()
+        if row is None:
+            return None
+        fields = dict(zip([col.name for col in cur.description], row))
+        cur.execute(TICKERS_SQL, {**key, "limit": MAX_TICKERS})
+        tickers = [ticker for (ticker,) in cur.fetchall()]
+        cur.execute(INDUSTRIES_SQL, key)
+        industries = [name for (name,) in cur.fetchall()]
+        cur.execute(VERSIONS_SQL, {**key, "limit": MAX_VERSIONS})
+        columns = [col.name for col in cur.description]
+        versions = [dict(zip(columns, version)) for version in cur.fetchall()]
+    return Release(fields, tickers, industries, versions)
+
+
+def read_records(conn, wire: str, release_id: str, versions: list[int]) -> dict[int, dict]:
+    """The parsed records of the given versions of a release, by version (those that exist)."""
+    with conn.cursor() as cur:
+        cur.execute(RECORDS_SQL, {"wire": wire, "release_id": release_id, "versions": versions})
+        return dict(cur.fetchall())

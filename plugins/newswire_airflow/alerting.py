@@ -1,0 +1,255 @@
+"""Delivering the watchlists' alerts through Airflow notifiers: the task ``send_alerts``,
+added after ``load`` in every ingestion DAG (``load() >> send_alerts()``).
+
+The load records an alert per (watchlist, release) in its own transaction
+(:mod:`newswire.warehouse.watchlists`); this task sends the pending ones, each through a
+notifier: :class:`WebhookNotifier` for a watchlist with a webhook connection (Slack and
+Teams incoming webhooks, or any receiver of JSON), the SMTP provider's ``SmtpNotifier`` for
+one with e-mail addresses (the connection ``smtp_default``). Notifiers are called with the
+alert's text already made (``notify``, not ``__call__``): a release title is never rendered
+as a Jinja template.
+
+**None lost, none doubled.** Each alert is taken in a transaction of its own that locks its
+row (``FOR UPDATE SKIP LOCKED``: a second ``send_alerts`` running at the same time, a retry
+overlapping a zombie, skips it), sent, and marked ``sent`` (or its failure counted) in that
+same transaction, committed right after the receiver answered. So:
+
+* a delivery that fails (an error answer, a timeout, a refused connection) leaves the alert
+  pending with ``attempts`` + 1 and ``last_error`` (and that destination's other alerts
+  pending, untried this time); the task fails after trying the other destinations,
+  Airflow retries it (with backoff), and the next ingestion run tries again; after
+  ``MAX_ATTEMPTS`` failed deliveries the alert is ``failed`` (shown on the Newswire page);
+* a task retried, cleared or run twice finds only what is still pending: a sent alert is
+  never sent again;
+* a task killed between the receiver's answer and the commit (a window of one ``UPDATE``)
+  leaves the transaction uncommitted: the alert stays pending and is sent again. Exactly
+  once across that window would need the receiver's help, and no protocol over HTTP or SMTP
+  gives it without: delivery is **at least once**, and every delivery of one alert carries
+  the same key (``Idempotency-Key: newswire-alert-<id>`` on webhooks, ``X-Newswire-Alert-Id``
+  on e-mail, and ``alert_id`` in the JSON), on which a receiver drops a repeat. A receiver
+  that answers only after a long delay beyond the read timeout is the other way to get a
+  repeat, with the same key.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, timedelta
+from html import escape
+
+from airflow.sdk import BaseNotifier, task
+
+from newswire.fetching.allowlist import HostNotAllowed, is_loopback, parse
+
+log = logging.getLogger(__name__)
+
+SMTP_CONN_ID = "smtp_default"
+MAX_PER_RUN = 500  # alerts one task run sends at most; the next run takes the rest
+WEBHOOK_TIMEOUT = (5, 15)  # seconds to connect, and between bytes of the answer
+MAX_URL_CHARS = 2048
+ANSWER_CHARS = 300  # of an error answer's body kept in the alert's last_error
+SEND_TIMEOUT = timedelta(minutes=30)  # a backstop: every delivery has its own timeouts
+
+
+class AlertDeliveryFailed(RuntimeError):
+    """Some alerts could not be delivered this time (they stay pending, or failed)."""
+
+
+class WebhookError(RuntimeError):
+    """A webhook that is misconfigured, unreachable or answered with an error."""
+
+
+# -- what an alert says ---------------------------------------------------------------------
+def alert_key(alert) -> str:
+    return f"newswire-alert-{alert.alert_id}"
+
+
+def alert_fields(alert) -> dict:
+    """The alert's structured fields (JSON-ready)."""
+    return {
+        "alert_id": alert.alert_id,
+        "watchlist": alert.watchlist,
+        "matched": alert.matched,
+        "title": alert.title,
+        "issuer": alert.issuer,
+        "tickers": alert.tickers,
+        "published_at": alert.published_at and alert.published_at.astimezone(UTC).isoformat(),
+        "url": alert.url,
+        "wire": alert.wire,
+        "release_id": alert.release_id,
+    }
+
+
+def alert_lines(alert) -> list[str]:
+    """Title; issuer, tickers and published time; link; what matched: plain text."""
+    published = alert.published_at and alert.published_at.astimezone(UTC)
+    about = [
+        alert.issuer or "issuer unknown",
+        ", ".join(alert.tickers),
+        f"published {published:%Y-%m-%d %H:%M} UTC" if published else "",
+    ]
+    return [
+        alert.title,
+        " · ".join(part for part in about if part),
+        alert.url,
+        f"watchlist {alert.watchlist}: {alert.matched}",
+    ]
+
+
+def webhook_payload(alert) -> dict:
+    """``{"text": ..., "newswire": {fields}}``: Slack and Teams incoming webhooks show
+    ``text`` and ignore the rest. ``&``, ``<`` and ``>`` are escaped as Slack requires, so a
+    release title cannot ping a channel (``<!channel>``) or hide a link."""
+    text = "\n".join(alert_lines(alert))
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        text = text.replace(char, entity)
+    return {"text": text, "newswire": alert_fields(alert)}
+
+
+# -- webhooks -----------------------------------------------------------------------------
+def checked_webhook_url(url: str, conn_id: str) -> str:
+    """``url`` when it is an absolute https URL (http only to this machine, for tests and
+    development) without user info, whitespace or control characters, as urllib3 (the parser
+    ``requests`` connects with) reads it; else :class:`WebhookError`. The message never
+    repeats the URL: its path is the secret."""
+
+    def refuse(why: str):
+        return WebhookError(f"the webhook URL of connection {conn_id!r} {why}")
+
+    if not url:
+        raise refuse("is empty: put the URL in the connection's password")
+    if len(url) > MAX_URL_CHARS or any(c.isspace() or ord(c) < 32 or c == "\\" for c in url):
+        raise refuse(f"is longer than {MAX_URL_CHARS} characters or has spaces or controls")
+    try:
+        parts = parse(url)
+    except HostNotAllowed as refused:
+        if refused.reason == "bad_scheme":
+            raise refuse("must be https:// (http:// only to this machine)") from None
+        raise refuse("is not a URL with a host and no user name or password in it") from None
+    if not parts.host:
+        raise refuse("is not a URL with a host and no user name or password in it")
+    if parts.scheme == "https" or is_loopback(url):
+        return url
+    raise refuse("must be https:// (http:// only to this machine)")
+
+
+class WebhookNotifier(BaseNotifier):
+    """POST ``payload`` as JSON to the webhook URL kept in the Airflow connection
+    ``conn_id`` (its password, e.g. ``AIRFLOW_CONN_ALERTS_SLACK='{"conn_type": "generic",
+    "password": "https://hooks.slack.com/services/..."}'``; its host when the password is
+    empty). No redirects are followed, the connection and every read have timeouts, and only a
+    2xx answer is a delivery; ``idempotency_key`` goes in the ``Idempotency-Key`` header."""
+
+    template_fields = ()
+
+    def __init__(self, conn_id: str, payload: dict, idempotency_key: str | None = None):
+        super().__init__()
+        self.conn_id, self.payload, self.idempotency_key = conn_id, payload, idempotency_key
+
+    def notify(self, context) -> None:
+        import requests
+        from airflow.sdk import Connection
+        from airflow.sdk.exceptions import AirflowNotFoundException
+
+        try:
+            conn = Connection.get(self.conn_id)
+        except AirflowNotFoundException:
+            raise WebhookError(f"no Airflow connection {self.conn_id!r}") from None
+        url = checked_webhook_url(conn.password or conn.host or "", self.conn_id)
+        headers = {"Content-Type": "application/json"}
+        if self.idempotency_key:
+            headers["Idempotency-Key"] = self.idempotency_key
+        body = json.dumps(self.payload, ensure_ascii=False).encode()
+        try:
+            with requests.post(
+                url,
+                data=body,
+                headers=headers,
+                timeout=WEBHOOK_TIMEOUT,
+                allow_redirects=False,
+                stream=True,
+            ) as answer:
+                if 200 <= answer.status_code < 300:
+                    return
+                text = answer.raw.read(ANSWER_CHARS, decode_content=True)
+        except requests.RequestException as exc:  # its text names the URL: not repeated
+            raise WebhookError(
+                f"{type(exc).__name__} posting to the webhook of connection {self.conn_id!r}"
+            ) from None
+        detail = " ".join(text.decode("utf-8", "replace").split())
+        raise WebhookError(
+            f"HTTP {answer.status_code} from the webhook of connection {self.conn_id!r}: {detail}"
+        )
+
+
+# -- delivery -----------------------------------------------------------------------------
+def notifier_for(alert) -> BaseNotifier:
+    """The notifier that delivers ``alert``: its watchlist's webhook, or e-mail."""
+    if alert.webhook_conn_id:
+        return WebhookNotifier(alert.webhook_conn_id, webhook_payload(alert), alert_key(alert))
+    from airflow.providers.smtp.notifications.smtp import SmtpNotifier
+
+    lines = alert_lines(alert)
+    subject = " ".join(f"[newswire {alert.watchlist}] {lines[0]}".split())[:200]
+    html = [escape(line) for line in lines]
+    html[2] = f'<a href="{html[2]}">{html[2]}</a>'  # the link
+    return SmtpNotifier(
+        to=alert.email_to,
+        subject=subject,
+        html_content="".join(f"<p>{line}</p>" for line in html),
+        smtp_conn_id=SMTP_CONN_ID,
+        custom_headers={"X-Newswire-Alert-Id": alert_key(alert)},
+    )
+
+
+def deliver_alerts(dsn: str, limit: int = MAX_PER_RUN) -> dict:
+    """Send up to ``limit`` pending alerts, each at most once this call; raises
+    :class:`AlertDeliveryFailed` after trying them all when any could not be delivered.
+
+    A destination (a webhook connection, or SMTP) that failed once is not tried again this
+    call: its other alerts stay pending, uncounted, for the retry or the next run, so a
+    receiver that is down costs one timeout, not one per alert."""
+    from newswire.warehouse.watchlists import pending_alerts
+
+    sent, failed, given_up, last_error, down = 0, 0, 0, "", set()
+    for delivery in pending_alerts(dsn, limit):
+        alert = delivery.alert
+        destination = alert.webhook_conn_id or SMTP_CONN_ID
+        if destination in down:
+            continue  # left without an outcome: rolled back, still pending
+        try:
+            notifier_for(alert).notify({"alert": alert_fields(alert)})
+        except Exception as exc:  # one receiver's failure must not stop the others
+            last_error = " ".join(f"{type(exc).__name__}: {exc}".split())
+            given_up += delivery.failed(last_error)
+            failed += 1
+            down.add(destination)
+            log.warning("alert %s (watchlist %s): %s", alert.alert_id, alert.watchlist, last_error)
+        else:
+            delivery.sent()
+            sent += 1
+            log.info("alert %s sent (watchlist %s): %s", alert.alert_id, alert.watchlist, alert.url)
+    log.info("alerts: %d sent, %d not delivered (%d given up)", sent, failed, given_up)
+    if failed:
+        raise AlertDeliveryFailed(
+            f"{failed} of {sent + failed} alerts not delivered ({given_up} given up after "
+            f"their last attempt; the others stay pending and are retried, as do those for "
+            f"{', '.join(sorted(down))}); last error: {last_error}. See newswire.alerts "
+            "(status, attempts, last_error)"
+        )
+    return {"sent": sent, "failed": failed}
+
+
+@task(
+    retries=3,
+    retry_delay=timedelta(seconds=30),
+    retry_exponential_backoff=2.0,
+    max_retry_delay=timedelta(minutes=5),
+    execution_timeout=SEND_TIMEOUT,
+)
+def send_alerts() -> dict:
+    """Deliver the watchlists' pending alerts (see the module docstring)."""
+    from newswire_airflow.connection import warehouse_dsn
+
+    return deliver_alerts(warehouse_dsn())

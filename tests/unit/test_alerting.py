@@ -1,0 +1,83 @@
+"""What an alert says and where it may go: the webhook payload (Slack-escaped text and the
+structured fields) and the webhook URL check, without a server."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newswire.warehouse.watchlists import Alert
+from newswire_airflow.alerting import WebhookError, checked_webhook_url, webhook_payload
+
+ALERT = Alert(
+    alert_id=7,
+    watchlist="wday",
+    webhook_conn_id="hook",
+    email_to=None,
+    matched="ticker NASDAQ:WDAY",
+    attempts=0,
+    wire="prnewswire",
+    release_id="302000000",
+    title="<!channel> Workday & Co <https://evil.example|click>",
+    issuer="Workday, Inc.",
+    tickers=["NASDAQ:WDAY", "NYSE:X"],
+    published_at=datetime(2025, 2, 17, 21, 5, tzinfo=UTC),
+    url="https://www.prnewswire.com/news-releases/release-302000000.html",
+)
+
+
+def test_the_payload_has_text_for_people_and_fields_for_programs():
+    payload = webhook_payload(ALERT)
+    assert payload["text"].splitlines() == [
+        "&lt;!channel&gt; Workday &amp; Co &lt;https://evil.example|click&gt;",
+        "Workday, Inc. · NASDAQ:WDAY, NYSE:X · published 2025-02-17 21:05 UTC",
+        "https://www.prnewswire.com/news-releases/release-302000000.html",
+        "watchlist wday: ticker NASDAQ:WDAY",
+    ]
+    assert payload["newswire"] == {
+        "alert_id": 7,
+        "watchlist": "wday",
+        "matched": "ticker NASDAQ:WDAY",
+        "title": ALERT.title,
+        "issuer": "Workday, Inc.",
+        "tickers": ["NASDAQ:WDAY", "NYSE:X"],
+        "published_at": "2025-02-17T21:05:00+00:00",
+        "url": ALERT.url,
+        "wire": "prnewswire",
+        "release_id": "302000000",
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.slack.com/services/T0/B0/abc",
+        "https://example.webhook.office.com/webhookb2/x@y/IncomingWebhook/z",
+        "http://127.0.0.1:8080/hook",
+        "http://localhost/hook",
+        "http://[::1]:9/hook",
+    ],
+)
+def test_https_webhooks_and_http_to_this_machine_are_accepted(url):
+    assert checked_webhook_url(url, "hook") == url
+
+
+@pytest.mark.parametrize(
+    "url, why",
+    [
+        ("", "is empty: put the URL in the connection's password"),
+        ("http://hooks.slack.com/services/T0/B0/abc", "must be https://"),
+        ("ftp://example.com/x", "must be https://"),
+        ("hooks.slack.com/services/x", "must be https://"),
+        ("https://user:pw@example.com/x", "a host and no user name or password"),
+        ("https://example.com/a b", "has spaces or controls"),
+        ("https://example.com\\@evil.example/", "has spaces or controls"),
+        ("https://example.com:99999/x", "is not a URL with a host"),
+        ("https://example.com/" + "x" * 2048, "is longer than 2048 characters"),
+    ],
+)
+def test_other_webhook_urls_are_refused_without_repeating_them(url, why):
+    with pytest.raises(WebhookError) as refused:
+        checked_webhook_url(url, "hook")
+    assert str(refused.value).startswith("the webhook URL of connection 'hook' ")
+    assert why in str(refused.value)
+    assert not url or url not in str(refused.value)
