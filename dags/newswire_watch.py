@@ -10,7 +10,9 @@ them, which starts a run of this DAG:
 * **discover**: open an ingestion run of just those releases (no feed, listing or sitemap
   is read again).
 * **fetch**: fetch, archive, parse and stage them, in the pool `newswire_http`.
-* **load**: merge them into `newswire.releases` in one transaction.
+* **load**: merge them into `newswire.releases` in one transaction (which records the
+  alerts of the watchlists they match).
+* **send_alerts**: deliver those alerts (webhook or e-mail), each once.
 
 The 15-minute `<source>_ingest` DAGs stay the safety net: whatever a watched run missed
 (an event lost with the triggerer, a page that failed) they take. These runs do not update
@@ -25,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from airflow.sdk import dag
 
 from newswire.discovery.sources import SOURCES
+from newswire_airflow.alerting import send_alerts
 from newswire_airflow.ingestion import WHERE_TO_LOOK, discover_watched, fetch, load
 from newswire_airflow.notifier import FailureSummaryNotifier
 from newswire_airflow.watch import feed_asset
@@ -45,7 +48,7 @@ def watch_dag(source: str) -> None:
     )
     def watch():
         urls = discover_watched(source=source)
-        fetch(urls=urls, source=source) >> load.override(outlets=[])()
+        fetch(urls=urls, source=source) >> load.override(outlets=[])() >> send_alerts()
 
     watch()
 

@@ -117,7 +117,8 @@ def test_watch_dags_are_scheduled_by_a_feed_watcher_the_triggerer_can_rebuild(da
         assert {t.task_id: sorted(t.downstream_task_ids) for t in dag.tasks} == {
             "discover": ["fetch"],
             "fetch": ["load"],
-            "load": [],
+            "load": ["send_alerts"],
+            "send_alerts": [],
         }
         assert dag.get_task("fetch").pool == "newswire_http"
         assert dag.get_task("load").outlets == []  # newswire_quality follows the 15-minute runs

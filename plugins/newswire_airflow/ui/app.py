@@ -2,8 +2,8 @@
 connection per page load:
 
 - ``/``: the overview: releases per day (a bar chart), the latest releases, rejects by reason,
-  ingestion lag and the latency from the wire to the warehouse, read from the report views (``newswire.report_*``), the watchlists with
-  their recent alerts, and a search box;
+  ingestion lag and the latency from the wire to the warehouse, read from the report views
+  (``newswire.report_*``), the watchlists with their recent alerts, and a search box;
 - ``/search``: the ranked search of ``newswire search`` (:mod:`newswire.warehouse.search`)
   with its ticker, issuer, date and order options, the best ``limit`` hits;
 - ``/releases/<wire>/<release_id>``: one release, its versions and what changed in one of
