@@ -7,7 +7,7 @@ runs the feed watcher in its triggerer with its default settings (a poll every 3
 ``prnewswire_watch`` DAG it schedules, beside the 15-minute ``prnewswire_ingest``. The archive
 is loaded first, so only live releases are measured. The figures come from the warehouse:
 ``newswire.report_ingestion_latency`` (the day's distribution) and
-``newswire.release_latency`` (each release). Writes ``bench/results/latency.md`` and
+``newswire.report_release_latency`` (each release). Writes ``bench/results/latency.md`` and
 ``latency.json``.
 
     .venv/bin/python bench/latency.py               # 10 minutes, about 13 with start-up
@@ -179,7 +179,7 @@ def latencies(dsn: str, release_ids: list[str]) -> dict[str, tuple[int, float | 
         cur.execute(
             """SELECT release_id, count(*),
                       max(extract(epoch FROM loaded_at - published_at))::float8
-               FROM newswire.release_latency WHERE wire = %s AND release_id = ANY(%s)
+               FROM newswire.report_release_latency WHERE wire = %s AND release_id = ANY(%s)
                GROUP BY 1""",
             (SOURCE, release_ids),
         )

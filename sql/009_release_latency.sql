@@ -2,8 +2,9 @@
 -- releases.published_at, its first fetch in release_versions (version 1, first_seen_at) and
 -- its load in releases.first_loaded_at; what was missing is when we first saw it announced:
 -- release_sightings keeps, per release, the earliest time a feed, listing page, news sitemap
--- or the feed watcher listed it, and where. The report reads a rollup per day and wire, kept
--- by triggers like those of 007, so it costs the same at 200 releases and at 1,000,000.
+-- or the feed watcher listed it, and where (per release: report_release_latency). The
+-- distribution (report_ingestion_latency) reads a rollup per day and wire, kept by triggers
+-- like those of 007, so it costs the same at 200 releases and at 1,000,000.
 
 CREATE TABLE newswire.release_sightings (
     wire          text        NOT NULL,
@@ -12,15 +13,6 @@ CREATE TABLE newswire.release_sightings (
     first_seen_in text        NOT NULL,         -- the feed, listing or sitemap URL
     PRIMARY KEY (wire, release_id)
 );
-
--- One row per release: published -> first seen -> fetched -> loaded.
-CREATE VIEW newswire.release_latency AS
-SELECT r.wire, r.release_id, r.published_at, s.first_seen_at, s.first_seen_in,
-       v.first_seen_at AS fetched_at, r.first_loaded_at AS loaded_at
-FROM newswire.releases r
-LEFT JOIN newswire.release_sightings s USING (wire, release_id)
-LEFT JOIN newswire.release_versions v
-       ON (v.wire, v.release_id, v.version) = (r.wire, r.release_id, 1);
 
 CREATE TABLE newswire.rollup_ingestion_latency (
     day         date   NOT NULL,                -- UTC day of publication

@@ -24,6 +24,7 @@ def test_every_report_runs(known):
         "latest_releases",
         "ingestion_lag",
         "ingestion_latency",
+        "release_latency",
         "rejects_by_reason",
         "ingestion_runs",
         "warehouse_totals",

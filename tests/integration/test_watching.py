@@ -35,7 +35,7 @@ def test_a_published_release_is_seen_once_ingested_alone_and_its_latency_recorde
     [(published, seen_at, seen_in, fetched, loaded)] = query(
         warehouse,
         """SELECT published_at, first_seen_at, first_seen_in, fetched_at, loaded_at
-           FROM newswire.release_latency WHERE release_id = %s""",
+           FROM newswire.report_release_latency WHERE release_id = %s""",
         (rel.release_id,),
     )
     assert published == rel.published_utc
