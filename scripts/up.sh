@@ -2,7 +2,8 @@
 # make up: `airflow standalone` for this checkout in the background, with Airflow's metadata
 # in the embedded PostgreSQL (so LocalExecutor runs tasks in parallel), the warehouse
 # connection and source Variable set, and the sample site as the source unless
-# PRNEWSWIRE_BASE_URL is set. `make down` stops all of it.
+# PRNEWSWIRE_BASE_URL is set, publishing live (a release every NEWSWIRE_LIVE_EVERY seconds,
+# default 5-20; NEWSWIRE_LIVE_EVERY=off keeps it still). `make down` stops all of it.
 set -euo pipefail
 source "$(dirname "$0")/airflow-env.sh"
 cd "$ROOT"
@@ -28,7 +29,9 @@ if [ -z "${PRNEWSWIRE_BASE_URL:-}" ]; then
     # setsid: the site outlives this script, in its own process group for `make down`.
     urlfile="$NEWSWIRE_HOME/sample-site.url"
     rm -f "$urlfile"
-    setsid newswire sample-site --port 0 > "$urlfile" 2> "$NEWSWIRE_HOME/sample-site.log" &
+    live=()
+    [ "${NEWSWIRE_LIVE_EVERY:-5-20}" = off ] || live=(--live-every "${NEWSWIRE_LIVE_EVERY:-5-20}")
+    setsid newswire sample-site --port 0 "${live[@]}" > "$urlfile" 2> "$NEWSWIRE_HOME/sample-site.log" &
     echo "sample-site $!" >> "$PIDS"
     for _ in $(seq 100); do [ -s "$urlfile" ] && break; sleep 0.1; done
     PRNEWSWIRE_BASE_URL="$(grep -o 'http://[^ ]*' "$urlfile" | head -n1)"
@@ -51,10 +54,13 @@ python -m newswire_airflow.pools > /dev/null
 airflow dags reserialize > /dev/null 2>&1 || true
 airflow dags unpause newswire_quality > /dev/null
 airflow dags unpause prnewswire_ingest > /dev/null
+airflow dags unpause prnewswire_watch > /dev/null
 PASSWORDS="$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated"
 echo
 echo "Airflow UI:    http://localhost:$UI_PORT"
 echo "Newswire page: http://localhost:$UI_PORT/plugin/newswire"
 echo "login:         $(python3 -c 'import json,sys; [print(u, "/", p) for u, p in json.load(open(sys.argv[1])).items()]' "$PASSWORDS")"
 echo "prnewswire_ingest is unpaused: its first run starts now, then every 15 minutes;"
-echo "newswire_quality checks each load. Stop everything with: make down"
+echo "newswire_quality checks each load. prnewswire_watch is unpaused: its feed watcher (in the"
+echo "triggerer) polls the feed every 30 s and each new release is loaded within a minute;"
+echo "the site's releases: tail -f $NEWSWIRE_HOME/sample-site.url. Stop everything with: make down"

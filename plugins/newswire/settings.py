@@ -73,3 +73,9 @@ def max_retry_after() -> float:
     """The longest ``Retry-After`` wait obeyed (``NEWSWIRE_MAX_RETRY_AFTER``, default 120 s);
     a page asking for more is a reject, retried by the next run."""
     return float(os.environ.get("NEWSWIRE_MAX_RETRY_AFTER") or 120)
+
+
+def watch_interval() -> float:
+    """Seconds between two feed requests of the feed watcher, per source (default 30; a real
+    site is never polled more often than every 30 s: see ``newswire.pipeline.watching``)."""
+    return float(os.environ.get("NEWSWIRE_WATCH_INTERVAL") or 30)

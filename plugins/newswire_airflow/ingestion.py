@@ -2,7 +2,8 @@
 the pool ``newswire_http``) -> load (updates the releases asset).
 
 Each DAG file strings them together itself, so its graph is read there; the DAGs differ only
-in their discover task (``prnewswire_ingest``: what is new, :func:`discover_new`;
+in their discover task (``prnewswire_ingest``: what is new, :func:`discover_new`; the
+``<source>_watch`` DAGs: what the feed watcher saw, :func:`discover_watched`;
 ``prnewswire_backfill``: a publication window, :func:`discover_window`; the re-checks of
 ``dags/newswire_sources.py``: the recent releases, :func:`discover_recent`; all have the task
 id ``discover``) and in their source (``source=``, a name of
@@ -67,6 +68,14 @@ def discover_recent(source: str = "prnewswire", **context) -> list[str]:
     from newswire_airflow import tasks
 
     return tasks.discover_recent(context, source)
+
+
+@task(task_id="discover", execution_timeout=DISCOVER_TIMEOUT)
+def discover_watched(source: str = "prnewswire", **context) -> list[str]:
+    """The releases the feed watcher saw (the payload of the asset events of this run)."""
+    from newswire_airflow import tasks
+
+    return tasks.discover_watched(context, source)
 
 
 @task

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from newswire import pipeline, settings
 from newswire.fetching.client import POLITE_RPS, is_loopback
+from newswire.pipeline import watching
 from newswire.warehouse.migrations import migrate
 from newswire_airflow.connection import warehouse_dsn
 from newswire_airflow.pools import HTTP_POOL_SLOTS
@@ -143,6 +144,36 @@ def discover_recent(context, source: str = "prnewswire") -> list[str]:
         source=source,
         dag_run_id=run_id,
         now=end,
+    )
+
+
+def watch_feeds(source: str) -> tuple[str, ...]:
+    """The feed paths the watcher of ``source`` polls (``NEWSWIRE_<SOURCE>_FEEDS``, else the
+    source's declared feeds), as discovery reads them."""
+    from newswire.discovery.sources import get
+
+    declared = get(source)
+    return settings.feeds(declared.feeds, declared.name)
+
+
+def watched_urls(context) -> list[str]:
+    """The release URLs the feed watcher's events named for this run (several events may be
+    queued into one run), in order, each once. The payload is the trigger's:
+    ``{"source": ..., "urls": [...]}`` under the event's ``extra["payload"]``."""
+    urls: dict[str, None] = {}
+    for events in context["triggering_asset_events"].values():
+        for event in events:
+            payload = (event.extra or {}).get("payload") or {}
+            urls.update(dict.fromkeys(u for u in payload.get("urls") or [] if isinstance(u, str)))
+    return list(urls)
+
+
+def discover_watched(context, source: str = "prnewswire") -> list[str]:
+    """Open the ingestion run of the releases the feed watcher saw (no discovery)."""
+    run_id, urls = context["run_id"], watched_urls(context)
+    log.info("run %s: %d releases seen by the feed watcher", run_id, len(urls))
+    return watching.watched_step(
+        warehouse_dsn(), source_base_url(source), run_id, urls, source=source, dag_run_id=run_id
     )
 
 

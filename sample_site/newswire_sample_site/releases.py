@@ -15,7 +15,7 @@ import random
 import re
 import unicodedata
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, cached_property
 from pathlib import Path
@@ -251,6 +251,19 @@ def generate_releases(
         _seed_release(seed) if i == 0 else _generated_release(i, seed, phase, start, days)
         for i in range(count)
     ]
+
+
+def live_release(index: int, seed: int, published: datetime) -> SampleRelease:
+    """Release ``index`` (one after the archive's), published at ``published``: what the
+    live site publishes, to the second (``published`` is the moment it went out)."""
+    phase = random.Random(f"{seed}:phase").random()
+    rel = _generated_release(index, seed, phase, WINDOW_START, WINDOW_DAYS)
+    return replace(rel, published=published.astimezone(ET).replace(microsecond=0))
+
+
+def corrected(rel: SampleRelease) -> SampleRelease:
+    """``rel`` as the wire re-issues it with a correction (same id, a new title)."""
+    return replace(rel, title=f"CORRECTION -- {rel.title.removeprefix('CORRECTION -- ')}")
 
 
 # -- the seed release ---------------------------------------------------------------------

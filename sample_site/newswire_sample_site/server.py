@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import random
 import re
 import signal
 import socket
@@ -35,7 +36,14 @@ from newswire_sample_site import faults as fault_options
 from newswire_sample_site import globe
 from newswire_sample_site.blocking import Blocking
 from newswire_sample_site.faults import Faults, FaultState
-from newswire_sample_site.releases import ET, WINDOW_DAYS, SampleRelease, generate_releases
+from newswire_sample_site.releases import (
+    ET,
+    WINDOW_DAYS,
+    SampleRelease,
+    corrected,
+    generate_releases,
+    live_release,
+)
 from newswire_sample_site.render import (
     LISTING_PATH,
     RSS_PATH,
@@ -80,7 +88,12 @@ class SampleSite:
     ``wire="globenewswire"`` publishes the releases as GlobeNewswire does
     (:mod:`newswire_sample_site.globe`): a second wire for multi-source runs (no faults).
     ``blocking`` puts the real site's bot management in front (:mod:`.blocking`);
-    ``pubdate_variants`` writes the feed's dates in every shape feeds use."""
+    ``pubdate_variants`` writes the feed's dates in every shape feeds use.
+
+    Live (:meth:`go_live`, ``--live-every 5-20``): the site publishes a new release at random
+    intervals, dated the moment it went out, and corrects some earlier ones; each shows at
+    once in the feed (new ETag and Last-Modified), the listing and the news sitemaps, and the
+    site's clock moves with it."""
 
     def __init__(
         self,
@@ -102,6 +115,7 @@ class SampleSite:
         self.wire = wire
         self.blocking = blocking or Blocking()
         self.pubdate_variants = pubdate_variants
+        self.seed = seed
         self.releases: list[SampleRelease] = generate_releases(count, seed, days)
         self.rss_size = rss_size
         self.verbose = verbose
@@ -117,6 +131,9 @@ class SampleSite:
             else datetime(2025, 11, 1, tzinfo=UTC)
         )
         self._feeds: dict[datetime, tuple[bytes, str, str]] = {}
+        self._corrected_at: datetime | None = None  # the last live correction (Last-Modified)
+        self._live: list[SampleRelease] = []  # what go_live published, oldest first
+        self._stop_live = threading.Event()
         self._by_id = {rel.release_id: rel for rel in self.releases}
         self._by_issuer: dict[str, list[SampleRelease]] = defaultdict(list)
         for rel in self._newest_first:
@@ -161,7 +178,17 @@ class SampleSite:
         self._thread.start()
         return self
 
+    def stop_live(self) -> None:
+        """Stop publishing (:meth:`go_live`); the site goes on serving."""
+        self._stop_live.set()
+
+    @property
+    def live_releases(self) -> list[SampleRelease]:
+        """What :meth:`publish` published, oldest first, as served now (corrections in)."""
+        return list(self._live)
+
     def stop(self) -> None:
+        self._stop_live.set()
         if self._thread:
             self._httpd.shutdown()
             self._thread.join()
@@ -180,6 +207,72 @@ class SampleSite:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+    # -- live publishing ------------------------------------------------------------------
+    def publish(self, at: datetime | None = None) -> SampleRelease:
+        """Publish a new release at ``at`` (default: now, to the second): it is the newest in
+        the feed, the listing and the sitemaps from now on, and the clock moves to it."""
+        at = at or datetime.now(UTC)
+        with self._lock:
+            rel = live_release(len(self.releases), self.seed, max(at, self.now))
+            self.releases.append(rel)
+            self._live.append(rel)
+            self._by_id[rel.release_id] = rel
+            self._by_issuer[rel.issuer.slug].insert(0, rel)
+            # Readers take these without the lock: the list first, then the times, then
+            # the clock, so a reader never counts a release it cannot find.
+            self._newest_first = [rel, *self._newest_first]
+            self._times_ascending = [*self._times_ascending, rel.published_utc]
+            self.now = rel.published_utc
+        return rel
+
+    def correct(self, rel: SampleRelease, at: datetime | None = None) -> SampleRelease:
+        """Re-issue ``rel`` with a correction (a ``CORRECTION --`` title, same id and time)."""
+        fixed = corrected(rel)
+        with self._lock:
+
+            def swapped(releases: list[SampleRelease]) -> list[SampleRelease]:
+                return [
+                    fixed if other.release_id == rel.release_id else other for other in releases
+                ]
+
+            self.releases[rel.index] = fixed
+            self._live = swapped(self._live)
+            self._by_id[rel.release_id] = fixed
+            self._by_issuer[rel.issuer.slug] = swapped(self._by_issuer[rel.issuer.slug])
+            self._newest_first = swapped(self._newest_first)
+            self._corrected_at = at or datetime.now(UTC)
+            self._feeds.clear()
+        return fixed
+
+    def go_live(
+        self,
+        every: tuple[float, float],
+        corrections: float = 0.2,
+        on_change=None,
+    ) -> threading.Thread:
+        """Publish a release every ``every`` = (min, max) seconds (drawn from a generator
+        seeded with the site's seed) until :meth:`stop`; after a publication, with
+        probability ``corrections``, correct one of the earlier live releases.
+        ``on_change(kind, release)`` is called with ``"published"`` or ``"corrected"``."""
+        low, high = every
+        if not 0 < low <= high:
+            raise ValueError(f"live interval {low}-{high}: want 0 < min <= max seconds")
+        rng = random.Random(f"{self.seed}:live")
+
+        def loop() -> None:
+            while not self._stop_live.wait(rng.uniform(low, high)):
+                changes = [("published", self.publish())]
+                earlier = [r for r in self._live[:-1] if not r.title.startswith("CORRECTION")]
+                if earlier and rng.random() < corrections:
+                    changes.append(("corrected", self.correct(rng.choice(earlier))))
+                for kind, rel in changes:
+                    if on_change is not None:
+                        on_change(kind, rel)
+
+        thread = threading.Thread(target=loop, name="sample-site-live", daemon=True)
+        thread.start()
+        return thread
 
     # -- routing ----------------------------------------------------------------------------
     def respond(self, target: str, headers) -> Response:
@@ -298,18 +391,24 @@ class SampleSite:
         feed shows changes only with the clock (a changing release changes only in its
         page's body), so it is rendered once per clock setting."""
         now = self.now
-        if now not in self._feeds:
+        cached = self._feeds.get(now)
+        if cached is None:
             latest = self.published_by(now)[: self.rss_size]
             feed = render_rss(latest, self.base_url, varied_dates=self.pubdate_variants)
             body = self.faults.add_duplicate_items(feed, latest, self.base_url).encode("utf-8")
             etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-            newest = latest[0].published_utc if latest else None
+            changed = [latest[0].published_utc] if latest else []
+            if self._corrected_at is not None:  # a live correction changed the feed then
+                changed.append(min(self._corrected_at, now))
             last_modified = (
-                format_datetime(newest, usegmt=True) if newest else "Tue, 01 Jan 2019 00:00:00 GMT"
+                format_datetime(max(changed), usegmt=True)
+                if changed
+                else "Tue, 01 Jan 2019 00:00:00 GMT"
             )
+            cached = body, etag, last_modified
             with self._lock:
-                self._feeds[now] = body, etag, last_modified
-        return self._feeds[now]
+                self._feeds[now] = cached
+        return cached
 
     def _listing(self, query: dict[str, list[str]]) -> Response:
         try:
@@ -455,7 +554,33 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " newest release)",
     )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument(
+        "--live-every",
+        type=_seconds_range,
+        metavar="MIN-MAX",
+        help="publish a new release every MIN-MAX seconds (e.g. 5-20; random, from --seed),"
+        " dated the moment it goes out",
+    )
+    parser.add_argument(
+        "--live-corrections",
+        type=float,
+        default=0.2,
+        metavar="P",
+        help="with --live-every: after a publication, correct an earlier live release with"
+        " probability P (default 0.2)",
+    )
     fault_options.add_arguments(parser)
+
+
+def _seconds_range(value: str) -> tuple[float, float]:
+    low, _, high = value.partition("-")
+    try:
+        every = float(low), float(high or low)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r}: want MIN-MAX seconds, e.g. 5-20") from None
+    if not 0 < every[0] <= every[1]:
+        raise argparse.ArgumentTypeError(f"{value!r}: want 0 < MIN <= MAX seconds")
+    return every
 
 
 def _utc_time(value: str) -> datetime:
@@ -474,6 +599,8 @@ def run_from_args(args: argparse.Namespace) -> int:
         days=args.days,
         now=args.now,
         wire=args.wire,
+        live_every=args.live_every,
+        live_corrections=args.live_corrections,
     )
 
 
@@ -487,9 +614,12 @@ def run(
     days: int = WINDOW_DAYS,
     now: datetime | None = None,
     wire: str = "prnewswire",
+    live_every: tuple[float, float] | None = None,
+    live_corrections: float = 0.2,
 ) -> int:
     """Serve until Ctrl-C; the first stdout line carries the base URL (scripts grep it).
-    With faults on, a second line lists them; SIGUSR1 advances the epoch."""
+    With faults on, a second line lists them; SIGUSR1 advances the epoch. Live, a line per
+    release published or corrected."""
     site = SampleSite(
         host, port, count, seed, verbose=verbose, faults=faults, days=days, now=now, wire=wire
     )
@@ -503,6 +633,20 @@ def run(
         print(
             f"faults: {site.faults.describe()} ; kill -USR1 {os.getpid()} advances the epoch",
             flush=True,
+        )
+    if live_every:
+        low, high = live_every
+        print(
+            f"live: a new release every {low:g}-{high:g} s, {live_corrections:.0%} corrected",
+            flush=True,
+        )
+        site.go_live(
+            live_every,
+            live_corrections,
+            lambda kind, rel: print(
+                f"{kind} {rel.release_id} at {rel.published_utc.isoformat()}: {rel.title}",
+                flush=True,
+            ),
         )
     try:
         site.serve_forever()

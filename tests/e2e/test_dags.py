@@ -26,7 +26,14 @@ SOURCE_DAG_IDS = {  # dags/newswire_sources.py, generated from the source declar
     "newswireca_recheck",
     "globenewswire_recheck",
 }
-DAG_IDS = {"prnewswire_ingest", "prnewswire_backfill", "newswire_quality", *SOURCE_DAG_IDS}
+WATCH_DAG_IDS = {"prnewswire_watch", "newswireca_watch", "globenewswire_watch"}  # newswire_watch.py
+DAG_IDS = {
+    "prnewswire_ingest",
+    "prnewswire_backfill",
+    "newswire_quality",
+    *SOURCE_DAG_IDS,
+    *WATCH_DAG_IDS,
+}
 
 
 @pytest.fixture
@@ -83,13 +90,62 @@ def test_each_dag_file_parses_alone():
         )
         assert result.returncode == 0, result.stderr[-2000:]
         parsed[path.name] = json.loads(result.stdout.strip().splitlines()[-1])
-    assert len(parsed) == 4
+    assert len(parsed) == 5
+    many = {"newswire_sources.py": len(SOURCE_DAG_IDS), "newswire_watch.py": len(WATCH_DAG_IDS)}
     for name, found in parsed.items():
-        dags = len(SOURCE_DAG_IDS) if name == "newswire_sources.py" else 1
+        dags = many.get(name, 1)
         assert (found["dags"], found["errors"]) == (dags, {}), name
 
 
 # -- structure ----------------------------------------------------------------------------
+def test_watch_dags_are_scheduled_by_a_feed_watcher_the_triggerer_can_rebuild(dagbag):
+    from airflow._shared.module_loading import import_string  # as the triggerer does
+    from airflow.sdk import Asset
+    from airflow.triggers.base import BaseEventTrigger
+
+    from newswire_airflow.watch import FeedWatchTrigger
+
+    for source in ("prnewswire", "newswireca", "globenewswire"):
+        dag = dagbag.dags[f"{source}_watch"]
+        [asset] = dag.timetable.asset_condition.objects  # scheduled on the feed asset alone
+        assert isinstance(asset, Asset) and asset.name == f"{source}_feed"
+        [watcher] = asset.watchers
+        assert isinstance(watcher.trigger, BaseEventTrigger)
+        classpath, kwargs = watcher.trigger.serialize()  # what the triggerer gets
+        rebuilt = import_string(classpath)(**kwargs)
+        assert isinstance(rebuilt, FeedWatchTrigger) and rebuilt.source == source
+        assert {t.task_id: sorted(t.downstream_task_ids) for t in dag.tasks} == {
+            "discover": ["fetch"],
+            "fetch": ["load"],
+            "load": ["send_alerts"],
+            "send_alerts": [],
+        }
+        assert dag.get_task("fetch").pool == "newswire_http"
+        assert dag.get_task("load").outlets == []  # newswire_quality follows the 15-minute runs
+
+
+def test_a_watched_run_takes_the_urls_of_every_event_it_was_given():
+    from types import SimpleNamespace
+
+    from newswire_airflow.tasks import watched_urls
+
+    def event(payload):
+        return SimpleNamespace(extra={"from_trigger": True, "payload": payload})
+
+    context = {
+        "triggering_asset_events": {
+            "prnewswire_feed": [
+                event({"source": "prnewswire", "urls": ["https://a/1.html", "https://a/2.html"]}),
+                event(
+                    {"source": "prnewswire", "urls": ["https://a/2.html", 7, "https://a/3.html"]}
+                ),
+                event(None),
+            ]
+        }
+    }
+    assert watched_urls(context) == ["https://a/1.html", "https://a/2.html", "https://a/3.html"]
+
+
 @pytest.mark.parametrize("dag_id", ["prnewswire_ingest", "prnewswire_backfill"])
 def test_ingestion_dag_shape(dagbag, dag_id):
     from airflow.sdk.definitions.mappedoperator import MappedOperator

@@ -133,6 +133,16 @@ def test_page_shows_the_warehouse(client, viewer_token, warehouse, monkeypatch):
         ("2025-02-17", "2"),
     ]
     assert all(row[2].endswith(" h") or " d" in row[2] for row in lag)  # published long ago
+    latency = [
+        [td.text_content() for td in tr.findall("td")]
+        for tr in page.findall(".//table[@id='ingestion-latency']/tbody/tr")
+    ]
+    assert [(row[0], row[1], row[2], row[6]) for row in latency] == [
+        ("2025-02-19", "prnewswire", "2", "0"),
+        ("2025-02-18", "prnewswire", "4", "0"),
+        ("2025-02-17", "prnewswire", "2", "0"),
+    ]
+    assert all(float(row[3]) <= float(row[4]) <= float(row[5]) for row in latency)
 
 
 def test_the_ui_session_cookie_is_enough(client, viewer_token, warehouse, monkeypatch):

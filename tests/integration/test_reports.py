@@ -23,6 +23,8 @@ def test_every_report_runs(known):
         "ticker_mentions",
         "latest_releases",
         "ingestion_lag",
+        "ingestion_latency",
+        "release_latency",
         "rejects_by_reason",
         "ingestion_runs",
         "warehouse_totals",

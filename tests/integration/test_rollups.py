@@ -1,10 +1,14 @@
-"""The report rollups (migration 007) stay equal to a from-scratch aggregate of the warehouse
-through loads, corrections that move a release to another day, issuer, industry or ticker,
-deletes of versions and of releases; and the report views read them through indexes."""
+"""The report rollups (migrations 007 and 009) stay equal to a from-scratch aggregate of the
+warehouse through loads, corrections that move a release to another day, issuer, industry or
+ticker, deletes of versions and of releases; and the report views read them through indexes."""
+
+from datetime import UTC, datetime
 
 import psycopg2
 import pytest
 
+from newswire.warehouse import runs
+from newswire.warehouse.connection import connect
 from newswire.warehouse.reports import report_names
 from tests.support.records import load, make_record
 
@@ -37,6 +41,20 @@ FROM_SCRATCH = {
         JOIN newswire.release_versions v
           ON (v.wire, v.release_id, v.version) = (r.wire, r.release_id, 1)
         WHERE r.published_at IS NOT NULL GROUP BY 1""",
+    "ingestion_latency": """
+        SELECT (r.published_at AT TIME ZONE 'UTC')::date, r.wire, count(*),
+               round(percentile_cont(0.5) WITHIN GROUP (ORDER BY l.published)::numeric, 1),
+               round(percentile_cont(0.95) WITHIN GROUP (ORDER BY l.published)::numeric, 1),
+               round(max(l.published)::numeric, 1), count(s.first_seen_at),
+               round(percentile_cont(0.5) WITHIN GROUP (ORDER BY l.seen)::numeric, 1),
+               round(percentile_cont(0.95) WITHIN GROUP (ORDER BY l.seen)::numeric, 1),
+               round(max(l.seen)::numeric, 1)
+        FROM newswire.releases r
+        LEFT JOIN newswire.release_sightings s USING (wire, release_id),
+        LATERAL (SELECT extract(epoch FROM r.first_loaded_at - r.published_at)::float8,
+                        extract(epoch FROM r.first_loaded_at - s.first_seen_at)::float8)
+            AS l(published, seen)
+        WHERE r.published_at IS NOT NULL GROUP BY 1, 2""",
     "warehouse_totals": """
         SELECT (SELECT count(*) FROM newswire.releases),
                (SELECT count(*) FROM newswire.release_versions),
@@ -64,6 +82,11 @@ def execute(dsn, sql, params=None):
 
 
 def test_rollups_follow_loads_corrections_and_deletes(warehouse, query):
+    seen_at = datetime(2025, 12, 31, tzinfo=UTC)
+    with connect(warehouse) as conn, conn.cursor() as cur:  # discovery saw a third of them
+        runs.record_sightings(
+            cur, [("prnewswire", str(302_000_000 + i), seen_at, "feed") for i in range(0, 30, 3)]
+        )
     load(warehouse, "run1", [make_record(i) for i in range(30)])
     assert_rollups_match(query, warehouse)
 
@@ -130,7 +153,9 @@ def test_migration_007_carries_existing_rows_over(empty_db, query):
         "ticker_mentions",
         "top_issuers",
         "ingestion_lag",
+        "ingestion_latency",
         "latest_releases",
+        "release_latency",
     ],
 )
 def test_report_views_read_an_index_not_the_releases_table(warehouse, query, name):
@@ -147,6 +172,6 @@ def test_report_views_read_an_index_not_the_releases_table(warehouse, query, nam
     )
     assert "Index Scan" in plan or "Index Only Scan" in plan, plan
     assert "Sort" not in plan, plan
-    if name != "latest_releases":
+    if name not in ("latest_releases", "release_latency"):
         assert "releases r" not in plan and "on releases" not in plan, plan
     assert name in report_names()

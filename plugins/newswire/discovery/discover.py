@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from newswire.discovery.feeds import read_feed
-from newswire.discovery.items import Discovered, Validators, same_site
+from newswire.discovery.items import Discovered, Validators, same_site, seen
 from newswire.discovery.listings import read_listing
 from newswire.discovery.sitemaps import read_news_sitemaps
 from newswire.discovery.sources import PRNEWSWIRE, Source
@@ -137,7 +137,7 @@ def discover(
     for feed in source.feeds if feeds is None else feeds:
         url = client.base_url + feed
         try:
-            add(read_feed(client, source, url, validators))
+            add(seen(read_feed(client, source, url, validators), url))
             sources_read += 1
         except FetchError as exc:
             problems.append(Problem.of(url, exc))
@@ -148,7 +148,7 @@ def discover(
             break
         url = source.listing_url(client.base_url, page, at=until)
         try:
-            items = read_listing(client, source, url)
+            items = seen(read_listing(client, source, url), url)
             sources_read += 1
         except FetchError as exc:
             problems.append(Problem.of(url, exc))
@@ -170,11 +170,12 @@ def discover(
 def _from_sitemap(client: PoliteClient, source: Source, add, problems: list[Problem]) -> bool:
     """Add the releases of the source's news sitemap (the recent ones, when the listing
     cannot be read); False when it cannot be read either."""
+    sitemap = client.base_url + source.news_sitemap
     try:
-        add(read_news_sitemaps(client, source, source.news_sitemap))
+        add(seen(read_news_sitemaps(client, source, source.news_sitemap), sitemap))
         return True
     except FetchError as exc:
-        problems.append(Problem.of(client.base_url + source.news_sitemap, exc))
+        problems.append(Problem.of(sitemap, exc))
         return False
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 
@@ -13,6 +13,15 @@ class Discovered:
     release_id: str
     wire: str = "prnewswire"
     published: datetime | None = None  # aware UTC, from the feed or the listing card; None: unknown
+    seen_in: str | None = None  # the feed, listing page or sitemap that listed it
+    seen_at: datetime | None = None  # when that was read
+
+
+def seen(items: list[Discovered], where: str) -> list[Discovered]:
+    """``items``, marked as listed by ``where`` now (their sighting, see
+    ``newswire.release_sightings``)."""
+    now = datetime.now(UTC)
+    return [replace(item, seen_in=where, seen_at=now) for item in items]
 
 
 @dataclass

@@ -17,7 +17,7 @@ import psycopg2
 
 from newswire import settings
 from newswire.discovery import sources
-from newswire.discovery.discover import Problem, Validators, discover, same_site
+from newswire.discovery.discover import Discovered, Problem, Validators, discover, same_site
 from newswire.fetching.client import FetchError, Page, PoliteClient
 from newswire.parsing import PARSER_VERSION, ParseError, parse_release
 from newswire.parsing.release import canonical_url
@@ -97,6 +97,7 @@ def discover_step(
                     problem.status, None,
                 )  # fmt: skip
         loaded = runs.known_among(cur, wire.name, filter(None, failed_ids.values()))
+        runs.record_sightings(cur, sightings(found))
     urls = [item.url for item in found]
     taken = {*loaded, *(item.release_id for item in found)}
     for url, release_id in failed_ids.items():  # still missing: retried by this run
@@ -107,6 +108,11 @@ def discover_step(
         runs.set_discovered(cur, run_key, len(urls))
         runs.save_http_validators(cur, validators.by_url)
     return urls
+
+
+def sightings(items: list[Discovered]) -> list[tuple]:
+    """The (wire, release id, seen at, seen in) of discovered items, for the warehouse."""
+    return [(i.wire, i.release_id, i.seen_at, i.seen_in) for i in items if i.seen_at]
 
 
 def recheck_step(

@@ -84,6 +84,31 @@ def recent_release_urls(cur, wire: str, since) -> list[str]:
     return [url for (url,) in cur.fetchall()]
 
 
+def record_sightings(cur, sightings) -> list[str]:
+    """Record when and where releases were first seen: ``sightings`` are (wire, release id,
+    seen at, seen in); a release keeps its earliest. Returns the ids seen for the first time
+    (in the order given): concurrent callers never both get one."""
+    given: dict[tuple[str, str], tuple] = {}
+    for row in sightings:  # a feed may list a release twice: one row each
+        given.setdefault(row[:2], row)
+    rows = list(given.values())
+    if not rows:
+        return []
+    firsts = psycopg2.extras.execute_values(
+        cur,
+        """INSERT INTO newswire.release_sightings AS s
+               (wire, release_id, first_seen_at, first_seen_in) VALUES %s
+           ON CONFLICT (wire, release_id) DO UPDATE SET
+               first_seen_at = EXCLUDED.first_seen_at, first_seen_in = EXCLUDED.first_seen_in
+           WHERE EXCLUDED.first_seen_at < s.first_seen_at
+           RETURNING release_id, xmax = 0""",
+        [(wire, rid, at, clean_text(where)) for wire, rid, at, where in rows],
+        fetch=True,
+    )
+    new = {release_id for release_id, inserted in firsts if inserted}
+    return [rid for _, rid, _, _ in rows if rid in new]
+
+
 def http_validators(cur) -> dict[str, tuple[str | None, str | None]]:
     """{feed URL: (ETag, Last-Modified)} of the last conditional GETs."""
     cur.execute("SELECT url, etag, last_modified FROM newswire.http_validators")

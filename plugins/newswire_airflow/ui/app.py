@@ -1,9 +1,9 @@
 """The warehouse pages, read through the Airflow connection ``newswire_warehouse`` on one
 connection per page load:
 
-- ``/``: the overview: releases per day (a bar chart), the latest releases, rejects by reason
-  and ingestion lag, read from the report views (``newswire.report_*``), the watchlists with
-  their recent alerts, and a search box;
+- ``/``: the overview: releases per day (a bar chart), the latest releases, rejects by reason,
+  ingestion lag and the latency from the wire to the warehouse, read from the report views
+  (``newswire.report_*``), the watchlists with their recent alerts, and a search box;
 - ``/search``: the ranked search of ``newswire search`` (:mod:`newswire.warehouse.search`)
   with its ticker, issuer, date and order options, the best ``limit`` hits;
 - ``/releases/<wire>/<release_id>``: one release, its versions and what changed in one of
@@ -48,6 +48,7 @@ CHART_DAYS = 30
 LATEST = 20
 REJECT_REASONS = 20
 LAG_DAYS = 14
+LATENCY_ROWS = 14  # days x wires of the latency distribution
 # The search page's inputs: the longest text each takes, and the page sizes it offers.
 SEARCH_INPUTS = {"q": 200, "ticker": 30, "issuer": 200, "since": 10, "until": 10}
 PAGE_SIZES = (20, 50, 100)
@@ -63,6 +64,7 @@ class Overview:
     latest: list[dict]
     rejects: list[dict]
     lag: list[dict]
+    latency: list[dict]  # publication -> loaded, per day and wire (templates/_latency.html)
     watchlists: list[dict]  # each with its recent alerts (templates/_watchlists.html)
 
 
@@ -79,6 +81,7 @@ def read_overview(dsn: str) -> Overview:
         latest = rows("latest_releases", LATEST)
         rejects = rows("rejects_by_reason", REJECT_REASONS)
         lag = rows("ingestion_lag", LAG_DAYS)
+        latency = rows("ingestion_latency", LATENCY_ROWS)
         watchlists = watchlists_overview(conn)
     daily: dict[date, int] = {}
     for row in per_wire_and_day:
@@ -90,7 +93,7 @@ def read_overview(dsn: str) -> Overview:
             (day, daily.get(day, 0))
             for day in (last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1))
         ]
-    return Overview(totals, per_day, latest, rejects, lag, watchlists)
+    return Overview(totals, per_day, latest, rejects, lag, latency, watchlists)
 
 
 class BadInput(ValueError):

@@ -1,0 +1,390 @@
+"""From the wire to the warehouse (issue 15): how long a release takes from its publication
+to its row in the warehouse, with Airflow's event-driven ingestion.
+
+The live sample site (in this process) publishes a release every 5-20 s (seeded) for
+``--minutes`` and corrects some; `airflow standalone` (LocalExecutor, metadata in PostgreSQL)
+runs the feed watcher in its triggerer with its default settings (a poll every 30 s) and the
+``prnewswire_watch`` DAG it schedules, beside the 15-minute ``prnewswire_ingest``. The archive
+is loaded first, so only live releases are measured. The figures come from the warehouse:
+``newswire.report_ingestion_latency`` (the day's distribution) and
+``newswire.report_release_latency`` (each release). Writes ``bench/results/latency.md`` and
+``latency.json``.
+
+    .venv/bin/python bench/latency.py               # 10 minutes, about 13 with start-up
+    .venv/bin/python bench/latency.py --minutes 2 --every 5-10 --out /tmp/x
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from common import ROOT, drop_warehouse, fresh_warehouse, git_commit, load_average, machine
+
+sys.path.insert(0, str(ROOT))
+from tests.support.airflow import airflow_env  # noqa: E402
+
+SOURCE = "prnewswire"
+RESULTS = ROOT / "bench" / "results"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fresh_database(beside: str) -> str:
+    """A new empty database on the server of the DSN ``beside``; its DSN."""
+    import psycopg2
+    from psycopg2.extensions import make_dsn
+
+    name = f"airflow_{uuid.uuid4().hex[:10]}"
+    conn = psycopg2.connect(make_dsn(beside, dbname="postgres"))
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+    return make_dsn(beside, dbname=name)
+
+
+def url_of(dsn: str, scheme: str = "postgresql") -> str:
+    """The DSN (URI or key=value) as a URL: Airflow's connections and SQLAlchemy take only
+    those."""
+    from psycopg2.extensions import parse_dsn
+    from sqlalchemy.engine import URL
+
+    p = parse_dsn(dsn)
+    return URL.create(
+        scheme,
+        username=p.get("user"),
+        password=p.get("password"),
+        host=p.get("host"),
+        port=int(p["port"]) if p.get("port") else None,
+        database=p["dbname"],
+    ).render_as_string(hide_password=False)
+
+
+@contextmanager
+def standalone(warehouse: str, metadata: str, site_url: str, extra_env: dict[str, str]):
+    """`airflow standalone` with LocalExecutor and PostgreSQL metadata, the warehouse
+    connection, the source Variable and the pool; yields ``airflow(*args)``, a CLI runner in
+    its environment. Stopped with its whole process group."""
+    home = Path(tempfile.mkdtemp(prefix="newswire-latency-"))
+    port = free_port()
+    env = airflow_env(
+        home,
+        AIRFLOW__API__PORT=str(port),
+        AIRFLOW__API__BASE_URL=f"http://127.0.0.1:{port}",
+        AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT=str(free_port()),
+        AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT=str(free_port()),
+        AIRFLOW__CORE__EXECUTOR="LocalExecutor",
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=url_of(metadata, "postgresql+psycopg2"),
+        AIRFLOW_CONN_NEWSWIRE_WAREHOUSE=url_of(warehouse),
+        AIRFLOW_VAR_PRNEWSWIRE_BASE_URL=site_url,
+        **extra_env,
+    )
+
+    def airflow(*args: str) -> str:
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("airflow")), *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if done.returncode:
+            raise RuntimeError(f"airflow {' '.join(args)}: {done.stderr[-2000:]}")
+        return done.stdout
+
+    log_path, done = home / "standalone.log", False
+    with open(log_path, "wb") as log_file:
+        process = subprocess.Popen(
+            ["airflow", "standalone"],
+            env=env,
+            cwd=home,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 300
+        while True:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"airflow standalone did not come up:\n{log_path.read_text()[-3000:]}"
+                )
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/monitor/health"):
+                    break
+            except OSError:
+                time.sleep(2)
+        yield airflow
+        done = True
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if done:
+            shutil.rmtree(home, ignore_errors=True)
+        else:
+            print(f"airflow standalone's log: {log_path}", file=sys.stderr)
+
+
+def unpause_when_parsed(airflow, *dag_ids: str, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            for dag_id in dag_ids:
+                airflow("dags", "unpause", dag_id)
+            return
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(3)
+
+
+def wait_for_feed_polls(site, count: int, timeout: float = 240) -> float:
+    """Wait until the watcher has asked for the feed ``count`` more times; the seconds waited."""
+    start, first = time.monotonic(), site.request_counts["rss"]
+    while site.request_counts["rss"] < first + count:
+        if time.monotonic() - start > timeout:
+            raise RuntimeError(f"the feed watcher did not poll within {timeout:.0f} s")
+        time.sleep(0.5)
+    return time.monotonic() - start
+
+
+def latencies(dsn: str, release_ids: list[str]) -> dict[str, tuple[int, float | None]]:
+    """{release id: (rows in releases, seconds from publication to loaded)}."""
+    import psycopg2
+
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(
+            """SELECT release_id, count(*),
+                      max(extract(epoch FROM loaded_at - published_at))::float8
+               FROM newswire.report_release_latency WHERE wire = %s AND release_id = ANY(%s)
+               GROUP BY 1""",
+            (SOURCE, release_ids),
+        )
+        found = {rid: (n, s) for rid, n, s in cur.fetchall()}
+    conn.close()
+    return {rid: found.get(rid, (0, None)) for rid in release_ids}
+
+
+def report_rows(dsn: str, day: date) -> list[dict]:
+    from newswire.warehouse.reports import run_report
+
+    columns, rows = run_report(dsn, "ingestion_latency")
+    return [dict(zip(columns, row)) for row in rows if row[0] == day]
+
+
+def measure(
+    minutes: float, every: tuple[float, float], settle: float = 180, watch_interval=None
+) -> dict:
+    """Run the live site and Airflow for ``minutes``; wait up to ``settle`` s for the last
+    releases; return the figures."""
+    from newswire import pipeline
+    from newswire_sample_site.server import SampleSite
+
+    dsn = fresh_warehouse()
+    metadata = fresh_database(dsn)
+    extra = {"NEWSWIRE_WATCH_INTERVAL": str(watch_interval)} if watch_interval else {}
+    try:
+        with SampleSite(count=30, seed=15) as site:
+            pipeline.ingest(dsn, site.base_url)  # the archive: loaded before, not measured
+            with standalone(dsn, metadata, site.base_url, extra) as airflow:
+                airflow("pools", "set", "newswire_http", "4", "newswire: HTTP work")
+                unpause_when_parsed(airflow, f"{SOURCE}_watch", f"{SOURCE}_ingest")
+                wait_for_feed_polls(site, 2)  # the watcher is polling at its interval
+                polls_before, started = site.request_counts["rss"], time.monotonic()
+                site.go_live(every, corrections=0.2)
+                time.sleep(minutes * 60)
+                site.stop_live()
+                elapsed = time.monotonic() - started
+                feed_requests = site.request_counts["rss"] - polls_before
+                published = site.live_releases
+                ids = [rel.release_id for rel in published]
+                deadline = time.monotonic() + settle
+                while time.monotonic() < deadline:
+                    found = latencies(dsn, ids)
+                    if all(n for n, _ in found.values()):
+                        break
+                    time.sleep(2)
+                found = latencies(dsn, ids)
+                days = sorted({rel.published_utc.date() for rel in published})
+                report = [row for day in days for row in report_rows(dsn, day)]
+    finally:
+        drop_warehouse(dsn)
+        drop_warehouse(metadata)
+    seconds = sorted(s for _, s in found.values() if s is not None)
+    return {
+        "minutes": minutes,
+        "every_s": list(every),
+        "watch_interval_s": watch_interval or 30,
+        "published": len(published),
+        "loaded": sum(1 for n, _ in found.values() if n),
+        "loaded_more_than_once": sum(1 for n, _ in found.values() if n > 1),
+        "latency_s": dict(zip(ids, (s for _, s in found.values()))),
+        "p50_s": _percentile(seconds, 0.5),
+        "p95_s": _percentile(seconds, 0.95),
+        "max_s": seconds[-1] if seconds else None,
+        "feed_requests_per_minute": round(feed_requests / (elapsed / 60), 2),
+        "report_ingestion_latency": [{k: _plain(v) for k, v in row.items()} for row in report],
+    }
+
+
+def at_scale(count: int, runs: int = 3) -> dict:
+    """What the latency report costs at ``count`` releases (``bench/scale.py``'s synthetic
+    fill, 1,000 a day): the report's first 50 rows (best of ``runs``, ms) and its plan, one
+    day's rollup refresh (what a load pays per day it touches), and a 10,000-release merge with
+    009's triggers on and off."""
+    import scale as synthetic
+
+    from newswire.warehouse.connection import connect
+    from newswire.warehouse.reports import run_report
+
+    dsn = fresh_warehouse()
+    try:
+        result = {"count": count, "fill_s": round(synthetic.fill(dsn, count), 1)}
+        with connect(dsn) as conn, conn.cursor() as cur:
+            report = synthetic.best_of(
+                lambda: run_report(dsn, "ingestion_latency", 50, conn=conn), runs
+            )
+            result["report_ms"] = round(1000 * report, 2)
+            result["plan"] = synthetic.plan(
+                cur, "SELECT * FROM newswire.report_ingestion_latency LIMIT 50"
+            )
+            cur.execute("SELECT max(day) FROM newswire.rollup_ingestion_latency")
+            day = cur.fetchone()[0]
+            refresh = synthetic.best_of(
+                lambda: cur.execute(
+                    "SELECT newswire.refresh_ingestion_latency(ARRAY[%s::date])", (day,)
+                ),
+                runs,
+            )
+            result["refresh_one_day_ms"] = round(1000 * refresh, 2)
+        batch = synthetic.batch_records(10_000)
+        for label, switch in (
+            ("merge_s_triggers_on", "ENABLE"),
+            ("merge_s_latency_triggers_off", "DISABLE"),
+        ):
+            with connect(dsn) as conn, conn.cursor() as cur:
+                cur.execute("DELETE FROM newswire.ingestion_runs WHERE run_key LIKE 'bench__%%'")
+                for event in ("insert", "update", "delete"):
+                    cur.execute(
+                        f"ALTER TABLE newswire.releases {switch} TRIGGER latency_after_{event}"
+                    )
+            result[label] = synthetic.load_batch(dsn, batch, runs)["merge_s"]
+        return result
+    finally:
+        drop_warehouse(dsn)
+
+
+def _plain(value):
+    """A report value as JSON has it (numeric -> float, a day -> ISO text)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    """Linear interpolation, as PostgreSQL's percentile_cont."""
+    if not values:
+        return None
+    k = (len(values) - 1) * q
+    low = int(k)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (k - low)
+
+
+def markdown(result: dict) -> str:
+    rows = result["report_ingestion_latency"]
+    table = "\n".join(
+        f"| {r['day']} | {r['wire']} | {r['releases']:.0f} | {r['p50_s']} | {r['p95_s']} |"
+        f" {r['max_s']} | {r['seen_p50_s']} | {r['seen_p95_s']} | {r['seen_max_s']} |"
+        for r in rows
+    )
+    return f"""# From the wire to the warehouse: latency (issue 15)
+
+`bench/latency.py`, {result["date"]}, commit {result["git_commit"]},
+{result["machine"]["cpu"]} ({result["machine"]["cores"]} cores), load average
+{result["load_average"]} at the end (the machine was shared with other work).
+
+The live sample site published a release every {result["every_s"][0]:g}-{result["every_s"][1]:g} s
+(20% of publications followed by a correction of an earlier one) for {result["minutes"]:g}
+minutes; `airflow standalone` (LocalExecutor, PostgreSQL metadata) ran the feed watcher in
+its triggerer (one conditional GET every {result["watch_interval_s"]:g} s) with
+`prnewswire_watch` and `prnewswire_ingest` unpaused.
+
+- releases published: {result["published"]}, loaded: {result["loaded"]}, loaded more than
+  once: {result["loaded_more_than_once"]}
+- publication -> loaded, over those releases: p50 **{_s(result["p50_s"])}**, p95
+  **{_s(result["p95_s"])}**, max {_s(result["max_s"])} (target: p95 < 90 s, p50 < 45 s)
+- feed requests per minute (watcher and 15-minute runs together):
+  {result["feed_requests_per_minute"]}
+
+`newswire.report_ingestion_latency` for the day(s) of the live releases (seconds; the
+archive, published a year earlier, is on other days):
+
+| day | wire | releases | p50 | p95 | max | first seen -> loaded p50 | p95 | max |
+| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+{table}
+"""
+
+
+def _s(value) -> str:
+    return "n/a" if value is None else f"{value:.1f} s"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--every", default="5-20", help="seconds between publications, MIN-MAX")
+    parser.add_argument("--watch-interval", type=float, help="NEWSWIRE_WATCH_INTERVAL (default 30)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--scale", type=int, metavar="N", help="instead: the report's cost at N releases"
+    )
+    args = parser.parse_args(argv)
+    if args.scale:
+        result = at_scale(args.scale)
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "latency_scale.json").write_text(json.dumps(result, indent=2) + "\n")
+        print(json.dumps(result, indent=2))
+        return 0
+    low, _, high = args.every.partition("-")
+    result = measure(
+        args.minutes, (float(low), float(high or low)), watch_interval=args.watch_interval
+    )
+    result.update(
+        date=datetime.now(UTC).isoformat(timespec="seconds"),
+        git_commit=git_commit(),
+        machine=machine(),
+        load_average=load_average(),
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "latency.json").write_text(json.dumps(result, indent=2) + "\n")
+    (args.out / "latency.md").write_text(markdown(result))
+    print(markdown(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The feed watcher's steps (issue 15): from the wire to the warehouse in seconds, not at the
+next 15-minute run.
+
+:func:`poll_feed` is one conditional GET of a source's feed (``If-None-Match`` /
+``If-Modified-Since`` from ``newswire.http_validators``, so an unchanged feed costs one small
+304) that returns the releases nobody has seen yet; the Airflow trigger
+(``newswire_airflow.watch``) calls it every :func:`poll_interval` seconds and hands what it
+returns to a DAG run, whose first step, :func:`watched_step`, opens an ingestion run of just
+those URLs (then ``fetch_step`` and ``load_step`` as for any run).
+
+A release is "seen" once: the sighting (``newswire.release_sightings``, with when and where)
+is recorded in the same transaction that decides it is new, so two pollers, or a poll and a
+15-minute discovery, never both hand it on. What a watched run misses (an event lost with a
+triggerer, a page that failed) the 15-minute runs pick up: discovery takes what is not
+loaded, whoever saw it first, and earlier fetch failures are retried.
+"""
+
+from __future__ import annotations
+
+from newswire import settings
+from newswire.discovery import sources
+from newswire.discovery.feeds import read_feed
+from newswire.discovery.items import Validators, same_site, seen
+from newswire.fetching.allowlist import is_loopback
+from newswire.fetching.client import PoliteClient
+from newswire.pipeline.ingestion import sightings
+from newswire.warehouse import runs
+from newswire.warehouse.connection import connect
+
+# A real site gets at most one feed request per POLITE_MIN_INTERVAL seconds per source, 2 a
+# minute, whatever is asked; the loopback sample site may be polled every second.
+POLITE_MIN_INTERVAL = 30.0
+LOOPBACK_MIN_INTERVAL = 1.0
+MAX_WATCHED_URLS = 500  # a watched run takes at most this many; the 15-minute run the rest
+MAX_BACKOFF = 900.0  # a feed that keeps failing is asked at most every 15 minutes
+
+
+def poll_interval(base_url: str, requested: float | None = None) -> float:
+    """Seconds between two feed requests to ``base_url``: ``requested`` (default
+    ``NEWSWIRE_WATCH_INTERVAL``, 30), never below the floor of its kind of host."""
+    wanted = settings.watch_interval() if requested is None else requested
+    floor = LOOPBACK_MIN_INTERVAL if is_loopback(base_url) else POLITE_MIN_INTERVAL
+    return max(floor, wanted)
+
+
+def next_poll_in(interval: float, failures: int) -> float:
+    """Seconds to the next poll after ``failures`` failed polls in a row (a 429 or 5xx after
+    the client's own retries, a Retry-After longer than it waits, robots.txt refusing the
+    feed, a warehouse down): the interval doubles with each, up to :data:`MAX_BACKOFF`."""
+    return min(max(interval, MAX_BACKOFF), interval * 2 ** min(failures, 16))
+
+
+def poll_feed(dsn: str, client: PoliteClient, source: str, feed: str) -> list[str]:
+    """One conditional GET of ``feed`` (a path on the client's site) of ``source``: the URLs
+    of its releases that are neither loaded nor seen before, now recorded as seen. Raises
+    :class:`~newswire.fetching.client.FetchError` when the feed cannot be read."""
+    wire, url = sources.get(source), client.base_url + feed
+    with connect(dsn) as conn, conn.cursor() as cur:
+        known_validators = runs.http_validators(cur).get(url)
+    validators = Validators({url: known_validators} if known_validators else {})
+    items = seen(read_feed(client, wire, url, validators), url)  # [] when 304
+    if not items:
+        return []
+    with connect(dsn) as conn, conn.cursor() as cur:
+        runs.save_http_validators(cur, validators.by_url)
+        loaded = runs.known_among(cur, wire.name, [item.release_id for item in items])
+        fresh = [item for item in items if item.release_id not in loaded]
+        first_seen = set(runs.record_sightings(cur, sightings(fresh)))
+    return [item.url for item in fresh if item.release_id in first_seen]
+
+
+def watched_step(
+    dsn: str,
+    base_url: str,
+    run_key: str,
+    urls: list[str],
+    *,
+    source: str = "prnewswire",
+    dag_run_id: str | None = None,
+) -> list[str]:
+    """Open the ingestion run of releases the watcher saw and return the URLs to fetch:
+    those of ``urls`` that are releases of ``source`` (re-rooted on ``base_url``, at most
+    :data:`MAX_WATCHED_URLS`) and not loaded meanwhile. No discovery: nothing else is read."""
+    wire, base_url = sources.get(source), base_url.rstrip("/")
+    by_id: dict[str, str] = {}
+    for url in urls:
+        release_id = wire.release_id(url)
+        if release_id and len(by_id) < MAX_WATCHED_URLS:
+            by_id.setdefault(release_id, same_site(base_url, url))
+    with connect(dsn) as conn, conn.cursor() as cur:
+        runs.open_run(cur, run_key, base_url, dag_run_id=dag_run_id)
+        loaded = runs.known_among(cur, wire.name, list(by_id))
+        todo = [url for release_id, url in by_id.items() if release_id not in loaded]
+        runs.set_discovered(cur, run_key, len(todo))
+    return todo

@@ -1,0 +1,88 @@
+"""Event-driven ingestion (issue 15): a feed watcher in the triggerer, an asset it updates,
+and the DAG run that ingests just what it saw.
+
+:class:`FeedWatchTrigger` is a ``BaseEventTrigger``: an ``AssetWatcher`` of the asset
+:func:`feed_asset` runs it in the triggerer, where it polls the source's feed
+(:func:`newswire.pipeline.watching.poll_feed`: conditional GET, the polite client with its
+robots.txt, Retry-After, deadlines and size cap) every ``poll_interval`` seconds, the feeds of
+a source in turn, and fires an event whose payload names the new releases. The event updates
+the asset (its extra is ``{"from_trigger": true, "payload": {...}}``), which schedules the
+``<source>_watch`` DAG; its discover task reads the URLs from ``triggering_asset_events``.
+
+The trigger only reads the feed and the warehouse: it never fetches a release. Blocking work
+(HTTP, SQL) runs in a thread, so it never holds the triggerer's event loop; a poll that fails
+is logged and the next one waits longer (the interval doubles with each failure in a row, up
+to 15 minutes); a ``Retry-After`` is honoured by the client itself, as for every request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from airflow.sdk import Asset, AssetWatcher
+from airflow.triggers.base import BaseEventTrigger, TriggerEvent
+
+log = logging.getLogger(__name__)
+
+
+class FeedWatchTrigger(BaseEventTrigger):
+    """Poll the feeds of ``source`` and fire an event ``{"source": ..., "urls": [...]}``
+    whenever releases appear that nobody saw before. ``interval`` (seconds) defaults to
+    ``NEWSWIRE_WATCH_INTERVAL`` in the triggerer's environment; the floor of
+    :func:`~newswire.pipeline.watching.poll_interval` applies either way."""
+
+    def __init__(self, source: str, interval: float | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.source = source
+        self.interval = interval
+
+    def serialize(self) -> tuple[str, dict[str, Any]]:
+        return f"{type(self).__module__}.{type(self).__qualname__}", {
+            "source": self.source,
+            "interval": self.interval,
+        }
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        from psycopg2 import Error as DatabaseError
+
+        from newswire.fetching.client import FetchError, PoliteClient
+        from newswire.pipeline import watching
+        from newswire_airflow.connection import warehouse_dsn
+        from newswire_airflow.tasks import source_base_url, watch_feeds
+
+        dsn = await asyncio.to_thread(warehouse_dsn)
+        base_url = await asyncio.to_thread(source_base_url, self.source)
+        interval = watching.poll_interval(base_url, self.interval)
+        feeds = watch_feeds(self.source)
+        log.info("watching %s every %.0f s: %s", base_url, interval, ", ".join(feeds))
+        with PoliteClient(base_url) as client:
+            failures = 0
+            for feed in itertools.cycle(feeds):
+                try:
+                    urls = await asyncio.to_thread(
+                        watching.poll_feed, dsn, client, self.source, feed
+                    )
+                    failures = 0
+                except (FetchError, DatabaseError) as exc:
+                    failures += 1
+                    urls = []
+                    log.warning(
+                        "feed %s%s not polled (%d in a row): %s", base_url, feed, failures, exc
+                    )
+                if urls:
+                    log.info("%d new releases on %s%s", len(urls), base_url, feed)
+                    yield TriggerEvent({"source": self.source, "urls": urls})
+                await asyncio.sleep(watching.next_poll_in(interval, failures))
+
+
+def feed_asset(source: str) -> Asset:
+    """The asset of ``source``'s feed, watched by a :class:`FeedWatchTrigger`."""
+    return Asset(
+        name=f"{source}_feed",
+        uri=f"newswire://feeds/{source}",
+        watchers=[AssetWatcher(name=f"{source}_feed_watcher", trigger=FeedWatchTrigger(source))],
+    )

@@ -1,0 +1,78 @@
+"""The feed watcher's steps on the live sample site and a real warehouse: a new release is
+handed on once, ingested alone, and its latency recorded from publication to load."""
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from newswire import pipeline
+from newswire.fetching.client import PoliteClient
+from newswire.pipeline.watching import poll_feed, watched_step
+from newswire.warehouse import runs
+from newswire.warehouse.connection import connect
+from newswire_sample_site.server import RSS_PATH, SampleSite
+
+
+def test_a_published_release_is_seen_once_ingested_alone_and_its_latency_recorded(warehouse, query):
+    with SampleSite(count=30, seed=11) as site, PoliteClient(site.base_url) as client:
+        pipeline.ingest(warehouse, site.base_url)  # the safety net has loaded the archive
+        assert poll_feed(warehouse, client, "prnewswire", RSS_PATH) == []  # 304 or all loaded
+        feed_requests = site.request_counts["rss"]
+
+        rel = site.publish()
+        new = poll_feed(warehouse, client, "prnewswire", RSS_PATH)
+        assert new == [site.base_url + rel.path]
+        assert poll_feed(warehouse, client, "prnewswire", RSS_PATH) == []  # seen: not again
+        assert site.request_counts["rss"] == feed_requests + 2  # one request a poll
+
+        urls = watched_step(warehouse, site.base_url, "watch__1", new + new + ["/not-a-release"])
+        assert urls == new  # only the watched release, once, nothing discovered
+        pipeline.fetch_step(warehouse, site.base_url, "watch__1", urls)
+        summary = pipeline.load_step(warehouse, "watch__1")
+        assert (summary.discovered, summary.loaded_new, summary.rejected) == (1, 1, 0)
+        # loaded meanwhile (by a 15-minute run): a repeated event ingests nothing
+        assert watched_step(warehouse, site.base_url, "watch__2", new) == []
+
+    [(published, seen_at, seen_in, fetched, loaded)] = query(
+        warehouse,
+        """SELECT published_at, first_seen_at, first_seen_in, fetched_at, loaded_at
+           FROM newswire.report_release_latency WHERE release_id = %s""",
+        (rel.release_id,),
+    )
+    assert published == rel.published_utc
+    assert published <= seen_at <= fetched <= loaded < datetime.now(UTC)
+    assert seen_in == site.base_url + RSS_PATH
+    [(releases, p50, p95, maximum, seen, seen_p50)] = query(
+        warehouse,
+        """SELECT releases, p50_s, p95_s, max_s, seen, seen_p50_s
+           FROM newswire.report_ingestion_latency WHERE day = %s""",
+        (published.date(),),
+    )
+    assert (releases, seen) == (1, 1)
+    assert p50 == p95 == maximum == round(Decimal((loaded - published).total_seconds()), 1)
+    assert 0 <= seen_p50 <= p50
+
+
+def test_discovery_records_where_it_first_saw_each_release(warehouse, sample_site, query):
+    pipeline.discover_step(warehouse, sample_site.base_url, "d1")
+    where = dict(
+        query(
+            warehouse, "SELECT first_seen_in, count(*) FROM newswire.release_sightings GROUP BY 1"
+        )
+    )
+    assert where[sample_site.base_url + RSS_PATH] == 50  # the feed first, then the listing
+    assert sum(where.values()) == len(sample_site.releases)
+    assert all("news-releases-list" in url for url in where if not url.endswith(".rss"))
+
+
+def test_sightings_keep_the_earliest_and_name_only_first_sightings(warehouse, query):
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    with connect(warehouse) as conn, conn.cursor() as cur:
+        rows = [("prnewswire", "1", t0, "feed"), ("prnewswire", "1", t0, "feed again")]
+        assert runs.record_sightings(cur, rows + [("prnewswire", "2", t0, "listing")]) == ["1", "2"]
+        earlier, later = t0 - timedelta(minutes=1), t0 + timedelta(minutes=1)
+        assert runs.record_sightings(cur, [("prnewswire", "1", later, "watcher")]) == []
+        assert runs.record_sightings(cur, [("prnewswire", "2", earlier, "sitemap")]) == []
+    assert sorted(query(warehouse, "SELECT * FROM newswire.release_sightings")) == [
+        ("prnewswire", "1", t0, "feed"),
+        ("prnewswire", "2", earlier, "sitemap"),
+    ]
