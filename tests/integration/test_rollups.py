@@ -4,12 +4,15 @@ ticker, deletes of versions and of releases; and the report views read them thro
 
 from datetime import UTC, datetime
 
+import sys
+
 import psycopg2
 import pytest
 
 from newswire.warehouse import runs
 from newswire.warehouse.connection import connect
 from newswire.warehouse.reports import report_names
+from tests.support import ROOT
 from tests.support.records import load, make_record
 
 # The reports as they were computed before 007: from the base tables, whole.
@@ -143,6 +146,32 @@ def test_migration_007_carries_existing_rows_over(empty_db, query):
     load(empty_db, "before", [make_record(i) for i in range(12)])
     migrate(empty_db)
     assert_rollups_match(query, empty_db)
+
+
+# The indexes and triggers of the warehouse, by definition.
+SCHEMA = """
+    SELECT pg_get_indexdef(indexrelid) FROM pg_index
+    WHERE indrelid::regclass::text LIKE 'newswire.%'
+    UNION ALL
+    SELECT pg_get_triggerdef(oid) FROM pg_trigger
+    WHERE tgrelid::regclass::text LIKE 'newswire.%' AND NOT tgisinternal
+    ORDER BY 1"""
+
+
+def test_bench_bulk_fill_ends_as_the_triggers_would_have_left_it(warehouse, query):
+    """bench/scale.py fills with the triggers and secondary indexes out of the way, then
+    makes them again and recomputes the rollups: the same schema and exact rollups."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from scale import fill
+
+    load(warehouse, "run", [make_record(i) for i in range(30)])
+    schema = query(warehouse, SCHEMA)
+    fill(warehouse, 3000)
+    assert query(warehouse, "SELECT count(*) FROM newswire.releases") == [(3030,)]
+    assert query(warehouse, SCHEMA) == schema
+    assert_rollups_match(query, warehouse)
+    load(warehouse, "after", [make_record(i) for i in range(30, 40)])
+    assert_rollups_match(query, warehouse)
 
 
 @pytest.mark.parametrize(

@@ -156,6 +156,9 @@ _MERGE_STEPS = (
               ON (known.wire, known.release_id, known.content_sha256)
                = (s.wire, s.release_id, s.content_sha256)
        WHERE s.run_key = %(run_key)s AND cur.content_sha256 IS DISTINCT FROM s.content_sha256""",
+    #    A temporary table has no statistics until analyzed: the statements below join it
+    #    to the warehouse's tables, and plan those joins by its size and its new/replaced mix.
+    "ANALYZE _batch",
     #    An unchanged release fetched again: its current row now comes from that fetch.
     """UPDATE newswire.releases cur SET fetched_at = s.fetched_at, raw_page_id = s.raw_page_id
        FROM newswire.staged_releases s
@@ -209,9 +212,12 @@ _MERGE_STEPS = (
               fetched_at
        FROM _batch
        ON CONFLICT (wire, release_id, content_sha256) DO NOTHING""",
-    # 5. Tickers and industries: replaced as a whole for each replaced current row.
+    # 5. Tickers and industries: replaced as a whole for each replaced current row. A new
+    #    release has none to delete: leaving new ones out keeps a batch of new releases from
+    #    hashing or scanning the whole table (its cost grew with the warehouse).
     """DELETE FROM newswire.release_tickers t USING _batch b
-       WHERE (t.wire, t.release_id) = (b.wire, b.release_id) AND b.replaces""",
+       WHERE (t.wire, t.release_id) = (b.wire, b.release_id) AND b.replaces
+         AND NOT b.inserted""",
     """INSERT INTO newswire.release_tickers (wire, release_id, exchange, symbol, position)
        SELECT DISTINCT ON (b.wire, b.release_id, t.exchange, t.symbol)
               b.wire, b.release_id, t.exchange, t.symbol, t.position
@@ -226,7 +232,8 @@ _MERGE_STEPS = (
        ORDER BY ind.name
        ON CONFLICT (name) DO NOTHING""",
     """DELETE FROM newswire.release_industries t USING _batch b
-       WHERE (t.wire, t.release_id) = (b.wire, b.release_id) AND b.replaces""",
+       WHERE (t.wire, t.release_id) = (b.wire, b.release_id) AND b.replaces
+         AND NOT b.inserted""",
     """INSERT INTO newswire.release_industries (wire, release_id, industry_id)
        SELECT DISTINCT b.wire, b.release_id, i.industry_id
        FROM _batch b, jsonb_array_elements_text(b.record->'industries') AS ind(name)
