@@ -2,9 +2,8 @@
 warehouse through loads, corrections that move a release to another day, issuer, industry or
 ticker, deletes of versions and of releases; and the report views read them through indexes."""
 
-from datetime import UTC, datetime
-
 import sys
+from datetime import UTC, datetime
 
 import psycopg2
 import pytest
