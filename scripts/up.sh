@@ -35,6 +35,17 @@ if [ -z "${PRNEWSWIRE_BASE_URL:-}" ]; then
     echo "sample-site $!" >> "$PIDS"
     for _ in $(seq 100); do [ -s "$urlfile" ] && break; sleep 0.1; done
     PRNEWSWIRE_BASE_URL="$(grep -o 'http://[^ ]*' "$urlfile" | head -n1)"
+
+    # A stand-in for a chat's incoming webhook, and a watchlist that alerts it (the README's
+    # "Watching alerts fire"): each alert is a line of $NEWSWIRE_HOME/alerts.log.
+    alerts="$NEWSWIRE_HOME/alerts.log"
+    rm -f "$alerts"
+    setsid python -m newswire_sample_site.webhook_sink > "$alerts" 2>&1 &
+    echo "webhook-sink $!" >> "$PIDS"
+    for _ in $(seq 100); do [ -s "$alerts" ] && break; sleep 0.1; done
+    hook="$(head -n1 "$alerts")"
+    export AIRFLOW_CONN_NEWSWIRE_DEMO_WEBHOOK="{\"conn_type\": \"generic\", \"password\": \"$hook\"}"
+    newswire watch add demo --query launches --webhook newswire_demo_webhook --replace
 fi
 export AIRFLOW_VAR_PRNEWSWIRE_BASE_URL="$PRNEWSWIRE_BASE_URL"
 echo "source site: $PRNEWSWIRE_BASE_URL"
@@ -63,4 +74,5 @@ echo "login:         $(python3 -c 'import json,sys; [print(u, "/", p) for u, p i
 echo "prnewswire_ingest is unpaused: its first run starts now, then every 15 minutes;"
 echo "newswire_quality checks each load. prnewswire_watch is unpaused: its feed watcher (in the"
 echo "triggerer) polls the feed every 30 s and each new release is loaded within a minute;"
-echo "the site's releases: tail -f $NEWSWIRE_HOME/sample-site.url. Stop everything with: make down"
+echo "the site's releases: tail -f $NEWSWIRE_HOME/sample-site.url; the watchlist 'demo' alerts"
+echo "on each that matches 'launches': tail -f $NEWSWIRE_HOME/alerts.log. Stop everything with: make down"

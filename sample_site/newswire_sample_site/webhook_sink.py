@@ -1,0 +1,82 @@
+"""A development stand-in for a Slack/Teams incoming webhook, so that `make up` shows the
+watchlists' alerts arriving: ``python -m newswire_sample_site.webhook_sink [--port N]``.
+
+It prints its URL on the first line of standard output, then one line per alert POSTed to it:
+the alert's ``Idempotency-Key`` and its text (the JSON ``text`` field the newswire webhook
+notifier sends). A key it has seen before is printed as a repeat, which is what a receiver
+that deduplicates on the key would drop. Bodies over 64 KiB are refused (413).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MAX_BODY = 64 * 1024
+
+
+class WebhookSink(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, out=sys.stdout):
+        self.out, self.seen, self.lock = out, set(), threading.Lock()
+        super().__init__((host, port), _Handler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}/hook"
+
+    def received(self, key: str, text: str) -> None:
+        with self.lock:
+            repeat = " (repeat: already received)" if key in self.seen else ""
+            self.seen.add(key)
+            first_line = text.splitlines()[0] if text else ""
+            print(f"alert {key}{repeat}: {first_line}", file=self.out, flush=True)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: WebhookSink
+
+    def do_POST(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BODY:
+            return self._answer(413, b"want a Content-Length of at most 64 KiB")
+        try:
+            text = str(json.loads(self.rfile.read(length)).get("text", ""))
+        except (ValueError, AttributeError):
+            return self._answer(400, b"want a JSON object")
+        self.server.received(self.headers.get("Idempotency-Key", "(no key)"), text)
+        self._answer(200, b"ok")
+
+    def _answer(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m newswire_sample_site.webhook_sink")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port (default 0: a free port)")
+    args = parser.parse_args(argv)
+    with WebhookSink(args.host, args.port) as sink:
+        print(sink.url, flush=True)
+        try:
+            sink.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
