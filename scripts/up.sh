@@ -45,7 +45,8 @@ if [ -z "${PRNEWSWIRE_BASE_URL:-}" ]; then
     for _ in $(seq 100); do [ -s "$alerts" ] && break; sleep 0.1; done
     hook="$(head -n1 "$alerts")"
     export AIRFLOW_CONN_NEWSWIRE_DEMO_WEBHOOK="{\"conn_type\": \"generic\", \"password\": \"$hook\"}"
-    newswire watch add demo --query launches --webhook newswire_demo_webhook --replace
+    newswire watch add demo --ticker HKEX:2288 --ticker NASDAQ:FBRK \
+        --webhook newswire_demo_webhook --replace
 fi
 export AIRFLOW_VAR_PRNEWSWIRE_BASE_URL="$PRNEWSWIRE_BASE_URL"
 echo "source site: $PRNEWSWIRE_BASE_URL"
@@ -75,4 +76,4 @@ echo "prnewswire_ingest is unpaused: its first run starts now, then every 15 min
 echo "newswire_quality checks each load. prnewswire_watch is unpaused: its feed watcher (in the"
 echo "triggerer) polls the feed every 30 s and each new release is loaded within a minute;"
 echo "the site's releases: tail -f $NEWSWIRE_HOME/sample-site.url; the watchlist 'demo' alerts"
-echo "on each that matches 'launches': tail -f $NEWSWIRE_HOME/alerts.log. Stop everything with: make down"
+echo "on those of HKEX:2288 and NASDAQ:FBRK: tail -f $NEWSWIRE_HOME/alerts.log. Stop everything with: make down"

@@ -10,6 +10,7 @@ that deduplicates on the key would drop. Bodies over 64 KiB are refused (413).
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import sys
 import threading
@@ -34,7 +35,8 @@ class WebhookSink(ThreadingHTTPServer):
         with self.lock:
             repeat = " (repeat: already received)" if key in self.seen else ""
             self.seen.add(key)
-            first_line = text.splitlines()[0] if text else ""
+            # the notifier escapes &, < and > as Slack wants; show what a chat would show
+            first_line = html.unescape(text.splitlines()[0]) if text else ""
             print(f"alert {key}{repeat}: {first_line}", file=self.out, flush=True)
 
 
