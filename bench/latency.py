@@ -18,15 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -36,16 +32,10 @@ from pathlib import Path
 from common import ROOT, drop_warehouse, fresh_warehouse, git_commit, load_average, machine
 
 sys.path.insert(0, str(ROOT))
-from tests.support.airflow import airflow_env  # noqa: E402
+from tests.support.airflow import airflow_env, free_port, running_standalone  # noqa: E402
 
 SOURCE = "prnewswire"
 RESULTS = ROOT / "bench" / "results"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def fresh_database(beside: str) -> str:
@@ -111,41 +101,16 @@ def standalone(warehouse: str, metadata: str, site_url: str, extra_env: dict[str
             raise RuntimeError(f"airflow {' '.join(args)}: {done.stderr[-2000:]}")
         return done.stdout
 
-    log_path, done = home / "standalone.log", False
-    with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(
-            ["airflow", "standalone"],
-            env=env,
-            cwd=home,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    done = False
     try:
-        deadline = time.monotonic() + 300
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"airflow standalone did not come up:\n{log_path.read_text()[-3000:]}"
-                )
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/monitor/health"):
-                    break
-            except OSError:
-                time.sleep(2)
-        yield airflow
+        with running_standalone(env, home, timeout=300):
+            yield airflow
         done = True
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
         if done:
             shutil.rmtree(home, ignore_errors=True)
         else:
-            print(f"airflow standalone's log: {log_path}", file=sys.stderr)
+            print(f"airflow standalone's log: {home / 'standalone.log'}", file=sys.stderr)
 
 
 def unpause_when_parsed(airflow, *dag_ids: str, timeout: float = 180) -> None:

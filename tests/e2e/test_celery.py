@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -28,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from newswire.warehouse.connection import connect
-from tests.support.airflow import airflow_env
+from tests.support.airflow import airflow_env, free_port
 from tests.support.postgres import create_database
 from tests.support.records import load, make_record
 
@@ -40,12 +39,6 @@ IDENTITY_MODULE = """import os
 def hostname():
     return os.environ["NEWSWIRE_TEST_WORKER"]
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Cluster:

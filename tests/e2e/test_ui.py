@@ -9,14 +9,8 @@ screenshot.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import tempfile
-import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,7 +18,7 @@ import pytest
 from lxml import html
 
 from newswire.warehouse.connection import connect
-from tests.support.airflow import airflow_env
+from tests.support.airflow import airflow_env, free_port, running_standalone
 from tests.support.records import FETCHED_AT, load, make_record
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -358,12 +352,6 @@ def test_release_page_of_an_unknown_release_or_version(
 
 
 # -- in a real Airflow, in a real browser -------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def standalone(warehouse):
     """`airflow standalone` (SQLite metadata, isolated home, this project's DAGs and plugins)
@@ -381,37 +369,13 @@ def standalone(warehouse):
             "AIRFLOW_CONN_NEWSWIRE_WAREHOUSE": warehouse,
         },
     )
-    log_path = home / "standalone.log"
-    with open(log_path, "wb") as log_file:
-        process = subprocess.Popen(
-            ["airflow", "standalone"],
-            env=env,
-            cwd=home,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 240
-        while True:
-            log_tail = log_path.read_text()[-3000:]
-            assert process.poll() is None, log_tail
-            assert time.monotonic() < deadline, f"no UI after 240 s:\n{log_tail}"
-            try:
-                with urllib.request.urlopen(f"{base_url}/api/v2/monitor/health", timeout=5):
-                    break
-            except OSError:
-                time.sleep(1)
-        passwords = json.loads((home / "simple_auth_manager_passwords.json.generated").read_text())
-        yield base_url, "admin", passwords["admin"]
+        with running_standalone(env, home, timeout=240) as base_url:
+            passwords = json.loads(
+                (home / "simple_auth_manager_passwords.json.generated").read_text()
+            )
+            yield base_url, "admin", passwords["admin"]
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
         shutil.rmtree(home, ignore_errors=True)
 
 
@@ -439,6 +403,21 @@ def browser():
     driver.quit()
 
 
+def open_newswire_page(browser, wait, base_url: str, user: str, password: str):
+    """Log in to the Airflow UI and open the Newswire page from its navigation; the page's
+    iframe element."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    browser.get(base_url + "/")
+    wait.until(ec.presence_of_element_located((By.NAME, "username"))).send_keys(user)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    nav = wait.until(ec.element_to_be_clickable((By.XPATH, "//a[normalize-space()='Newswire']")))
+    nav.click()
+    return wait.until(ec.presence_of_element_located((By.TAG_NAME, "iframe")))
+
+
 def test_newswire_page_inside_the_airflow_ui(browser, warehouse, standalone, tmp_path, capsys):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
@@ -448,14 +427,7 @@ def test_newswire_page_inside_the_airflow_ui(browser, warehouse, standalone, tmp
     base_url, user, password = standalone
     wait = WebDriverWait(browser, 60)
 
-    browser.get(base_url + "/")
-    wait.until(ec.presence_of_element_located((By.NAME, "username"))).send_keys(user)
-    browser.find_element(By.NAME, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    nav = wait.until(ec.element_to_be_clickable((By.XPATH, "//a[normalize-space()='Newswire']")))
-    nav.click()
-
-    frame = wait.until(ec.presence_of_element_located((By.TAG_NAME, "iframe")))
+    frame = open_newswire_page(browser, wait, base_url, user, password)
     assert frame.get_attribute("src") == f"{base_url}/newswire/"
     browser.switch_to.frame(frame)
     wait.until(ec.presence_of_element_located((By.ID, "latest-releases")))
@@ -489,13 +461,7 @@ def test_search_and_a_corrected_release_inside_the_airflow_ui(
     base_url, user, password = standalone
     wait = WebDriverWait(browser, 60)
 
-    browser.get(base_url + "/")
-    wait.until(ec.presence_of_element_located((By.NAME, "username"))).send_keys(user)
-    browser.find_element(By.NAME, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    nav = wait.until(ec.element_to_be_clickable((By.XPATH, "//a[normalize-space()='Newswire']")))
-    nav.click()
-    browser.switch_to.frame(wait.until(ec.presence_of_element_located((By.TAG_NAME, "iframe"))))
+    browser.switch_to.frame(open_newswire_page(browser, wait, base_url, user, password))
 
     box = wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "form[role=search] input")))
     box.send_keys("revised", Keys.ENTER)
