@@ -5,11 +5,11 @@ prints a markdown report and writes it to ``eval/results.md``.
 
 The labelled pages:
 
-- **dev** and **test**: ``tests/fixtures/real/*.html``, each with a hand-written
-  ``*.expected.json`` (conventions in ``tests/fixtures/real/LABELS.md``), split by the
-  ``set`` column of ``INDEX.tsv``: the parser is tuned on the dev pages only; the test pages
-  were labelled before the parser was run on them. Both tools get the page's bytes and the
-  URL it was saved from (``INDEX.tsv``), as the pipeline would after a fetch. A label
+- **dev** and **test**: ``../shared/fixtures/real/*.html``, each with a hand-written
+  ``tests/fixtures/labels/*.expected.json`` (conventions in ``labels/LABELS.md``), split by
+  the ``set`` column of ``labels/pages.tsv``: the parser is tuned on the dev pages only; the
+  test pages were labelled before the parser was run on them. Both tools get the page's bytes and the
+  URL it was saved from (``labels/pages.tsv``), as the pipeline would after a fetch. A label
   ``{"reject": reason}`` says the parser must refuse the page with that reason (a portal's
   copy of a release is ``not_a_wire_page``, a wire's home page ``not_a_release_page``); it
   counts as one field, and the page has no body to score.
@@ -19,7 +19,7 @@ The labelled pages:
 Metrics:
 
 - newswire: exact-match accuracy of every field present in the label (``got == expected``),
-  per field, over all fields of a set, and per page template (``INDEX.tsv``'s ``template``).
+  per field, over all fields of a set, and per page template (``pages.tsv``'s ``template``).
 - trafilatura: exact match on the fields it has an equivalent for: ``title``, the published
   date (trafilatura's ``date`` is a calendar date only, so it is compared with the date part
   of the label's ``published_at``, both as the UTC day and as the New York day), and the
@@ -49,7 +49,10 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
-REAL_DIR = ROOT / "tests" / "fixtures" / "real"
+# Real pages are third-party bytes: never committed, they live beside the checkout in
+# ../shared/fixtures/real/; the project's labels of them stay in tests/fixtures/labels/.
+REAL_DIR = ROOT.parent / "shared" / "fixtures" / "real"
+LABELS_DIR = ROOT / "tests" / "fixtures" / "labels"
 RESULTS = Path(__file__).resolve().parent / "results.md"
 DEFAULT_SAMPLES = 200
 ET = ZoneInfo("America/New_York")
@@ -136,30 +139,32 @@ class Page:
     template: str = "sample site"
 
 
-def real_pages(directory: Path = REAL_DIR) -> list[Page]:
+def real_pages(directory: Path = REAL_DIR, labels: Path = LABELS_DIR) -> list[Page]:
     """The hand-labelled real pages, by file name, with their set, template and URL (the
-    ``release_url`` they were saved from) from ``INDEX.tsv``; a page the index does not list
-    is a dev page of an unknown template, without URL."""
-    index_file = directory / "INDEX.tsv"
-    index = {}
-    if index_file.exists():
-        with index_file.open(encoding="utf-8", newline="") as f:
-            index = {row["file"]: row for row in csv.DictReader(f, delimiter="\t")}
+    ``release_url`` they were saved from) from ``labels/pages.tsv``. When the pages are absent
+    (a clone without ``../shared/`` beside it) this says so in one line and gives none."""
+    if not directory.is_dir():
+        print(
+            f"skipped: {directory} is absent (third-party fixtures live in ../shared/)",
+            file=sys.stderr,
+        )
+        return []
+    with (labels / "pages.tsv").open(encoding="utf-8", newline="") as f:
+        index = {row["file"]: row for row in csv.DictReader(f, delimiter="\t")}
     pages = []
-    for html in sorted(directory.glob("*.html")):
-        label = json.loads(html.with_suffix(".expected.json").read_text(encoding="utf-8"))
-        row = index.get(html.name, {})
+    for name, row in index.items():
+        stem = name.removesuffix(".html")
         pages.append(
             Page(
-                html.stem,
-                row.get("set") or "dev",
-                html.read_bytes(),
+                stem,
+                row["set"],
+                (directory / name).read_bytes(),
                 row.get("release_url") or None,
-                label,
+                json.loads((labels / f"{stem}.expected.json").read_text(encoding="utf-8")),
                 row.get("template") or "unknown",
             )
         )
-    return pages
+    return sorted(pages, key=lambda page: page.name)
 
 
 def sample_pages(count: int = DEFAULT_SAMPLES, seed: int = 7) -> list[Page]:

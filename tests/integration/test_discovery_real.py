@@ -1,5 +1,5 @@
 """Discovery replayed against real discovery inputs on loopback: the prnewswire.com
-listing captures of ``tests/fixtures/listings/`` (with the site's real robots.txt) and a
+listing captures of ``../shared/fixtures/listings/`` (with the site's real robots.txt) and a
 feed carrying every ``pubDate`` shape seen in the wild."""
 
 from __future__ import annotations
@@ -12,11 +12,9 @@ import pytest
 from newswire.discovery.discover import discover
 from newswire.fetching.client import PoliteClient
 from newswire.parsing.dates import EASTERN, parse_visible_et
+from tests.support import listings
 from tests.support.http import Recorder
-from tests.support.listings import LISTINGS, captures, listing_html
-
-ROBOTS = (LISTINGS / "prnewswire_robots_2019.txt").read_bytes()
-CAPTURES = captures()
+from tests.support.listings import capture_names, captures, listing_html, robots_txt
 
 
 def _true_time(visible: str, captured_at: datetime) -> datetime:
@@ -30,15 +28,16 @@ def _true_time(visible: str, captured_at: datetime) -> datetime:
 
 
 def test_the_captures_are_mostly_time_only_cards():
-    cards = [card for capture in CAPTURES for card in capture.cards]
+    cards = [card for one in captures() for card in one.cards]
     time_only = [card for card in cards if "," not in card.visible_time]
     assert (len(cards), len(time_only)) == (175, 108)
 
 
-@pytest.mark.parametrize("capture", CAPTURES, ids=lambda c: c.name.split("_", 2)[2][:-3])
-def test_a_day_window_over_a_real_listing_finds_every_card_of_the_day(capture):
+@pytest.mark.parametrize("name", capture_names(), ids=lambda n: n.split("_", 2)[2][:-3])
+def test_a_day_window_over_a_real_listing_finds_every_card_of_the_day(name):
     """The backfill DAG's window, the UTC day, replayed over a real listing whose clock
     (``Date``) is the capture's: every card of that day is found, time-only or not."""
+    capture = listings.capture(name)
     since = datetime.combine(capture.captured_at.date(), time(), tzinfo=UTC)
     until = since + timedelta(days=1)
     headers = {
@@ -51,7 +50,7 @@ def test_a_day_window_over_a_real_listing_finds_every_card_of_the_day(capture):
         return 200, headers, listing_html(capture.cards if first else ())
 
     site = Recorder(
-        {"/robots.txt": (200, {"Content-Type": "text/plain"}, ROBOTS)},
+        {"/robots.txt": (200, {"Content-Type": "text/plain"}, robots_txt())},
         default=(200, headers, listing),
     )
     try:

@@ -11,8 +11,8 @@ import pytest
 
 from newswire.fetching.allowlist import AllowList, HostNotAllowed, is_loopback
 from newswire.fetching.client import FetchError, PoliteClient
-from tests.support import FIXTURES
 from tests.support.http import Recorder, tls_context
+from tests.support.listings import robots_txt
 
 
 @pytest.fixture
@@ -335,7 +335,7 @@ def test_robots_txt_wildcards_are_obeyed(servers):
 
 
 def test_the_real_prnewswire_robots_txt(servers):
-    rules = (FIXTURES / "robots" / "prnewswire_2019.txt").read_bytes()
+    rules = robots_txt()
     site = servers({"/robots.txt": (200, {"Content-Type": "text/plain"}, rules)})
     with PoliteClient(site.url) as client:
         allowed = {

@@ -1,4 +1,4 @@
-"""The real listing captures of ``tests/fixtures/listings/`` (Markdown conversions of
+"""The real listing captures of ``../shared/fixtures/listings/`` (Markdown conversions of
 prnewswire.com category listings, May 2025) served back as listing HTML.
 
 A capture keeps each card's link, order and visible time as the site printed them, not its
@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from tests.support import FIXTURES
+from tests.support.corpus import LABELS, shared
 
-LISTINGS = FIXTURES / "listings"
 _CARD_END = re.compile(r"---\]\((/news-releases/[^)\s]+\.html)\)")
 _CARD_TIME = re.compile(r"^\[?### ((?:[A-Z][a-z]{2} \d{2}, \d{4}, )?\d\d:\d\d ET) (.*)$", re.M)
 
@@ -37,17 +36,34 @@ class Capture:
 
 
 def captures() -> list[Capture]:
-    """Every listing capture, with its capture time from ``INDEX.tsv``."""
-    with open(LISTINGS / "INDEX.tsv", encoding="utf-8") as index:
-        rows = [row for row in csv.DictReader(index, delimiter="\t") if row["captured_at"]]
+    """Every listing capture, with its capture time from ``labels/listings.tsv``; the calling
+    test skips when the captures are absent."""
+    folder = shared("listings")
     return [
-        Capture(
-            row["file"],
-            datetime.fromisoformat(row["captured_at"]),
-            _cards((LISTINGS / row["file"]).read_text(encoding="utf-8")),
-        )
-        for row in rows
+        Capture(name, captured_at, _cards((folder / name).read_text(encoding="utf-8")))
+        for name, captured_at in _index().items()
     ]
+
+
+def capture_names() -> list[str]:
+    """The captures' file names, known without the captures themselves (for test ids)."""
+    return list(_index())
+
+
+def capture(name: str) -> Capture:
+    (found,) = [c for c in captures() if c.name == name]
+    return found
+
+
+def robots_txt() -> bytes:
+    """The real robots.txt of www.prnewswire.com (2019), as kept by Protego's tests."""
+    return shared("listings", "prnewswire_robots_2019.txt").read_bytes()
+
+
+def _index() -> dict[str, datetime]:
+    with open(LABELS / "listings.tsv", encoding="utf-8") as index:
+        rows = [row for row in csv.DictReader(index, delimiter="\t") if row["captured_at"]]
+    return {row["file"]: datetime.fromisoformat(row["captured_at"]) for row in rows}
 
 
 def _cards(markdown: str) -> tuple[Card, ...]:

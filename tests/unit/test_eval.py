@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from tests.support import FIXTURES, ROOT
+from tests.support.corpus import shared
 
 EVALUATE = ROOT / "eval" / "evaluate.py"
 
@@ -88,6 +89,7 @@ def test_micro_pools_counts_and_macro_averages_pages():
 
 def test_newswire_beats_trafilatura_on_the_labelled_pages():
     pytest.importorskip("trafilatura")
+    shared("real")
     results = ev.evaluate(ev.real_pages() + ev.sample_pages(20))
     dev, test, sample = results["dev"], results["test"], results["sample"]
     assert len(dev.pages) >= 5 and len(test.pages) >= 3 and len(sample.pages) == 20

@@ -1,7 +1,7 @@
 """The parser against truth that does not come from the parser: hand-written labels of the
-real pages (tests/fixtures/real/*.expected.json) and the sample site's generator inputs."""
+real pages (tests/fixtures/labels/*.expected.json, the pages in ../shared/fixtures/real/) and
+the sample site's generator inputs."""
 
-import csv
 import json
 import re
 import subprocess
@@ -17,30 +17,26 @@ from newswire.record import RELEASE_FIELDS
 from newswire_sample_site.releases import generate_releases
 from newswire_sample_site.render import render_release_page
 from tests.support import FIXTURES
+from tests.support.corpus import LABELS, real_page, real_pages, shared
 
-REAL = FIXTURES / "real"
 CONSTRUCTED = FIXTURES / "constructed"
-REAL_PAGES = sorted(REAL.glob("*.html"))
-with (REAL / "INDEX.tsv").open(encoding="utf-8", newline="") as _index:
-    REAL_SETS = {row["file"]: row["set"] for row in csv.DictReader(_index, delimiter="\t")}
 # The parser is tuned on the development pages only, so only they are held to their labels
 # here; the test pages are measured by `make eval` and never asserted (asserting them would
 # be tuning on them).
-DEV_PAGES = [p for p in REAL_PAGES if REAL_SETS.get(p.name, "dev") == "dev"]
-TEST_PAGES = [p for p in REAL_PAGES if REAL_SETS.get(p.name) == "test"]
+DEV_PAGES = real_pages("dev")
+TEST_PAGES = real_pages("test")
 
 
 # -- real pages, labelled by hand ----------------------------------------------------------
 
 
-def test_every_real_page_has_a_label():
-    assert len(REAL_PAGES) >= 5
-    assert [p.name for p in REAL_PAGES if not p.with_suffix(".expected.json").exists()] == []
-
-
-def test_every_real_page_is_in_the_index_with_a_set():
-    assert sorted(REAL_SETS) == [p.name for p in REAL_PAGES]
-    assert set(REAL_SETS.values()) == {"dev", "test"}
+def test_every_real_page_has_a_label_and_a_set():
+    on_disk = sorted(path.name for path in shared("real").glob("*.html"))
+    labelled = real_pages()
+    assert len(on_disk) >= 5
+    assert sorted(page.name for page in labelled) == on_disk
+    assert [p.name for p in labelled if not (LABELS / f"{p.stem}.expected.json").exists()] == []
+    assert {page.split for page in labelled} == {"dev", "test"}
 
 
 @pytest.mark.parametrize("page", TEST_PAGES, ids=lambda p: p.stem)
@@ -54,7 +50,7 @@ def test_a_test_page_is_parsed_or_refused_without_crashing(page):
 
 @pytest.mark.parametrize("page", DEV_PAGES, ids=lambda p: p.stem)
 def test_real_page_matches_its_label(page):
-    expected = json.loads(page.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    expected = page.label
     if "reject" in expected:  # a page that must be refused, with this reason
         with pytest.raises(ParseError) as caught:
             parse_release(page.read_bytes())
@@ -304,8 +300,7 @@ def test_pages_that_cost_too_much_or_hold_nothing_are_rejected(body, reason):
 
 def test_parse_a_directory_as_jsonl(tmp_path):
     (tmp_path / "broken.html").write_bytes(b"<html><body><p>not a release</p></body></html>")
-    labels = {p: json.loads(p.with_suffix(".expected.json").read_text()) for p in REAL_PAGES}
-    releases = [p for p in REAL_PAGES if "reject" not in labels[p]][:2]
+    releases = [p for p in real_pages() if "reject" not in p.label][:2]
     for page in releases:
         (tmp_path / page.name).write_bytes(page.read_bytes())
     done = subprocess.run(
@@ -314,7 +309,7 @@ def test_parse_a_directory_as_jsonl(tmp_path):
         text=True,
     )
     lines = done.stdout.splitlines()
-    assert [json.loads(line)["url"] for line in lines] == [labels[p]["url"] for p in releases]
+    assert [json.loads(line)["url"] for line in lines] == [p.label["url"] for p in releases]
     assert "broken.html: cannot parse (not_a_wire_page)" in done.stderr
     assert "2 parsed, 1 failed" in done.stderr
     assert done.returncode == 1  # one page failed, the others were still printed
@@ -354,7 +349,7 @@ def test_each_wire_has_its_own_parser_even_without_a_url():
         ("globenewswire_2016_segment", globenewswire),
         ("prnewswire_2015_tableau", prnewswire),
     ]:
-        html = (REAL / f"{name}.html").read_text(encoding="utf-8")
+        html = real_page(name).read_text()
         for tag in ('rel="canonical"', 'property="og:url"'):  # hide the canonical URL
             html = html.replace(tag, 'rel="x"')
         assert choose_wire(load(html))[0] is module, name
@@ -441,7 +436,7 @@ def test_a_wires_own_page_without_a_release_is_not_a_release_page():
     """GlobeNewswire's 2018 home page (what a withdrawn release's URL can land on): on the
     wire's site, so it is GlobeNewswire's, but it holds a list of releases and no release,
     so it is refused as not_a_release_page, not for want of a headline."""
-    page = (REAL / "globenewswire_2018_homepage.html").read_bytes()
+    page = real_page("globenewswire_2018_homepage").read_bytes()
     for url in (None, "https://globenewswire.com/"):
         with pytest.raises(ParseError) as caught:
             parse_release(page, url)
@@ -453,7 +448,7 @@ def test_a_12_hour_clock_that_lost_the_afternoon_yields_to_the_transmission_id(c
     all say 03:39 ET, its hidden transmissionId 201604251539 says 15:39 ET (the 2016 template
     of the same page shows the afternoon). Exactly 12 hours apart: the 24-hour stamp wins,
     and the disagreement is logged."""
-    page = (REAL / "prnewswire_2016_hackerrank.html").read_bytes()
+    page = real_page("prnewswire_2016_hackerrank").read_bytes()
     with caplog.at_level("WARNING", logger="newswire.parsing"):
         record = parse_release(page)
     assert record["published_at"] == "2016-04-25T19:39:00+00:00"
@@ -478,7 +473,7 @@ def test_a_12_hour_clock_that_lost_the_afternoon_yields_to_the_transmission_id(c
     ],
 )
 def test_other_disagreements_keep_the_best_signal_and_are_logged(caplog, old, new, odd_one):
-    page = (REAL / "prnewswire_2023_workday.html").read_text(encoding="utf-8")
+    page = real_page("prnewswire_2023_workday").read_text()
     assert old in page
     with caplog.at_level("WARNING", logger="newswire.parsing"):
         record = parse_release(page.replace(old, new))
@@ -586,7 +581,7 @@ def test_an_inline_photo_pointer_with_spaces_inside_its_parentheses():
 def test_a_control_character_in_the_text_is_dropped_not_a_parser_bug():
     """Found by the fuzz test: a \\x01 inside text that the parser later edits around (a
     removed element's tail) made lxml refuse the edit; such characters are not HTML text."""
-    page = (REAL / "newswireca_2017_bank_of_canada.html").read_bytes()
+    page = real_page("newswireca_2017_bank_of_canada").read_bytes()
     clean = parse_release(page, None)
     cut = page.index(b"Bank of Canada unveils", page.index(b"<body"))
     dirty = parse_release(page[:cut] + b"\x01" + page[cut:], None)
