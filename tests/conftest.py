@@ -19,7 +19,7 @@ import psycopg2
 import pytest
 
 from tests.support import ROOT
-from tests.support.postgres import create_database
+from tests.support.postgres import create_database, create_warehouse
 
 LAYERS = ("unit", "integration", "e2e")
 SERVER_FIXTURES = {"pg_server", "sample_site"}  # not for the unit layer
@@ -69,12 +69,10 @@ def empty_db(pg_server):
 
 
 @pytest.fixture
-def warehouse(empty_db):
-    """A migrated warehouse."""
-    from newswire.warehouse.migrations import migrate
-
-    migrate(empty_db)
-    return empty_db
+def warehouse(pg_server):
+    """A migrated warehouse: a copy of one migrated once per test session (every migration
+    itself is tested from an empty database in tests/integration/test_migrations.py)."""
+    return create_warehouse(pg_server)
 
 
 @pytest.fixture

@@ -207,12 +207,9 @@ _HOSTILE_FIELDS = st.fixed_dictionaries(
 
 @pytest.fixture(scope="module")
 def shared_warehouse(pg_server):
-    from newswire.warehouse.migrations import migrate
-    from tests.support.postgres import create_database
+    from tests.support.postgres import create_warehouse
 
-    dsn = create_database(pg_server)
-    migrate(dsn)
-    return dsn
+    return create_warehouse(pg_server)
 
 
 @settings(
