@@ -35,7 +35,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# tests/test_ui.py drives Debian's headless Chromium through its chromedriver: install both
+# tests/e2e/test_ui.py drives Debian's headless Chromium through its chromedriver: install both
 # when missing (as root, or with password-less sudo); a no-op when they are there. Without
 # them the browser test is skipped and says why.
 chromium:

@@ -3,6 +3,7 @@ line loads neither Airflow nor the sample site, and every package folder ships i
 
 import ast
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -106,3 +107,64 @@ def test_every_package_folder_is_listed_in_pyproject():
     assert folders and "newswire.sql.reports" in sql and "newswire_airflow.ui.templates" in folders
     assert folders | sql == listed
     assert (ROOT / package_dir["newswire.sql"] / "__init__.py").is_file()
+
+
+# -- ARCHITECTURE.md's import table ---------------------------------------------------------
+
+ADAPTER, SAMPLE_SITE = "newswire_airflow", "newswire_sample_site"
+
+
+def _room(module: str) -> str | None:
+    """The room a dotted module belongs to: a first-level module or package of the core
+    (``newswire.parsing.dates`` -> ``parsing``), the adapter, or the sample site."""
+    top, _, rest = module.partition(".")
+    if top == "newswire":
+        return rest.partition(".")[0] or None
+    return top if top in (ADAPTER, SAMPLE_SITE) else None
+
+
+def _is_core_module(name: str) -> bool:
+    return (CORE / f"{name}.py").is_file() or (CORE / name / "__init__.py").is_file()
+
+
+def actual_imports() -> dict[str, set[str]]:
+    """room -> the other rooms its modules import (every import statement, at any depth)."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(PLUGINS.rglob("*.py")):
+        source = _room(".".join(path.relative_to(PLUGINS).with_suffix("").parts))
+        if source is None:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module == "newswire":
+                # `from newswire import settings`: the names are the rooms
+                names = [f"newswire.{a.name}" for a in node.names if _is_core_module(a.name)]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module]
+            else:
+                continue
+            rooms = {_room(name) for name in names} - {None, source}
+            found.setdefault(source, set()).update(rooms)
+    return {room: rooms for room, rooms in found.items() if rooms}
+
+
+def declared_imports() -> dict[str, set[str]]:
+    """room -> rooms, from the table under "Which way imports point" in ARCHITECTURE.md
+    (the backticked names of each row; names that are not rooms are prose)."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("## Which way imports point", 1)[1].split("\n## ", 1)[0]
+    rooms = {_room(f"newswire.{path.stem}") for path in CORE.iterdir() if path.stem[0] != "_"}
+    rooms |= {ADAPTER, SAMPLE_SITE}
+    declared = {}
+    for line in section.splitlines():
+        cells = line.split("|")
+        if len(cells) != 4 or not cells[1].strip().startswith("`"):
+            continue
+        (room,) = re.findall(r"`([\w.-]+)`", cells[1])
+        declared[room] = set(re.findall(r"`([\w.-]+)`", cells[2])) & rooms
+    return declared
+
+
+def test_architecture_md_says_which_way_imports_point_truly():
+    assert declared_imports() == actual_imports()
