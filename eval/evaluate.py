@@ -10,8 +10,7 @@ The labelled pages:
   the ``set`` column of ``labels/pages.tsv``: the parser is tuned on the dev pages only; the
   test pages were labelled before the parser was run on them. Both tools get the page's bytes
   and the URL it was saved from (``labels/pages.tsv``), as the pipeline would after a fetch. A
-  label
-  ``{"reject": reason}`` says the parser must refuse the page with that reason (a portal's
+  label ``{"reject": reason}`` says the parser must refuse the page with that reason (a portal's
   copy of a release is ``not_a_wire_page``, a wire's home page ``not_a_release_page``); it
   counts as one field, and the page has no body to score.
 - **sample**: the first N releases of the bundled sample site (``generate_releases``), whose
