@@ -1,4 +1,4 @@
-"""The ``newswire`` command: parse, ingest, reparse, db, report, search, watch, sample-site."""
+"""The ``newswire`` command: parse, ingest, reparse, db, report, search, watchlist, sample-site."""
 
 from __future__ import annotations
 
@@ -23,6 +23,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["sample-site"]:  # its options belong to the tool, parsed by it
         return _cmd_sample_site(argv[1:])
+    if argv[:1] and argv[0] in RENAMED:
+        typed = " ".join(["newswire", RENAMED[argv[0]], *argv[1:]])
+        print(f"newswire {argv[0]}: renamed: type `{typed}`", file=sys.stderr)
+        return 2
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
@@ -30,10 +34,15 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except CommandError as exc:
-        sub = getattr(args, "db_command", None) or getattr(args, "watch_command", None)
+        sub = getattr(args, "db_command", None) or getattr(args, "watchlist_command", None)
         command = " ".join(filter(None, (args.command, sub)))
         print(f"newswire {command}: {exc}", file=sys.stderr)
         return 1
+
+
+# Old spellings of commands, refused with the new one for a release: "watch" named both the
+# feed watcher (the <source>_watch DAGs) and the watchlists this command declares.
+RENAMED = {"watch": "watchlist"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -180,7 +189,7 @@ def _build_parser() -> argparse.ArgumentParser:
     search.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     search.set_defaults(handler=_cmd_search)
 
-    _add_watch_commands(commands)
+    _add_watchlist_commands(commands)
 
     # Listed for --help only: main() hands `newswire sample-site ...` to the tool itself.
     commands.add_parser(
@@ -191,8 +200,8 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-WATCH_HELP = """Watchlists: when a newly loaded release names one of a watchlist's tickers, OR comes
-from one of its issuers (any spelling: case, punctuation and Inc./Ltd. are ignored), OR
+WATCHLIST_HELP = """Watchlists: when a newly loaded release names one of a watchlist's tickers,
+OR comes from one of its issuers (any spelling: case, punctuation and Inc./Ltd. are ignored), OR
 matches its query (the search of `newswire search`), the load records one alert for that
 release and watchlist, and the alerting task of the ingestion DAGs delivers it to the
 watchlist's webhook (an Airflow connection whose password is the webhook URL: Slack or Teams
@@ -202,18 +211,18 @@ same in SQL: INSERT INTO newswire.watchlists (name, tickers, webhook_conn_id) VA
 ('wday', '{NASDAQ:WDAY}', 'alerts_slack');"""
 
 
-def _add_watch_commands(commands) -> None:
-    watch = commands.add_parser(
-        "watch",
+def _add_watchlist_commands(commands) -> None:
+    watchlist = commands.add_parser(
+        "watchlist",
         help="watchlists: alerts when a release names a ticker, issuer or query",
-        description=WATCH_HELP,
+        description=WATCHLIST_HELP,
     )
-    watch_commands = watch.add_subparsers(dest="watch_command", required=True)
-    add = watch_commands.add_parser(
+    watchlist_commands = watchlist.add_subparsers(dest="watchlist_command", required=True)
+    add = watchlist_commands.add_parser(
         "add",
         help="declare a watchlist",
-        description=WATCH_HELP,
-        epilog="example: newswire watch add wday --ticker NASDAQ:WDAY --issuer 'Workday Inc.'"
+        description=WATCHLIST_HELP,
+        epilog="example: newswire watchlist add wday --ticker NASDAQ:WDAY --issuer 'Workday Inc.'"
         " --query 'earnings guidance' --webhook alerts_slack",
     )
     add.add_argument("name", help="its name: 1-63 letters, digits, '.', '_' or '-'")
@@ -245,19 +254,19 @@ def _add_watch_commands(commands) -> None:
         help="deliver by e-mail to this address (repeatable; SMTP connection smtp_default)",
     )
     add.add_argument("--replace", action="store_true", help="redeclare the watchlist of that name")
-    add.set_defaults(handler=_cmd_watch_add)
-    listing = watch_commands.add_parser(
+    add.set_defaults(handler=_cmd_watchlist_add)
+    listing = watchlist_commands.add_parser(
         "list", help="the watchlists, their alert counts and newest alerts"
     )
-    listing.set_defaults(handler=_cmd_watch_list)
-    remove = watch_commands.add_parser("remove", help="remove a watchlist and its alerts")
+    listing.set_defaults(handler=_cmd_watchlist_list)
+    remove = watchlist_commands.add_parser("remove", help="remove a watchlist and its alerts")
     remove.add_argument("name")
-    remove.set_defaults(handler=_cmd_watch_remove)
+    remove.set_defaults(handler=_cmd_watchlist_remove)
     for sub in (add, listing, remove):
         sub.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
 
 
-def _cmd_watch_add(args) -> int:
+def _cmd_watchlist_add(args) -> int:
     from newswire.warehouse.watchlists import Watchlist, WatchlistError, add
 
     watchlist = Watchlist(args.name, args.ticker, args.issuer, args.query, args.webhook, args.email)
@@ -269,7 +278,7 @@ def _cmd_watch_add(args) -> int:
     return 0
 
 
-def _cmd_watch_list(args) -> int:
+def _cmd_watchlist_list(args) -> int:
     from newswire.warehouse.connection import connect
     from newswire.warehouse.watchlists import overview
 
@@ -292,7 +301,7 @@ def _cmd_watch_list(args) -> int:
     return 0
 
 
-def _cmd_watch_remove(args) -> int:
+def _cmd_watchlist_remove(args) -> int:
     from newswire.warehouse.watchlists import WatchlistError, remove
 
     try:

@@ -1,6 +1,6 @@
 """Watchlists on a real warehouse: what the load matches (tickers, issuers normalized, the
 full-text query), once per (release, watchlist); what the warehouse refuses, in SQL and
-through the real `newswire watch` command; claiming pending alerts."""
+through the real `newswire watchlist` command; claiming pending alerts."""
 
 import os
 import subprocess
@@ -126,11 +126,11 @@ def test_pending_alerts_are_locked_one_at_a_time_and_bounded(warehouse, query):
 def newswire(*args: str, dsn: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "NEWSWIRE_DSN": dsn}
     return subprocess.run(
-        [NEWSWIRE, "watch", *args], capture_output=True, text=True, env=env, timeout=120
+        [NEWSWIRE, "watchlist", *args], capture_output=True, text=True, env=env, timeout=120
     )
 
 
-def test_watch_add_list_remove(warehouse, query):
+def test_watchlist_add_list_remove(warehouse, query):
     added = newswire(
         "add",
         "wday",
@@ -170,28 +170,37 @@ def test_watch_add_list_remove(warehouse, query):
     "args, code, message",
     [
         (["add", "x", "--ticker", "WDAY", "--webhook", "h"], 1,
-         "newswire watch add: watchlist x: ticker 'WDAY' is not EXCHANGE:SYMBOL"
+         "newswire watchlist add: watchlist x: ticker 'WDAY' is not EXCHANGE:SYMBOL"
          " (e.g. NASDAQ:WDAY)"),
         (["add", "x", "--webhook", "h"], 1,
-         "newswire watch add: watchlist x: give at least one ticker, issuer or query"),
+         "newswire watchlist add: watchlist x: give at least one ticker, issuer or query"),
         (["add", "x", "--query", "q"], 2,
-         "newswire watch add: error: one of the arguments --webhook --email is required"
-         " (see newswire watch add --help)"),
+         "newswire watchlist add: error: one of the arguments --webhook --email is required"
+         " (see newswire watchlist add --help)"),
         (["add", "dup", "--query", "q", "--webhook", "h"], 1,
-         "newswire watch add: a watchlist 'dup' exists already (--replace redeclares it)"),
-        (["remove", "nope"], 1, "newswire watch remove: no watchlist 'nope'"),
+         "newswire watchlist add: a watchlist 'dup' exists already (--replace redeclares it)"),
+        (["remove", "nope"], 1, "newswire watchlist remove: no watchlist 'nope'"),
     ],
 )  # fmt: skip
-def test_watch_errors_are_one_line(warehouse, args, code, message):
+def test_watchlist_errors_are_one_line(warehouse, args, code, message):
     watchlists.add(warehouse, Watchlist("dup", query="q", webhook_conn_id="h"))
     result = newswire(*args, dsn=warehouse)
     assert (result.returncode, result.stderr, result.stdout) == (code, message + "\n", "")
 
 
-def test_watch_on_a_warehouse_without_tables_says_to_migrate(empty_db):
+def test_watchlist_on_a_warehouse_without_tables_says_to_migrate(empty_db):
     result = newswire("list", dsn=empty_db)
     assert result.returncode == 1
-    assert (
-        result.stderr
-        == "newswire watch list: the warehouse has no tables yet: run `newswire db migrate` first\n"
+    assert result.stderr == (
+        "newswire watchlist list: the warehouse has no tables yet:"
+        " run `newswire db migrate` first\n"
     )
+
+
+def test_the_old_spelling_watch_is_refused_with_the_new_one():
+    """`watch` named both the feed watcher and the watchlists: the command is `watchlist`."""
+    result = subprocess.run(
+        [NEWSWIRE, "watch", "add", "x", "--query", "q"], capture_output=True, text=True, timeout=60
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == ("newswire watch: renamed: type `newswire watchlist add x --query q`\n")

@@ -34,7 +34,7 @@ from newswire.warehouse.connection import connect
 
 MAX_ATTEMPTS = 5  # deliveries that failed before an alert is given up (status 'failed')
 ERROR_CHARS = 500  # of a delivery's error kept in last_error
-RECENT_ALERTS = 10  # per watchlist, on the Newswire page and in `newswire watch list`
+RECENT_ALERTS = 10  # per watchlist, on the Newswire page and in `newswire watchlist list`
 
 # The batch of the merge (the temporary table _batch of loading.py: the staged records that
 # were new or changed, with `replaces` when they became the current row).
