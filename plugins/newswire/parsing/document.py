@@ -26,6 +26,11 @@ MAX_PAGE_BYTES = 10 * 1024 * 1024
 # levels, silently). Real release pages have about 2,000 elements, 40 levels deep.
 MAX_ELEMENTS = 100_000
 MAX_DEPTH = 200
+# Attributes cost more than their bytes: libxml2 compares each attribute of an element with
+# those before it, so one element of 100,000 attributes (0.9 MB) takes it 20 s. Real pages
+# have at most a dozen on an element and a few thousand in all.
+MAX_ATTRIBUTES_PER_ELEMENT = 256
+MAX_ATTRIBUTES = 250_000
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 
 
@@ -187,7 +192,7 @@ def load(content: bytes | str, url: str | None = None, http_charset: str | None 
     if not text.strip():
         raise ParseError("empty", "the page has no content")
     data = text.encode("utf-8", "replace")
-    if data.count(b"<") > MAX_ELEMENTS // 2:  # else it cannot have that many elements
+    if _scan_start_tags(data) > MAX_ELEMENTS // 2:  # else too few to cost much
         _check_bounds(data)
     try:
         root = lxml.html.document_fromstring(data, parser=_PARSER)
@@ -204,6 +209,44 @@ def load(content: bytes | str, url: str | None = None, http_charset: str | None 
     }  # read before forms go
     etree.strip_elements(root, *_NEVER_CONTENT, with_tail=False)
     return Page(root, url, meta, json_ld, canonical, lang, hidden)
+
+
+# A start tag as an HTML tokenizer reads it: ``<`` and a letter, then anything up to a ``>``
+# that is not inside a quoted attribute value (an unclosed quote runs to the end); the text
+# of a script or a style is skipped whole (``x<y`` in a script is no tag). A match, once
+# started, cannot fail, so the scan is one linear pass over the bytes.
+_START_TAG = re.compile(
+    rb"""<(?:(script|style)\b[^>]*>[^<]*(?:<(?!/\1)[^<]*)*"""
+    rb"""|[A-Za-z](?:[^>"'=]+|=\s*"[^"]*"?|=\s*'[^']*'?|=|["'])*)""",
+    re.S | re.I,
+)
+# A name inside a start tag (the tag's own, then its attributes'), and a value if it has one.
+_NAME = re.compile(rb"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s>]*))?""")
+
+
+def _scan_start_tags(data: bytes) -> int:
+    """The number of start tags in ``data`` (up to one past MAX_ELEMENTS), read in one pass
+    before lxml sees the page; raise ParseError ``too_many_attributes`` for an element, or
+    a page, with more attributes than the bounds, so that they never cost the parser its
+    time. Past MAX_ELEMENTS the scan stops: :func:`_check_bounds` says why the page is
+    refused, and its parser stops before any element the scan has not seen."""
+    elements = attributes = 0
+    for tag in _START_TAG.finditer(data):
+        elements += 1
+        if not tag[1]:  # a script or a style: its attributes are a few, its text no markup
+            found = len(_NAME.findall(tag[0], 1)) - 1
+            if found > MAX_ATTRIBUTES_PER_ELEMENT:
+                raise ParseError(
+                    "too_many_attributes",
+                    f"an element with {found} attributes, the limit is"
+                    f" {MAX_ATTRIBUTES_PER_ELEMENT}",
+                )
+            attributes += found
+            if attributes > MAX_ATTRIBUTES:
+                raise ParseError("too_many_attributes", f"more than {MAX_ATTRIBUTES} attributes")
+        if elements > MAX_ELEMENTS:
+            break
+    return elements
 
 
 _TOO_DEEP = etree.XPath("boolean(" + "/*" * (MAX_DEPTH + 1) + ")")
