@@ -150,14 +150,7 @@ class PoliteClient:
         """This thread's pooled session (requests does not promise thread safety)."""
         session = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
-            # No proxy, .netrc or CA bundle from the environment: connections go to the
-            # checked address (see newswire.fetching.transport) and carry no credentials.
-            session.trust_env = False
-            session.headers["User-Agent"] = self.user_agent
-            adapter = GuardedAdapter(max_retries=self._retry, pool_connections=4, pool_maxsize=8)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
+            session = guarded_session(self._retry)
             self._local.session = session
             with self._lock:
                 self._sessions.append(session)
@@ -270,10 +263,10 @@ class PoliteClient:
         checked address. ``accept`` may refuse a response before its body is read; a body
         over ``limit`` bytes is refused, or cut there with ``truncate``."""
         for _ in range(MAX_REDIRECTS + 1):
-            prepared, target = self._prepare(url, headers)
+            prepared, target = _prepare(self.session, self.allow, "GET", url, headers)
             self._wait_for_slot(target.host)
             with Exchange(target, self.deadline) as exchange:
-                response = self._send(prepared)
+                response = _send(self.session, prepared, self.deadline)
                 with response:
                     _in_time(exchange)  # headers cut short by the deadline may look whole
                     location = response.headers.get("Location")
@@ -286,41 +279,6 @@ class PoliteClient:
                     _in_time(exchange)  # so may a body without Content-Length
                     return response, content
         raise FetchError("too_many_redirects", url)
-
-    def _prepare(self, url: str, headers: dict | None) -> tuple[PreparedRequest, Target]:
-        """The request as requests will send it, and the target checked for exactly that
-        URL (read by urllib3's parser, which is what decides where to connect)."""
-        try:
-            parse(url)  # no backslash, userinfo, whitespace or control characters
-            prepared = self.session.prepare_request(requests.Request("GET", url, headers=headers))
-            return prepared, self.allow.check(prepared.url)
-        except HostNotAllowed as exc:
-            raise FetchError(exc.reason, exc.detail) from None
-        except requests.exceptions.RequestException as exc:
-            raise FetchError("bad_url", str(exc)) from None
-
-    def _send(self, prepared: PreparedRequest) -> Response:
-        try:
-            return self.session.send(
-                prepared,
-                stream=True,
-                allow_redirects=False,
-                timeout=(min(CONNECT_TIMEOUT, self.deadline), READ_TIMEOUT),
-            )
-        except DeadlineExceeded as exc:
-            raise FetchError("deadline_exceeded", str(exc)) from None
-        except RetryAfterTooLong as exc:
-            raise FetchError("retry_after_too_long", str(exc)) from None
-        except HostNotAllowed as exc:
-            raise FetchError(exc.reason, exc.detail) from None
-        except requests.exceptions.RetryError as exc:
-            raise FetchError("retries_exhausted", str(exc)) from None
-        except requests.exceptions.Timeout as exc:
-            raise FetchError("timeout", str(exc)) from None
-        except requests.exceptions.ConnectionError as exc:
-            raise FetchError("connection_error", str(exc)) from None
-        except requests.exceptions.RequestException as exc:
-            raise FetchError("request_error", str(exc)) from None
 
     def _wait_for_slot(self, host: str) -> None:
         """Space requests to one host at least ``min_interval`` apart (thread-safe)."""
@@ -362,3 +320,83 @@ class PoliteClient:
                 if k.lower() in ("etag", "last-modified", "content-type", "date")
             },
         )
+
+
+# -- every outgoing request: checked, sent to the checked address, within the deadline ------
+def guarded_session(retry: GuardedRetry) -> requests.Session:
+    """A session whose connections go only to the address an :class:`Exchange` names
+    (:mod:`newswire.fetching.transport`), with ``retry`` as urllib3's retries."""
+    session = requests.Session()
+    # No proxy, .netrc or CA bundle from the environment: connections go to the checked
+    # address and carry no credentials.
+    session.trust_env = False
+    session.headers["User-Agent"] = settings.user_agent()
+    adapter = GuardedAdapter(max_retries=retry, pool_connections=4, pool_maxsize=8)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def post(
+    url: str,
+    body: bytes,
+    headers: dict,
+    allow: AllowList,
+    deadline: float | None = None,
+) -> int:
+    """POST ``body`` to ``url`` once (no retry, no redirect followed) on the terms of every
+    fetch: the address ``allow`` checked, and the wall-clock ``deadline`` (default
+    ``NEWSWIRE_REQUEST_DEADLINE``) from connect to the answer's headers. Returns the
+    answer's status; its body is never read. Raises :class:`FetchError`."""
+    deadline = deadline or settings.request_deadline()
+    with guarded_session(GuardedRetry(total=0, redirect=0, raise_on_status=False)) as session:
+        prepared, target = _prepare(session, allow, "POST", url, headers, body)
+        with Exchange(target, deadline) as exchange:
+            with _send(session, prepared, deadline) as response:
+                _in_time(exchange)  # headers cut short by the deadline may look whole
+                return response.status_code
+
+
+def _prepare(
+    session: requests.Session,
+    allow: AllowList,
+    method: str,
+    url: str,
+    headers: dict | None,
+    body: bytes | None = None,
+) -> tuple[PreparedRequest, Target]:
+    """The request as requests will send it, and the target checked for exactly that URL
+    (read by urllib3's parser, which is what decides where to connect)."""
+    try:
+        parse(url)  # no backslash, userinfo, whitespace or control characters
+        request = requests.Request(method, url, headers=headers, data=body)
+        prepared = session.prepare_request(request)
+        return prepared, allow.check(prepared.url)
+    except HostNotAllowed as exc:
+        raise FetchError(exc.reason, exc.detail) from None
+    except requests.exceptions.RequestException as exc:
+        raise FetchError("bad_url", str(exc)) from None
+
+
+def _send(session: requests.Session, prepared: PreparedRequest, deadline: float) -> Response:
+    try:
+        return session.send(
+            prepared,
+            stream=True,
+            allow_redirects=False,
+            timeout=(min(CONNECT_TIMEOUT, deadline), READ_TIMEOUT),
+        )
+    except DeadlineExceeded as exc:
+        raise FetchError("deadline_exceeded", str(exc)) from None
+    except RetryAfterTooLong as exc:
+        raise FetchError("retry_after_too_long", str(exc)) from None
+    except HostNotAllowed as exc:
+        raise FetchError(exc.reason, exc.detail) from None
+    except requests.exceptions.RetryError as exc:
+        raise FetchError("retries_exhausted", str(exc)) from None
+    except requests.exceptions.Timeout as exc:
+        raise FetchError("timeout", str(exc)) from None
+    except requests.exceptions.ConnectionError as exc:
+        raise FetchError("connection_error", str(exc)) from None
+    except requests.exceptions.RequestException as exc:
+        raise FetchError("request_error", str(exc)) from None
