@@ -42,6 +42,8 @@ CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
 MAX_BYTES = 10 * 1024 * 1024
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 2.5: parse at least 500 KiB, ignore the rest
+ROBOTS_MAX_AGE = 24 * 3600.0  # RFC 9309 2.4: a cached robots.txt is never older than 24 h
+ROBOTS_FAILURE_AGE = 300.0  # an unreachable robots.txt is asked for again after 5 minutes
 DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 MAX_REDIRECTS = 5
 POLITE_RPS = 1.0  # default request rate per host for real sites
@@ -92,11 +94,48 @@ def _in_time(exchange: Exchange) -> None:
         raise FetchError("deadline_exceeded", f"no full answer within {exchange.deadline:g} s")
 
 
+@dataclass(frozen=True)
+class Robots:
+    """The robots.txt rules of an origin; ``unreachable`` says why everything is disallowed
+    when robots.txt could not be read."""
+
+    rules: Protego
+    unreachable: str | None = None
+
+    @classmethod
+    def unreachable_at(cls, why: str) -> Robots:
+        log.info("%s: everything disallowed", why)
+        return cls(Protego.parse(DISALLOW_ALL), f"{why}: everything disallowed")
+
+
+class RobotsCache:
+    """robots.txt per origin, read by ``read(origin)`` and kept ROBOTS_MAX_AGE seconds (an
+    unreachable one ROBOTS_FAILURE_AGE), so a client that lives for days, as the feed
+    watcher's does, obeys a Disallow added since, and one failure does not stop it for
+    good. Shared by threads; ``clock`` is ``time.monotonic``."""
+
+    def __init__(self, read: Callable[[str], Robots], clock: Callable[[], float] = time.monotonic):
+        self.read, self.clock = read, clock
+        self._kept: dict[str, tuple[Robots, float]] = {}  # origin: rules, when they expire
+        self._lock = threading.Lock()
+
+    def of(self, origin: str) -> Robots:
+        with self._lock:
+            robots, expires = self._kept.get(origin, (None, 0.0))
+        if robots is None or self.clock() >= expires:
+            robots = self.read(origin)
+            age = ROBOTS_FAILURE_AGE if robots.unreachable else ROBOTS_MAX_AGE
+            with self._lock:
+                self._kept[origin] = (robots, self.clock() + age)
+        return robots
+
+
 class PoliteClient:
     """An HTTP client for one source site.
 
     ``max_rps`` caps requests per second per host (default: polite for real sites, no limit
-    for a loopback sample site). robots.txt is read once per host and obeyed. ``deadline``
+    for a loopback sample site). robots.txt is obeyed, read again when its copy is a day old
+    (:class:`RobotsCache`). ``deadline``
     bounds each request's wall-clock time (connect, headers and body; default
     ``NEWSWIRE_REQUEST_DEADLINE``) and ``max_retry_after`` the wait a server may ask for
     (default ``NEWSWIRE_MAX_RETRY_AFTER``): a page that needs more is a reject, retried by
@@ -140,8 +179,7 @@ class PoliteClient:
         )
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
-        self._robots: dict[str, Protego] = {}
-        self._robots_unreachable: dict[str, str] = {}  # origin: why its robots.txt failed
+        self.robots = RobotsCache(self._robots_txt)
         self._next_slot: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -174,10 +212,10 @@ class PoliteClient:
         """GET ``url`` politely; raise :class:`FetchError` unless it answers 2xx (or 304)
         with one of the ``expect``-ed content types and no more than MAX_BYTES."""
         origin = _origin(self._check(url))  # first: no request to a foreign host
-        if not self._robots_of(origin).can_fetch(url, self.user_agent):
-            unreachable = self._robots_unreachable.get(origin)
-            if unreachable:
-                raise FetchError("robots_unreachable", unreachable)
+        robots = self.robots.of(origin)
+        if not robots.rules.can_fetch(url, self.user_agent):
+            if robots.unreachable:
+                raise FetchError("robots_unreachable", robots.unreachable)
             raise FetchError("robots_disallowed", url)
 
         def accept(response: requests.Response) -> None:
@@ -200,39 +238,23 @@ class PoliteClient:
     def allowed_by_robots(self, url: str) -> bool:
         """Whether robots.txt lets us fetch ``url``; :class:`FetchError` for a URL that may
         not be requested at all (checked before robots.txt is asked for)."""
-        return self._robots_of(_origin(self._check(url))).can_fetch(url, self.user_agent)
+        return self.robots.of(_origin(self._check(url))).rules.can_fetch(url, self.user_agent)
 
-    def _robots_of(self, origin: str) -> Protego:
-        """The robots.txt rules of ``origin``, read once per client."""
-        with self._lock:
-            robots = self._robots.get(origin)
-        if robots is None:
-            robots = Protego.parse(self._robots_txt(origin))
-            with self._lock:
-                self._robots[origin] = robots
-        return robots
-
-    def _robots_txt(self, origin: str) -> str:
+    def _robots_txt(self, origin: str) -> Robots:
         """The rules of ``origin`` per RFC 9309: those of a 2xx answer (its first
         ROBOTS_MAX_BYTES, the parsing limit), none for a 4xx answer; a 5xx answer or any
-        failure to read it (unreachable) disallows everything."""
+        failure to read it (unreachable) disallows everything, and its pages are rejected
+        as ``robots_unreachable`` until it is asked again."""
         try:
             response, content = self._fetch(
                 f"{origin}/robots.txt", limit=ROBOTS_MAX_BYTES, truncate=True
             )
         except FetchError as exc:
-            return self._unreachable(origin, f"robots.txt of {origin} unreachable ({exc})")
+            return Robots.unreachable_at(f"robots.txt of {origin} unreachable ({exc})")
         if response.status_code >= 500:
-            return self._unreachable(origin, f"robots.txt of {origin} answers {response}")
-        return "" if response.status_code >= 400 else content.decode("utf-8", "replace")
-
-    def _unreachable(self, origin: str, why: str) -> str:
-        """Everything on ``origin`` is disallowed (RFC 9309: unreachable robots.txt); its
-        pages are rejected as ``robots_unreachable`` with ``why``, retried by the next run."""
-        log.info("%s: everything disallowed", why)
-        with self._lock:
-            self._robots_unreachable[origin] = f"{why}: everything disallowed"
-        return DISALLOW_ALL
+            return Robots.unreachable_at(f"robots.txt of {origin} answers {response}")
+        text = "" if response.status_code >= 400 else content.decode("utf-8", "replace")
+        return Robots(Protego.parse(text))
 
     # -- plumbing -------------------------------------------------------------------------
     def _check(self, url: str) -> Url:
