@@ -276,25 +276,6 @@ def _release_page_with_body(markup: str) -> bytes:
     return (page[:start] + markup + page[end:]).encode()
 
 
-@pytest.mark.parametrize(
-    "body, reason",
-    [
-        ("<p>x</p>" * 150_000, "too_many_elements"),  # 1.2 MB; it took seconds and GBs
-        ("<div>" * 200_000 + "<p>Deep.</p>" + "</div>" * 200_000, "too_deep"),
-        ("<div>" * 1_000 + "<p>Deep.</p>" + "</div>" * 1_000, "too_deep"),  # a small page
-        ('<div class="row"><p> </p><p>\u00a0</p></div>', "empty_body"),
-    ],
-    ids=["element_bomb", "nested_divs", "a_few_nested_divs", "empty_body"],
-)
-def test_pages_that_cost_too_much_or_hold_nothing_are_rejected(body, reason):
-    with pytest.raises(ParseError) as caught:
-        parse_release(
-            _release_page_with_body(body),
-            "https://www.prnewswire.com/news-releases/x-300000001.html",
-        )
-    assert caught.value.reason == reason
-
-
 def _attributes(count: int, start: int = 0) -> str:
     return " ".join(f"a{n}" for n in range(start, start + count))
 
@@ -302,6 +283,11 @@ def _attributes(count: int, start: int = 0) -> str:
 @pytest.mark.parametrize(
     "body, reason",
     [
+        ("<p>x</p>" * 150_000, "too_many_elements"),  # 1.2 MB; it took seconds and GBs
+        ("<div>" * 200_000 + "<p>Deep.</p>" + "</div>" * 200_000, "too_deep"),
+        ("<div>" * 1_000 + "<p>Deep.</p>" + "</div>" * 1_000, "too_deep"),  # a small page
+        ('<div class="row"><p> </p><p>\u00a0</p></div>', "empty_body"),
+        # Attribute bombs, refused before libxml2 compares each attribute with the others.
         (f"<p {_attributes(100_000)}>x</p>", "too_many_attributes"),  # 0.9 MB: 22 s
         (f"<p {_attributes(600_000)}>x</p>", "too_many_attributes"),  # 5.9 MB: over 300 s
         # A quoted ">" does not end a tag: the attributes after it are the same element's.
@@ -313,9 +299,19 @@ def _attributes(count: int, start: int = 0) -> str:
         (f"<p {_attributes(250)}>x</p>" * 1_100, "too_many_attributes"),
         (f"<p {' '.join(['x'] * 300)}>x</p>", "too_many_attributes"),  # repeated names
     ],
-    ids=["100k_attributes", "600k_attributes", "quoted_gt", "spread", "repeated_name"],
+    ids=[
+        "element_bomb",
+        "nested_divs",
+        "a_few_nested_divs",
+        "empty_body",
+        "100k_attributes",
+        "600k_attributes",
+        "attributes_past_a_quoted_gt",
+        "attributes_spread_over_elements",
+        "a_repeated_attribute",
+    ],
 )
-def test_attribute_bombs_are_rejected_before_the_parser_sees_them(body, reason):
+def test_pages_that_cost_too_much_or_hold_nothing_are_rejected(body, reason):
     with pytest.raises(ParseError) as caught:
         parse_release(
             _release_page_with_body(body),
