@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -225,28 +226,45 @@ _NAME = re.compile(rb"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s>]*))?""")
 
 
 def _scan_start_tags(data: bytes) -> int:
-    """The number of start tags in ``data`` (up to one past MAX_ELEMENTS), read in one pass
-    before lxml sees the page; raise ParseError ``too_many_attributes`` for an element, or
-    a page, with more attributes than the bounds, so that they never cost the parser its
-    time. Past MAX_ELEMENTS the scan stops: :func:`_check_bounds` says why the page is
-    refused, and its parser stops before any element the scan has not seen."""
-    elements = attributes = 0
-    for tag in _START_TAG.finditer(data):
+    """The number of start tags in ``data`` (up to one past MAX_ELEMENTS), read before lxml
+    sees the page; raise ParseError ``too_many_attributes`` for an element, or a page, with
+    more attributes than the bounds, so that they never cost the parser its time. Past
+    MAX_ELEMENTS the scan stops: :func:`_check_bounds` says why the page is refused, and its
+    parser stops before any element the scan has not seen.
+
+    An attribute takes two bytes at least (a name and what ends it), so a tag of ``n`` bytes
+    holds ``n // 2`` at most: a tag is read attribute by attribute only when that ceiling is
+    past the bound, and the page's tags all (a second pass) only when their ceilings add up
+    past MAX_ATTRIBUTES, which pages of a few hundred KB never do."""
+    elements = ceiling = 0
+    for tag in _start_tags(data):
         elements += 1
-        if not tag[1]:  # a script or a style: its attributes are a few, its text no markup
-            found = len(_NAME.findall(tag[0], 1)) - 1
+        most = len(tag) // 2
+        if most > MAX_ATTRIBUTES_PER_ELEMENT:
+            found = _attributes_of(tag)
             if found > MAX_ATTRIBUTES_PER_ELEMENT:
                 raise ParseError(
                     "too_many_attributes",
                     f"an element with {found} attributes, the limit is"
                     f" {MAX_ATTRIBUTES_PER_ELEMENT}",
                 )
-            attributes += found
-            if attributes > MAX_ATTRIBUTES:
-                raise ParseError("too_many_attributes", f"more than {MAX_ATTRIBUTES} attributes")
-        if elements > MAX_ELEMENTS:
-            break
+        ceiling += most
+    if ceiling > MAX_ATTRIBUTES and sum(map(_attributes_of, _start_tags(data))) > MAX_ATTRIBUTES:
+        raise ParseError("too_many_attributes", f"more than {MAX_ATTRIBUTES} attributes")
     return elements
+
+
+def _start_tags(data: bytes) -> Iterator[bytes]:
+    """The start tags of ``data``, up to one past MAX_ELEMENTS; that of a script or a style
+    as ``b""`` (it has a few attributes, and its text is no markup)."""
+    for n, tag in enumerate(_START_TAG.finditer(data)):
+        yield b"" if tag[1] else tag[0]
+        if n == MAX_ELEMENTS:
+            return
+
+
+def _attributes_of(tag: bytes) -> int:
+    return max(len(_NAME.findall(tag, 1)) - 1, 0)  # the first name is the tag's own
 
 
 _TOO_DEEP = etree.XPath("boolean(" + "/*" * (MAX_DEPTH + 1) + ")")
