@@ -9,7 +9,8 @@ wall-clock deadline (:mod:`newswire.fetching.transport`). robots.txt is read wit
 (RFC 9309, wildcards included). Every failure that survives comes out as a
 :class:`FetchError` with a short reason, so the caller can record it and go on. One client
 may be shared by worker threads: each thread has its own session, the rate limit and
-robots.txt are shared.
+robots.txt are shared. :func:`post` sends what the project sends out (a webhook's alert)
+on the same terms: the checked address, the same deadline.
 """
 
 from __future__ import annotations
@@ -135,11 +136,10 @@ class PoliteClient:
 
     ``max_rps`` caps requests per second per host (default: polite for real sites, no limit
     for a loopback sample site). robots.txt is obeyed, read again when its copy is a day old
-    (:class:`RobotsCache`). ``deadline``
-    bounds each request's wall-clock time (connect, headers and body; default
-    ``NEWSWIRE_REQUEST_DEADLINE``) and ``max_retry_after`` the wait a server may ask for
-    (default ``NEWSWIRE_MAX_RETRY_AFTER``): a page that needs more is a reject, retried by
-    the next run.
+    (:class:`RobotsCache`). ``deadline`` bounds each request's wall-clock time (connect,
+    headers and body; default ``NEWSWIRE_REQUEST_DEADLINE``) and ``max_retry_after`` the
+    wait a server may ask for (default ``NEWSWIRE_MAX_RETRY_AFTER``): a page that needs
+    more is a reject, retried by the next run.
     """
 
     def __init__(
