@@ -45,6 +45,7 @@ if [ -z "${PRNEWSWIRE_BASE_URL:-}" ]; then
     for _ in $(seq 100); do [ -s "$alerts" ] && break; sleep 0.1; done
     hook="$(head -n1 "$alerts")"
     export AIRFLOW_CONN_NEWSWIRE_DEMO_WEBHOOK="{\"conn_type\": \"generic\", \"password\": \"$hook\"}"
+    export NEWSWIRE_LOOPBACK_WEBHOOKS=1  # the stand-in is on this machine: allow it, for this only
     newswire watchlist add demo --ticker HKEX:2288 --ticker NASDAQ:FBRK \
         --webhook newswire_demo_webhook --replace
 fi

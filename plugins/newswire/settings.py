@@ -69,6 +69,13 @@ def request_deadline() -> float:
     return float(os.environ.get("NEWSWIRE_REQUEST_DEADLINE") or 60)
 
 
+def loopback_webhooks() -> bool:
+    """Whether a webhook may be on this machine (``NEWSWIRE_LOOPBACK_WEBHOOKS=1``, as ``make
+    up`` sets for its stand-in receiver). Off by default: a webhook URL, like any link, must
+    not reach the services behind the firewall, this machine's included."""
+    return os.environ.get("NEWSWIRE_LOOPBACK_WEBHOOKS", "").strip().lower() in ("1", "true", "yes")
+
+
 def max_retry_after() -> float:
     """The longest ``Retry-After`` wait obeyed (``NEWSWIRE_MAX_RETRY_AFTER``, default 120 s);
     a page asking for more is a reject, retried by the next run."""

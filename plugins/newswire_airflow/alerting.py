@@ -27,8 +27,9 @@ same transaction, committed right after the receiver answered. So:
   gives it without: delivery is **at least once**, and every delivery of one alert carries
   the same key (``Idempotency-Key: newswire-alert-<id>`` on webhooks, ``X-Newswire-Alert-Id``
   on e-mail, and ``alert_id`` in the JSON), on which a receiver drops a repeat. A receiver
-  that answers only after a long delay beyond the read timeout is the other way to get a
-  repeat, with the same key.
+  that answers only after the deadline (``NEWSWIRE_REQUEST_DEADLINE``) is the other way to
+  get a repeat, with the same key; a receiver that never finishes its answer (it trickles)
+  costs one deadline and one counted attempt, and holds up no other destination.
 """
 
 from __future__ import annotations
@@ -40,16 +41,14 @@ from html import escape
 
 from airflow.sdk import BaseNotifier, task
 
-from newswire.fetching.allowlist import HostNotAllowed, is_loopback, parse
+from newswire.fetching.allowlist import HostNotAllowed, for_receiver, is_loopback, parse
 
 log = logging.getLogger(__name__)
 
 SMTP_CONN_ID = "smtp_default"
 MAX_PER_RUN = 500  # alerts one task run sends at most; the next run takes the rest
-WEBHOOK_TIMEOUT = (5, 15)  # seconds to connect, and between bytes of the answer
 MAX_URL_CHARS = 2048
-ANSWER_CHARS = 300  # of an error answer's body kept in the alert's last_error
-SEND_TIMEOUT = timedelta(minutes=30)  # a backstop: every delivery has its own timeouts
+SEND_TIMEOUT = timedelta(minutes=30)  # a backstop: every delivery has its own deadline
 
 
 class AlertDeliveryFailed(RuntimeError):
@@ -109,10 +108,10 @@ def webhook_payload(alert) -> dict:
 
 # -- webhooks -----------------------------------------------------------------------------
 def checked_webhook_url(url: str, conn_id: str) -> str:
-    """``url`` when it is an absolute https URL (http only to this machine, for tests and
-    development) without user info, whitespace or control characters, as urllib3 (the parser
-    ``requests`` connects with) reads it; else :class:`WebhookError`. The message never
-    repeats the URL: its path is the secret."""
+    """``url`` when it is an absolute https URL (http only to this machine, which the address
+    policy allows only with ``NEWSWIRE_LOOPBACK_WEBHOOKS=1``) without user info, whitespace
+    or control characters, as urllib3 (the parser ``requests`` connects with) reads it; else
+    :class:`WebhookError`. The message never repeats the URL: its path is the secret."""
 
     def refuse(why: str):
         return WebhookError(f"the webhook URL of connection {conn_id!r} {why}")
@@ -138,8 +137,11 @@ class WebhookNotifier(BaseNotifier):
     """POST ``payload`` as JSON to the webhook URL kept in the Airflow connection
     ``conn_id`` (its password, e.g. ``AIRFLOW_CONN_ALERTS_SLACK='{"conn_type": "generic",
     "password": "https://hooks.slack.com/services/..."}'``; its host when the password is
-    empty). No redirects are followed, the connection and every read have timeouts, and only a
-    2xx answer is a delivery; ``idempotency_key`` goes in the ``Idempotency-Key`` header."""
+    empty). It goes out as every fetch does (:func:`newswire.fetching.client.post`): to a
+    public address (this machine's only with ``NEWSWIRE_LOOPBACK_WEBHOOKS=1``), within the
+    deadline ``NEWSWIRE_REQUEST_DEADLINE``, no redirect followed. Only a 2xx answer is a
+    delivery; of any other, only the status is kept (its body may be an internal service's
+    answer). ``idempotency_key`` goes in the ``Idempotency-Key`` header."""
 
     template_fields = ()
 
@@ -148,9 +150,10 @@ class WebhookNotifier(BaseNotifier):
         self.conn_id, self.payload, self.idempotency_key = conn_id, payload, idempotency_key
 
     def notify(self, context) -> None:
-        import requests
         from airflow.sdk import Connection
         from airflow.sdk.exceptions import AirflowNotFoundException
+
+        from newswire.fetching.client import FetchError, post
 
         try:
             conn = Connection.get(self.conn_id)
@@ -162,25 +165,16 @@ class WebhookNotifier(BaseNotifier):
             headers["Idempotency-Key"] = self.idempotency_key
         body = json.dumps(self.payload, ensure_ascii=False).encode()
         try:
-            with requests.post(
-                url,
-                data=body,
-                headers=headers,
-                timeout=WEBHOOK_TIMEOUT,
-                allow_redirects=False,
-                stream=True,
-            ) as answer:
-                if 200 <= answer.status_code < 300:
-                    return
-                text = answer.raw.read(ANSWER_CHARS, decode_content=True)
-        except requests.RequestException as exc:  # its text names the URL: not repeated
+            status = post(url, body, headers, for_receiver(url))
+        except FetchError as exc:  # its detail may name the URL: only the reason is kept
+            hint = ""
+            if exc.reason == "private_address" and is_loopback(url):
+                hint = " (a receiver on this machine needs NEWSWIRE_LOOPBACK_WEBHOOKS=1)"
             raise WebhookError(
-                f"{type(exc).__name__} posting to the webhook of connection {self.conn_id!r}"
+                f"{exc.reason} posting to the webhook of connection {self.conn_id!r}{hint}"
             ) from None
-        detail = " ".join(text.decode("utf-8", "replace").split())
-        raise WebhookError(
-            f"HTTP {answer.status_code} from the webhook of connection {self.conn_id!r}: {detail}"
-        )
+        if not 200 <= status < 300:
+            raise WebhookError(f"HTTP {status} from the webhook of connection {self.conn_id!r}")
 
 
 # -- delivery -----------------------------------------------------------------------------

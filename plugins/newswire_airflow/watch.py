@@ -4,8 +4,9 @@ and the DAG run that ingests just what it saw.
 :class:`FeedWatchTrigger` is a ``BaseEventTrigger``: an ``AssetWatcher`` of the asset
 :func:`feed_asset` runs it in the triggerer, where it polls the source's feed
 (:func:`newswire.pipeline.watching.poll_feed`: conditional GET, the polite client with its
-robots.txt, Retry-After, deadlines and size cap) every ``poll_interval`` seconds, the feeds of
-a source in turn, and fires an event whose payload names the new releases. The event updates
+robots.txt, read again when a day old or minutes after a failure, Retry-After, deadlines and
+size cap) every ``poll_interval`` seconds, the feeds of a source in turn, and fires an event
+whose payload names the new releases (a bounded number: ``MAX_WATCHED_URLS``). The event updates
 the asset (its extra is ``{"from_trigger": true, "payload": {...}}``), which schedules the
 ``<source>_watch`` DAG; its discover task reads the URLs from ``triggering_asset_events``.
 

@@ -56,8 +56,8 @@ Feed and listings stay as they were: a client sees a correction only by fetching
 **Hostile faults** (issue 11, defects 5-8): what a client must survive without losing a worker,
 memory or data; a client does so by rejecting the page (retried by its next run) or by
 reading only what it needs. Each counts under its name in ``request_counts``:
-``element_bomb`` describes a page also counted as ``release`` (like ``cp1252``), the others
-are answers of their own.
+``element_bomb`` and ``attribute_bomb`` describe a page also counted as ``release`` (like
+``cp1252``), the others are answers of their own.
 
 - ``robots_bomb``: ``/robots.txt`` is a gzip bomb: the rules, then ``ROBOTS_BOMB_MIB`` MiB of
   comment lines, sent as ``Content-Encoding: gzip`` in 1 MiB members (about 400 KiB on the
@@ -68,10 +68,12 @@ are answers of their own.
   ``Retry-After: HUGE_RETRY_AFTER`` (about 11 days); later requests get the page.
 - ``element_bomb``: every serve of the page carries ``ELEMENT_BOMB`` tiny paragraphs more
   (about 1.2 MB): more elements than a parser should build.
+- ``attribute_bomb``: every serve of the page carries one paragraph of ``ATTRIBUTE_BOMB``
+  attributes (about 0.9 MB): libxml2 compares each attribute with those before it.
 
 A request answered by a transient fault above gets no hostile one (so a trickle or a huge
 Retry-After hitting a release with a transient fault never shows), and hostile faults are not
-in :meth:`Faults.failing_requests`: an element bomb never serves the normal page.
+in :meth:`Faults.failing_requests`: a bomb never serves the normal page.
 
 **Pages to store** (issue 11, defects 1-3), which a warehouse must store without losing
 another page:
@@ -122,7 +124,9 @@ _TRANSIENT = ("429", "5xx", "dropped", "truncated", "slow")  # priority order
 ROBOTS_BOMB_MIB = 400  # decoded size of the robots bomb
 HUGE_RETRY_AFTER = 999_999  # seconds
 ELEMENT_BOMB = 150_000  # extra elements: a parser should refuse more than 100,000
-_HOSTILE = ("trickle", "huge_retry_after", "element_bomb")  # priority order
+ATTRIBUTE_BOMB = 100_000  # attributes of one element (0.9 MB): libxml2 takes 20 s over them
+_HOSTILE = ("trickle", "huge_retry_after", "element_bomb", "attribute_bomb")  # priority order
+_EVERY_SERVE = ("element_bomb", "attribute_bomb")  # the others hit a path's first request
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ class Faults:
     trickle_interval: float = 0.5  # seconds between two bytes of a trickled page
     huge_retry_after_every: int = 0
     element_bomb_every: int = 0
+    attribute_bomb_every: int = 0
     # -- pages to store (issue 11: 1-3), see the module docstring
     huge_every: int = 0  # every Nth release carries a ~5 MB table
     no_id_every: int = 0  # every Nth release's canonical link is relative, without its id
@@ -204,8 +209,13 @@ class Faults:
     # -- hostile faults (issue 11: 5-8) -----------------------------------------------------
     def hostile_fault(self, index: int) -> str | None:
         """The hostile fault of release ``index`` (``trickle``, ``huge_retry_after``: its
-        first request; ``element_bomb``: every serve), or None."""
-        every = (self.trickle_every, self.huge_retry_after_every, self.element_bomb_every)
+        first request; ``element_bomb``, ``attribute_bomb``: every serve), or None."""
+        every = (
+            self.trickle_every,
+            self.huge_retry_after_every,
+            self.element_bomb_every,
+            self.attribute_bomb_every,
+        )
         return next((kind for kind, n in zip(_HOSTILE, every) if _hits(n, index)), None)
 
     @staticmethod
@@ -218,6 +228,11 @@ class Faults:
     @staticmethod
     def add_element_bomb(html: str) -> str:
         return _insert_before(html, "</main>", "<p>.</p>" * ELEMENT_BOMB)
+
+    @staticmethod
+    def add_attribute_bomb(html: str) -> str:
+        attributes = " ".join(f"a{n}" for n in range(ATTRIBUTE_BOMB))
+        return _insert_before(html, "</main>", f"<p {attributes}>.</p>")
 
     # -- pages to store (issue 11: 1-3) --------------------------------------------------
     def stored_faults(self, index: int) -> tuple[str, ...]:
@@ -309,6 +324,7 @@ ALL = Faults(
     trickle_every=43,
     huge_retry_after_every=47,
     element_bomb_every=53,
+    attribute_bomb_every=59,
     # -- pages to store (issue 11: 1-3)
     huge_every=97,
     no_id_every=19,
@@ -395,7 +411,7 @@ class FaultState:
         kind = self.faults.hostile_fault(index)
         with self._lock:
             first = self._requests.get(path) == 1
-        return kind if first or kind == "element_bomb" else None
+        return kind if first or kind in _EVERY_SERVE else None
 
 
 @functools.cache
@@ -519,6 +535,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             int,
             "N",
             f"every Nth release page carries {ELEMENT_BOMB} extra elements",
+        ),
+        (
+            "--attribute-bomb-every",
+            int,
+            "N",
+            f"every Nth release page carries an element of {ATTRIBUTE_BOMB} attributes",
         ),
     ):
         group.add_argument(flag, type=kind, metavar=metavar, help=help_text)

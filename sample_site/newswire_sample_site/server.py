@@ -324,6 +324,8 @@ class SampleSite:
             page = fault_options.strip_release_id(page, rel)
         if hostile == "element_bomb":
             page = self.faults.add_element_bomb(page)
+        if hostile == "attribute_bomb":
+            page = self.faults.add_attribute_bomb(page)
         extra = fault_options.nul_etag(rel) if "nul_header" in stored else {}
         body, content_type, charset_fault = self.faults.encode_page(page, rel.index)
         for kind in (fault, charset_fault, hostile, *stored):

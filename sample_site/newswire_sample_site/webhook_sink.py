@@ -5,6 +5,10 @@ It prints its URL on the first line of standard output, then one line per alert 
 the alert's ``Idempotency-Key`` and its text (the JSON ``text`` field the newswire webhook
 notifier sends). A key it has seen before is printed as a repeat, which is what a receiver
 that deduplicates on the key would drop. Bodies over 64 KiB are refused (413).
+
+With ``--trickle S`` it is a hostile receiver instead: it takes each alert, then sends its
+answer's status line and headers one byte every ``S`` seconds, which a sender without a
+wall-clock deadline waits on for ever.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ import html
 import json
 import sys
 import threading
+import time
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_BODY = 64 * 1024
@@ -22,8 +28,11 @@ MAX_BODY = 64 * 1024
 class WebhookSink(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, out=sys.stdout):
-        self.out, self.seen, self.lock = out, set(), threading.Lock()
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, out=sys.stdout, trickle: float = 0.0
+    ):
+        """``trickle``: seconds between two bytes of each answer's head (0: no trickle)."""
+        self.out, self.seen, self.lock, self.trickle = out, set(), threading.Lock(), trickle
         super().__init__((host, port), _Handler)
 
     @property
@@ -58,10 +67,23 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(200, b"ok")
 
     def _answer(self, status: int, body: bytes) -> None:
+        if self.server.trickle:
+            return self._trickle(status, body)
         self.send_response(status)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def _trickle(self, status: int, body: bytes) -> None:
+        self.close_connection = True
+        head = f"HTTP/1.1 {status} {HTTPStatus(status).phrase}\r\nContent-Length: {len(body)}"
+        try:
+            for byte in f"{head}\r\n\r\n".encode() + body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(self.server.trickle)
+        except OSError:  # the sender gave up
+            pass
 
     def log_message(self, format: str, *args) -> None:
         pass
@@ -71,8 +93,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m newswire_sample_site.webhook_sink")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: a free port)")
+    parser.add_argument(
+        "--trickle",
+        type=float,
+        default=0.0,
+        metavar="S",
+        help="send each answer's head one byte every S seconds (a hostile receiver)",
+    )
     args = parser.parse_args(argv)
-    with WebhookSink(args.host, args.port) as sink:
+    with WebhookSink(args.host, args.port, trickle=args.trickle) as sink:
         print(sink.url, flush=True)
         try:
             sink.serve_forever()

@@ -10,7 +10,12 @@ import tracemalloc
 import pytest
 
 from newswire.fetching.allowlist import AllowList, HostNotAllowed, is_loopback
-from newswire.fetching.client import FetchError, PoliteClient
+from newswire.fetching.client import (
+    ROBOTS_FAILURE_AGE,
+    ROBOTS_MAX_AGE,
+    FetchError,
+    PoliteClient,
+)
 from tests.support.http import Recorder, tls_context
 from tests.support.listings import robots_txt
 
@@ -388,3 +393,63 @@ def test_a_robots_txt_that_cannot_be_read_disallows_everything(servers):
     # Its own reason: nothing forbade the page, reading the rules failed (retried next run).
     assert caught.value.reason == "robots_unreachable"
     assert "robots.txt of " + site.url + " unreachable" in caught.value.detail
+
+
+def _robots_answers(*answers):
+    """A robots.txt route that gives ``answers`` ((status, text) each) in turn, the last
+    for good."""
+    queue = list(answers)
+
+    def answer(handler):
+        status, text = queue.pop(0) if len(queue) > 1 else queue[0]
+        return status, {"Content-Type": "text/plain"}, text.encode()
+
+    return (0, {}, answer)
+
+
+class _Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_an_unreachable_robots_txt_is_asked_again_after_a_while(servers):
+    """One 503 must not stop a long-lived client (the feed watcher's) for good."""
+    page = "/news-releases/a-300000001.html"
+    site = servers({"/robots.txt": _robots_answers((503, "busy"), (200, "User-agent: *\n"))})
+    clock = _Clock()
+    with PoliteClient(site.url, retries=0) as client:  # the 503 is not retried at once
+        client.robots.clock = clock
+        for _ in range(2):  # the failure is kept a while: robots.txt is not asked every time
+            with pytest.raises(FetchError) as caught:
+                client.get(site.url + page)
+            assert caught.value.reason == "robots_unreachable"
+        clock.now += ROBOTS_FAILURE_AGE
+        assert client.get(site.url + page).status == 200
+    assert [path for path, *_ in site.seen] == ["/robots.txt", "/robots.txt", page]
+
+
+def test_robots_txt_is_read_again_when_a_day_old(servers):
+    """RFC 9309 2.4: no cached robots.txt older than 24 hours; a Disallow added is obeyed."""
+    page = "/news-releases/a-300000001.html"
+    site = servers(
+        {
+            "/robots.txt": _robots_answers(
+                (200, "User-agent: *\nDisallow: /private/\n"),
+                (200, "User-agent: *\nDisallow: /news-releases/\n"),
+            )
+        }
+    )
+    clock = _Clock()
+    with PoliteClient(site.url) as client:
+        client.robots.clock = clock
+        assert client.get(site.url + page).status == 200
+        clock.now += ROBOTS_MAX_AGE - 1
+        assert client.get(site.url + page).status == 200  # the rules of a day ago still hold
+        clock.now += 1
+        with pytest.raises(FetchError) as caught:
+            client.get(site.url + page)
+        assert caught.value.reason == "robots_disallowed"
+    assert [path for path, *_ in site.seen] == ["/robots.txt", page, page, "/robots.txt"]

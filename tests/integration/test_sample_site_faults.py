@@ -25,7 +25,7 @@ import requests
 from bs4 import BeautifulSoup
 
 from newswire_sample_site import SampleSite, generate_releases
-from newswire_sample_site.faults import ALL, ELEMENT_BOMB, ROBOTS_BOMB_MIB, Faults
+from newswire_sample_site.faults import ALL, ATTRIBUTE_BOMB, ELEMENT_BOMB, ROBOTS_BOMB_MIB, Faults
 from newswire_sample_site.releases import clean
 
 LISTING = "/news-releases/news-releases-list/"
@@ -431,6 +431,17 @@ def test_element_bomb_pages_carry_the_bomb_on_every_serve(plain, http):
     for answer in answers:
         assert answer.content.count(b"<p>.</p>") == ELEMENT_BOMB
         assert answer.content.replace(b"<p>.</p>", b"") == normal
+
+
+def test_attribute_bomb_pages_carry_one_element_of_many_attributes_on_every_serve(plain, http):
+    with SampleSite(count=COUNT, faults=Faults(attribute_bomb_every=5)) as site:
+        bombed = site.releases[4]
+        answers = [http.get(site.base_url + bombed.path) for _ in range(2)]
+    normal = plain(bombed.path).content
+    for answer in answers:
+        bomb = re.search(rb"<p (a0 .*? a99999)>\.</p>", answer.content)
+        assert len(bomb[1].split()) == ATTRIBUTE_BOMB
+        assert answer.content.replace(bomb[0], b"") == normal
 
 
 # -- command line -------------------------------------------------------------------------

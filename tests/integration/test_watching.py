@@ -1,15 +1,21 @@
 """The feed watcher's steps on the live sample site and a real warehouse: a new release is
-handed on once, ingested alone, and its latency recorded from publication to load."""
+handed on once, ingested alone, and its latency recorded from publication to load; a
+hostile feed costs a poll a bounded read and event; a robots.txt failure is asked again."""
 
+import json
+import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from newswire import pipeline
-from newswire.fetching.client import PoliteClient
-from newswire.pipeline.watching import poll_feed, watched_step
+from newswire.fetching.client import ROBOTS_FAILURE_AGE, FetchError, PoliteClient
+from newswire.pipeline.watching import MAX_EVENT_CHARS, MAX_WATCHED_URLS, poll_feed, watched_step
 from newswire.warehouse import runs
 from newswire.warehouse.connection import connect
 from newswire_sample_site.server import RSS_PATH, SampleSite
+from tests.support.http import Recorder
 
 
 def test_a_published_release_is_seen_once_ingested_alone_and_its_latency_recorded(warehouse, query):
@@ -76,3 +82,56 @@ def test_sightings_keep_the_earliest_and_name_only_first_sightings(warehouse, qu
         ("prnewswire", "1", t0, "feed"),
         ("prnewswire", "2", earlier, "sitemap"),
     ]
+
+
+def _rss(paths: list[str]) -> tuple[int, dict, bytes]:
+    items = "".join(f"<item><link>{path}</link></item>" for path in paths)
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'
+    return 200, {"Content-Type": "application/rss+xml"}, feed.encode()
+
+
+@pytest.mark.parametrize(
+    "count, slug",
+    [(100_000, "r"), (1_000, "r" * 2_000)],
+    ids=["100k_items", "long_urls"],
+)
+def test_a_hostile_feed_costs_a_poll_a_bounded_read_and_a_bounded_event(
+    warehouse, query, count, slug
+):
+    """100,000 items (6 MB) took a poll 23 s of the triggerer's CPU and put 570 KB in an
+    event; a poll now reads the first items only and hands on no more than an event holds."""
+    paths = [f"/news-releases/{slug}-{302_000_000 + n}.html" for n in range(count)]
+    site = Recorder({"/rss/hostile.rss": _rss(paths)})
+    try:
+        with PoliteClient(site.url) as client:
+            urls = poll_feed(warehouse, client, "prnewswire", "/rss/hostile.rss")
+    finally:
+        site.close()
+    assert 0 < len(urls) <= MAX_WATCHED_URLS
+    assert urls == [site.url + path for path in paths[: len(urls)]]  # the feed's first ones
+    assert len(json.dumps({"source": "prnewswire", "urls": urls})) < MAX_EVENT_CHARS + 8_192
+    # Only what was handed on is seen: the scheduled discovery takes the rest.
+    assert query(warehouse, "SELECT count(*) FROM newswire.release_sightings") == [(len(urls),)]
+
+
+def test_the_watcher_reads_robots_txt_again_after_it_failed(warehouse, monkeypatch):
+    """One 503 at the watcher's start must not stop it until the triggerer restarts."""
+    up = threading.Event()
+
+    def robots(handler):
+        return (200, {}, b"User-agent: *\n") if up.is_set() else (503, {}, b"busy")
+
+    page = "/news-releases/r-302000001.html"
+    site = Recorder({"/robots.txt": (0, {}, robots), "/rss/news.rss": _rss([page])})
+    now = [0.0]
+    try:
+        with PoliteClient(site.url, retries=0) as client:
+            client.robots.clock = lambda: now[0]
+            with pytest.raises(FetchError) as caught:
+                poll_feed(warehouse, client, "prnewswire", "/rss/news.rss")
+            assert caught.value.reason == "robots_unreachable"
+            up.set()
+            now[0] += ROBOTS_FAILURE_AGE
+            assert poll_feed(warehouse, client, "prnewswire", "/rss/news.rss") == [site.url + page]
+    finally:
+        site.close()

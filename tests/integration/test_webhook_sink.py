@@ -44,6 +44,7 @@ def _alert(alert_id: int) -> Alert:
 
 def test_the_notifiers_alerts_are_printed_once_and_a_repeat_is_marked(sink, monkeypatch):
     server, out = sink
+    monkeypatch.setenv("NEWSWIRE_LOOPBACK_WEBHOOKS", "1")  # as `make up` sets it
     monkeypatch.setenv(
         "AIRFLOW_CONN_NEWSWIRE_DEMO_WEBHOOK",
         f'{{"conn_type": "generic", "password": "{server.url}"}}',

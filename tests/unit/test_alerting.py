@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newswire.fetching.allowlist import HostNotAllowed, for_receiver, parse
 from newswire.warehouse.watchlists import Alert
 from newswire_airflow.alerting import WebhookError, checked_webhook_url, webhook_payload
 
@@ -81,3 +82,30 @@ def test_other_webhook_urls_are_refused_without_repeating_them(url, why):
     assert str(refused.value).startswith("the webhook URL of connection 'hook' ")
     assert why in str(refused.value)
     assert not url or url not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "url, opted_in, refused",
+    [
+        ("https://8.8.8.8/hooks/x", False, None),
+        ("https://10.0.0.5/hooks/x", False, "private_address"),
+        ("https://169.254.169.254/latest/meta-data", True, "private_address"),
+        ("https://[::ffff:192.168.1.1]/x", True, "private_address"),
+        ("https://[64:ff9b::7f00:1]/x", True, "private_address"),  # loopback, disguised
+        ("http://127.0.0.1:8080/hook", False, "private_address"),
+        ("http://localhost:8080/hook", False, "private_address"),
+        ("http://127.0.0.1:8080/hook", True, None),  # make up's stand-in
+        ("http://[::1]:9/hook", True, None),
+    ],
+)
+def test_a_webhook_goes_where_a_fetch_may_go_and_to_this_machine_only_when_opted_in(
+    monkeypatch, url, opted_in, refused
+):
+    monkeypatch.setenv("NEWSWIRE_LOOPBACK_WEBHOOKS", "1" if opted_in else "")
+    if refused:
+        with pytest.raises(HostNotAllowed) as caught:
+            for_receiver(url).check(url)
+        assert caught.value.reason == refused
+    else:
+        target = for_receiver(url).check(url)
+        assert (target.host, target.port) == (parse(url).host.strip("[]"), parse(url).port or 443)

@@ -2,6 +2,9 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
+from newswire.discovery.feeds import parse_feed
 from newswire.discovery.listings import card_time, page_clock
 from newswire.discovery.sources import GLOBENEWSWIRE, PRNEWSWIRE, SOURCES
 from newswire.fetching.client import Page
@@ -93,3 +96,27 @@ def test_the_pages_clock_is_its_date_header_else_when_it_came():
     assert page_clock(page({"date": "Fri, 09 May 2025 15:36:00 -0000"})) == told
     assert page_clock(page({"Date": "soon"})) == came
     assert page_clock(page({})) == came
+
+
+def _feed(count: int, atom: bool = False) -> bytes:
+    if atom:
+        entries = "".join(
+            f'<entry><link href="/news-releases/r-{302_000_000 + n}.html"/></entry>'
+            for n in range(count)
+        )
+        return f'<feed xmlns="http://www.w3.org/2005/Atom">{entries}</feed>'.encode()
+    items = "".join(
+        f"<item><link>/news-releases/r-{302_000_000 + n}.html</link></item>" for n in range(count)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
+
+
+@pytest.mark.parametrize("atom", [False, True], ids=["rss", "atom"])
+def test_a_feed_is_read_only_up_to_the_items_asked_for(atom):
+    base = "http://127.0.0.1:8000"
+    whole = parse_feed(_feed(3, atom), base, PRNEWSWIRE, max_items=5)
+    assert [item.release_id for item in whole] == ["302000000", "302000001", "302000002"]
+    cut = parse_feed(_feed(100_000, atom), base, PRNEWSWIRE, max_items=5)
+    assert [item.url for item in cut] == [
+        f"{base}/news-releases/r-{302_000_000 + n}.html" for n in range(5)
+    ]

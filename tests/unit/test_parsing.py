@@ -276,6 +276,10 @@ def _release_page_with_body(markup: str) -> bytes:
     return (page[:start] + markup + page[end:]).encode()
 
 
+def _attributes(count: int, start: int = 0) -> str:
+    return " ".join(f"a{n}" for n in range(start, start + count))
+
+
 @pytest.mark.parametrize(
     "body, reason",
     [
@@ -283,8 +287,29 @@ def _release_page_with_body(markup: str) -> bytes:
         ("<div>" * 200_000 + "<p>Deep.</p>" + "</div>" * 200_000, "too_deep"),
         ("<div>" * 1_000 + "<p>Deep.</p>" + "</div>" * 1_000, "too_deep"),  # a small page
         ('<div class="row"><p> </p><p>\u00a0</p></div>', "empty_body"),
+        # Attribute bombs, refused before libxml2 compares each attribute with the others.
+        (f"<p {_attributes(100_000)}>x</p>", "too_many_attributes"),  # 0.9 MB: 22 s
+        (f"<p {_attributes(600_000)}>x</p>", "too_many_attributes"),  # 5.9 MB: over 300 s
+        # A quoted ">" does not end a tag: the attributes after it are the same element's.
+        (
+            "<p " + " x='>' ".join(_attributes(200, n) for n in range(0, 2000, 200)) + ">x</p>",
+            "too_many_attributes",
+        ),
+        # Many elements of a few hundred attributes each: the page's total is bounded too.
+        (f"<p {_attributes(250)}>x</p>" * 1_100, "too_many_attributes"),
+        (f"<p {' '.join(['x'] * 300)}>x</p>", "too_many_attributes"),  # repeated names
     ],
-    ids=["element_bomb", "nested_divs", "a_few_nested_divs", "empty_body"],
+    ids=[
+        "element_bomb",
+        "nested_divs",
+        "a_few_nested_divs",
+        "empty_body",
+        "100k_attributes",
+        "600k_attributes",
+        "attributes_past_a_quoted_gt",
+        "attributes_spread_over_elements",
+        "a_repeated_attribute",
+    ],
 )
 def test_pages_that_cost_too_much_or_hold_nothing_are_rejected(body, reason):
     with pytest.raises(ParseError) as caught:
@@ -293,6 +318,23 @@ def test_pages_that_cost_too_much_or_hold_nothing_are_rejected(body, reason):
             "https://www.prnewswire.com/news-releases/x-300000001.html",
         )
     assert caught.value.reason == reason
+
+
+def test_tags_with_long_values_and_scripts_full_of_markup_are_not_attributes():
+    """Honest pages that look busy to a scanner: a 1 MB data: URI, a script whose text has
+    ``<`` and thousands of words, an element with a hundred attributes, a comparison."""
+    script = "if (a<b) { " + " ".join(f"v{n} = {n};" for n in range(5_000)) + " }"
+    body = (
+        f'<p><img src="data:image/png;base64,{"A" * 1_000_000}" alt="logo"/>Revenue rose.</p>'
+        f"<script>{script}</script><style>p<b {{ color: red }}</style>"
+        f"<p {' '.join(f'data-k{n}=v' for n in range(100))}>Profit rose 5 < 7 percent.</p>"
+    )
+    record = parse_release(
+        _release_page_with_body(body),
+        "https://www.prnewswire.com/news-releases/x-300000001.html",
+    )
+    assert "Revenue rose." in record["body_text"]
+    assert "Profit rose 5 < 7 percent." in record["body_text"]
 
 
 # -- batch use -----------------------------------------------------------------------------

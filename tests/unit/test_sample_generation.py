@@ -179,12 +179,15 @@ def test_cli_flags():
         "4",
         "--element-bomb-every",
         "5",
+        "--attribute-bomb-every",
+        "6",
     ) == Faults(
         robots_bomb=True,
         trickle_every=3,
         trickle_interval=0.1,
         huge_retry_after_every=4,
         element_bomb_every=5,
+        attribute_bomb_every=6,
     )
     with pytest.raises(ValueError):
         Faults(burst=0)

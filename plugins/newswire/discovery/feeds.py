@@ -21,24 +21,35 @@ from newswire.fetching.client import FetchError, PoliteClient
 from newswire.parsing.dates import EASTERN
 
 _BARE_ET = re.compile(r"\s+ET$", re.I)
+_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
 _ZONELESS_ISO = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?$")
 
 
 def read_feed(
-    client: PoliteClient, source: Source, url: str, validators: Validators | None
+    client: PoliteClient,
+    source: Source,
+    url: str,
+    validators: Validators | None,
+    max_items: int | None = None,
 ) -> list[Discovered]:
-    """The releases in the feed at ``url``; none when it answers 304 Not Modified."""
+    """The releases in the feed at ``url`` (of its first ``max_items`` items when given);
+    none when it answers 304 Not Modified."""
     headers = validators.request_headers(url) if validators is not None else None
     page = client.get(url, expect=("xml", "rss", "atom"), headers=headers)
     if page.status == 304:
         return []
     if validators is not None:
         validators.by_url[url] = (page.headers.get("ETag"), page.headers.get("Last-Modified"))
-    return parse_feed(page.content, client.base_url, source)
+    return parse_feed(page.content, client.base_url, source, max_items)
 
 
-def parse_feed(content: bytes, base_url: str, source: Source) -> list[Discovered]:
-    """The feed's release items of ``source``, re-rooted on ``base_url``, in feed order."""
+def parse_feed(
+    content: bytes, base_url: str, source: Source, max_items: int | None = None
+) -> list[Discovered]:
+    """The feed's release items of ``source``, re-rooted on ``base_url``, in feed order;
+    with ``max_items``, only those among its first ``max_items`` items."""
+    if max_items is not None:
+        content = _first_items(content, max_items)
     feed = feedparser.parse(content)
     if feed.bozo and not feed.entries:
         raise FetchError("bad_feed", str(feed.get("bozo_exception", "not a feed")))
@@ -50,6 +61,16 @@ def parse_feed(content: bytes, base_url: str, source: Source) -> list[Discovered
             url = same_site(base_url, link)
             items.append(Discovered(url, release_id, source.name, entry_time(entry)))
     return items
+
+
+def _first_items(content: bytes, count: int) -> bytes:
+    """``content`` up to the end of its ``count``-th item (RSS) or entry (Atom), so that
+    feedparser, which reads a whole document at once, reads no more (it reads what is cut
+    off mid-document all the same, as a feed that is not well-formed)."""
+    for n, end in enumerate(_ITEM_END.finditer(content), 1):
+        if n == count:
+            return content[: end.end()]
+    return content
 
 
 def entry_time(entry) -> datetime | None:

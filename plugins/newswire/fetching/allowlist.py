@@ -7,6 +7,9 @@ link-local or otherwise non-public address is refused (server-side request forge
 one exception is the configured base URL itself when it is on loopback (:func:`is_loopback`):
 the bundled sample site lives there because the operator said so.
 
+The same policy holds for every outgoing connection: a webhook's allow-list is its own host
+(:func:`for_receiver`), on a public address, and on loopback only when the operator opted in.
+
 URLs are read with urllib3's own parser, the one that decides where a request connects,
 and a URL that parsers read differently (a backslash, userinfo, whitespace, control
 characters) is refused outright. :meth:`AllowList.check` resolves the host once and
@@ -24,6 +27,7 @@ from dataclasses import dataclass
 from urllib3.exceptions import LocationParseError
 from urllib3.util import Url, parse_url
 
+from newswire import settings
 from newswire.wires import WIRE_HOSTS
 
 WEB_PORTS = frozenset({80, 443})
@@ -57,8 +61,10 @@ class Target:
 
 
 class AllowList:
-    def __init__(self, base_url: str, extra_hosts: tuple[str, ...] = ()):
+    def __init__(self, base_url: str, extra_hosts: tuple[str, ...] = (), *, loopback=True):
+        """``loopback``: whether ``base_url`` may be on this machine (then its origin only)."""
         base = parse(base_url)
+        self.loopback = loopback
         self.base_host = _host(base)
         self.base_origin = (base.scheme, self.base_host, _port(base))
         self.ports = WEB_PORTS | {_port(base)}
@@ -77,7 +83,7 @@ class AllowList:
             raise HostNotAllowed(
                 "host_not_allowed", f"{host} is not on the allow-list {sorted(self.hosts)}"
             )
-        if host == self.base_host and is_loopback(url):
+        if host == self.base_host and self.loopback and is_loopback(url):
             if (parts.scheme, host, port) != self.base_origin:  # another local service
                 raise HostNotAllowed(
                     "host_not_allowed", f"{parts.netloc} is not the configured site"
@@ -91,6 +97,13 @@ class AllowList:
         if port not in self.ports:
             raise HostNotAllowed("port_not_allowed", f"port {port} of {host}")
         return Target(host, port, addresses[0])
+
+
+def for_receiver(url: str) -> AllowList:
+    """The allow-list of a receiver the operator configured (a webhook): its own host on a
+    public address and a web port (or the port it names), on this machine only with
+    ``NEWSWIRE_LOOPBACK_WEBHOOKS=1``."""
+    return AllowList(url, loopback=settings.loopback_webhooks())
 
 
 def parse(url: str) -> Url:

@@ -9,7 +9,8 @@ wall-clock deadline (:mod:`newswire.fetching.transport`). robots.txt is read wit
 (RFC 9309, wildcards included). Every failure that survives comes out as a
 :class:`FetchError` with a short reason, so the caller can record it and go on. One client
 may be shared by worker threads: each thread has its own session, the rate limit and
-robots.txt are shared.
+robots.txt are shared. :func:`post` sends what the project sends out (a webhook's alert)
+on the same terms: the checked address, the same deadline.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 30.0
 MAX_BYTES = 10 * 1024 * 1024
 ROBOTS_MAX_BYTES = 500 * 1024  # RFC 9309 2.5: parse at least 500 KiB, ignore the rest
+ROBOTS_MAX_AGE = 24 * 3600.0  # RFC 9309 2.4: a cached robots.txt is never older than 24 h
+ROBOTS_FAILURE_AGE = 300.0  # an unreachable robots.txt is asked for again after 5 minutes
 DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 MAX_REDIRECTS = 5
 POLITE_RPS = 1.0  # default request rate per host for real sites
@@ -92,15 +95,51 @@ def _in_time(exchange: Exchange) -> None:
         raise FetchError("deadline_exceeded", f"no full answer within {exchange.deadline:g} s")
 
 
+@dataclass(frozen=True)
+class Robots:
+    """The robots.txt rules of an origin; ``unreachable`` says why everything is disallowed
+    when robots.txt could not be read."""
+
+    rules: Protego
+    unreachable: str | None = None
+
+    @classmethod
+    def unreachable_at(cls, why: str) -> Robots:
+        log.info("%s: everything disallowed", why)
+        return cls(Protego.parse(DISALLOW_ALL), f"{why}: everything disallowed")
+
+
+class RobotsCache:
+    """robots.txt per origin, read by ``read(origin)`` and kept ROBOTS_MAX_AGE seconds (an
+    unreachable one ROBOTS_FAILURE_AGE), so a client that lives for days, as the feed
+    watcher's does, obeys a Disallow added since, and one failure does not stop it for
+    good. Shared by threads; ``clock`` is ``time.monotonic``."""
+
+    def __init__(self, read: Callable[[str], Robots], clock: Callable[[], float] = time.monotonic):
+        self.read, self.clock = read, clock
+        self._kept: dict[str, tuple[Robots, float]] = {}  # origin: rules, when they expire
+        self._lock = threading.Lock()
+
+    def of(self, origin: str) -> Robots:
+        with self._lock:
+            robots, expires = self._kept.get(origin, (None, 0.0))
+        if robots is None or self.clock() >= expires:
+            robots = self.read(origin)
+            age = ROBOTS_FAILURE_AGE if robots.unreachable else ROBOTS_MAX_AGE
+            with self._lock:
+                self._kept[origin] = (robots, self.clock() + age)
+        return robots
+
+
 class PoliteClient:
     """An HTTP client for one source site.
 
     ``max_rps`` caps requests per second per host (default: polite for real sites, no limit
-    for a loopback sample site). robots.txt is read once per host and obeyed. ``deadline``
-    bounds each request's wall-clock time (connect, headers and body; default
-    ``NEWSWIRE_REQUEST_DEADLINE``) and ``max_retry_after`` the wait a server may ask for
-    (default ``NEWSWIRE_MAX_RETRY_AFTER``): a page that needs more is a reject, retried by
-    the next run.
+    for a loopback sample site). robots.txt is obeyed, read again when its copy is a day old
+    (:class:`RobotsCache`). ``deadline`` bounds each request's wall-clock time (connect,
+    headers and body; default ``NEWSWIRE_REQUEST_DEADLINE``) and ``max_retry_after`` the
+    wait a server may ask for (default ``NEWSWIRE_MAX_RETRY_AFTER``): a page that needs
+    more is a reject, retried by the next run.
     """
 
     def __init__(
@@ -140,8 +179,7 @@ class PoliteClient:
         )
         self._local = threading.local()
         self._sessions: list[requests.Session] = []
-        self._robots: dict[str, Protego] = {}
-        self._robots_unreachable: dict[str, str] = {}  # origin: why its robots.txt failed
+        self.robots = RobotsCache(self._robots_txt)
         self._next_slot: dict[str, float] = {}
         self._lock = threading.Lock()
 
@@ -150,14 +188,7 @@ class PoliteClient:
         """This thread's pooled session (requests does not promise thread safety)."""
         session = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
-            # No proxy, .netrc or CA bundle from the environment: connections go to the
-            # checked address (see newswire.fetching.transport) and carry no credentials.
-            session.trust_env = False
-            session.headers["User-Agent"] = self.user_agent
-            adapter = GuardedAdapter(max_retries=self._retry, pool_connections=4, pool_maxsize=8)
-            session.mount("http://", adapter)
-            session.mount("https://", adapter)
+            session = guarded_session(self._retry)
             self._local.session = session
             with self._lock:
                 self._sessions.append(session)
@@ -181,10 +212,10 @@ class PoliteClient:
         """GET ``url`` politely; raise :class:`FetchError` unless it answers 2xx (or 304)
         with one of the ``expect``-ed content types and no more than MAX_BYTES."""
         origin = _origin(self._check(url))  # first: no request to a foreign host
-        if not self._robots_of(origin).can_fetch(url, self.user_agent):
-            unreachable = self._robots_unreachable.get(origin)
-            if unreachable:
-                raise FetchError("robots_unreachable", unreachable)
+        robots = self.robots.of(origin)
+        if not robots.rules.can_fetch(url, self.user_agent):
+            if robots.unreachable:
+                raise FetchError("robots_unreachable", robots.unreachable)
             raise FetchError("robots_disallowed", url)
 
         def accept(response: requests.Response) -> None:
@@ -207,39 +238,23 @@ class PoliteClient:
     def allowed_by_robots(self, url: str) -> bool:
         """Whether robots.txt lets us fetch ``url``; :class:`FetchError` for a URL that may
         not be requested at all (checked before robots.txt is asked for)."""
-        return self._robots_of(_origin(self._check(url))).can_fetch(url, self.user_agent)
+        return self.robots.of(_origin(self._check(url))).rules.can_fetch(url, self.user_agent)
 
-    def _robots_of(self, origin: str) -> Protego:
-        """The robots.txt rules of ``origin``, read once per client."""
-        with self._lock:
-            robots = self._robots.get(origin)
-        if robots is None:
-            robots = Protego.parse(self._robots_txt(origin))
-            with self._lock:
-                self._robots[origin] = robots
-        return robots
-
-    def _robots_txt(self, origin: str) -> str:
+    def _robots_txt(self, origin: str) -> Robots:
         """The rules of ``origin`` per RFC 9309: those of a 2xx answer (its first
         ROBOTS_MAX_BYTES, the parsing limit), none for a 4xx answer; a 5xx answer or any
-        failure to read it (unreachable) disallows everything."""
+        failure to read it (unreachable) disallows everything, and its pages are rejected
+        as ``robots_unreachable`` until it is asked again."""
         try:
             response, content = self._fetch(
                 f"{origin}/robots.txt", limit=ROBOTS_MAX_BYTES, truncate=True
             )
         except FetchError as exc:
-            return self._unreachable(origin, f"robots.txt of {origin} unreachable ({exc})")
+            return Robots.unreachable_at(f"robots.txt of {origin} unreachable ({exc})")
         if response.status_code >= 500:
-            return self._unreachable(origin, f"robots.txt of {origin} answers {response}")
-        return "" if response.status_code >= 400 else content.decode("utf-8", "replace")
-
-    def _unreachable(self, origin: str, why: str) -> str:
-        """Everything on ``origin`` is disallowed (RFC 9309: unreachable robots.txt); its
-        pages are rejected as ``robots_unreachable`` with ``why``, retried by the next run."""
-        log.info("%s: everything disallowed", why)
-        with self._lock:
-            self._robots_unreachable[origin] = f"{why}: everything disallowed"
-        return DISALLOW_ALL
+            return Robots.unreachable_at(f"robots.txt of {origin} answers {response}")
+        text = "" if response.status_code >= 400 else content.decode("utf-8", "replace")
+        return Robots(Protego.parse(text))
 
     # -- plumbing -------------------------------------------------------------------------
     def _check(self, url: str) -> Url:
@@ -270,10 +285,10 @@ class PoliteClient:
         checked address. ``accept`` may refuse a response before its body is read; a body
         over ``limit`` bytes is refused, or cut there with ``truncate``."""
         for _ in range(MAX_REDIRECTS + 1):
-            prepared, target = self._prepare(url, headers)
+            prepared, target = _prepare(self.session, self.allow, "GET", url, headers)
             self._wait_for_slot(target.host)
             with Exchange(target, self.deadline) as exchange:
-                response = self._send(prepared)
+                response = _send(self.session, prepared, self.deadline)
                 with response:
                     _in_time(exchange)  # headers cut short by the deadline may look whole
                     location = response.headers.get("Location")
@@ -286,41 +301,6 @@ class PoliteClient:
                     _in_time(exchange)  # so may a body without Content-Length
                     return response, content
         raise FetchError("too_many_redirects", url)
-
-    def _prepare(self, url: str, headers: dict | None) -> tuple[PreparedRequest, Target]:
-        """The request as requests will send it, and the target checked for exactly that
-        URL (read by urllib3's parser, which is what decides where to connect)."""
-        try:
-            parse(url)  # no backslash, userinfo, whitespace or control characters
-            prepared = self.session.prepare_request(requests.Request("GET", url, headers=headers))
-            return prepared, self.allow.check(prepared.url)
-        except HostNotAllowed as exc:
-            raise FetchError(exc.reason, exc.detail) from None
-        except requests.exceptions.RequestException as exc:
-            raise FetchError("bad_url", str(exc)) from None
-
-    def _send(self, prepared: PreparedRequest) -> Response:
-        try:
-            return self.session.send(
-                prepared,
-                stream=True,
-                allow_redirects=False,
-                timeout=(min(CONNECT_TIMEOUT, self.deadline), READ_TIMEOUT),
-            )
-        except DeadlineExceeded as exc:
-            raise FetchError("deadline_exceeded", str(exc)) from None
-        except RetryAfterTooLong as exc:
-            raise FetchError("retry_after_too_long", str(exc)) from None
-        except HostNotAllowed as exc:
-            raise FetchError(exc.reason, exc.detail) from None
-        except requests.exceptions.RetryError as exc:
-            raise FetchError("retries_exhausted", str(exc)) from None
-        except requests.exceptions.Timeout as exc:
-            raise FetchError("timeout", str(exc)) from None
-        except requests.exceptions.ConnectionError as exc:
-            raise FetchError("connection_error", str(exc)) from None
-        except requests.exceptions.RequestException as exc:
-            raise FetchError("request_error", str(exc)) from None
 
     def _wait_for_slot(self, host: str) -> None:
         """Space requests to one host at least ``min_interval`` apart (thread-safe)."""
@@ -362,3 +342,83 @@ class PoliteClient:
                 if k.lower() in ("etag", "last-modified", "content-type", "date")
             },
         )
+
+
+# -- every outgoing request: checked, sent to the checked address, within the deadline ------
+def guarded_session(retry: GuardedRetry) -> requests.Session:
+    """A session whose connections go only to the address an :class:`Exchange` names
+    (:mod:`newswire.fetching.transport`), with ``retry`` as urllib3's retries."""
+    session = requests.Session()
+    # No proxy, .netrc or CA bundle from the environment: connections go to the checked
+    # address and carry no credentials.
+    session.trust_env = False
+    session.headers["User-Agent"] = settings.user_agent()
+    adapter = GuardedAdapter(max_retries=retry, pool_connections=4, pool_maxsize=8)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def post(
+    url: str,
+    body: bytes,
+    headers: dict,
+    allow: AllowList,
+    deadline: float | None = None,
+) -> int:
+    """POST ``body`` to ``url`` once (no retry, no redirect followed) on the terms of every
+    fetch: the address ``allow`` checked, and the wall-clock ``deadline`` (default
+    ``NEWSWIRE_REQUEST_DEADLINE``) from connect to the answer's headers. Returns the
+    answer's status; its body is never read. Raises :class:`FetchError`."""
+    deadline = deadline or settings.request_deadline()
+    with guarded_session(GuardedRetry(total=0, redirect=0, raise_on_status=False)) as session:
+        prepared, target = _prepare(session, allow, "POST", url, headers, body)
+        with Exchange(target, deadline) as exchange:
+            with _send(session, prepared, deadline) as response:
+                _in_time(exchange)  # headers cut short by the deadline may look whole
+                return response.status_code
+
+
+def _prepare(
+    session: requests.Session,
+    allow: AllowList,
+    method: str,
+    url: str,
+    headers: dict | None,
+    body: bytes | None = None,
+) -> tuple[PreparedRequest, Target]:
+    """The request as requests will send it, and the target checked for exactly that URL
+    (read by urllib3's parser, which is what decides where to connect)."""
+    try:
+        parse(url)  # no backslash, userinfo, whitespace or control characters
+        request = requests.Request(method, url, headers=headers, data=body)
+        prepared = session.prepare_request(request)
+        return prepared, allow.check(prepared.url)
+    except HostNotAllowed as exc:
+        raise FetchError(exc.reason, exc.detail) from None
+    except requests.exceptions.RequestException as exc:
+        raise FetchError("bad_url", str(exc)) from None
+
+
+def _send(session: requests.Session, prepared: PreparedRequest, deadline: float) -> Response:
+    try:
+        return session.send(
+            prepared,
+            stream=True,
+            allow_redirects=False,
+            timeout=(min(CONNECT_TIMEOUT, deadline), READ_TIMEOUT),
+        )
+    except DeadlineExceeded as exc:
+        raise FetchError("deadline_exceeded", str(exc)) from None
+    except RetryAfterTooLong as exc:
+        raise FetchError("retry_after_too_long", str(exc)) from None
+    except HostNotAllowed as exc:
+        raise FetchError(exc.reason, exc.detail) from None
+    except requests.exceptions.RetryError as exc:
+        raise FetchError("retries_exhausted", str(exc)) from None
+    except requests.exceptions.Timeout as exc:
+        raise FetchError("timeout", str(exc)) from None
+    except requests.exceptions.ConnectionError as exc:
+        raise FetchError("connection_error", str(exc)) from None
+    except requests.exceptions.RequestException as exc:
+        raise FetchError("request_error", str(exc)) from None

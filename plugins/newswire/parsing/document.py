@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -26,6 +27,11 @@ MAX_PAGE_BYTES = 10 * 1024 * 1024
 # levels, silently). Real release pages have about 2,000 elements, 40 levels deep.
 MAX_ELEMENTS = 100_000
 MAX_DEPTH = 200
+# Attributes cost more than their bytes: libxml2 compares each attribute of an element with
+# those before it, so one element of 100,000 attributes (0.9 MB) takes it 20 s. Real pages
+# have at most a dozen on an element and a few thousand in all.
+MAX_ATTRIBUTES_PER_ELEMENT = 256
+MAX_ATTRIBUTES = 250_000
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 
 
@@ -187,7 +193,7 @@ def load(content: bytes | str, url: str | None = None, http_charset: str | None 
     if not text.strip():
         raise ParseError("empty", "the page has no content")
     data = text.encode("utf-8", "replace")
-    if data.count(b"<") > MAX_ELEMENTS // 2:  # else it cannot have that many elements
+    if _scan_start_tags(data) > MAX_ELEMENTS // 2:  # else too few to cost much
         _check_bounds(data)
     try:
         root = lxml.html.document_fromstring(data, parser=_PARSER)
@@ -204,6 +210,61 @@ def load(content: bytes | str, url: str | None = None, http_charset: str | None 
     }  # read before forms go
     etree.strip_elements(root, *_NEVER_CONTENT, with_tail=False)
     return Page(root, url, meta, json_ld, canonical, lang, hidden)
+
+
+# A start tag as an HTML tokenizer reads it: ``<`` and a letter, then anything up to a ``>``
+# that is not inside a quoted attribute value (an unclosed quote runs to the end); the text
+# of a script or a style is skipped whole (``x<y`` in a script is no tag). A match, once
+# started, cannot fail, so the scan is one linear pass over the bytes.
+_START_TAG = re.compile(
+    rb"""<(?:(script|style)\b[^>]*>[^<]*(?:<(?!/\1)[^<]*)*"""
+    rb"""|[A-Za-z](?:[^>"'=]+|=\s*"[^"]*"?|=\s*'[^']*'?|=|["'])*)""",
+    re.S | re.I,
+)
+# A name inside a start tag (the tag's own, then its attributes'), and a value if it has one.
+_NAME = re.compile(rb"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s>]*))?""")
+
+
+def _scan_start_tags(data: bytes) -> int:
+    """The number of start tags in ``data`` (up to one past MAX_ELEMENTS), read before lxml
+    sees the page; raise ParseError ``too_many_attributes`` for an element, or a page, with
+    more attributes than the bounds, so that they never cost the parser its time. Past
+    MAX_ELEMENTS the scan stops: :func:`_check_bounds` says why the page is refused, and its
+    parser stops before any element the scan has not seen.
+
+    An attribute takes two bytes at least (a name and what ends it), so a tag of ``n`` bytes
+    holds ``n // 2`` at most: a tag is read attribute by attribute only when that ceiling is
+    past the bound, and the page's tags all (a second pass) only when their ceilings add up
+    past MAX_ATTRIBUTES, which pages of a few hundred KB never do."""
+    elements = ceiling = 0
+    for tag in _start_tags(data):
+        elements += 1
+        most = len(tag) // 2
+        if most > MAX_ATTRIBUTES_PER_ELEMENT:
+            found = _attributes_of(tag)
+            if found > MAX_ATTRIBUTES_PER_ELEMENT:
+                raise ParseError(
+                    "too_many_attributes",
+                    f"an element with {found} attributes, the limit is"
+                    f" {MAX_ATTRIBUTES_PER_ELEMENT}",
+                )
+        ceiling += most
+    if ceiling > MAX_ATTRIBUTES and sum(map(_attributes_of, _start_tags(data))) > MAX_ATTRIBUTES:
+        raise ParseError("too_many_attributes", f"more than {MAX_ATTRIBUTES} attributes")
+    return elements
+
+
+def _start_tags(data: bytes) -> Iterator[bytes]:
+    """The start tags of ``data``, up to one past MAX_ELEMENTS; that of a script or a style
+    as ``b""`` (it has a few attributes, and its text is no markup)."""
+    for n, tag in enumerate(_START_TAG.finditer(data)):
+        yield b"" if tag[1] else tag[0]
+        if n == MAX_ELEMENTS:
+            return
+
+
+def _attributes_of(tag: bytes) -> int:
+    return max(len(_NAME.findall(tag, 1)) - 1, 0)  # the first name is the tag's own
 
 
 _TOO_DEEP = etree.XPath("boolean(" + "/*" * (MAX_DEPTH + 1) + ")")

@@ -20,7 +20,7 @@ from __future__ import annotations
 from newswire import settings
 from newswire.discovery import sources
 from newswire.discovery.feeds import read_feed
-from newswire.discovery.items import Validators, same_site, seen
+from newswire.discovery.items import Discovered, Validators, same_site, seen
 from newswire.fetching.allowlist import is_loopback
 from newswire.fetching.client import PoliteClient
 from newswire.pipeline.ingestion import sightings
@@ -32,6 +32,12 @@ from newswire.warehouse.connection import connect
 POLITE_MIN_INTERVAL = 30.0
 LOOPBACK_MIN_INTERVAL = 1.0
 MAX_WATCHED_URLS = 500  # a watched run takes at most this many; the 15-minute run the rest
+# What a hostile feed may cost a poll: the items read (feedparser takes 0.2 ms or more an
+# item, in the triggerer), and the URLs handed on in the event, which Airflow keeps in its
+# metadata database. A real feed lists 20 to 100 items. What is cut, the scheduled
+# discovery picks up.
+MAX_FEED_ITEMS = MAX_WATCHED_URLS
+MAX_EVENT_CHARS = 64 * 1024  # of URLs in one event
 MAX_BACKOFF = 900.0  # a feed that keeps failing is asked at most every 15 minutes
 
 
@@ -52,21 +58,34 @@ def next_poll_in(interval: float, failures: int) -> float:
 
 def poll_feed(dsn: str, client: PoliteClient, source: str, feed: str) -> list[str]:
     """One conditional GET of ``feed`` (a path on the client's site) of ``source``: the URLs
-    of its releases that are neither loaded nor seen before, now recorded as seen. Raises
+    of its releases that are neither loaded nor seen before, now recorded as seen. Only the
+    first MAX_FEED_ITEMS items are read, and no more URLs are returned (and recorded) than
+    :data:`MAX_WATCHED_URLS` of MAX_EVENT_CHARS in all. Raises
     :class:`~newswire.fetching.client.FetchError` when the feed cannot be read."""
     wire, url = sources.get(source), client.base_url + feed
     with connect(dsn) as conn, conn.cursor() as cur:
         known_validators = runs.http_validators(cur).get(url)
     validators = Validators({url: known_validators} if known_validators else {})
-    items = seen(read_feed(client, wire, url, validators), url)  # [] when 304
+    items = seen(read_feed(client, wire, url, validators, MAX_FEED_ITEMS), url)  # [] when 304
     if not items:
         return []
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.save_http_validators(cur, validators.by_url)
         loaded = runs.known_among(cur, wire.name, [item.release_id for item in items])
-        fresh = [item for item in items if item.release_id not in loaded]
+        fresh = _event_sized([item for item in items if item.release_id not in loaded])
         first_seen = set(runs.record_sightings(cur, sightings(fresh)))
     return [item.url for item in fresh if item.release_id in first_seen]
+
+
+def _event_sized(items: list[Discovered]) -> list[Discovered]:
+    """The first of ``items`` that fit in one event: MAX_WATCHED_URLS, MAX_EVENT_CHARS."""
+    kept, chars = [], 0
+    for item in items[:MAX_WATCHED_URLS]:
+        chars += len(item.url)
+        if chars > MAX_EVENT_CHARS:
+            break
+        kept.append(item)
+    return kept
 
 
 def watched_step(
