@@ -1,8 +1,6 @@
 """Property tests: whatever the bytes, the parser returns a full record or raises
 ParseError with a known reason (never a parser bug, never another exception)."""
 
-import json
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,7 +9,7 @@ from newswire.parsing import ParseError, parse_release
 from newswire.record import RELEASE_FIELDS
 from newswire_sample_site.releases import generate_releases
 from newswire_sample_site.render import render_release_page
-from tests.support import FIXTURES
+from tests.support.corpus import real_pages
 
 KNOWN_REASONS = {
     "empty",
@@ -23,13 +21,12 @@ KNOWN_REASONS = {
     "too_many_elements",
     "empty_body",
 }
-REAL = sorted((FIXTURES / "real").glob("*.html"))
+# The real pages when ../shared/fixtures/ is beside the checkout (else the sample pages alone).
+REAL = [page for page in real_pages() if page.path.exists()]
 RELEASES = [  # the real pages that hold a release (the others must be refused)
-    p.read_bytes()
-    for p in REAL
-    if "reject" not in json.loads(p.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    page.path.read_bytes() for page in REAL if "reject" not in page.label
 ]
-PAGES = [p.read_bytes() for p in REAL] + [
+PAGES = [page.path.read_bytes() for page in REAL] + [
     render_release_page(r).encode("utf-8") for r in generate_releases(12)[::4]
 ]
 FUZZ = settings(
