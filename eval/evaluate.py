@@ -8,11 +8,11 @@ The labelled pages:
 - **dev** and **test**: ``../shared/fixtures/real/*.html``, each with a hand-written
   ``tests/fixtures/labels/*.expected.json`` (conventions in ``labels/LABELS.md``), split by
   the ``set`` column of ``labels/pages.tsv``: the parser is tuned on the dev pages only; the
-  test pages were labelled before the parser was run on them. Both tools get the page's bytes and the
-  URL it was saved from (``labels/pages.tsv``), as the pipeline would after a fetch. A label
-  ``{"reject": reason}`` says the parser must refuse the page with that reason (a portal's
-  copy of a release is ``not_a_wire_page``, a wire's home page ``not_a_release_page``); it
-  counts as one field, and the page has no body to score.
+  test pages were labelled before the parser was run on them. Both tools get the page's
+  bytes and the URL it was saved from (``labels/pages.tsv``), as the pipeline would after a
+  fetch. A label ``{"reject": reason}`` says the parser must refuse the page with that
+  reason (a portal's copy of a release is ``not_a_wire_page``, a wire's home page
+  ``not_a_release_page``); it counts as one field, and the page has no body to score.
 - **sample**: the first N releases of the bundled sample site (``generate_releases``), whose
   truth (``rel.expected``) is computed from the generator's inputs, never by parsing.
 

@@ -40,6 +40,28 @@ _MEDIA_POINTERS = (
     re.compile(rf"\s*\(\s*{_MEDIA_KIND}(?P<url>https?://[^\s()]+)\s*\)", re.I),
 )
 _IMAGE_KINDS = ("logo", "photo", "image", "infographic")
+# Where a field came from (a record's ``field_sources``): the wire module's own rules (its
+# templates' classes and selectors), else, only for a field they left empty, what every
+# release page says whatever its classes (:mod:`newswire.parsing.fallbacks`): JSON-LD, meta
+# tags, the heading structure, and the text (dateline anchor, SOURCE line, contact words).
+FALLBACK_LAYERS = ("jsonld", "meta", "headings", "text")
+LAYERS = ("rules", *FALLBACK_LAYERS)
+# Fields made from others or from the URL: they have no layer of their own.
+DERIVED_FIELDS = ("release_id", "url", "wire", "word_count", "content_sha256", "field_sources")
+# A record's inputs and the layer each comes from unless the wire module says otherwise:
+# ``body`` stands for every field read from the body (text, dateline, SOURCE, contacts).
+_DEFAULT_SOURCES = {
+    "title": "rules",
+    "subtitle": "rules",
+    "issuer": "rules",
+    "published_at": "rules",
+    "body": "rules",
+    "industries": "rules",
+    "subjects": "rules",
+    "images": "rules",
+    "language": "meta",  # the page's declared language (meta tags or ``html lang``)
+}
+_DATELINE_BLOCKS = 30  # how far into the body a dateline is looked for
 _TRAILERS = re.compile(r"^(?:View original content|Related Links?$|RELATED LINKS)", re.I)
 
 
@@ -131,16 +153,15 @@ def build(
     images: list[str],
     subjects: list[str] = (),
     extra_tickers: list[dict] = (),
+    sources: dict[str, str] | None = None,
 ) -> dict:
-    """The record, from the parts a wire module found."""
-    dateline = None
-    for i, block in enumerate(body_blocks[:3]):
-        dateline = split_dateline(block)
-        if dateline:
-            body_blocks = (
-                body_blocks[:i] + ([dateline.rest] if dateline.rest else []) + body_blocks[i + 1 :]
-            )
-            break
+    """The record, from the parts a wire module found; ``sources`` names the layer of any
+    part that did not come from the wire's rules (see :data:`_DEFAULT_SOURCES`)."""
+    i, dateline = find_dateline(body_blocks)
+    if dateline:
+        body_blocks = (
+            body_blocks[:i] + ([dateline.rest] if dateline.rest else []) + body_blocks[i + 1 :]
+        )
     body_text = "\n\n".join(body_blocks)
     if not body_text.strip():
         raise ParseError("empty_body", "the release body has no text")
@@ -166,8 +187,37 @@ def build(
         "word_count": word_count(body_text),
     }
     record["content_sha256"] = content_sha256(record)
+    record["field_sources"] = _field_sources(
+        record, {**_DEFAULT_SOURCES, **(sources or {})}, body_tickers=bool(find_tickers(body_text))
+    )
     assert tuple(record) == RELEASE_FIELDS
     return record
+
+
+def find_dateline(body_blocks: list[str]):
+    """(index, Dateline) of the release's dateline, or (None, None): in one of the first
+    three blocks, or further on when it carries a wire's tag (a subhead and highlights can
+    come before "CHICAGO, May 7, 2026 /PRNewswire/ --")."""
+    for i, block in enumerate(body_blocks[:_DATELINE_BLOCKS]):
+        dateline = split_dateline(block)
+        if dateline and (i < 3 or dateline.wire):
+            return i, dateline
+    return None, None
+
+
+def _field_sources(record: dict, layer: dict[str, str], *, body_tickers: bool) -> dict:
+    """{field: layer} for every non-empty field that is not derived from others."""
+    of_field = {
+        **{f: layer["body"] for f in ("body_text", "contacts", "source_org")},
+        **{f: layer["body"] for f in ("dateline_location", "dateline_date")},
+        "tickers": layer["body"] if body_tickers else "meta",  # else the keywords meta tag
+        **{f: layer[f] for f in layer if f != "body"},
+    }
+    return {
+        f: of_field[f]
+        for f in RELEASE_FIELDS
+        if f not in DERIVED_FIELDS and record[f] not in (None, "", [])
+    }
 
 
 def media_url(url: str) -> str:
