@@ -103,9 +103,10 @@ def looks_like(page: Page) -> bool:
     return bool(_RELEASE(page.root)) or any(_PUBLISHER.match(p or "") for p in publishers)
 
 
-def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
+def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None, issuer_layer="rules") -> dict:
     """The record of a page in one of the PR Newswire templates. ``issuer`` and
-    ``issuer_logo`` are what a sibling wire's page shows outside those templates. A field
+    ``issuer_logo`` are what a sibling wire's page shows outside those templates, found by
+    ``issuer_layer``. A field
     the template's rules do not find is looked for in the fallback layers
     (:mod:`newswire.parsing.fallbacks`), and ``field_sources`` says so."""
     root = page.root
@@ -136,7 +137,8 @@ def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
     if not subtitle:
         subtitle, sources["subtitle"] = fallbacks.subtitle_after(h1), "headings"
     issuer, sources["issuer"] = fallbacks.first_found(
-        ("rules", lambda: issuer or _issuer(page)),
+        (issuer_layer, lambda: issuer),
+        ("rules", lambda: _issuer(page)),
         ("jsonld", lambda: fallbacks.jsonld_text(page, "author")),
         ("meta", lambda: page.first_meta("author")),
         ("text", lambda: source_org),  # the SOURCE line names the organization that sent it

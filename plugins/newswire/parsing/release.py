@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from newswire.parsing.dateline import split_dateline
 from newswire.parsing.dates import iso_utc
-from newswire.parsing.document import soup_of
+from newswire.parsing.document import soup_of, text_of
 from newswire.parsing.errors import ParseError
 from newswire.parsing.text import blocks, clean, prepare
 from newswire.parsing.tickers import find_tickers
@@ -62,14 +62,22 @@ _DEFAULT_SOURCES = {
     "language": "meta",  # the page's declared language (meta tags or ``html lang``)
 }
 _DATELINE_BLOCKS = 30  # how far into the body a dateline is looked for
-_TRAILERS = re.compile(r"^(?:View original content|Related Links?$|RELATED LINKS)", re.I)
+# Lines that close a release on the wire's or a syndicator's page, never its text or
+# contacts: "View original content ...", the old template's "To view the original version on
+# PR Newswire, visit: URL", "Related Links" and the URLs that follow it.
+_TRAILERS = re.compile(
+    r"^(?:View original content|To view the original version on (?:PR Newswire|Cision)"
+    r"|Related Links?$|RELATED LINKS)",
+    re.I,
+)
 
 
 def split_body(body) -> tuple[list[str], str | None, str | None]:
     """(blocks without contacts and SOURCE line, contacts, source_org) of the lxml body
     element; the cleaning walk runs on BeautifulSoup."""
     prepare(body)
-    parts = blocks(soup_of(body))
+    table_contacts = _contacts_table(body)
+    parts = [_without_trailer_lines(p) for p in blocks(soup_of(body))]
     source_org, after = None, []
     for i in range(len(parts) - 1, -1, -1):
         m = _SOURCE.match(parts[i].split("\n", 1)[0])
@@ -80,6 +88,8 @@ def split_body(body) -> tuple[list[str], str | None, str | None]:
     parts = [p for p in parts if not _TRAILERS.match(p)]
     # newswire.ca puts "For further information: ..." after the SOURCE line
     after = list(itertools.takewhile(lambda p: not _TRAILERS.match(p), after))
+    if table_contacts:
+        return parts, table_contacts, source_org
     if after and _starts_contacts(after[0]):
         return parts, "\n".join(after), source_org
     contacts = None
@@ -89,6 +99,38 @@ def split_body(body) -> tuple[list[str], str | None, str | None]:
             parts = parts[:i]
             break
     return parts, contacts, source_org
+
+
+def _without_trailer_lines(block: str) -> str:
+    """A block cut before a trailer line that a ``<br>`` joined to it (see
+    :data:`_TRAILERS`); a block that opens with one is left whole for :func:`split_body`."""
+    lines = block.split("\n")
+    cut = next((i for i, line in enumerate(lines) if i and _TRAILERS.match(line)), None)
+    return block if cut is None else "\n".join(lines[:cut])
+
+
+def _contacts_table(body) -> str | None:
+    """Contacts laid out as a table after their label ("Contacts:" then Media | Investors
+    columns), wherever they sit in the body: the label and one line per non-empty cell, in
+    row order. The label and the table (with the wrappers that hold only it) are removed
+    from ``body``; None when there is no such table."""
+    for table in list(body.iter("table")):
+        wrapper = table
+        while wrapper.getparent() is not None and wrapper.getparent() is not body:
+            parent = wrapper.getparent()
+            if text_of(parent) != text_of(table):
+                break
+            wrapper = parent
+        label = wrapper.getprevious()
+        label_text = text_of(label) if label is not None else ""
+        if not (label_text and len(label_text) <= 40 and _starts_contacts(label_text)):
+            continue
+        cells = [text_of(cell) for cell in table.iter("td", "th")]
+        lines = [label_text, *(cell for cell in cells if cell)]
+        for el in (label, wrapper):
+            el.drop_tree()
+        return "\n".join(lines)
+    return None
 
 
 def split_media_pointers(parts: list[str]) -> tuple[list[str], list[str]]:
