@@ -34,6 +34,9 @@ _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 # credits, and the "Continue Reading" button of a collapsed body.
 _NOT_TEXT = ("figure", "figcaption", "picture", "video", "audio", "aside")
 _BUTTON_WORDS = re.compile(r"^(?:continue reading|read more|show more|see more)$", re.I)
+# Candidates for _BUTTON_WORDS: links and buttons with a short text (the box around one is
+# left empty, and an empty block is no text).
+_BUTTONS = etree.XPath(".//*[self::a or self::button][string-length(normalize-space()) < 20]")
 _POP_UPS = etree.XPath(".//*[@role='dialog' or @role='alertdialog' or @aria-hidden='true']")
 _SCRIPT_CONTROLS = etree.XPath(
     ".//*[@onclick] | .//a[starts-with(normalize-space(@href), 'javascript:')"
@@ -222,7 +225,7 @@ def drop_non_text(body) -> None:
         if holder is not control and len(text_of(holder)) > _MAX_CAPTION:
             holder = control
         holder.drop_tree()
-    for el in list(body.iter("div", "a", "button", "p")):
+    for el in _BUTTONS(body):
         if el.getparent() is not None and _BUTTON_WORDS.match(text_of(el)):
             el.drop_tree()
 

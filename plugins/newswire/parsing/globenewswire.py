@@ -19,6 +19,7 @@ _HEADLINE = css("h1.article-headline, h1[itemprop=headline]")
 _BODY = css("#main-body-container, [itemprop=articleBody]")
 # Its own markup: a bare itemprop=articleBody is on every schema.org article (portals' copies)
 _OWN_MARKUP = css("h1.article-headline, #main-body-container, span.article-source")
+_HEADLINE_CLASS = css("h1.article-headline")  # the template's classes are the known ones
 _SUBTITLE = css("h2.article-sub-headline")
 _SOURCE = css("span.article-source a, span.article-source [itemprop=name]")
 _TIME = css("span.article-published time[datetime], time[datetime]")
@@ -67,7 +68,8 @@ def parse(page: Page, wire: str) -> dict:
     ]
     for noise in _NOISE(body):
         noise.drop_tree()
-    fallbacks.drop_non_text(body)  # what the classes above did not name
+    if not _HEADLINE_CLASS(root):  # classes unknown: the noise they name is found by what it is
+        fallbacks.drop_non_text(body)
     parts, contacts, source_org = split_body(body)
     issuer, sources["issuer"] = fallbacks.first_found(
         ("rules", lambda: text_of(first(_SOURCE(root)))),

@@ -126,7 +126,8 @@ def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None, issuer_layer=
     published, sources["published_at"] = _published(page)
     for noise in _NOISE(body):
         noise.drop_tree()
-    fallbacks.drop_non_text(body)  # what the classes above did not name
+    if not _RELEASE(root):  # classes unknown: the noise they name is found by what it is
+        fallbacks.drop_non_text(body)
     parts, contacts, source_org = split_body(body)
     parts, media = split_media_pointers(parts)
     if not rule_images:

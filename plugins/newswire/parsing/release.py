@@ -70,6 +70,7 @@ _TRAILERS = re.compile(
     r"|Related Links?$|RELATED LINKS)",
     re.I,
 )
+_TRAILER_LINE = re.compile(_TRAILERS.pattern, re.I | re.M)  # at the start of any line
 
 
 def split_body(body) -> tuple[list[str], str | None, str | None]:
@@ -104,9 +105,9 @@ def split_body(body) -> tuple[list[str], str | None, str | None]:
 def _without_trailer_lines(block: str) -> str:
     """A block cut before a trailer line that a ``<br>`` joined to it (see
     :data:`_TRAILERS`); a block that opens with one is left whole for :func:`split_body`."""
-    lines = block.split("\n")
-    cut = next((i for i, line in enumerate(lines) if i and _TRAILERS.match(line)), None)
-    return block if cut is None else "\n".join(lines[:cut])
+    first_line_end = block.find("\n")
+    m = _TRAILER_LINE.search(block, first_line_end + 1) if first_line_end >= 0 else None
+    return block if m is None else block[: m.start()].rstrip("\n")
 
 
 def _contacts_table(body) -> str | None:
@@ -116,11 +117,8 @@ def _contacts_table(body) -> str | None:
     from ``body``; None when there is no such table."""
     for table in list(body.iter("table")):
         wrapper = table
-        while wrapper.getparent() is not None and wrapper.getparent() is not body:
-            parent = wrapper.getparent()
-            if text_of(parent) != text_of(table):
-                break
-            wrapper = parent
+        while _only_child(wrapper) and wrapper.getparent() is not body:
+            wrapper = wrapper.getparent()
         label = wrapper.getprevious()
         label_text = text_of(label) if label is not None else ""
         if not (label_text and len(label_text) <= 40 and _starts_contacts(label_text)):
@@ -131,6 +129,17 @@ def _contacts_table(body) -> str | None:
             el.drop_tree()
         return "\n".join(lines)
     return None
+
+
+def _only_child(el) -> bool:
+    """Whether ``el`` is all its parent holds (no sibling element, no text beside it)."""
+    parent = el.getparent()
+    return (
+        parent is not None
+        and len(parent) == 1
+        and not (parent.text or "").strip()
+        and not (el.tail or "").strip()
+    )
 
 
 def split_media_pointers(parts: list[str]) -> tuple[list[str], list[str]]:
@@ -207,7 +216,8 @@ def build(
     body_text = "\n\n".join(body_blocks)
     if not body_text.strip():
         raise ParseError("empty_body", "the release body has no text")
-    found = unique([*find_tickers(body_text), *extra_tickers])
+    body_tickers = find_tickers(body_text)
+    found = unique([*body_tickers, *extra_tickers])
     record = {
         "release_id": release_id,
         "url": url,
@@ -230,7 +240,7 @@ def build(
     }
     record["content_sha256"] = content_sha256(record)
     record["field_sources"] = _field_sources(
-        record, {**_DEFAULT_SOURCES, **(sources or {})}, body_tickers=bool(find_tickers(body_text))
+        record, {**_DEFAULT_SOURCES, **(sources or {})}, body_tickers=bool(body_tickers)
     )
     assert tuple(record) == RELEASE_FIELDS
     return record
