@@ -80,11 +80,14 @@ _TAGS = [
     )
 ]
 _CATEGORY_LINKS = css('a[href*="-latest-news/"]')
-_LOGO = css("div.logo-wrapper[data-download-url], [data-asset-label=Logo][data-download-url]")
-_GALLERY = css(
-    "figure, div.inline-gallery-container, div.gallery-wrap div.photo,"
-    " [data-asset-type=photo][data-download-url], [itemprop=associatedMedia]"
-)  # the last two: a gallery item by its data or schema.org markup, whatever its class
+_LOGO = css(
+    "div.logo-wrapper[data-download-url], header [data-asset-label=Logo][data-download-url]"
+)
+_GALLERY = css("figure, div.inline-gallery-container, div.gallery-wrap div.photo")
+# The logo and gallery items by their data and schema.org markup, for a page whose classes
+# are unknown (read only then: an attribute test on every element is not free).
+_LOGO_BY_DATA = css("[data-asset-label=Logo][data-download-url]")
+_GALLERY_BY_DATA = css("[data-asset-type=photo][data-download-url], [itemprop=associatedMedia]")
 _GALLERY_IMAGE = css("[data-download-url], img[data-getimg], img[src]")
 _FULL_SIZE = css("meta[itemprop=contentUrl][content]")  # 2015 galleries
 # Not text: galleries, pop-ups, promo widgets, share bars, "continue reading".
@@ -117,16 +120,16 @@ def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None, issuer_layer=
         title, sources["title"], h1 = fallbacks.headline(page)
     if not title:
         raise ParseError("missing_title", "no headline on the page")
-    body = _body(root)
+    body, known_template = _body(root)  # else its noise and media are found by what they are
     if body is None:
         body, sources["body"] = fallbacks.release_body(page), "text"
     if body is None:
         raise ParseError("not_a_release_page", "no release body")
-    rule_images = ([issuer_logo] if issuer_logo else []) + _images(root, body)
+    rule_images = ([issuer_logo] if issuer_logo else []) + _images(root, body, known_template)
     published, sources["published_at"] = _published(page)
     for noise in _NOISE(body):
         noise.drop_tree()
-    if not _RELEASE(root):  # classes unknown: the noise they name is found by what it is
+    if not known_template:  # classes unknown: the noise they name is found by what it is
         fallbacks.drop_non_text(body)
     parts, contacts, source_org = split_body(body)
     parts, media = split_media_pointers(parts)
@@ -188,16 +191,17 @@ def _subtitle(root, headline_subtitles: list[str]) -> str | None:
 
 
 def _body(root):
-    """The release region: every body container of the first kind the page has, in
-    document order. A 2016 template splits the body over several ``section.release-body``
-    (or ``itemprop=articleBody``) blocks with a gallery between them; reading only the first
-    one loses the rest of the text, the contacts and the SOURCE line."""
+    """(the release region, whether the template's classes named it): every body container
+    of the first kind the page has, in document order. A 2016 template splits the body over
+    several ``section.release-body`` (or ``itemprop=articleBody``) blocks with a gallery
+    between them; reading only the first one loses the rest of the text, the contacts and
+    the SOURCE line."""
     for selector in _BODY:
         found = selector(root)
         if len(found):
-            return _region(found)
+            return _region(found), True
     paragraphs_or_blocks = [el.getparent() if el.tag == "p" else el for el in _ARTICLE_BODY(root)]
-    return _region(paragraphs_or_blocks) if paragraphs_or_blocks else None
+    return (_region(paragraphs_or_blocks) if paragraphs_or_blocks else None), False
 
 
 def _region(containers):
@@ -334,11 +338,14 @@ def _explore_links(root) -> list:
     return []
 
 
-def _images(root, body) -> list[str]:
+def _images(root, body, known_template: bool = True) -> list[str]:
     """The release's logo and multimedia, not site chrome: in the header logo wrapper and
     in the body's galleries, read before the galleries are dropped from the text."""
-    found = [el.get("data-download-url") for el in _LOGO(root)]
-    for el in _GALLERY(body):
+    logos, galleries = _LOGO(root), _GALLERY(body)
+    if not known_template:
+        logos, galleries = [*logos, *_LOGO_BY_DATA(root)], [*galleries, *_GALLERY_BY_DATA(body)]
+    found = [el.get("data-download-url") for el in logos]
+    for el in galleries:
         original = first(_FULL_SIZE(el))
         if original is not None:
             found.append(original.get("content"))
