@@ -650,27 +650,25 @@ def render(
             ]
         if "renamed" in tools:
             lines += ["", *_page_field_rows(group)]
-        lines += ["", "### newswire mismatches", ""]
-        wrong = [p for p in group.pages if p.mismatches]
-        if not wrong:
-            lines.append("None: every labelled field is right on every page.")
-        for page in sorted(wrong, key=lambda p: p.name):
-            for key, expected, got in page.mismatches:
-                lines.append(
-                    f"- {page.name}, `{key}`: expected {_short(expected)}, got {_short(got)}"
-                )
+        lines += _mismatch_rows("### newswire mismatches", group, "mismatches")
         if "renamed" in tools:
-            lines += ["", "### newswire mismatches with the classes renamed", ""]
-            wrong = [p for p in group.pages if p.renamed_mismatches]
-            if not wrong:
-                lines.append("None: every labelled field is right on every page.")
-            for page in sorted(wrong, key=lambda p: p.name):
-                for key, expected, got in page.renamed_mismatches:
-                    lines.append(
-                        f"- {page.name}, `{key}`: expected {_short(expected)}, got {_short(got)}"
-                    )
+            lines += _mismatch_rows(
+                "### newswire mismatches with the classes renamed", group, "renamed_mismatches"
+            )
         lines.append("")
     return "\n".join(lines)
+
+
+def _mismatch_rows(title: str, group: GroupResult, kind: str) -> list[str]:
+    """One line per wrong field of each page (``kind``: the PageResult list to read)."""
+    lines = ["", title, ""]
+    wrong = [p for p in group.pages if getattr(p, kind)]
+    if not wrong:
+        lines.append("None: every labelled field is right on every page.")
+    for page in sorted(wrong, key=lambda p: p.name):
+        for key, expected, got in getattr(page, kind):
+            lines.append(f"- {page.name}, `{key}`: expected {_short(expected)}, got {_short(got)}")
+    return lines
 
 
 def _page_field_rows(group: GroupResult) -> list[str]:
