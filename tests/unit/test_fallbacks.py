@@ -10,6 +10,7 @@ import pytest
 from newswire.parsing import ParseError, parse_release
 from newswire.parsing.release import DERIVED_FIELDS, LAYERS
 from newswire.record import RELEASE_FIELDS, content_sha256
+from tests.support.corpus import shared
 
 URL = "https://www.prnewswire.com/news-releases/acme-opens-a-plant-302000001.html"
 
@@ -89,6 +90,29 @@ def test_a_cut_json_ld_headline_yields_to_the_h1_it_begins():
     assert (record["title"], record["field_sources"]["title"]) == (full, "headings")
     no_h1 = parse_release(_unknown_template(head, "<div>Acme news</div>"), URL)
     assert (no_h1["title"], no_h1["field_sources"]["title"]) == (full[:90] + "...", "jsonld")
+
+
+@pytest.mark.parametrize("where", ["first", "eleventh", "oversized"])
+def test_json_ld_is_read_within_bounds(where):
+    """A stranger's page cannot make us parse megabytes of JSON: ten scripts of at most
+    100,000 characters each are read, the rest is not."""
+    from newswire.parsing.document import MAX_JSON_LD_CHARS, MAX_JSON_LD_SCRIPTS
+
+    article = {"@type": "NewsArticle", "headline": "Acme Opens a Plant"}
+    if where == "oversized":
+        article["articleBody"] = "x" * MAX_JSON_LD_CHARS
+    script = f'<script type="application/ld+json">{json.dumps(article)}</script>'
+    junk = '<script type="application/ld+json">{"@type": "Thing"}</script>'
+    head = script + junk if where == "first" else junk * MAX_JSON_LD_SCRIPTS + script
+    if where == "oversized":
+        head = script
+    page = _unknown_template(head, "<div>Acme news</div>")
+    if where == "first":
+        assert parse_release(page, URL)["title"] == "Acme Opens a Plant"
+        return
+    with pytest.raises(ParseError) as caught:
+        parse_release(page, URL)
+    assert caught.value.reason == "missing_title"
 
 
 def test_json_ld_gives_time_and_author_when_the_meta_tags_do_not():
@@ -177,6 +201,19 @@ def test_a_dateline_anchor_without_the_publisher_is_not_enough_to_be_the_wires_p
     with pytest.raises(ParseError) as caught:
         parse_release(page)
     assert caught.value.reason == "not_a_wire_page"
+
+
+@pytest.mark.parametrize(
+    "copy", ["cloudcomputingexpo2", "finance.yahoo.com", "mheducation", "wn.com"]
+)
+def test_real_copies_of_releases_are_still_not_the_wires_page(copy):
+    """Recognising the wire by its publisher or its 2025 markup must not take in a portal's,
+    a news site's or an issuer's copy (the SYS-CON one has no canonical URL at all)."""
+    content = shared("copies", f"{copy}.html").read_bytes()
+    for url in (None, f"https://{copy}.example/news/1"):
+        with pytest.raises(ParseError) as caught:
+            parse_release(content, url)
+        assert caught.value.reason == "not_a_wire_page"
 
 
 # -- the known misses, by general rules ----------------------------------------------------
