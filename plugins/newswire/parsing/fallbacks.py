@@ -162,6 +162,8 @@ def release_body(page: Page):
 
 
 def _anchor(root):
+    """The first block (a paragraph, else a div, cell or item) opening with a wire's
+    dateline."""
     for tag in ("p", *_BLOCKS[1:]):
         for el in root.iter(tag):
             head = text_of(_head_text(el))
@@ -179,7 +181,7 @@ def _head_text(el) -> str:
         size += len(text)
         if size >= _HEAD_TEXT:
             break
-    return " ".join(parts)[:_HEAD_TEXT]
+    return "".join(parts)[:_HEAD_TEXT]
 
 
 def _source_line(root, anchor):
