@@ -219,6 +219,7 @@ def batch_records(count: int) -> list[dict]:
             "contacts": None,
             "images": [],
             "subjects": [],
+            "field_sources": {},  # hand-built: no parser layer
             "dateline_date": published.date().isoformat(),
             "word_count": 330,
         }

@@ -28,6 +28,7 @@ RELEASE_FIELDS = (
     "dateline_date",  # str | None: the dateline's date, ISO ("2025-02-19")
     "word_count",  # int: words in body_text
     "content_sha256",  # str: hash of all the other fields (see content_sha256())
+    "field_sources",  # dict[str, str]: field -> the parser's layer that gave it (not content)
 )
 
 
@@ -36,9 +37,14 @@ LIST_FIELDS = ("tickers", "industries", "images", "subjects")
 
 
 def content_sha256(record: dict) -> str:
-    """A stable hash of a record's fields (except itself): it changes exactly when the
-    release's parsed content does, so the warehouse keys its versions on it."""
-    fields = {key: value for key, value in record.items() if key != "content_sha256"}
+    """A stable hash of a record's fields (except itself and ``field_sources``, which says how
+    the parser found them, not what they are): it changes exactly when the release's parsed
+    content does, so the warehouse keys its versions on it."""
+    fields = {
+        key: value
+        for key, value in record.items()
+        if key not in ("content_sha256", "field_sources")
+    }
     canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

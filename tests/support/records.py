@@ -34,6 +34,7 @@ def make_record(i: int, **changes) -> dict:
         "contacts": None,
         "images": [],
         "subjects": [],
+        "field_sources": {},  # hand-built: no parser layer
         "dateline_date": "2025-02-17",
     }
     record.update(changes)

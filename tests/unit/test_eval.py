@@ -102,6 +102,11 @@ def test_newswire_beats_trafilatura_on_the_labelled_pages():
     for page in (p for p in dev.pages if p.body):  # a page to be refused has no body
         assert page.body_prf("newswire").f1 >= 0.99, page.name
         assert page.body_prf("newswire").f1 >= page.body_prf("trafilatura").f1, page.name
+    # the next template change: every class renamed, every field as on the known template
+    assert [(p.name, p.renamed_mismatches) for p in dev.pages if p.renamed_mismatches] == []
+    for page in (p for p in dev.pages if p.body):
+        assert page.body_prf("renamed").f1 >= 0.98, page.name
+        assert page.body_prf("renamed").f1 >= page.body_prf("trafilatura").f1, page.name
     report = ev.render(
         results,
         command="test",
@@ -109,7 +114,9 @@ def test_newswire_beats_trafilatura_on_the_labelled_pages():
         parser_version="v",
         traf_version=ev.trafilatura_version(),
     )
-    assert "| newswire |" in report and "| trafilatura |" in report
+    for tool in ("newswire (known template)", "newswire (renamed classes)", "trafilatura"):
+        assert f"| {tool} |" in report
+    assert report.count("### Per page and field: known template / renamed classes") == 2
     assert report.index("## Test set") < report.index("## Development set")
     for group in (dev, test):  # one row per template, with its page count
         templates = [p.template for p in group.pages]

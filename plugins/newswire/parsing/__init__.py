@@ -19,7 +19,7 @@ __all__ = ["PARSER_VERSION", "ParseError", "choose_wire", "parse_release", "wire
 
 # Bump when a change alters what the parser outputs for a page already stored: the
 # warehouse records it per release version and `newswire reparse` catches up.
-PARSER_VERSION = "2026.11.30"
+PARSER_VERSION = "2026.12.06"
 
 _PARSERS = (newswireca, prnewswire, globenewswire)  # most specific looks_like first
 log = logging.getLogger(__name__)

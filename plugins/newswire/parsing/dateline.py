@@ -29,11 +29,17 @@ _SHAPES = (
 )
 
 
+# The tags that name a wire: they make a dateline the wire's anchor in a page's text, where
+# a bare "CITY, Date (Reuters) -" or "(AP) --" of a quoted news story does not.
+_WIRE_TAG = re.compile(r"PRNewswire|\bCNW\b|GLOBE\s?NEWSWIRE|Marketwired?|BUSINESS\s?WIRE", re.I)
+
+
 @dataclass(frozen=True)
 class Dateline:
     location: str
     date: date | None
     rest: str  # the paragraph after the dateline
+    wire: bool = False  # its tag names a wire ("/PRNewswire/", "(GLOBE NEWSWIRE)", ...)
 
 
 def split_dateline(paragraph: str) -> Dateline | None:
@@ -44,6 +50,7 @@ def split_dateline(paragraph: str) -> Dateline | None:
                 m["location"].strip(" ,"),
                 parse_date(m["date"] or ""),
                 paragraph[m.end() :].strip(),
+                bool(_WIRE_TAG.search(m["tag"])),
             )
     return None
 

@@ -32,6 +32,8 @@ MAX_DEPTH = 200
 # have at most a dozen on an element and a few thousand in all.
 MAX_ATTRIBUTES_PER_ELEMENT = 256
 MAX_ATTRIBUTES = 250_000
+MAX_JSON_LD_SCRIPTS = 10
+MAX_JSON_LD_CHARS = 100_000
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.I)
 
 
@@ -315,8 +317,15 @@ def _meta(root) -> dict[str, str]:
 
 
 def _json_ld(root) -> list[dict]:
+    """The page's JSON-LD objects (``@graph`` items too), from at most
+    :data:`MAX_JSON_LD_SCRIPTS` scripts of at most :data:`MAX_JSON_LD_CHARS` each: a
+    release page has one or two small ones, and a stranger's page must not make us parse
+    megabytes of JSON."""
     items: list[dict] = []
-    for script in root.xpath("//script[@type='application/ld+json']"):
+    scripts = root.xpath("//script[@type='application/ld+json']")[:MAX_JSON_LD_SCRIPTS]
+    for script in scripts:
+        if len(script.text or "") > MAX_JSON_LD_CHARS:
+            continue
         try:
             data = json.loads(script.text or "")
         except (ValueError, RecursionError):

@@ -22,10 +22,24 @@ def looks_like(page: Page) -> bool:
 
 
 def parse(page: Page, wire: str) -> dict:
-    names = page.root.xpath("(//div[contains(@class, 'well')]//p[contains(@class, 'org-name')])[1]")
-    name = clean(names[0].text_content()) if names else None  # the first profile is the issuer's
-    logos = page.root.xpath(
-        "(//div[contains(@class, 'well')]//p[contains(@class, 'org-name')])[1]"
-        "/following-sibling::p[1]//img/@src"
-    )
-    return prnewswire.parse(page, wire, issuer=name, issuer_logo=logos[0] if logos else None)
+    name, logo, layer = _profile(page.root)
+    return prnewswire.parse(page, wire, issuer=name, issuer_logo=logo, issuer_layer=layer)
+
+
+def _profile(root) -> tuple[str | None, str | None, str]:
+    """(issuer, its logo, layer) from the first "Organization Profile" box (the issuer's):
+    by its classes, else by its heading."""
+    names = root.xpath("(//div[contains(@class, 'well')]//p[contains(@class, 'org-name')])[1]")
+    if names:
+        logos = names[0].xpath("following-sibling::p[1]//img/@src")
+        return clean(names[0].text_content()), logos[0] if logos else None, "rules"
+    for heading in root.iter("h2", "h3", "h4"):
+        if clean(heading.text_content()).lower() == "organization profile":
+            box = heading.getparent()
+            box = box.getparent() if box.tag == "header" else box
+            name = next((p for p in box.iter("p") if clean(p.text_content())), None)
+            if name is None:
+                return None, None, "rules"
+            logos = name.xpath("following-sibling::p[1]//img/@src")
+            return clean(name.text_content()), logos[0] if logos else None, "headings"
+    return None, None, "rules"

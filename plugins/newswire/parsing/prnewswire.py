@@ -17,6 +17,7 @@ from datetime import timedelta
 
 import lxml.html
 
+from newswire.parsing import fallbacks
 from newswire.parsing.dates import has_offset, parse_iso, parse_visible_et
 from newswire.parsing.document import Page, css, first, text_of
 from newswire.parsing.errors import ParseError
@@ -32,7 +33,10 @@ from newswire.parsing.tickers import tickers_from_keywords
 
 WIRES = {"prnewswire.com": "prnewswire"}
 log = logging.getLogger(__name__)
-_RELEASE = css("article.news-release, div.news-release-detail")
+_RELEASE = css(
+    "article.news-release, section.release-body, div.news-release-detail, div.release-body"
+)
+_PUBLISHER = re.compile(r"^(?:cision\s+)?pr\s?newswire\b", re.I)
 _RELEASE_ID = re.compile(r"-(\d{6,12})\.html?$")
 _TITLE = [
     css(s)
@@ -45,7 +49,6 @@ _TITLE = [
         "#main h1",
     )
 ]
-_ANY_H1 = css("h1")  # the 2017 template: a bare h1 in the page container
 _SUBTITLES = css(
     "header.release-header p.subtitle, div.detail-headline p.subtitle,"
     " div.news-release-detail h2.subtitle, p.subtitle"
@@ -70,14 +73,21 @@ _TAGS = [
     css(s)
     for s in (
         "div.explore-section p.img-title a",
+        # the same links by their ARIA markup, which outlives a change of class names
+        '[role=group][aria-label=category] a[href*="-latest-news/"]',
         "ul.inline-links a[itemprop=articleSection]",
         "a[itemprop=articleSection]",
     )
 ]
+_CATEGORY_LINKS = css('a[href*="-latest-news/"]')
 _LOGO = css(
     "div.logo-wrapper[data-download-url], header [data-asset-label=Logo][data-download-url]"
 )
 _GALLERY = css("figure, div.inline-gallery-container, div.gallery-wrap div.photo")
+# The logo and gallery items by their data and schema.org markup, for a page whose classes
+# are unknown (read only then: an attribute test on every element is not free).
+_LOGO_BY_DATA = css("[data-asset-label=Logo][data-download-url]")
+_GALLERY_BY_DATA = css("[data-asset-type=photo][data-download-url], [itemprop=associatedMedia]")
 _GALLERY_IMAGE = css("[data-download-url], img[data-getimg], img[src]")
 _FULL_SIZE = css("meta[itemprop=contentUrl][content]")  # 2015 galleries
 # Not text: galleries, pop-ups, promo widgets, share bars, "continue reading".
@@ -89,38 +99,62 @@ _NOISE = css(
 
 
 def looks_like(page: Page) -> bool:
-    return bool(
-        _RELEASE(page.root)
-        or (page.first_meta("publisher") or "").lower().startswith(("pr newswire", "prnewswire"))
-    )
+    """PR Newswire's own markup (any of its templates) or, whatever the classes, the wire
+    named as the page's publisher (meta ``Publisher``, JSON-LD ``publisher``: "PR Newswire",
+    "PRNewswire", "Cision PR Newswire"), which a portal's or issuer's copy does not claim."""
+    publishers = (page.first_meta("publisher"), fallbacks.jsonld_text(page, "publisher"))
+    return bool(_RELEASE(page.root)) or any(_PUBLISHER.match(p or "") for p in publishers)
 
 
-def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
+def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None, issuer_layer="rules") -> dict:
     """The record of a page in one of the PR Newswire templates. ``issuer`` and
-    ``issuer_logo`` are what a sibling wire's page shows outside those templates."""
+    ``issuer_logo`` are what a sibling wire's page shows outside those templates, found by
+    ``issuer_layer``. A field
+    the template's rules do not find is looked for in the fallback layers
+    (:mod:`newswire.parsing.fallbacks`), and ``field_sources`` says so."""
     root = page.root
     url = canonical_url(page.canonical() or page.url)
-    title, headline_subtitles = _headline(page)
+    sources = {}
+    title, headline_subtitles, h1 = _headline(page)
+    if not title:
+        title, sources["title"], h1 = fallbacks.headline(page)
     if not title:
         raise ParseError("missing_title", "no headline on the page")
-    body = _body(root)
+    body, known_template = _body(root)  # else its noise and media are found by what they are
+    if body is None:
+        body, sources["body"] = fallbacks.release_body(page), "text"
     if body is None:
         raise ParseError("not_a_release_page", "no release body")
-    images = ([issuer_logo] if issuer_logo else []) + _images(root, body)
-    published = _published(page)
+    rule_images = ([issuer_logo] if issuer_logo else []) + _images(root, body, known_template)
+    published, sources["published_at"] = _published(page)
     for noise in _NOISE(body):
         noise.drop_tree()
+    if not known_template:  # classes unknown: the noise they name is found by what it is
+        fallbacks.drop_non_text(body)
     parts, contacts, source_org = split_body(body)
     parts, media = split_media_pointers(parts)
-    industries, subjects = _tags(root)
+    if not rule_images:
+        sources["images"] = sources.get("body", "rules")
+    industries, subjects, sources["industries"] = _tags(root)
+    sources["subjects"] = sources["industries"]
+    subtitle = _subtitle(root, headline_subtitles)
+    if not subtitle:
+        subtitle, sources["subtitle"] = fallbacks.subtitle_after(h1), "headings"
+    issuer, sources["issuer"] = fallbacks.first_found(
+        (issuer_layer, lambda: issuer),
+        ("rules", lambda: _issuer(page)),
+        ("jsonld", lambda: fallbacks.jsonld_text(page, "author")),
+        ("meta", lambda: page.first_meta("author")),
+        ("text", lambda: source_org),  # the SOURCE line names the organization that sent it
+    )
     m = _RELEASE_ID.search(url or "")
     return build(
         release_id=m.group(1) if m else None,
         url=url,
         wire=wire,
         title=title,
-        subtitle=_subtitle(root, headline_subtitles),
-        issuer=issuer or _issuer(page),
+        subtitle=subtitle,
+        issuer=issuer,
         published_at=published,
         body_blocks=parts,
         contacts=contacts,
@@ -128,26 +162,27 @@ def parse(page: Page, wire: str, *, issuer=None, issuer_logo=None) -> dict:
         industries=industries,
         subjects=subjects,
         language=page.language(),
-        images=images + media,
+        images=rule_images + media,
         extra_tickers=tickers_from_keywords(page.first_meta("keywords") or ""),
+        sources=sources,
     )
 
 
-def _headline(page: Page) -> tuple[str | None, list[str]]:
-    """(title, subtitles) from the headline's own structure: the 2015 template writes the
-    subtitle inside the ``h1``, in a ``<small>``, and it is not part of the title."""
+def _headline(page: Page) -> tuple[str | None, list[str], object]:
+    """(title, subtitles, h1) from the headline's own structure: the 2015 template writes
+    the subtitle inside the ``h1``, in a ``<small>``, and it is not part of the title."""
     for selector in _TITLE:
         h1 = first(selector(page.root))
         if h1 is None or not text_of(h1):
             continue
         smalls = [el for el in h1.iter("small") if el.getparent().tag != "small"]
         if not smalls:
-            return text_of(h1), []
+            return text_of(h1), [], h1
         title = copy.deepcopy(h1)
         for el in list(title.iter("small")):
             el.drop_tree()  # keeps the text that follows it
-        return text_of(title), [text_of(el) for el in smalls]
-    return text_of(page.first_meta("og:title")) or text_of(first(_ANY_H1(page.root))), []
+        return text_of(title), [text_of(el) for el in smalls], h1
+    return None, [], None
 
 
 def _subtitle(root, headline_subtitles: list[str]) -> str | None:
@@ -156,16 +191,17 @@ def _subtitle(root, headline_subtitles: list[str]) -> str | None:
 
 
 def _body(root):
-    """The release region: every body container of the first kind the page has, in
-    document order. A 2016 template splits the body over several ``section.release-body``
-    (or ``itemprop=articleBody``) blocks with a gallery between them; reading only the first
-    one loses the rest of the text, the contacts and the SOURCE line."""
+    """(the release region, whether the template's classes named it): every body container
+    of the first kind the page has, in document order. A 2016 template splits the body over
+    several ``section.release-body`` (or ``itemprop=articleBody``) blocks with a gallery
+    between them; reading only the first one loses the rest of the text, the contacts and
+    the SOURCE line."""
     for selector in _BODY:
         found = selector(root)
         if len(found):
-            return _region(found)
+            return _region(found), True
     paragraphs_or_blocks = [el.getparent() if el.tag == "p" else el for el in _ARTICLE_BODY(root)]
-    return _region(paragraphs_or_blocks) if paragraphs_or_blocks else None
+    return (_region(paragraphs_or_blocks) if paragraphs_or_blocks else None), False
 
 
 def _region(containers):
@@ -204,11 +240,11 @@ def _issuer(page: Page) -> str | None:
         name = text_of(link) if link is not None else text_of(details).rpartition(" from ")[2]
         if name:
             return name
-    return page.first_meta("author")
+    return None
 
 
 def _published(page: Page):
-    """The publication time, its signals cross-checked.
+    """(the publication time, the layer it came from), its signals cross-checked.
 
     What the page shows, best first: a meta date with a real offset, JSON-LD with an offset,
     the visible "... ET" time, a meta date ending in Z (these templates wrote Eastern clock
@@ -216,20 +252,39 @@ def _published(page: Page):
     2019 template shows "03:39 ET" in all of them for a release sent at 15:39. The
     transmission id (``YYYYMMDDHHMM`` Eastern, 24-hour) is written by the wire's own system,
     so when it is exactly 12 hours from what the page shows, it wins; any other disagreement
-    keeps the page's best signal. Every disagreement is logged."""
+    keeps the page's best signal. Every disagreement is logged. Without any of them, the
+    generic JSON-LD and meta readings (``article:published_time``) are the fallback."""
     shown = {name: when for name, when in _shown_times(page) if when}
     sent = _transmission_time(page)
-    best = next(iter(shown.values()), None)
-    chosen = sent if best is None or (sent and abs(best - sent) == timedelta(hours=12)) else best
+    if not shown and not sent:
+        return fallbacks.first_found(
+            ("jsonld", lambda: fallbacks.jsonld_published(page)),
+            ("meta", lambda: fallbacks.meta_published(page)),
+        )
+    best = next(iter(shown), None)
+    chosen = "transmission id"
+    if best is not None and not (sent and abs(shown[best] - sent) == timedelta(hours=12)):
+        chosen = best
     signals = {**shown, "transmission id": sent} if sent else shown
-    if any(when != chosen for when in signals.values()):
+    if any(when != signals[chosen] for when in signals.values()):
         log.warning(
             "time signals disagree on %s: %s; using %s",
             page.canonical() or page.url,
             ", ".join(f"{name} {when.isoformat()}" for name, when in signals.items()),
-            chosen.isoformat(),
+            signals[chosen].isoformat(),
         )
-    return chosen
+    return signals[chosen], _SIGNAL_LAYERS[chosen]
+
+
+# The layer of each time signal: the visible time and the transmission id are read by the
+# template's rules; the others are the page's head.
+_SIGNAL_LAYERS = {
+    "meta date": "meta",
+    "JSON-LD": "jsonld",
+    "visible time": "rules",
+    "meta date (Z read as Eastern)": "meta",
+    "transmission id": "rules",
+}
 
 
 def _shown_times(page: Page):
@@ -259,23 +314,38 @@ def _transmission_time(page: Page):
     return None
 
 
-def _tags(root) -> tuple[list[str], list[str]]:
+def _tags(root) -> tuple[list[str], list[str], str]:
     """(industries, subjects) from the page's own tags. PR Newswire files its subject
     codes (Trade Show News, New Products & Services, Earnings ...) under
-    "general-business"; the other sections are industries."""
+    "general-business"; the other sections are industries. The layer is "headings" when
+    the links are found only under the "Explore" heading."""
     links = next((found for selector in _TAGS if (found := selector(root))), [])
+    layer = "rules"
+    if not len(links):
+        links, layer = _explore_links(root), "headings"
     industries, subjects = [], []
     for a in links:
         is_subject = "/general-business-latest-news/" in (a.get("href") or "")
         (subjects if is_subject else industries).append(text_of(a))
-    return industries, subjects
+    return industries, subjects, layer
 
 
-def _images(root, body) -> list[str]:
+def _explore_links(root) -> list:
+    """The wire's category links under the page's "Explore" heading."""
+    for heading in root.iter("h2", "h3", "h4"):
+        if text_of(heading).lower() == "explore":
+            return _CATEGORY_LINKS(heading.getparent())
+    return []
+
+
+def _images(root, body, known_template: bool = True) -> list[str]:
     """The release's logo and multimedia, not site chrome: in the header logo wrapper and
     in the body's galleries, read before the galleries are dropped from the text."""
-    found = [el.get("data-download-url") for el in _LOGO(root)]
-    for el in _GALLERY(body):
+    logos, galleries = _LOGO(root), _GALLERY(body)
+    if not known_template:
+        logos, galleries = [*logos, *_LOGO_BY_DATA(root)], [*galleries, *_GALLERY_BY_DATA(body)]
+    found = [el.get("data-download-url") for el in logos]
+    for el in galleries:
         original = first(_FULL_SIZE(el))
         if original is not None:
             found.append(original.get("content"))

@@ -109,10 +109,12 @@ def list_text(el: Tag) -> str:
 
 
 def table_text(el: Tag) -> str:
+    """One line per row with text: its non-empty cells joined by `` | ``."""
     rows = []
     for tr in el.find_all("tr"):
         cells = [inline_text(cell, line_breaks=False) for cell in tr.find_all(["td", "th"])]
-        if any(cells):
+        cells = [cell for cell in cells if cell]  # spacer and layout cells are no column
+        if cells:
             rows.append(" | ".join(cells))
     return "\n".join(rows)
 

@@ -49,7 +49,9 @@ MAX_TICKER_CHARS = 32
 MAX_ITEMS = 10_000
 _REQUIRED = ("wire", "release_id", "url", "title")
 _TEXT_FIELDS = tuple(
-    f for f in RELEASE_FIELDS if f not in LIST_FIELDS and f not in ("word_count", "content_sha256")
+    f
+    for f in RELEASE_FIELDS
+    if f not in LIST_FIELDS and f not in ("word_count", "content_sha256", "field_sources")
 )
 _INT_MAX = 2**31 - 1
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -127,6 +129,12 @@ def _check_types(record: dict) -> None:
     count = record.get("word_count")
     if not isinstance(count, int) or isinstance(count, bool):
         wrong.append("word_count")
+    sources = record.get("field_sources")
+    if not (
+        isinstance(sources, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items())
+    ):
+        wrong.append("field_sources")
     if wrong:
         raise Refused("invalid_record", f"missing or mistyped fields: {', '.join(wrong)}")
 
