@@ -19,8 +19,11 @@ from newswire.record import RELEASE_FIELDS
 MAX_BODY_CHARS = 100_000
 MAX_WORD_DIFF_TOKENS = 4_000
 CONTEXT = 1  # unchanged paragraphs shown around a change (the rest are counted)
-# Fields compared one by one; the body is compared apart, the hash always differs.
-FIELDS = tuple(f for f in RELEASE_FIELDS if f not in ("body_text", "content_sha256"))
+# Fields compared one by one; the body is compared apart, the hash always differs and which
+# layer gave a field is provenance, not content.
+FIELDS = tuple(
+    f for f in RELEASE_FIELDS if f not in ("body_text", "content_sha256", "field_sources")
+)
 
 _TOKENS = re.compile(r"\s+|\S+")
 

@@ -23,7 +23,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from newswire.record import content_sha256
+from newswire.record import content_sha256, sourced_from
 from newswire_sample_site import vocabulary as vocab
 from newswire_sample_site.vocabulary import Issuer
 
@@ -237,6 +237,7 @@ class SampleRelease:
             "word_count": len(self.body_text.split()),
         }
         record["content_sha256"] = content_sha256(record)
+        record["field_sources"] = sourced_from(record)  # the page is in the known template
         return record
 
 

@@ -32,7 +32,7 @@ from newswire.parsing.tickers import tickers_from_keywords
 
 WIRES = {"prnewswire.com": "prnewswire"}
 log = logging.getLogger(__name__)
-_RELEASE = css("article.news-release, div.news-release-detail")
+_RELEASE = css("article.news-release, section.release-body, div.news-release-detail")
 _RELEASE_ID = re.compile(r"-(\d{6,12})\.html?$")
 _TITLE = [
     css(s)
@@ -91,7 +91,9 @@ _NOISE = css(
 def looks_like(page: Page) -> bool:
     return bool(
         _RELEASE(page.root)
-        or (page.first_meta("publisher") or "").lower().startswith(("pr newswire", "prnewswire"))
+        or (page.first_meta("publisher") or "")
+        .lower()
+        .startswith(("pr newswire", "prnewswire", "cision pr newswire"))
     )
 
 

@@ -15,7 +15,7 @@ from newswire.parsing.document import soup_of
 from newswire.parsing.errors import ParseError
 from newswire.parsing.text import blocks, clean, prepare
 from newswire.parsing.tickers import find_tickers
-from newswire.record import RELEASE_FIELDS, content_sha256, word_count
+from newswire.record import RELEASE_FIELDS, content_sha256, sourced_from, word_count
 
 _SOURCE = re.compile(r"^SOURCE:?\s+(?P<org>\S.*)$")
 # The first line of a contacts block: "Media Contact:", "MEDIA CONTACTS", "Investor
@@ -166,6 +166,8 @@ def build(
         "word_count": word_count(body_text),
     }
     record["content_sha256"] = content_sha256(record)
+    # Which layer gave each field: the wire's rules are the only layer so far.
+    record["field_sources"] = sourced_from(record)
     assert tuple(record) == RELEASE_FIELDS
     return record
 
