@@ -29,7 +29,7 @@ __all__ = [
 
 # Bump when a change alters what the parser outputs for a page already stored: the
 # warehouse records it per release version and `newswire reparse` catches up.
-PARSER_VERSION = "2026.11.30"
+PARSER_VERSION = "2026.12.06"
 
 # The fields each wire's rules give on every page of its known templates: a page whose record
 # has one of them from a fallback layer (``field_sources``) is a sign the template changed.
