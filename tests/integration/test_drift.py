@@ -8,6 +8,7 @@ import re
 import pytest
 
 from newswire import pipeline
+from newswire.cli import main
 from newswire.pipeline import load_step, reparse
 from newswire.warehouse import runs
 from newswire.warehouse.connection import connect
@@ -130,7 +131,7 @@ def test_the_warning_lasts_until_a_run_of_that_source_without_drift(warehouse, q
     assert drift_check_passes(warehouse, query)
 
 
-def test_reparse_fallback_only_takes_just_the_fallback_parsed_releases(warehouse, query):
+def test_reparse_fallback_only_takes_just_the_fallback_parsed_releases(warehouse, query, capsys):
     with SampleSite(count=12, seed=5) as site:
         pipeline.ingest(warehouse, site.base_url)
     # What an earlier run left: three releases whose title a fallback layer read.
@@ -144,7 +145,9 @@ def test_reparse_fallback_only_takes_just_the_fallback_parsed_releases(warehouse
     assert query(
         warehouse, "SELECT count(*) FROM newswire.releases WHERE fallback_fields <> '{}'"
     ) == [(0,)]
-    assert reparse(warehouse, workers=1, fallback_only=True).discovered == 0
+    argv = ["reparse", "--fallback-only", "--workers", "1", "--dsn", warehouse]
+    assert main(argv) == 0
+    assert "pages 0," in capsys.readouterr().out  # none left to take
 
 
 # -- pages that lose their class names, over loopback HTTP ---------------------------------
