@@ -8,6 +8,7 @@ to a loopback one, as a caching proxy or an internal mirror serves it."""
 
 import csv
 import json
+import re
 
 import pytest
 
@@ -124,3 +125,16 @@ def test_newswire_parse_source_reads_a_mirror_file_and_refuses_a_copy(tmp_path, 
 def test_newswire_parse_base_url_needs_a_source(tmp_path, capsys):
     assert main(["parse", "--base-url", MIRROR, str(tmp_path)]) != 0
     assert "--base-url needs --source" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stem", DEV_CURRENT)
+def test_a_template_not_seen_yet_is_still_the_declared_wire_page(stem):
+    """The wire's choice does not hang on class names: a mirror page whose every class is
+    renamed is the wire's page (parsed, or refused for what it lacks, never as another
+    site's)."""
+    content, url = mirrored(stem)
+    renamed = re.sub(rb'class="[^"]*"', b'class="x1f3a"', content)
+    try:
+        assert parse_release(renamed, url, declared=ON_MIRROR)["wire"] == "prnewswire"
+    except ParseError as exc:
+        assert exc.reason != "not_a_wire_page", exc
