@@ -195,7 +195,7 @@ def fill(dsn: str, count: int) -> float:
 
 def batch_records(count: int) -> list[dict]:
     """``count`` new releases over the days after HISTORY_END, PER_DAY a day, like the fill's."""
-    from newswire.record import content_sha256
+    from newswire.record import content_sha256, sourced_from
 
     paragraph = " ".join(f"word{n} filler{n % 97}" for n in range(160))
     records = []
@@ -224,6 +224,7 @@ def batch_records(count: int) -> list[dict]:
             "word_count": 330,
         }
         record["content_sha256"] = content_sha256(record)
+        record["field_sources"] = sourced_from(record)
         records.append(record)
     return records
 

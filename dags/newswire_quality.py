@@ -10,6 +10,9 @@ and checks what landed, with the common-sql check operators on the connection
   duplicate (wire, release_id), a release fetched within the last `recent_hours` hours;
 * **reject_share**: over the runs of the last day, failed pages stay at or under
   `max_reject_share` of the pages attempted (`newswire.rejects` has them, with reasons);
+* **template_drift**: no source's latest run had more than `NEWSWIRE_DRIFT_SHARE` (20%) of
+  its pages parsed by fallback layers for a field the wire's rules normally give
+  (`newswire.report_template_drift` names the source, the run and the fields);
 * **refresh_report_views**: then re-create the report views (`newswire.report_*`) whose
   SQL in `sql/reports/` changed; it logs what it did, or that nothing was needed.
 
@@ -78,13 +81,20 @@ def newswire_quality():
         checks=quality.RUN_TABLE_CHECKS,
     )
 
+    template_drift = SQLTableCheckOperator(
+        task_id="template_drift",
+        conn_id=WAREHOUSE,
+        table=quality.DRIFT_TABLE,
+        checks=quality.DRIFT_CHECKS,
+    )
+
     @task
     def refresh_report_views() -> list[str]:
         from newswire_airflow import tasks
 
         return tasks.refresh_report_views()
 
-    [release_columns, release_table, reject_share] >> refresh_report_views()
+    [release_columns, release_table, reject_share, template_drift] >> refresh_report_views()
 
 
 newswire_quality()

@@ -84,6 +84,17 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="one JSON object per line (the default for several pages)",
     )
+    parse.add_argument(
+        "--source",
+        choices=sorted(SOURCES),
+        help="read the pages as this wire's: files, and pages fetched from its site"
+        " (--base-url), are its pages unless they state their own URL on another site",
+    )
+    parse.add_argument(
+        "--base-url",
+        help="with --source, the source's site, e.g. a mirror (default: $<SOURCE>_BASE_URL,"
+        " else the source's real site)",
+    )
     parse.set_defaults(handler=_cmd_parse)
 
     ingest = commands.add_parser("ingest", help="discover, fetch, parse and load new releases")
@@ -170,6 +181,11 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     reparse.add_argument("--since", type=date.fromisoformat, help="pages fetched since DATE")
     reparse.add_argument("--wire", help="only releases of this wire (e.g. prnewswire)")
+    reparse.add_argument(
+        "--fallback-only",
+        action="store_true",
+        help="only releases with a field read by a fallback layer (after the rules are updated)",
+    )
     reparse.add_argument("--dsn", help="warehouse (default: $NEWSWIRE_DSN, else embedded)")
     reparse.add_argument(
         "--workers", type=_positive_int, help="parser processes (default: all cores)"
@@ -382,8 +398,15 @@ def embedded_dsn(database: str = "newswire") -> str:
 
 def _cmd_parse(args) -> int:
     from newswire.fetching.client import FetchError
-    from newswire.parsing import ParseError
+    from newswire.parsing import DeclaredSource, ParseError
 
+    if args.base_url and not args.source:
+        raise CommandError("--base-url needs --source: the site of which source?")
+    declared = None
+    if args.source:
+        source = SOURCES[args.source]
+        base = settings.base_url(args.base_url, source.name, source.base_url)
+        declared = DeclaredSource(source.name, base)
     sources = list(_parse_sources(args.sources))
     if not sources:
         raise CommandError(f"no pages (*.html, *.htm) in {' '.join(args.sources)}")
@@ -391,7 +414,7 @@ def _cmd_parse(args) -> int:
     failed = 0
     for source in sources:
         try:
-            record = _parse_one(source)
+            record = _parse_one(source, declared)
         except ParseError as exc:
             print(
                 f"newswire parse: {source}: cannot parse ({exc.reason}): {exc.detail}",
@@ -430,7 +453,8 @@ def _is_url(source: str) -> bool:
     return source.partition(":")[0].lower() in ("http", "https")
 
 
-def _parse_one(source: str) -> dict:
+def _parse_one(source: str, declared) -> dict:
+    """The record of a file or URL, read as ``declared``'s page (a DeclaredSource or None)."""
     from newswire.fetching.client import FetchError, PoliteClient
     from newswire.parsing import parse_release
 
@@ -444,8 +468,8 @@ def _parse_one(source: str) -> dict:
         origin = f"{parts.scheme}://{parts.netloc}"
         with PoliteClient(origin) as client:
             page = client.get(source)
-        return parse_release(page.content, page.url, http_charset=page.charset)
-    return parse_release(Path(source).read_bytes(), None)
+        return parse_release(page.content, page.url, http_charset=page.charset, declared=declared)
+    return parse_release(Path(source).read_bytes(), None, declared=declared)
 
 
 def _cmd_ingest(args) -> int:
@@ -526,7 +550,13 @@ def _cmd_reparse(args) -> int:
 
     dsn = warehouse_dsn(args.dsn)
     migrate(dsn)
-    summary = reparse(dsn, since=args.since, wire=args.wire, workers=args.workers)
+    summary = reparse(
+        dsn,
+        since=args.since,
+        wire=args.wire,
+        workers=args.workers,
+        fallback_only=args.fallback_only,
+    )
     print(summary.as_text().replace("discovered", "pages"))
     return 0
 

@@ -28,8 +28,15 @@ RELEASE_FIELDS = (
     "dateline_date",  # str | None: the dateline's date, ISO ("2025-02-19")
     "word_count",  # int: words in body_text
     "content_sha256",  # str: hash of all the other fields (see content_sha256())
-    "field_sources",  # dict[str, str]: field -> the parser's layer that gave it (not content)
+    "field_sources",  # {field: layer}: which extraction layer gave each non-empty field
 )
+
+# The layers a field can come from (``field_sources``' values): the wire's own rules first,
+# then the fallbacks that read what every release page says whatever its classes.
+FALLBACK_LAYERS = ("jsonld", "meta", "headings", "text")
+LAYERS = ("rules", *FALLBACK_LAYERS)
+# Fields the parser derives rather than extracts: they have no layer.
+DERIVED_FIELDS = ("release_id", "url", "wire", "word_count", "content_sha256", "field_sources")
 
 
 # The fields that hold lists (validated item by item before a record is stored).
@@ -37,9 +44,10 @@ LIST_FIELDS = ("tickers", "industries", "images", "subjects")
 
 
 def content_sha256(record: dict) -> str:
-    """A stable hash of a record's fields (except itself and ``field_sources``, which says how
-    the parser found them, not what they are): it changes exactly when the release's parsed
-    content does, so the warehouse keys its versions on it."""
+    """A stable hash of a record's fields (except itself): it changes exactly when the
+    release's parsed content does, so the warehouse keys its versions on it. Which layer gave
+    a field (``field_sources``) is not content: a re-parse that reads the same values by
+    other means makes no new version."""
     fields = {
         key: value
         for key, value in record.items()
@@ -51,3 +59,13 @@ def content_sha256(record: dict) -> str:
 
 def word_count(text: str) -> int:
     return len(text.split())
+
+
+def sourced_from(record: dict, layer: str = "rules") -> dict:
+    """``field_sources`` for a record whose every non-empty extracted field came from
+    ``layer``."""
+    return {
+        field: layer
+        for field, value in record.items()
+        if field not in DERIVED_FIELDS and value not in (None, "", [])
+    }

@@ -63,6 +63,13 @@ def max_failed_share() -> float:
     return float(os.environ.get("NEWSWIRE_MAX_FAILED_SHARE") or 0.2)
 
 
+def drift_share() -> float:
+    """The share of a run's parsed pages that may need a fallback layer for a field the
+    wire's rules normally give before the run reports template drift
+    (``NEWSWIRE_DRIFT_SHARE``, default 0.2)."""
+    return float(os.environ.get("NEWSWIRE_DRIFT_SHARE") or 0.2)
+
+
 def request_deadline() -> float:
     """Seconds one HTTP request may take from connect to the last byte of the body
     (``NEWSWIRE_REQUEST_DEADLINE``, default 60): a trickling server holds a worker no longer."""

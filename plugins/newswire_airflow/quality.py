@@ -9,6 +9,7 @@ place; this module is imported when the DAG is parsed and must stay cheap (data 
 
 RELEASES_TABLE = "newswire.releases"
 RUNS_TABLE = "newswire.ingestion_runs"
+DRIFT_TABLE = "newswire.report_template_drift"
 
 # Defaults of the DAG params.
 RECENT_HOURS = 24  # a release must have been fetched within this many hours
@@ -46,11 +47,19 @@ RUN_TABLE_CHECKS = {
     },
 }
 
+# Template drift: no source's latest run had more than NEWSWIRE_DRIFT_SHARE of its pages
+# parsed by fallback layers for a field the rules normally give (the report lists those that
+# had, with the fields).
+DRIFT_CHECKS = {
+    "no_template_drift": {"check_statement": "count(*) = 0"},
+}
+
 # The end of the DAG's failure summary (see FailureSummaryNotifier).
 WHERE_TO_LOOK = (
     "the failed check task's log: it lists every check with its result. The checks are in "
     "plugins/newswire_airflow/quality.py; the offending rows are in newswire.releases (titles, "
-    "published_at, ids, fetched_at) or newswire.ingestion_runs and newswire.rejects (reject "
-    "share). Data that fails a check is already in the warehouse: fix the cause, then "
-    "re-run the check."
+    "published_at, ids, fetched_at), newswire.ingestion_runs and newswire.rejects (reject "
+    "share) or newswire.report_template_drift (template drift: the wire changed its page "
+    "template; update the parser's rules, then run `newswire reparse --fallback-only`). "
+    "Data that fails a check is already in the warehouse: fix the cause, then re-run the check."
 )

@@ -191,7 +191,7 @@ def make_batches(urls: list[str]) -> list[list[str]]:
 def fetch(run_id: str, urls: list[str], source: str = "prnewswire") -> dict:
     base_url = source_base_url(source)
     return pipeline.fetch_step(
-        warehouse_dsn(), base_url, run_id, urls, max_rps=_task_max_rps(base_url)
+        warehouse_dsn(), base_url, run_id, urls, max_rps=_task_max_rps(base_url), source=source
     )
 
 

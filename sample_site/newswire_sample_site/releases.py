@@ -23,8 +23,7 @@ from typing import NamedTuple
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from newswire.parsing.release import DERIVED_FIELDS
-from newswire.record import RELEASE_FIELDS, content_sha256
+from newswire.record import content_sha256, sourced_from
 from newswire_sample_site import vocabulary as vocab
 from newswire_sample_site.vocabulary import Issuer
 
@@ -238,19 +237,8 @@ class SampleRelease:
             "word_count": len(self.body_text.split()),
         }
         record["content_sha256"] = content_sha256(record)
-        record["field_sources"] = known_template_sources(record)
+        record["field_sources"] = sourced_from(record)  # the known template: every field by rules
         return record
-
-
-def known_template_sources(record: dict) -> dict:
-    """The ``field_sources`` of a record rendered in the current template, which the parser
-    knows: its rules give every field but the time and the language, read from the meta
-    tags the template writes."""
-    return {
-        field: "meta" if field in ("published_at", "language") else "rules"
-        for field in RELEASE_FIELDS
-        if field not in DERIVED_FIELDS and record[field] not in (None, "", [])
-    }
 
 
 def generate_releases(

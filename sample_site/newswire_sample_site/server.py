@@ -88,7 +88,9 @@ class SampleSite:
     ``wire="globenewswire"`` publishes the releases as GlobeNewswire does
     (:mod:`newswire_sample_site.globe`): a second wire for multi-source runs (no faults).
     ``blocking`` puts the real site's bot management in front (:mod:`.blocking`);
-    ``pubdate_variants`` writes the feed's dates in every shape feeds use.
+    ``pubdate_variants`` writes the feed's dates in every shape feeds use; ``mirror``
+    serves as a caching proxy or internal mirror does, each release page stating its own URL
+    (canonical link, ``og:url``) on this site, not on the wire's.
 
     Live (:meth:`go_live`, ``--live-every 5-20``): the site publishes a new release at random
     intervals, dated the moment it went out, and corrects some earlier ones; each shows at
@@ -109,12 +111,14 @@ class SampleSite:
         wire: str = "prnewswire",
         blocking: Blocking | None = None,
         pubdate_variants: bool = False,
+        mirror: bool = False,
     ):
         if wire not in WIRES:
             raise ValueError(f"unknown wire {wire!r}: one of {', '.join(WIRES)}")
         self.wire = wire
         self.blocking = blocking or Blocking()
         self.pubdate_variants = pubdate_variants
+        self.mirror = mirror
         self.seed = seed
         self.releases: list[SampleRelease] = generate_releases(count, seed, days)
         self.rss_size = rss_size
@@ -164,7 +168,7 @@ class SampleSite:
         a changing release after :meth:`advance`, and for an id-less page, whose URL is
         where it was fetched from)."""
         record = self.faults.expected_at(rel, self.epoch)
-        if "no_id" in self.faults.stored_faults(rel.index):
+        if self.mirror or "no_id" in self.faults.stored_faults(rel.index):
             record = {**record, "url": "https" + self.base_url.removeprefix("http") + rel.path}
             record["content_sha256"] = content_sha256(record)
         return record
@@ -320,6 +324,8 @@ class SampleSite:
             return Response(*self.faults.huge_retry_after_response())
         page = render_release_page(self.faults.revised(rel, self.epoch), also)
         stored = self.faults.stored_faults(rel.index)  # pages to store (issue 11: 1-3)
+        if self.mirror:  # as a caching proxy serves it: its own URL is on the mirror
+            page = page.replace(rel.url, self.base_url + rel.path)
         if "no_id" in stored:
             page = fault_options.strip_release_id(page, rel)
         if hostile == "element_bomb":
@@ -571,6 +577,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --live-every: after a publication, correct an earlier live release with"
         " probability P (default 0.2)",
     )
+    parser.add_argument(
+        "--mirror",
+        action="store_true",
+        help="serve as a mirror does: release pages state their own URL (canonical link,"
+        " og:url) on this site instead of the wire's",
+    )
     fault_options.add_arguments(parser)
 
 
@@ -603,6 +615,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         wire=args.wire,
         live_every=args.live_every,
         live_corrections=args.live_corrections,
+        mirror=args.mirror,
     )
 
 
@@ -618,12 +631,22 @@ def run(
     wire: str = "prnewswire",
     live_every: tuple[float, float] | None = None,
     live_corrections: float = 0.2,
+    mirror: bool = False,
 ) -> int:
     """Serve until Ctrl-C; the first stdout line carries the base URL (scripts grep it).
     With faults on, a second line lists them; SIGUSR1 advances the epoch. Live, a line per
     release published or corrected."""
     site = SampleSite(
-        host, port, count, seed, verbose=verbose, faults=faults, days=days, now=now, wire=wire
+        host,
+        port,
+        count,
+        seed,
+        verbose=verbose,
+        faults=faults,
+        days=days,
+        now=now,
+        wire=wire,
+        mirror=mirror,
     )
     print(
         f"sample site serving {count} releases (seed {seed}) at {site.base_url} ; Ctrl-C stops",

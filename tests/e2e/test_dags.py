@@ -221,6 +221,7 @@ def test_quality_dag_shape(dagbag):
         "release_columns": SQLColumnCheckOperator,
         "release_table": SQLTableCheckOperator,
         "reject_share": SQLTableCheckOperator,
+        "template_drift": SQLTableCheckOperator,
     }
     assert {t.task_id for t in dag.tasks} == set(checks) | {"refresh_report_views"}
     for task_id, operator in checks.items():
@@ -407,6 +408,7 @@ def test_quality_fails_on_a_release_published_in_the_future(
         "release_columns": "success",
         "release_table": "failed",
         "reject_share": "success",
+        "template_drift": "success",
         "refresh_report_views": "upstream_failed",
     }
     summary = [r.getMessage() for r in caplog.records if r.getMessage().startswith("newswire: DAG")]
@@ -416,6 +418,32 @@ def test_quality_fails_on_a_release_published_in_the_future(
     # known; the Celery test checks the full list from a real DAG processor.
     assert "Failed tasks: release_table." in summary[0]
     assert "plugins/newswire_airflow/quality.py" in summary[0]
+
+
+def test_quality_fails_on_template_drift_with_that_reason(
+    dagbag, airflow_db, warehouse, monkeypatch, caplog
+):
+    """A run in which 3 of 5 pages needed a fallback for their title: loaded, and the quality
+    DAG's template_drift check fails, its summary saying where to look."""
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
+    rules = make_record(0)["field_sources"]
+    records = [make_record(i, field_sources={**rules, "title": "meta"}) for i in range(3)]
+    load(warehouse, "seed", records + [make_record(i) for i in range(3, 5)])
+    with connect(warehouse) as conn, conn.cursor() as cur:
+        cur.execute("UPDATE newswire.releases SET fetched_at = now()")
+    caplog.set_level(logging.INFO, logger="newswire")
+
+    run = dagbag.dags["newswire_quality"].test()
+
+    assert run.state == "failed"
+    assert task_states(run)["template_drift"] == "failed"
+    assert {s for t, s in task_states(run).items() if t != "template_drift"} == {
+        "success",
+        "upstream_failed",
+    }
+    summary = [r.getMessage() for r in caplog.records if r.getMessage().startswith("newswire: DAG")]
+    assert "Failed tasks: template_drift." in summary[0]
+    assert "newswire.report_template_drift (template drift" in summary[0]
 
 
 # -- the generated source DAGs (dags/newswire_sources.py) --------------------------------

@@ -486,3 +486,31 @@ def test_search_and_a_corrected_release_inside_the_airflow_ui(
     assert browser.save_screenshot(str(screenshot))
     with capsys.disabled():
         print(f"\nscreenshot of a corrected release in the Airflow UI: {screenshot}")
+
+
+def test_the_page_warns_of_template_drift_while_a_source_has_it(
+    client, viewer_token, warehouse, monkeypatch
+):
+    seed(warehouse)  # every field from the rules: no warning
+    page = html.fromstring(get_page(client, viewer_token, monkeypatch, warehouse).text)
+    assert page.find(".//div[@id='template-drift']") is None
+    rules = make_record(20)["field_sources"]
+    drifted = [make_record(i, field_sources={**rules, "title": "meta"}) for i in range(20, 23)]
+    load(warehouse, "drifted-run", drifted)
+    page = html.fromstring(get_page(client, viewer_token, monkeypatch, warehouse).text)
+    warning = page.find(".//div[@id='template-drift']").text_content()
+    assert "drifted-run" in warning and "3 of 3 pages needed a fallback layer for title" in warning
+    load(warehouse, "fixed-run", [make_record(i) for i in range(20, 23)])  # the rules updated
+    page = html.fromstring(get_page(client, viewer_token, monkeypatch, warehouse).text)
+    assert page.find(".//div[@id='template-drift']") is None
+
+
+def test_release_page_shows_which_layer_gave_each_field(
+    client, viewer_token, warehouse, monkeypatch
+):
+    rules = make_record(1)["field_sources"]
+    load(warehouse, "run", [make_record(1, field_sources={**rules, "issuer": "jsonld"})])
+    response = get(client, viewer_token, monkeypatch, warehouse, "/releases/prnewswire/302000001")
+    rows = rows_of(html.fromstring(response.text), "field-sources")
+    assert ["issuer", "jsonld (fallback)"] in rows and ["title", "rules"] in rows
+    assert [field for field, _ in rows] == sorted(rules)

@@ -28,6 +28,7 @@ def test_every_report_runs(known):
         "rejects_by_reason",
         "ingestion_runs",
         "warehouse_totals",
+        "template_drift",
     }
     for name in report_names():
         columns, _ = run_report(known, name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from newswire.pipeline import load_step
-from newswire.record import RELEASE_FIELDS, content_sha256, word_count
+from newswire.record import RELEASE_FIELDS, content_sha256, sourced_from, word_count
 from newswire.warehouse import runs
 from newswire.warehouse.connection import connect
 from newswire.warehouse.loading import StagedRecord, stage
@@ -40,6 +40,7 @@ def make_record(i: int, **changes) -> dict:
     record.update(changes)
     record["word_count"] = word_count(record["body_text"])
     record["content_sha256"] = content_sha256(record)
+    record["field_sources"] = changes.get("field_sources") or sourced_from(record)
     assert set(record) == set(RELEASE_FIELDS)
     return record
 

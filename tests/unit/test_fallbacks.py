@@ -8,8 +8,7 @@ import json
 import pytest
 
 from newswire.parsing import ParseError, parse_release
-from newswire.parsing.release import DERIVED_FIELDS, LAYERS
-from newswire.record import RELEASE_FIELDS, content_sha256
+from newswire.record import DERIVED_FIELDS, LAYERS, RELEASE_FIELDS, content_sha256
 from tests.support.corpus import shared
 
 URL = "https://www.prnewswire.com/news-releases/acme-opens-a-plant-302000001.html"
@@ -59,7 +58,7 @@ def test_a_page_in_an_unknown_template_is_read_by_the_fallback_layers():
         "dateline_location": "text",
         "source_org": "text",
         "tickers": "text",
-        "language": "meta",
+        "language": "rules",  # html lang / meta, read alike on every template
         "body_text": "text",
         "contacts": "text",
         "dateline_date": "text",
@@ -127,7 +126,8 @@ def test_json_ld_gives_time_and_author_when_the_meta_tags_do_not():
     head = f'<script type="application/ld+json">{ld}</script>'
     record = parse_release(_unknown_template(head), URL)
     assert (record["published_at"], record["issuer"]) == ("2026-06-01T13:00:00+00:00", "Acme Corp.")
-    assert record["field_sources"]["published_at"] == "jsonld"
+    # The wire's time rule cross-checks the page's own signals, JSON-LD among them: a rule.
+    assert record["field_sources"]["published_at"] == "rules"
     assert record["field_sources"]["issuer"] == "jsonld"
 
 

@@ -1,28 +1,68 @@
-"""Release pages to records: ``parse_release(content, url)``.
+"""Release pages to records: ``parse_release(content, url, declared=...)``.
 
 One module per wire (the way fundus keeps one parser per publisher), all behind this one
 function. The wire is chosen by :func:`choose_wire`, which refuses a page it cannot tie to a
-known wire instead of guessing. Any input gives a record or a :class:`ParseError` with a
-reason; nothing else escapes.
+known wire instead of guessing; a run (or ``newswire parse --source``) says which wire it
+reads and from which site (:class:`DeclaredSource`). Any input gives a record or a
+:class:`ParseError` with a reason; nothing else escapes.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newswire.parsing import globenewswire, newswireca, prnewswire
 from newswire.parsing.document import Page, load
 from newswire.parsing.errors import ParseError
 
-__all__ = ["PARSER_VERSION", "ParseError", "choose_wire", "parse_release", "wire_for_url"]
+__all__ = [
+    "PARSER_VERSION",
+    "RULE_FIELDS",
+    "DeclaredSource",
+    "ParseError",
+    "choose_wire",
+    "parse_release",
+    "wire_for_url",
+]
 
 # Bump when a change alters what the parser outputs for a page already stored: the
 # warehouse records it per release version and `newswire reparse` catches up.
 PARSER_VERSION = "2026.12.06"
 
+# The fields each wire's rules give on every page of its current template (as its real pages
+# and the sample site's show): a page whose record has one of them from a fallback layer
+# (``field_sources``) is a sign the template changed. newswire.ca's title is its template's
+# bare h1, read as the heading structure on every page: no sign of a change.
+RULE_FIELDS = {
+    "prnewswire": ("title", "issuer", "published_at", "body_text"),
+    "newswireca": ("issuer", "published_at", "body_text"),
+    "globenewswire": ("title", "issuer", "published_at", "body_text"),
+}
 _PARSERS = (newswireca, prnewswire, globenewswire)  # most specific looks_like first
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DeclaredSource:
+    """What a run was asked to read: the ``wire`` (a source's name) and the ``base_url`` of
+    the site it reads it from, the wire's own or a mirror of it."""
+
+    wire: str
+    base_url: str
+
+    def __post_init__(self):
+        _module_of(self.wire)  # a wire no parser knows is a caller's mistake: say so now
+
+    @property
+    def host(self) -> str | None:
+        return _host(self.base_url if "//" in self.base_url else "//" + self.base_url)
+
+    def holds(self, url: str) -> bool:
+        """Whether ``url`` (absolute) is on the declared site or on a wire's own site."""
+        host = _host(url)
+        return host == self.host or wire_for_url(url) is not None
 
 
 def wire_for_url(url: str | None) -> str | None:
@@ -38,13 +78,18 @@ def wire_for_url(url: str | None) -> str | None:
 
 
 def parse_release(
-    content: bytes | str, url: str | None = None, *, http_charset: str | None = None
+    content: bytes | str,
+    url: str | None = None,
+    *,
+    http_charset: str | None = None,
+    declared: DeclaredSource | None = None,
 ) -> dict:
     """Parse one release page. ``url`` is where it was fetched from (None for a file);
-    ``http_charset`` is the charset of the HTTP Content-Type, when there was one."""
+    ``http_charset`` is the charset of the HTTP Content-Type, when there was one;
+    ``declared`` is the source the run reads (see :func:`choose_wire`)."""
     try:
         page = load(content, url, http_charset)
-        module, wire = choose_wire(page)
+        module, wire = choose_wire(page, declared)
         return module.parse(page, wire)
     except ParseError:
         raise
@@ -55,18 +100,43 @@ def parse_release(
         raise ParseError("parser_bug", f"{type(exc).__name__}: {exc}") from exc
 
 
-def choose_wire(page: Page):
+def choose_wire(page: Page, declared: DeclaredSource | None = None):
     """(module, wire) of the wire whose own page this is.
 
-    The URL the page was fetched from decides when it is a wire's; else the page's own
-    canonical URL, and a canonical URL on any other site (a portal's or an issuer's copy of a
-    release, a news site quoting one) makes it ``not_a_wire_page``, whatever its markup
-    looks like. A page with neither (a file, a test server) is known by its wire's markup;
-    markup that no wire module recognises is refused, never guessed into a wire."""
+    A page fetched from the ``declared`` source's site (or a file the caller declares, whose
+    ``page.url`` is None) is that source's page when the URLs it states as its own
+    (``og:url``, the canonical link) are on that site, on a wire's own site or relative: so a
+    mirror of the wire, whose pages point at the mirror, is read as the wire. A page that
+    states its own URL on any other site is ``not_a_wire_page`` even so, and so is a file
+    that states none and shows none of the wire's markup (the fetch URL vouches for a
+    fetched page; for a file there is nothing else).
+
+    Without a declaration, or for a page fetched from elsewhere (a redirect), the URL the
+    page was fetched from decides when it is a wire's; else the page's own canonical URL,
+    and a canonical URL on any other site (a portal's or an issuer's copy of a release, a
+    news site quoting one) makes it ``not_a_wire_page``, whatever its markup looks like. A
+    page with neither (a file, a test server) is known by its wire's markup; markup that no
+    wire module recognises is refused, never guessed into a wire."""
+    if declared is not None and (page.url is None or declared.holds(page.url)):
+        module = _module_of(declared.wire)
+        stated = [own for own in (page.first_meta("og:url"), page.canonical_link) if _host(own)]
+        for own in stated:
+            if not declared.holds(own):
+                raise ParseError(
+                    "not_a_wire_page",
+                    f"the page's own URL is on {_host(own)}, not on {declared.wire}'s site"
+                    f" {declared.host} or a wire's",
+                )
+        if page.url or stated or module.looks_like(page):
+            return module, declared.wire
+        raise ParseError(
+            "not_a_wire_page",
+            f"a file that states no URL of its own and has no {declared.wire} release markup",
+        )
     for source in (page.url, page.canonical()):
         wire = wire_for_url(source)
         if wire:
-            return next(m for m in _PARSERS if wire in m.WIRES.values()), wire
+            return _module_of(wire), wire
     host = _host(page.canonical())
     if host:
         raise ParseError("not_a_wire_page", f"the page's own URL is on {host}, not a wire's site")
@@ -74,6 +144,14 @@ def choose_wire(page: Page):
         if module.looks_like(page):
             return module, next(iter(module.WIRES.values()))
     raise ParseError("not_a_wire_page", "no known wire's release markup on the page")
+
+
+def _module_of(wire: str):
+    """The parser module of ``wire``."""
+    for module in _PARSERS:
+        if wire in module.WIRES.values():
+            return module
+    raise ValueError(f"no parser for the wire {wire!r}")
 
 
 def _host(url: str | None) -> str | None:

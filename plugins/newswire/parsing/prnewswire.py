@@ -273,18 +273,10 @@ def _published(page: Page):
             ", ".join(f"{name} {when.isoformat()}" for name, when in signals.items()),
             signals[chosen].isoformat(),
         )
-    return signals[chosen], _SIGNAL_LAYERS[chosen]
-
-
-# The layer of each time signal: the visible time and the transmission id are read by the
-# template's rules; the others are the page's head.
-_SIGNAL_LAYERS = {
-    "meta date": "meta",
-    "JSON-LD": "jsonld",
-    "visible time": "rules",
-    "meta date (Z read as Eastern)": "meta",
-    "transmission id": "rules",
-}
+    # Cross-checking the wire's own signals (its Z-as-Eastern meta date, its 12-hour clock,
+    # its transmission id) is this module's knowledge of the template: a rule, whichever
+    # signal wins. Only the generic readings above are a fallback.
+    return signals[chosen], "rules"
 
 
 def _shown_times(page: Page):

@@ -15,7 +15,7 @@ from newswire.parsing.document import soup_of, text_of
 from newswire.parsing.errors import ParseError
 from newswire.parsing.text import blocks, clean, prepare
 from newswire.parsing.tickers import find_tickers
-from newswire.record import RELEASE_FIELDS, content_sha256, word_count
+from newswire.record import DERIVED_FIELDS, RELEASE_FIELDS, content_sha256, word_count
 
 _SOURCE = re.compile(r"^SOURCE:?\s+(?P<org>\S.*)$")
 # The first line of a contacts block: "Media Contact:", "MEDIA CONTACTS", "Investor
@@ -43,11 +43,8 @@ _IMAGE_KINDS = ("logo", "photo", "image", "infographic")
 # Where a field came from (a record's ``field_sources``): the wire module's own rules (its
 # templates' classes and selectors), else, only for a field they left empty, what every
 # release page says whatever its classes (:mod:`newswire.parsing.fallbacks`): JSON-LD, meta
-# tags, the heading structure, and the text (dateline anchor, SOURCE line, contact words).
-FALLBACK_LAYERS = ("jsonld", "meta", "headings", "text")
-LAYERS = ("rules", *FALLBACK_LAYERS)
-# Fields made from others or from the URL: they have no layer of their own.
-DERIVED_FIELDS = ("release_id", "url", "wire", "word_count", "content_sha256", "field_sources")
+# tags, the heading structure, and the text (dateline anchor, SOURCE line, contact words):
+# record.LAYERS. Derived fields (record.DERIVED_FIELDS) have no layer of their own.
 # A record's inputs and the layer each comes from unless the wire module says otherwise:
 # ``body`` stands for every field read from the body (text, dateline, SOURCE, contacts).
 _DEFAULT_SOURCES = {
@@ -59,7 +56,9 @@ _DEFAULT_SOURCES = {
     "industries": "rules",
     "subjects": "rules",
     "images": "rules",
-    "language": "meta",  # the page's declared language (meta tags or ``html lang``)
+    # the page's declared language (``html lang``, meta tags), read the same way on every
+    # template: there is no other layer to fall back to
+    "language": "rules",
 }
 _DATELINE_BLOCKS = 30  # how far into the body a dateline is looked for
 # Lines that close a release on the wire's or a syndicator's page, never its text or

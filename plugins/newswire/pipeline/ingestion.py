@@ -19,7 +19,13 @@ from newswire import settings
 from newswire.discovery import sources
 from newswire.discovery.discover import Discovered, Problem, Validators, discover, same_site
 from newswire.fetching.client import FetchError, Page, PoliteClient
-from newswire.parsing import PARSER_VERSION, ParseError, parse_release
+from newswire.parsing import (
+    PARSER_VERSION,
+    RULE_FIELDS,
+    DeclaredSource,
+    ParseError,
+    parse_release,
+)
 from newswire.parsing.release import canonical_url
 from newswire.progress import Progress
 from newswire.record import content_sha256
@@ -151,10 +157,17 @@ def fetch_step(
     *,
     max_rps: float | None = None,
     workers: int = FETCH_WORKERS,
+    source: str = "prnewswire",
 ) -> dict:
     """Fetch and parse ``urls`` with a small worker pool (the per-host rate limit is shared,
     so the pool is gentle with the real site and fast with a permissive mirror); stage good
-    records and reject the rest with their reason, committing every STAGE_BATCH pages."""
+    records and reject the rest with their reason, committing every STAGE_BATCH pages.
+
+    The pages are read as ``source``'s (a name of :data:`sources.SOURCES`) served from
+    ``base_url``, be it the wire's own site or a mirror of it (see
+    :func:`newswire.parsing.choose_wire`); the archive keeps that declaration with each
+    page, so ``newswire reparse`` reads it the same way."""
+    declared = DeclaredSource(sources.get(source).name, base_url.rstrip("/"))
     counts = {"fetched": 0, "staged": 0, "rejected": 0}
     progress = Progress(len(urls), "fetched")
     with (
@@ -167,9 +180,9 @@ def fetch_step(
             with conn.cursor() as cur:
                 parsed = []
                 for url, outcome in zip(
-                    batch, pool.map(lambda u: _fetch_and_parse(client, u), batch)
+                    batch, pool.map(lambda u: _fetch_and_parse(client, u, declared), batch)
                 ):
-                    item = _keep_one(cur, run_key, url, outcome)
+                    item = _keep_one(cur, run_key, url, outcome, declared)
                     counts["fetched"] += outcome.page is not None
                     if item is None:
                         counts["rejected"] += 1
@@ -191,24 +204,27 @@ class _Outcome:
     error: FetchError | ParseError | None = None
 
 
-def _fetch_and_parse(client: PoliteClient, url: str) -> _Outcome:
+def _fetch_and_parse(client: PoliteClient, url: str, declared: DeclaredSource) -> _Outcome:
     """The network and CPU part of one page, run in a worker thread."""
     try:
         page = client.get(url)
     except FetchError as exc:
         return _Outcome(error=exc)
     try:
-        return _Outcome(page, parse_release(page.content, page.url, http_charset=page.charset))
+        record = parse_release(page.content, page.url, http_charset=page.charset, declared=declared)
+        return _Outcome(page, record)
     except ParseError as exc:
         return _Outcome(page, error=exc)
 
 
-def _keep_one(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None:
+def _keep_one(
+    cur, run_key: str, url: str, outcome: _Outcome, declared: DeclaredSource
+) -> StagedRecord | None:
     """:func:`_keep` under a savepoint: a database error on this page (one the checks
     before it did not foresee) becomes its ``store`` reject and costs no other page."""
     try:
         with savepoint(cur):
-            return _keep(cur, run_key, url, outcome)
+            return _keep(cur, run_key, url, outcome, declared)
     except psycopg2.Error as exc:
         status = outcome.page.status if outcome.page else None
         runs.record_reject(
@@ -217,7 +233,9 @@ def _keep_one(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | 
         return None
 
 
-def _keep(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None:
+def _keep(
+    cur, run_key: str, url: str, outcome: _Outcome, declared: DeclaredSource
+) -> StagedRecord | None:
     """Archive the page and return its record to stage, or record the reject."""
     error, page = outcome.error, outcome.page
     if page is None:
@@ -226,7 +244,14 @@ def _keep(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None
         )
         return None
     raw_page_id = archive.store_page(
-        cur, page.url, page.status, page.content_type, page.fetched_at, page.content, page.headers
+        cur,
+        page.url,
+        page.status,
+        page.content_type,
+        page.fetched_at,
+        page.content,
+        page.headers,
+        declared=(declared.wire, declared.base_url),
     )
     if error is not None:
         runs.record_reject(
@@ -256,15 +281,24 @@ def load_step(dsn: str, run_key: str, *, max_failed_share: float | None = None) 
     """Merge the run's staged records into ``newswire.releases``, all or nothing, and close
     the run with its counts. Loading the same run again changes nothing.
 
+    Pages parsed by fallback layers are loaded like any other; when more than
+    ``NEWSWIRE_DRIFT_SHARE`` of the parsed pages needed a fallback for a field the wire's
+    rules normally give (:data:`newswire.parsing.RULE_FIELDS`), the run reports template
+    drift in its summary (and the quality DAG fails on it), but it does not fail.
+
     Failed pages are data (``newswire.rejects``, retried by the next run); the run itself
     fails, after loading the good pages, only when the share of pages that could not be
     fetched or parsed passes ``max_failed_share`` (default ``NEWSWIRE_MAX_FAILED_SHARE``)."""
     threshold = settings.max_failed_share() if max_failed_share is None else max_failed_share
+    drift_share = settings.drift_share()
     with connect(dsn) as conn, conn.cursor() as cur:
         status, summary = runs.lock_run(cur, run_key)
         if status == "success":  # loaded already: a retried load task changes nothing
             return summary
-        summary, fetched_rejects = runs.merge_run(cur, run_key, summary.discovered)
+        summary, fetched_rejects = runs.merge_run(cur, run_key, summary.discovered, RULE_FIELDS)
+        summary.template_drift = (
+            summary.parsed > 0 and summary.fallback_parsed / summary.parsed > drift_share
+        )
         attempted = summary.fetched + summary.rejected - fetched_rejects
         too_many = attempted > 0 and summary.rejected / attempted > threshold
         runs.close_run(cur, summary, "failed" if too_many else "success")
@@ -308,6 +342,7 @@ def ingest(
         max_rps=max_rps,
         workers=workers,
         max_failed_share=max_failed_share,
+        source=source,
     )
 
 
@@ -330,17 +365,26 @@ def recheck(
         run_key,
         max_rps=max_rps,
         workers=workers,
+        source=source,
     )
 
 
 def _run(
-    first_step, dsn: str, base_url: str, run_key: str, *, max_rps, workers, max_failed_share=None
+    first_step,
+    dsn: str,
+    base_url: str,
+    run_key: str,
+    *,
+    max_rps,
+    workers,
+    source: str,
+    max_failed_share=None,
 ) -> RunSummary:
-    """``first_step()`` opens the run and lists its URLs; fetch and load them. A run that
-    breaks is marked failed."""
+    """``first_step()`` opens the run and lists its URLs; fetch and load them as
+    ``source``'s pages. A run that breaks is marked failed."""
     try:
         urls = first_step()
-        fetch_step(dsn, base_url, run_key, urls, max_rps=max_rps, workers=workers)
+        fetch_step(dsn, base_url, run_key, urls, max_rps=max_rps, workers=workers, source=source)
         return load_step(dsn, run_key, max_failed_share=max_failed_share)
     except TooManyFailures:
         raise  # the run row already says failed, with its counts

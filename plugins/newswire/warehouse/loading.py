@@ -164,6 +164,16 @@ _MERGE_STEPS = (
        FROM newswire.staged_releases s
        WHERE s.run_key = %(run_key)s AND (cur.wire, cur.release_id) = (s.wire, s.release_id)
          AND cur.content_sha256 = s.content_sha256 AND s.fetched_at > cur.fetched_at""",
+    #    An unchanged release parsed again, from the current row's page or a newer fetch,
+    #    by other layers (the rules updated, or the template changed and fallbacks read the
+    #    same values): which layer gave each field is not content, so it makes no version;
+    #    the current row takes the new provenance (and its version, after step 4).
+    """UPDATE newswire.releases cur SET field_sources = s.record->'field_sources'
+       FROM newswire.staged_releases s
+       WHERE s.run_key = %(run_key)s AND (cur.wire, cur.release_id) = (s.wire, s.release_id)
+         AND cur.content_sha256 = s.content_sha256
+         AND (s.fetched_at >= cur.fetched_at OR coalesce(s.raw_page_id = cur.raw_page_id, false))
+         AND cur.field_sources IS DISTINCT FROM s.record->'field_sources'""",
     # 2. Organizations, by normalized name, so the release rows can point at them.
     """INSERT INTO newswire.organizations (name, normalized_name)
        SELECT DISTINCT ON (key) name, key
@@ -177,12 +187,13 @@ _MERGE_STEPS = (
            wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
            source_org, language, body_text, contacts, images, subjects, dateline_date,
            word_count, content_sha256, parser_version, raw_page_id, fetched_at, version,
-           issuer_org_id, source_org_id)
+           issuer_org_id, source_org_id, field_sources)
        SELECT b.wire, b.release_id, r.url, r.title, r.subtitle, r.issuer, r.published_at,
               r.dateline_location, r.source_org, r.language, coalesce(r.body_text, ''),
               r.contacts, coalesce(r.images, '{}'), coalesce(r.subjects, '{}'),
               r.dateline_date, coalesce(r.word_count, 0), b.content_sha256, b.parser_version,
-              b.raw_page_id, b.fetched_at, b.version, issuer_org.org_id, source_org.org_id
+              b.raw_page_id, b.fetched_at, b.version, issuer_org.org_id, source_org.org_id,
+              coalesce(b.record->'field_sources', '{}')
        FROM _batch b
        CROSS JOIN LATERAL jsonb_to_record(b.record) AS r(
            url text, title text, subtitle text, issuer text, published_at timestamptz,
@@ -203,7 +214,8 @@ _MERGE_STEPS = (
            content_sha256 = EXCLUDED.content_sha256, parser_version = EXCLUDED.parser_version,
            raw_page_id = EXCLUDED.raw_page_id, fetched_at = EXCLUDED.fetched_at,
            version = EXCLUDED.version, issuer_org_id = EXCLUDED.issuer_org_id,
-           source_org_id = EXCLUDED.source_org_id, updated_at = now()""",
+           source_org_id = EXCLUDED.source_org_id, field_sources = EXCLUDED.field_sources,
+           updated_at = now()""",
     # 4. History: a version per distinct content, older fetches' too.
     """INSERT INTO newswire.release_versions
            (wire, release_id, version, content_sha256, record, parser_version, raw_page_id,
@@ -212,6 +224,14 @@ _MERGE_STEPS = (
               fetched_at
        FROM _batch
        ON CONFLICT (wire, release_id, content_sha256) DO NOTHING""",
+    #    The version of an unchanged current row parsed again by other layers (see above).
+    """UPDATE newswire.release_versions v
+       SET record = jsonb_set(v.record, '{field_sources}', cur.field_sources)
+       FROM newswire.staged_releases s
+       JOIN newswire.releases cur USING (wire, release_id)
+       WHERE s.run_key = %(run_key)s AND (v.wire, v.release_id) = (s.wire, s.release_id)
+         AND v.content_sha256 = cur.content_sha256 AND cur.content_sha256 = s.content_sha256
+         AND v.record->'field_sources' IS DISTINCT FROM cur.field_sources""",
     # 5. Tickers and industries: replaced as a whole for each replaced current row. A new
     #    release has none to delete: leaving new ones out keeps a batch of new releases from
     #    hashing or scanning the whole table (its cost grew with the warehouse).

@@ -17,7 +17,7 @@ MAX_TICKERS = 100
 RELEASE_SQL = """
 SELECT wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
        dateline_date, source_org, language, body_text, contacts, images, subjects,
-       word_count, version, fetched_at, first_loaded_at
+       word_count, version, fetched_at, first_loaded_at, field_sources
 FROM newswire.releases
 WHERE wire = %(wire)s AND release_id = %(release_id)s
 """

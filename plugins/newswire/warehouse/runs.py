@@ -7,7 +7,7 @@ its bookkeeping in the same transaction as its data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import psycopg2.extras
 
@@ -26,12 +26,32 @@ class RunSummary:
     loaded_updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    # Parsed pages that needed a fallback layer for a field the wire's rules normally give,
+    # those fields, and whether their share passed the drift threshold.
+    fallback_parsed: int = 0
+    drift_fields: list[str] = field(default_factory=list)
+    template_drift: bool = False
+
+    @property
+    def parsed(self) -> int:
+        return self.loaded_new + self.loaded_updated + self.unchanged
 
     def as_text(self) -> str:
-        return (
+        text = (
             f"run {self.run_key}: discovered {self.discovered}, fetched {self.fetched}, "
             f"loaded {self.loaded_new} new / {self.loaded_updated} updated / "
             f"{self.unchanged} unchanged, rejected {self.rejected}"
+        )
+        if self.template_drift:
+            text += f"; template drift: {self.drift_text()}"
+        elif self.fallback_parsed:
+            text += f"; {self.fallback_parsed} parsed by fallbacks"
+        return text
+
+    def drift_text(self) -> str:
+        return (
+            f"{self.fallback_parsed} of {self.parsed} parsed pages needed a fallback for"
+            f" {', '.join(self.drift_fields)}: the wire's page template has likely changed"
         )
 
 
@@ -202,11 +222,15 @@ def lock_run(cur, run_key: str) -> tuple[str, RunSummary]:
     return row[0], RunSummary(run_key, *row[1:])
 
 
-def merge_run(cur, run_key: str, discovered: int) -> tuple[RunSummary, int]:
+def merge_run(
+    cur, run_key: str, discovered: int, rule_fields: dict[str, tuple[str, ...]]
+) -> tuple[RunSummary, int]:
     """Merge the run's staged records, resolve the rejects they make good and drop the
-    staging rows. Returns the run's counts and how many of its rejects are of pages it
-    fetched (parse and store rejects)."""
+    staging rows. Returns the run's counts (with the pages that needed a fallback for one of
+    the ``rule_fields`` of their wire) and how many of its rejects are of pages it fetched
+    (parse and store rejects)."""
     summary = RunSummary(run_key, discovered=discovered)
+    summary.fallback_parsed, summary.drift_fields = _fallbacks(cur, run_key, rule_fields)
     summary.loaded_new, summary.loaded_updated, summary.unchanged = merge_staged(cur, run_key)
     cur.execute(
         """UPDATE newswire.rejects j SET resolved_at = now()
@@ -227,6 +251,24 @@ def merge_run(cur, run_key: str, discovered: int) -> tuple[RunSummary, int]:
     )
     cur.execute("DELETE FROM newswire.staged_releases WHERE run_key = %s", (run_key,))
     return summary, fetched_rejects
+
+
+def _fallbacks(cur, run_key: str, rule_fields: dict[str, tuple[str, ...]]) -> tuple[int, list[str]]:
+    """(staged records with a field of ``rule_fields[wire]`` from a fallback layer, those
+    fields)."""
+    cur.execute(
+        """SELECT count(DISTINCT (s.wire, s.release_id)),
+                  coalesce(array_agg(DISTINCT f.field ORDER BY f.field), '{}')
+           FROM newswire.staged_releases s
+           CROSS JOIN LATERAL jsonb_each_text(
+               CASE WHEN jsonb_typeof(s.record->'field_sources') = 'object'
+                    THEN s.record->'field_sources' ELSE '{}'::jsonb END) AS f(field, layer)
+           WHERE s.run_key = %s AND f.layer <> 'rules'
+             AND coalesce(%s::jsonb -> s.wire, '[]'::jsonb) ? f.field""",
+        (run_key, psycopg2.extras.Json(rule_fields)),
+    )
+    count, names = cur.fetchone()
+    return count, list(names)
 
 
 def close_run(cur, summary: RunSummary, status: str) -> None:

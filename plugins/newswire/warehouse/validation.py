@@ -20,6 +20,8 @@ bytes stay in the archive):
   of them). Lists keep their first :data:`MAX_ITEMS` items (a ticker's position is a
   ``smallint``). A longer value is parser garbage, not a headline: cutting it keeps the
   release.
+- ``field_sources`` must map fields of the record to layers of
+  :data:`newswire.record.LAYERS` (else ``invalid_record``).
 - ``body_text`` and ``contacts`` keep any length (search indexes the body's first 100,000
   characters, see ``sql/005``).
 - A value of the wrong type (a number for a title, a string for a list) refuses the record
@@ -33,7 +35,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from newswire.record import LIST_FIELDS, RELEASE_FIELDS, content_sha256
+from newswire.record import LAYERS, LIST_FIELDS, RELEASE_FIELDS, content_sha256
 
 MAX_ID_CHARS = 100
 MAX_CHARS = {
@@ -126,6 +128,12 @@ def _check_types(record: dict) -> None:
         )
     ):
         wrong.append("tickers")
+    sources = record.get("field_sources")
+    if not (
+        isinstance(sources, dict)
+        and all(field in RELEASE_FIELDS and layer in LAYERS for field, layer in sources.items())
+    ):
+        wrong.append("field_sources")
     count = record.get("word_count")
     if not isinstance(count, int) or isinstance(count, bool):
         wrong.append("word_count")

@@ -1,13 +1,15 @@
 """The warehouse pages, read through the Airflow connection ``newswire_warehouse`` on one
 connection per page load:
 
-- ``/``: the overview: releases per day (a bar chart), the latest releases, rejects by reason,
+- ``/``: the overview: a template drift warning while a source's latest run found one,
+  releases per day (a bar chart), the latest releases, rejects by reason,
   ingestion lag and the latency from the wire to the warehouse, read from the report views
   (``newswire.report_*``), the watchlists with their recent alerts, and a search box;
 - ``/search``: the ranked search of ``newswire search`` (:mod:`newswire.warehouse.search`)
   with its ticker, issuer, date and order options, the best ``limit`` hits;
-- ``/releases/<wire>/<release_id>``: one release, its versions and what changed in one of
-  them (``?version=N``: from N-1 to N; the newest by default).
+- ``/releases/<wire>/<release_id>``: one release, which layer gave each of its fields, its
+  versions and what changed in one of them (``?version=N``: from N-1 to N; the newest by
+  default).
 
 The page is rendered on the server from the Jinja2 templates in ``templates/`` (autoescaped:
 titles and other warehouse text are shown as text, never as markup) as one HTML document
@@ -49,6 +51,7 @@ LATEST = 20
 REJECT_REASONS = 20
 LAG_DAYS = 14
 LATENCY_ROWS = 14  # days x wires of the latency distribution
+DRIFT_ROWS = 20  # sources warned about
 # The search page's inputs: the longest text each takes, and the page sizes it offers.
 SEARCH_INPUTS = {"q": 200, "ticker": 30, "issuer": 200, "since": 10, "until": 10}
 PAGE_SIZES = (20, 50, 100)
@@ -66,6 +69,7 @@ class Overview:
     lag: list[dict]
     latency: list[dict]  # publication -> loaded, per day and wire (templates/_latency.html)
     watchlists: list[dict]  # each with its recent alerts (templates/_watchlists.html)
+    drift: list[dict]  # sources whose latest run found template drift (_template_drift.html)
 
 
 def read_overview(dsn: str) -> Overview:
@@ -83,6 +87,7 @@ def read_overview(dsn: str) -> Overview:
         lag = rows("ingestion_lag", LAG_DAYS)
         latency = rows("ingestion_latency", LATENCY_ROWS)
         watchlists = watchlists_overview(conn)
+        drift = rows("template_drift", DRIFT_ROWS)
     daily: dict[date, int] = {}
     for row in per_wire_and_day:
         daily[row["day"]] = daily.get(row["day"], 0) + row["releases"]
@@ -93,7 +98,7 @@ def read_overview(dsn: str) -> Overview:
             (day, daily.get(day, 0))
             for day in (last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1))
         ]
-    return Overview(totals, per_day, latest, rejects, lag, latency, watchlists)
+    return Overview(totals, per_day, latest, rejects, lag, latency, watchlists, drift)
 
 
 class BadInput(ValueError):
