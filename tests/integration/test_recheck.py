@@ -22,11 +22,10 @@ def test_a_recheck_of_the_last_two_days_versions_the_corrected_releases(warehous
     corrected = {rel.release_id for rel in recent if CHANGING.changes(rel.index)}
     assert first.loaded_new > len(recent) >= 5 and corrected  # the first run reached further
     assert refetched == len(recent)  # the last two days, politely: nothing older
-    assert (summary.loaded_new, summary.loaded_updated, summary.unchanged) == (
-        0,
-        len(corrected),
-        len(recent) - len(corrected),
-    )
+    # conditional GETs: an unchanged page answers 304 and is neither fetched nor merged again
+    assert (summary.loaded_new, summary.loaded_updated, summary.unchanged) == (0, len(corrected), 0)
+    assert summary.not_modified == len(recent) - len(corrected)
+    assert summary.fetched == len(corrected)
     versioned = query(
         warehouse, "SELECT release_id FROM newswire.release_versions WHERE version = 2"
     )

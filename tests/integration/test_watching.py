@@ -15,13 +15,13 @@ from newswire_sample_site.server import RSS_PATH, SampleSite
 def test_a_published_release_is_seen_once_ingested_alone_and_its_latency_recorded(warehouse, query):
     with SampleSite(count=30, seed=11) as site, PoliteClient(site.base_url) as client:
         pipeline.ingest(warehouse, site.base_url)  # the safety net has loaded the archive
-        assert poll_feed(warehouse, client, "prnewswire", RSS_PATH) == []  # 304 or all loaded
+        assert poll_feed(warehouse, client, "prnewswire", RSS_PATH).urls == []  # 304 or loaded
         feed_requests = site.request_counts["rss"]
 
         rel = site.publish()
-        new = poll_feed(warehouse, client, "prnewswire", RSS_PATH)
+        new = poll_feed(warehouse, client, "prnewswire", RSS_PATH).new
         assert new == [site.base_url + rel.path]
-        assert poll_feed(warehouse, client, "prnewswire", RSS_PATH) == []  # seen: not again
+        assert poll_feed(warehouse, client, "prnewswire", RSS_PATH).urls == []  # seen: not again
         assert site.request_counts["rss"] == feed_requests + 2  # one request a poll
 
         urls = watched_step(warehouse, site.base_url, "watch__1", new + new + ["/not-a-release"])
@@ -50,6 +50,53 @@ def test_a_published_release_is_seen_once_ingested_alone_and_its_latency_recorde
     assert (releases, seen) == (1, 1)
     assert p50 == p95 == maximum == round(Decimal((loaded - published).total_seconds()), 1)
     assert 0 <= seen_p50 <= p50
+
+
+def test_a_corrected_feed_item_is_handed_on_once_and_its_release_loaded_as_version_2(
+    warehouse, query
+):
+    with SampleSite(count=30, seed=11) as site, PoliteClient(site.base_url) as client:
+        pipeline.ingest(warehouse, site.base_url)
+        rel = site.publish()
+        url = site.base_url + rel.path
+        first = poll_feed(warehouse, client, "prnewswire", RSS_PATH)
+        pipeline.ingest(warehouse, site.base_url)  # loaded (here by the safety net)
+
+        fixed = site.correct(rel)  # same id, a new title (and slug): the feed item changed
+        fixed_url = site.base_url + fixed.path
+        poll = poll_feed(warehouse, client, "prnewswire", RSS_PATH)
+        again = poll_feed(warehouse, client, "prnewswire", RSS_PATH)
+        urls = watched_step(warehouse, site.base_url, "watch__c", poll.new, changed=poll.changed)
+        pipeline.fetch_step(warehouse, site.base_url, "watch__c", urls)
+        summary = pipeline.load_step(warehouse, "watch__c")
+
+    assert (first.new, first.changed) == ([url], [])
+    assert (poll.new, poll.changed) == ([], [fixed_url])  # before: passed over as loaded
+    assert poll.skipped == {"loaded": 30, "seen": 0}
+    assert poll.explained() == "0 new, 1 changed; skipped 30 loaded and listed as before"
+    assert again.urls == [] and "304" in again.explained()  # once per change
+    assert (urls, summary.loaded_updated) == ([fixed_url], 1)
+    assert query(
+        warehouse,
+        "SELECT version, record->>'title' FROM newswire.release_versions"
+        " WHERE release_id = %s ORDER BY version",
+        (rel.release_id,),
+    ) == [(1, rel.title), (2, fixed.title)]
+
+
+def test_discovery_fetches_a_loaded_release_again_when_its_listing_changed(warehouse, query):
+    with SampleSite(count=30, seed=11) as site:
+        pipeline.ingest(warehouse, site.base_url)
+        quiet = pipeline.ingest(warehouse, site.base_url)
+        fixed = site.correct(site.releases[-1])
+        summary = pipeline.ingest(warehouse, site.base_url)
+        after = pipeline.ingest(warehouse, site.base_url)
+    assert (quiet.discovered, after.discovered) == (0, 0)  # listed as before: not fetched
+    assert (summary.discovered, summary.loaded_updated) == (1, 1)
+    [(title,)] = query(
+        warehouse, "SELECT title FROM newswire.releases WHERE release_id = %s", (fixed.release_id,)
+    )
+    assert title == fixed.title
 
 
 def test_discovery_records_where_it_first_saw_each_release(warehouse, sample_site, query):

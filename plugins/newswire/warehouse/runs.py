@@ -26,11 +26,13 @@ class RunSummary:
     loaded_updated: int = 0
     unchanged: int = 0
     rejected: int = 0
+    not_modified: int = 0  # pages that answered 304 to a conditional GET: not fetched again
 
     def as_text(self) -> str:
+        not_modified = f" ({self.not_modified} not modified)" if self.not_modified else ""
         return (
-            f"run {self.run_key}: discovered {self.discovered}, fetched {self.fetched}, "
-            f"loaded {self.loaded_new} new / {self.loaded_updated} updated / "
+            f"run {self.run_key}: discovered {self.discovered}, fetched {self.fetched}"
+            f"{not_modified}, loaded {self.loaded_new} new / {self.loaded_updated} updated / "
             f"{self.unchanged} unchanged, rejected {self.rejected}"
         )
 
@@ -71,6 +73,107 @@ def known_among(cur, wire: str, release_ids) -> frozenset[str]:
         (wire, list(release_ids)),
     )
     return frozenset(row[0] for row in cur.fetchall())
+
+
+def listed_unchanged(cur, wire: str, items) -> frozenset[str]:
+    """Which of the discovered ``items`` need no fetch: loaded releases whose feed item or
+    listing card says what it said before (or had no fingerprint recorded yet: it becomes
+    the one to compare with, so a release loaded by a backfill or before listings were
+    recorded is not fetched again for it). One statement for the candidates of a page."""
+    rows = [(i.release_id, *(i.listed_as or (None, None))) for i in items]
+    if not rows:
+        return frozenset()
+    cur.execute(
+        """WITH given (release_id, kind, fingerprint) AS (
+               SELECT * FROM unnest(%(ids)s::text[], %(kinds)s::text[], %(prints)s::text[])),
+           loaded AS (
+               SELECT DISTINCT g.* FROM given g JOIN newswire.releases r
+                   ON (r.wire, r.release_id) = (%(wire)s, g.release_id)),
+           baseline AS (
+               INSERT INTO newswire.release_listings AS s
+                   (wire, release_id, kind, fingerprint, changed_at)
+               SELECT %(wire)s, release_id, kind, fingerprint, now() FROM loaded
+               WHERE kind IS NOT NULL
+               ON CONFLICT (wire, release_id, kind) DO NOTHING)
+           SELECT l.release_id FROM loaded l
+           LEFT JOIN newswire.release_listings s
+                  ON (s.wire, s.release_id, s.kind) = (%(wire)s, l.release_id, l.kind)
+           GROUP BY l.release_id
+           HAVING bool_and(s.fingerprint IS NULL OR s.fingerprint = l.fingerprint)""",
+        {
+            "wire": wire,
+            "ids": [r[0] for r in rows],
+            "kinds": [r[1] for r in rows],
+            "prints": [r[2] for r in rows],
+        },
+    )
+    return frozenset(row[0] for row in cur.fetchall())
+
+
+def record_listings(cur, items) -> list[str]:
+    """Record what the feed items and listing cards of ``items`` said (their fingerprints);
+    returns the ids whose listing is new or changed by this call (concurrent callers never
+    both get one)."""
+    given: dict[tuple, tuple] = {}
+    for i in items:
+        if i.listed_as is not None:
+            given[(i.wire, i.release_id, i.listed_as[0])] = (*i.listed_as, i.seen_at)
+    if not given:
+        return []
+    changed = psycopg2.extras.execute_values(
+        cur,
+        """INSERT INTO newswire.release_listings AS s
+               (wire, release_id, kind, fingerprint, changed_at) VALUES %s
+           ON CONFLICT (wire, release_id, kind) DO UPDATE SET
+               fingerprint = EXCLUDED.fingerprint, changed_at = EXCLUDED.changed_at
+           WHERE s.fingerprint <> EXCLUDED.fingerprint
+           RETURNING release_id""",
+        [(w, rid, kind, fp, at) for (w, rid, _), (kind, fp, at) in given.items()],
+        template="(%s, %s, %s, %s, coalesce(%s, now()))",
+        fetch=True,
+    )
+    return list(dict.fromkeys(row[0] for row in changed))
+
+
+def page_validators(cur, urls) -> dict[str, tuple[str | None, str | None]]:
+    """{release page URL: (ETag, Last-Modified)} of the last time each of ``urls`` answered."""
+    cur.execute(
+        "SELECT url, etag, last_modified FROM newswire.page_validators WHERE url = ANY(%s)",
+        (list(urls),),
+    )
+    return {url: (etag, last_modified) for url, etag, last_modified in cur.fetchall()}
+
+
+def save_page_validators(cur, run_key: str, url: str, headers: dict, fetched_at) -> None:
+    """Keep the ETag / Last-Modified a release page answered with (none: forget them), for
+    the next conditional GET; a run that fails forgets those it saved (:func:`mark_failed`)."""
+    named = {name.lower(): value for name, value in headers.items()}
+    etag, last_modified = named.get("etag"), named.get("last-modified")
+    if not (etag or last_modified):
+        cur.execute("DELETE FROM newswire.page_validators WHERE url = %s", (url,))
+        return
+    cur.execute(
+        """INSERT INTO newswire.page_validators (url, etag, last_modified, fetched_at, run_key)
+           VALUES (%s, %s, %s, %s, %s)
+           ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag,
+               last_modified = EXCLUDED.last_modified, fetched_at = EXCLUDED.fetched_at,
+               run_key = EXCLUDED.run_key""",
+        (url, etag and clean_text(etag), last_modified and clean_text(last_modified),
+         fetched_at, run_key),
+    )  # fmt: skip
+
+
+def forget_page_validators(cur, before) -> None:
+    """Drop the validators of pages last fetched before ``before``: no re-check asks again."""
+    cur.execute("DELETE FROM newswire.page_validators WHERE fetched_at < %s", (before,))
+
+
+def record_not_modified(cur, run_key: str, url: str) -> None:
+    cur.execute(
+        "INSERT INTO newswire.not_modified_pages (run_key, url) VALUES (%s, %s)"
+        " ON CONFLICT DO NOTHING",
+        (run_key, url),
+    )
 
 
 def recent_release_urls(cur, wire: str, since) -> list[str]:
@@ -222,6 +325,8 @@ def merge_run(cur, run_key: str, discovered: int) -> tuple[RunSummary, int]:
         (run_key,),
     )
     fetched_rejects, summary.rejected = cur.fetchone()
+    cur.execute("DELETE FROM newswire.not_modified_pages WHERE run_key = %s", (run_key,))
+    summary.not_modified = cur.rowcount
     summary.fetched = (
         summary.loaded_new + summary.loaded_updated + summary.unchanged + fetched_rejects
     )
@@ -240,7 +345,14 @@ def close_run(cur, summary: RunSummary, status: str) -> None:
 
 def mark_failed(cur, run_key: str) -> None:
     """A run still 'running' ends 'failed'; a closed run keeps its status (its load
-    succeeded, and a later task of its DAG run, such as the alerting one, failed)."""
+    succeeded, and a later task of its DAG run, such as the alerting one, failed). The page
+    validators a failed run saved are forgotten: its pages may not be loaded, and the next
+    conditional GET must not be told they are current."""
+    cur.execute(
+        """DELETE FROM newswire.page_validators v USING newswire.ingestion_runs r
+           WHERE v.run_key = r.run_key AND r.run_key = %s AND r.status = 'running'""",
+        (run_key,),
+    )
     cur.execute(
         "UPDATE newswire.ingestion_runs SET status = 'failed', finished_at = now()"
         " WHERE run_key = %s AND status = 'running'",
