@@ -38,3 +38,6 @@ ALTER TABLE newswire.ingestion_runs ADD COLUMN not_modified integer NOT NULL DEF
 -- before this migration.
 ALTER TABLE newswire.release_versions ADD COLUMN loaded_at timestamptz;
 ALTER TABLE newswire.release_versions ALTER COLUMN loaded_at SET DEFAULT now();
+-- The corrections, newest first (report_correction_latency reads them through it).
+CREATE INDEX release_versions_corrections_idx
+    ON newswire.release_versions (loaded_at DESC NULLS LAST) WHERE version > 1;

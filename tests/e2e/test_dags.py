@@ -433,6 +433,17 @@ def test_each_source_has_an_ingest_dag_and_a_recheck_dag_with_the_shared_tasks(d
     assert dagbag.dags["globenewswire_recheck"].params["days"] == 2
 
 
+def test_the_recheck_runs_every_15_minutes_and_make_up_unpauses_it(dagbag):
+    recheck = dagbag.dags["prnewswire_recheck"]
+    assert (recheck.timetable.expression, recheck.timetable.interval) == (
+        "*/15 * * * *",
+        timedelta(minutes=15),
+    )
+    assert recheck.params["days"] == 2  # the last 48 hours
+    up = (Path(__file__).parents[2] / "scripts" / "up.sh").read_text()
+    assert "airflow dags unpause prnewswire_recheck" in up
+
+
 def test_globenewswire_ingest_dag_lands_the_second_wire(
     dagbag, airflow_db, warehouse, monkeypatch, query
 ):

@@ -82,6 +82,14 @@ def test_a_corrected_feed_item_is_handed_on_once_and_its_release_loaded_as_versi
         " WHERE release_id = %s ORDER BY version",
         (rel.release_id,),
     ) == [(1, rel.title), (2, fixed.title)]
+    [(version, changed_at, fetched_at, loaded_at, seen_to_loaded)] = query(
+        warehouse,
+        """SELECT version, listing_changed_at, fetched_at, loaded_at, seen_to_loaded_s
+           FROM newswire.report_correction_latency WHERE release_id = %s""",
+        (rel.release_id,),
+    )
+    assert version == 2 and changed_at <= fetched_at <= loaded_at  # seen changed, then loaded
+    assert seen_to_loaded == round(Decimal((loaded_at - changed_at).total_seconds()), 1)
 
 
 def test_discovery_fetches_a_loaded_release_again_when_its_listing_changed(warehouse, query):
