@@ -1,10 +1,16 @@
 """The feed watcher's steps on the live sample site and a real warehouse: a new release is
 handed on once, ingested alone, and its latency recorded from publication to load."""
 
+import re
+import signal
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from newswire import pipeline
+from newswire.discovery.sources import PRNEWSWIRE
 from newswire.fetching.client import PoliteClient
 from newswire.pipeline.watching import poll_feed, watched_step
 from newswire.warehouse import runs
@@ -131,3 +137,38 @@ def test_sightings_keep_the_earliest_and_name_only_first_sightings(warehouse, qu
         ("prnewswire", "1", t0, "feed"),
         ("prnewswire", "2", earlier, "sitemap"),
     ]
+
+
+def test_after_a_restart_on_its_state_folder_the_live_site_continues_and_the_watcher_sees_it(
+    warehouse, tmp_path
+):
+    """`make down; make up`: the live site restarts (on another port, the same state folder)
+    and publishes releases the warehouse has not seen; the watcher hands them on."""
+    newswire = Path(sys.executable).parent / "newswire"
+    command = [newswire, "sample-site", "--port", "0", "--count", "20", "--seed", "3"]
+    command += ["--live-every", "0.2-0.3", "--live-corrections", "0", "--state", tmp_path]
+
+    def live_site(published: int):
+        """Start the site; its base URL once it has published ``published`` live releases."""
+        site = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        base_url = re.search(r"http://\S+", site.stdout.readline())[0]
+        lines = [site.stdout.readline() for _ in range(published + 1)]  # "live: ..." first
+        return site, base_url, [line.split()[1] for line in lines[1:]]
+
+    site, base_url, before = live_site(3)
+    try:
+        pipeline.ingest(warehouse, base_url)  # the archive and what went out so far
+    finally:
+        site.send_signal(signal.SIGINT)
+        site.wait(10)
+    site, base_url, after = live_site(2)
+    try:
+        with PoliteClient(base_url) as client:
+            poll = poll_feed(warehouse, client, "prnewswire", RSS_PATH)
+    finally:
+        site.send_signal(signal.SIGINT)
+        site.wait(10)
+    assert min(map(int, after)) > max(map(int, before))  # never an id served before
+    new_ids = {PRNEWSWIRE.release_id(url) for url in poll.new}
+    assert set(after) <= new_ids and not new_ids & set(before)
+    assert poll.changed == [] and poll.skipped["loaded"] >= 20 + 3  # the rest: as before

@@ -23,9 +23,11 @@ class Discovered:
 
 def fingerprint(kind: str, title: str, link: str, published: datetime | None, guid: str = ""):
     """``(kind, hash)`` of what a feed item or listing card says of a release: its title
-    (whitespace folded), link, time and guid. A correction changes one of them."""
+    (whitespace folded), link, time and guid. A correction changes one of them; the site
+    they are read on does not (the link's path and the guid's count, not their host)."""
     when = published.isoformat() if published else ""
-    said = "\n".join((" ".join(title.split()), link, when, guid))
+    paths = (urlsplit(link).path, urlsplit(guid).path if "://" in guid else guid)
+    said = "\n".join((" ".join(title.split()), *paths, when))
     return kind, hashlib.sha256(said.encode("utf-8")).hexdigest()[:32]
 
 
