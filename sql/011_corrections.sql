@@ -12,18 +12,20 @@ CREATE TABLE newswire.release_listings (
     PRIMARY KEY (wire, release_id, kind)
 );
 
--- page_validators: the ETag and Last-Modified each release page last answered with, so a
--- re-check asks with If-None-Match / If-Modified-Since and an unchanged page costs a 304.
--- Kept only as long as a re-check may ask (pruned by fetched_at); a run that fails forgets
+-- page_validators: the ETag and Last-Modified each release page (by the URL fetched) last
+-- answered with, so a re-check asks with If-None-Match / If-Modified-Since and an unchanged
+-- page costs a 304; checked_at orders a re-check's pages, least recently checked first.
+-- Kept only as long as a re-check may ask (pruned by checked_at); a run that fails forgets
 -- those it saved, since its pages may not be loaded.
 CREATE TABLE newswire.page_validators (
     url           text PRIMARY KEY,
     etag          text,
     last_modified text,
-    fetched_at    timestamptz NOT NULL,
+    fetched_at    timestamptz NOT NULL,         -- the last 200
+    checked_at    timestamptz NOT NULL,         -- the last answer, 200 or 304
     run_key       text NOT NULL                 -- the run that saved them (forgotten if it fails)
 );
-CREATE INDEX page_validators_fetched_at_idx ON newswire.page_validators (fetched_at);
+CREATE INDEX page_validators_checked_at_idx ON newswire.page_validators (checked_at);
 
 -- The pages of a run that answered 304 Not Modified, until its load counts them (like
 -- staged_releases: a retried fetch task records them again, never twice).

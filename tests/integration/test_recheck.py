@@ -33,3 +33,23 @@ def test_a_recheck_of_the_last_two_days_versions_the_corrected_releases(warehous
     landed = dict(query(warehouse, "SELECT release_id, content_sha256 FROM newswire.releases"))
     for rel in recent:
         assert landed[rel.release_id] == site.expected(rel)["content_sha256"]
+
+
+def test_rechecks_of_more_recent_releases_than_a_run_may_ask_go_round_them_all(warehouse, query):
+    with SampleSite(count=120, seed=7, days=4) as site:  # about 60 in the last two days
+        now = site.now
+        pipeline.ingest(warehouse, site.base_url, since=now - timedelta(days=3), until=now)
+        [(loaded_by,)] = query(warehouse, "SELECT max(checked_at) FROM newswire.page_validators")
+        recent = [r for r in site.releases if now - timedelta(days=2) <= r.published_utc < now]
+        for _ in range(3):
+            before = site.request_counts["release"]
+            summary = pipeline.recheck(warehouse, site.base_url, days=2, now=now, max_pages=5)
+            assert site.request_counts["release"] - before == 5
+            assert (summary.discovered, summary.not_modified) == (5, 5)
+    assert len(recent) > 15
+    [(checked_again,)] = query(
+        warehouse,
+        "SELECT count(*) FROM newswire.page_validators WHERE checked_at > %s",
+        (loaded_by,),
+    )
+    assert checked_again == 15  # three runs of five, no page twice

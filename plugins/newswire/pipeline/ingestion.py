@@ -32,6 +32,9 @@ STAGE_BATCH = 200  # pages per commit while fetching (a crash re-fetches at most
 FETCH_WORKERS = 4  # concurrent fetches; the per-host rate limit still applies
 RETRY_REJECTS_LIMIT = 500  # earlier failures retried per run
 RECHECK_DAYS = 2  # releases are corrected after publication: re-fetch this many days back
+# Pages one re-check asks for at most (at the polite 1 request/s, 10 minutes of a 15-minute
+# slot); more recent releases than that are gone round in turn, least recently checked first.
+RECHECK_MAX_PAGES = 600
 
 
 class TooManyFailures(RuntimeError):
@@ -128,13 +131,16 @@ def recheck_step(
     source: str = "prnewswire",
     dag_run_id: str | None = None,
     now: datetime | None = None,
+    max_pages: int = RECHECK_MAX_PAGES,
 ) -> list[str]:
     """Open a corrections re-check run and return the URLs of the ``source``'s releases
     published in the last ``days`` (before ``now``), on ``base_url``: fetched and loaded
     like any run, a corrected release (a ``CORRECTION`` title, a changed body) gets a new
     version and an unchanged one stays as it is. The URLs come from the warehouse and each
     is asked for with a conditional GET, so a re-check costs one polite request per recent
-    release, and an unchanged one a 304 without a body: cheap enough for every 15 minutes."""
+    release, and an unchanged one a 304 without a body: cheap enough for every 15 minutes.
+    At most ``max_pages``: when more releases are recent, those whose pages were checked
+    least recently, so successive re-checks go round all of them."""
     wire, base_url = sources.get(source), base_url.rstrip("/")
     until = now or datetime.now(UTC)
     since = until - timedelta(days=days)
@@ -143,6 +149,10 @@ def recheck_step(
             cur, run_key, base_url, dag_run_id=dag_run_id, window_start=since, window_end=until
         )
         urls = [same_site(base_url, url) for url in runs.recent_release_urls(cur, wire.name, since)]
+        if len(urls) > max_pages:  # the least recently checked (never: first), newest first
+            checked = runs.pages_checked_at(cur, urls)
+            never = datetime.min.replace(tzinfo=UTC)
+            urls = sorted(urls, key=lambda url: checked.get(url, never))[:max_pages]
         runs.forget_page_validators(cur, since)
         runs.set_discovered(cur, run_key, len(urls))
     return urls
@@ -248,7 +258,7 @@ def _keep(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None
         )
         return None
     if outcome.not_modified:
-        runs.record_not_modified(cur, run_key, url)
+        runs.record_not_modified(cur, run_key, url, page.fetched_at)
         return None
     raw_page_id = archive.store_page(
         cur, page.url, page.status, page.content_type, page.fetched_at, page.content, page.headers
@@ -346,11 +356,15 @@ def recheck(
     max_rps: float | None = None,
     workers: int = FETCH_WORKERS,
     now: datetime | None = None,
+    max_pages: int = RECHECK_MAX_PAGES,
 ) -> RunSummary:
-    """Re-fetch the releases of the last ``days`` and load what changed (a new version)."""
+    """Re-fetch the releases of the last ``days`` (at most ``max_pages``, see
+    :func:`recheck_step`) and load what changed (a new version)."""
     run_key = new_run_key("recheck")
     return _run(
-        lambda: recheck_step(dsn, base_url, run_key, days=days, source=source, now=now),
+        lambda: recheck_step(
+            dsn, base_url, run_key, days=days, source=source, now=now, max_pages=max_pages
+        ),
         dsn,
         base_url,
         run_key,

@@ -153,26 +153,31 @@ def save_page_validators(cur, run_key: str, url: str, headers: dict, fetched_at)
         cur.execute("DELETE FROM newswire.page_validators WHERE url = %s", (url,))
         return
     cur.execute(
-        """INSERT INTO newswire.page_validators (url, etag, last_modified, fetched_at, run_key)
-           VALUES (%s, %s, %s, %s, %s)
+        """INSERT INTO newswire.page_validators
+               (url, etag, last_modified, fetched_at, checked_at, run_key)
+           VALUES (%s, %s, %s, %s, %s, %s)
            ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag,
                last_modified = EXCLUDED.last_modified, fetched_at = EXCLUDED.fetched_at,
-               run_key = EXCLUDED.run_key""",
+               checked_at = EXCLUDED.checked_at, run_key = EXCLUDED.run_key""",
         (url, etag and clean_text(etag), last_modified and clean_text(last_modified),
-         fetched_at, run_key),
+         fetched_at, fetched_at, run_key),
     )  # fmt: skip
 
 
 def forget_page_validators(cur, before) -> None:
-    """Drop the validators of pages last fetched before ``before``: no re-check asks again."""
-    cur.execute("DELETE FROM newswire.page_validators WHERE fetched_at < %s", (before,))
+    """Drop the validators of pages last checked before ``before``: no re-check asks again."""
+    cur.execute("DELETE FROM newswire.page_validators WHERE checked_at < %s", (before,))
 
 
-def record_not_modified(cur, run_key: str, url: str) -> None:
+def record_not_modified(cur, run_key: str, url: str, checked_at) -> None:
+    """The page ``url`` answered the run ``run_key`` 304 Not Modified at ``checked_at``."""
     cur.execute(
         "INSERT INTO newswire.not_modified_pages (run_key, url) VALUES (%s, %s)"
         " ON CONFLICT DO NOTHING",
         (run_key, url),
+    )
+    cur.execute(
+        "UPDATE newswire.page_validators SET checked_at = %s WHERE url = %s", (checked_at, url)
     )
 
 
@@ -185,6 +190,14 @@ def recent_release_urls(cur, wire: str, since) -> list[str]:
         (wire, since),
     )
     return [url for (url,) in cur.fetchall()]
+
+
+def pages_checked_at(cur, urls) -> dict:
+    """{page URL: when it last answered (200 or 304)} of those of ``urls`` with validators."""
+    cur.execute(
+        "SELECT url, checked_at FROM newswire.page_validators WHERE url = ANY(%s)", (list(urls),)
+    )
+    return dict(cur.fetchall())
 
 
 def record_sightings(cur, sightings) -> list[str]:
