@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from common import ROOT, drop_warehouse, fresh_warehouse, git_commit, load_average, machine
+from common import ROOT, drop_warehouse, fresh_warehouse, write_results
 
 sys.path.insert(0, str(ROOT))
 from tests.support.airflow import airflow_env, free_port, running_standalone  # noqa: E402
@@ -405,16 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     result = measure(
         args.minutes, (float(low), float(high or low)), watch_interval=args.watch_interval
     )
-    result.update(
-        date=datetime.now(UTC).isoformat(timespec="seconds"),
-        git_commit=git_commit(),
-        machine=machine(),
-        load_average=load_average(),
-    )
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "latency.json").write_text(json.dumps(result, indent=2) + "\n")
-    (args.out / "latency.md").write_text(markdown(result))
-    print(markdown(result))
+    write_results(args.out, "latency", result, markdown)
     return 0
 
 

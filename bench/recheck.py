@@ -17,13 +17,12 @@ pages, 10 minutes); what a 304 saves there is the body, the parse and the merge.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-from common import ROOT, drop_warehouse, fresh_warehouse, git_commit, load_average, machine, median
+from common import ROOT, drop_warehouse, fresh_warehouse, median, write_results
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -106,17 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    result = measure(args.count, args.runs)
-    result.update(
-        date=datetime.now(UTC).isoformat(timespec="seconds"),
-        git_commit=git_commit(),
-        machine=machine(),
-        load_average=load_average(),
-    )
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "recheck.json").write_text(json.dumps(result, indent=2) + "\n")
-    (args.out / "recheck.md").write_text(markdown(result))
-    print(markdown(result))
+    write_results(args.out, "recheck", measure(args.count, args.runs), markdown)
     return 0
 
 
