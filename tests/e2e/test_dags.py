@@ -139,11 +139,13 @@ def test_a_watched_run_takes_the_urls_of_every_event_it_was_given():
                 event(
                     {"source": "prnewswire", "urls": ["https://a/2.html", 7, "https://a/3.html"]}
                 ),
+                event({"source": "prnewswire", "urls": [], "changed": ["https://a/0.html"]}),
                 event(None),
             ]
         }
     }
     assert watched_urls(context) == ["https://a/1.html", "https://a/2.html", "https://a/3.html"]
+    assert watched_urls(context, "changed") == ["https://a/0.html"]  # corrections
 
 
 @pytest.mark.parametrize("dag_id", ["prnewswire_ingest", "prnewswire_backfill"])
