@@ -51,6 +51,21 @@ def one_recheck(dsn: str, site, conditional: bool) -> dict:
     }
 
 
+def quiet_ingests(dsn: str, site, runs: int) -> dict:
+    """Scheduled ingest runs that find nothing new: what each sent and took (median)."""
+    from newswire import pipeline
+
+    seconds, sent = [], []
+    for _ in range(runs):
+        before = sum(site.request_counts.values())
+        start = time.perf_counter()
+        summary = pipeline.ingest(dsn, site.base_url)
+        seconds.append(time.perf_counter() - start)
+        sent.append(sum(site.request_counts.values()) - before)
+        assert summary.discovered == 0, summary
+    return {"seconds_median": round(median(seconds), 3), "requests": max(sent)}
+
+
 def measure(count: int, runs: int) -> dict:
     from newswire import pipeline
     from newswire_sample_site.server import SampleSite
@@ -61,6 +76,7 @@ def measure(count: int, runs: int) -> dict:
             now = site.now
             pipeline.ingest(dsn, site.base_url, since=now - timedelta(days=3), until=now)
             result = {"count": count, "runs": runs}
+            result["quiet_ingest"] = quiet_ingests(dsn, site, 3 * runs)
             for label, conditional in (("conditional", True), ("unconditional", False)):
                 rows = [one_recheck(dsn, site, conditional) for _ in range(runs)]
                 result[label] = {
@@ -74,7 +90,7 @@ def measure(count: int, runs: int) -> dict:
 
 
 def markdown(result: dict) -> str:
-    a, b = result["conditional"], result["unconditional"]
+    a, b, q = result["conditional"], result["unconditional"], result["quiet_ingest"]
     rows = "\n".join(
         f"| {label} | {r['requests']} | {r['not_modified']} |"
         f" {r['fetched']} | {r['unchanged']} | **{r['seconds_median']:.2f} s** ({r['seconds']}) |"
@@ -96,6 +112,9 @@ brackets).
 
 Against a real site the requests are paced at one a second (600 pages: 10 minutes) either
 way; a 304 saves the page's body, its parse and its merge.
+
+An ingest run that finds nothing new (after the load, {3 * result["runs"]} runs): {q["requests"]}
+requests, **{q["seconds_median"]:.2f} s** (median).
 """
 
 
