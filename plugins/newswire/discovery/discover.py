@@ -122,14 +122,11 @@ def discover(
     ``known`` tells which candidates need no fetch (a lookup of the items, or a set of ids
     loaded already); an incremental walk skips them and stops where it meets only those.
     ``validators`` is updated in place with what the feeds answered, ``problems`` with what
-    could not be read,
-    ``listed`` with every feed item and card taken (a release's feed item and its card both,
-    to record what each said).
+    could not be read, ``listed`` with every feed item and card taken (a release's feed item
+    and its card both, to record what each said).
     """
     windowed = since is not None or until is not None
-    if not callable(known):
-        loaded_ids = known
-        known = lambda items: loaded_ids & {i.release_id for i in items}  # noqa: E731
+    lookup = known if callable(known) else (lambda items: known & {i.release_id for i in items})
     found: dict[str, Discovered] = {}
     problems = [] if problems is None else problems
     sources_read = 0
@@ -137,7 +134,7 @@ def discover(
     def add(items: list[Discovered]) -> int:
         """Keep the items to fetch; return how many are new to the warehouse (found on an
         earlier feed or page or not, so a listing that repeats the feed is still walked)."""
-        loaded = set() if windowed else known(items)
+        loaded = set() if windowed else lookup(items)
         fresh = [i for i in items if i.release_id not in loaded and _in_window(i, since, until)]
         for item in fresh:
             found.setdefault(item.release_id, item)
