@@ -5,16 +5,19 @@ import re
 import signal
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from newswire import pipeline
+from newswire.discovery.items import Discovered
 from newswire.discovery.sources import PRNEWSWIRE
 from newswire.fetching.client import PoliteClient
 from newswire.pipeline.watching import poll_feed, watched_step
 from newswire.warehouse import runs
 from newswire.warehouse.connection import connect
+from newswire_sample_site.faults import Faults
 from newswire_sample_site.server import RSS_PATH, SampleSite
 
 
@@ -172,3 +175,32 @@ def test_after_a_restart_on_its_state_folder_the_live_site_continues_and_the_wat
     new_ids = {PRNEWSWIRE.release_id(url) for url in poll.new}
     assert set(after) <= new_ids and not new_ids & set(before)
     assert poll.changed == [] and poll.skipped["loaded"] >= 20 + 3  # the rest: as before
+
+
+def test_a_release_the_feed_lists_twice_is_not_taken_for_a_correction(warehouse):
+    with (
+        SampleSite(count=40, seed=11, faults=Faults(duplicate_feed_entries=True)) as site,
+        PoliteClient(site.base_url) as client,
+    ):
+        pipeline.ingest(warehouse, site.base_url)
+        polls = []
+        for second in range(2):  # the feed changes: read in full, duplicates and all
+            site.publish(datetime.now(UTC) + timedelta(seconds=second))
+            polls.append(poll_feed(warehouse, client, "prnewswire", RSS_PATH))
+        then = pipeline.ingest(warehouse, site.base_url)
+    assert [(len(p.new), p.changed) for p in polls] == [(1, []), (1, [])]
+    assert polls[1].skipped["loaded"] == 40  # the duplicated ones among them, once each
+    assert (then.discovered, then.loaded_new, then.loaded_updated) == (2, 2, 0)
+
+
+def test_a_release_listed_twice_differently_is_unchanged_while_one_item_says_the_same(
+    warehouse, sample_site
+):
+    pipeline.ingest(warehouse, sample_site.base_url)
+    rel = sample_site.releases[0]
+    one = Discovered(sample_site.base_url + rel.path, rel.release_id, listed_as=("feed", "1" * 32))
+    other = replace(one, listed_as=("feed", "2" * 32))
+    with connect(warehouse) as conn, conn.cursor() as cur:
+        assert runs.record_listings(cur, [one, other]) == [rel.release_id]  # the last one kept
+        assert runs.listed_unchanged(cur, "prnewswire", [one, other]) == {rel.release_id}
+        assert runs.listed_unchanged(cur, "prnewswire", [one]) == frozenset()  # changed

@@ -102,13 +102,22 @@ def poll_feed(dsn: str, client: PoliteClient, source: str, feed: str) -> Poll:
         first_seen = set(runs.record_sightings(cur, sightings(fresh)))
         relisted = set(runs.record_listings(cur, todo))
     ids = {item.release_id for item in items}
-    poll = Poll(
-        new=[item.url for item in fresh if item.release_id in first_seen],
-        changed=[item.url for item in todo if item.release_id in loaded & relisted],
+    new, changed = _urls(fresh, first_seen), _urls(todo, loaded & relisted)
+    passed_over = len(unchanged)
+    return Poll(
+        new=new,
+        changed=changed,
+        skipped={"loaded": passed_over, "seen": len(ids) - passed_over - len(new) - len(changed)},
     )
-    taken = len(poll.new) + len(poll.changed)
-    poll.skipped = {"loaded": len(unchanged & ids), "seen": len(ids) - len(unchanged & ids) - taken}
-    return poll
+
+
+def _urls(items, wanted: set[str]) -> list[str]:
+    """The URL of each release of ``wanted`` once (a feed may list one twice), in order."""
+    urls: dict[str, str] = {}
+    for item in items:
+        if item.release_id in wanted:
+            urls.setdefault(item.release_id, item.url)
+    return list(urls.values())
 
 
 def watched_step(

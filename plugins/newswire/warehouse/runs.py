@@ -79,7 +79,9 @@ def listed_unchanged(cur, wire: str, items) -> frozenset[str]:
     """Which of the discovered ``items`` need no fetch: loaded releases whose feed item or
     listing card says what it said before (or had no fingerprint recorded yet: it becomes
     the one to compare with, so a release loaded by a backfill or before listings were
-    recorded is not fetched again for it). One statement for the candidates of a page."""
+    recorded is not fetched again for it). A release listed twice is unchanged when one of
+    its items is, so two items that differ never make it change back and forth. One
+    statement for the candidates of a page."""
     rows = [(i.release_id, *(i.listed_as or (None, None))) for i in items]
     if not rows:
         return frozenset()
@@ -99,7 +101,7 @@ def listed_unchanged(cur, wire: str, items) -> frozenset[str]:
            LEFT JOIN newswire.release_listings s
                   ON (s.wire, s.release_id, s.kind) = (%(wire)s, l.release_id, l.kind)
            GROUP BY l.release_id
-           HAVING bool_and(s.fingerprint IS NULL OR s.fingerprint = l.fingerprint)""",
+           HAVING bool_or(s.fingerprint IS NULL OR s.fingerprint = l.fingerprint)""",
         {
             "wire": wire,
             "ids": [r[0] for r in rows],
