@@ -53,3 +53,19 @@ def test_rechecks_of_more_recent_releases_than_a_run_may_ask_go_round_them_all(w
         (loaded_by,),
     )
     assert checked_again == 15  # three runs of five, no page twice
+
+
+def test_a_run_that_fails_forgets_the_page_validators_it_saved(warehouse, query):
+    """Its pages may never be loaded: the next conditional GET must not call them current."""
+    count = "SELECT count(*) FROM newswire.page_validators"
+    with SampleSite(count=20, seed=7) as site:
+        urls = pipeline.discover_step(warehouse, site.base_url, "r_fails")
+        pipeline.fetch_step(warehouse, site.base_url, "r_fails", urls)
+        assert query(warehouse, count) == [(20,)]
+        pipeline.mark_failed(warehouse, "r_fails")
+        assert query(warehouse, count) == [(0,)]
+        urls = pipeline.discover_step(warehouse, site.base_url, "r_loads")
+        pipeline.fetch_step(warehouse, site.base_url, "r_loads", urls)
+        pipeline.load_step(warehouse, "r_loads")
+        pipeline.mark_failed(warehouse, "r_loads")  # a later task of a loaded run: kept
+        assert query(warehouse, count) == [(20,)]
