@@ -43,7 +43,9 @@ def one_recheck(dsn: str, site, conditional: bool) -> dict:
     return {
         "seconds": seconds,
         "requests": site.request_counts["release"] - requests,
-        "not_modified": summary.not_modified,
+        # neither loaded nor rejected: answered 304
+        "not_modified": summary.discovered
+        - (summary.loaded_new + summary.loaded_updated + summary.unchanged + summary.rejected),
         "fetched": summary.fetched,
         "unchanged": summary.unchanged,
         "updated": summary.loaded_updated,

@@ -27,15 +27,6 @@ CREATE TABLE newswire.page_validators (
 );
 CREATE INDEX page_validators_checked_at_idx ON newswire.page_validators (checked_at);
 
--- The pages of a run that answered 304 Not Modified, until its load counts them (like
--- staged_releases: a retried fetch task records them again, never twice).
-CREATE TABLE newswire.not_modified_pages (
-    run_key text NOT NULL REFERENCES newswire.ingestion_runs ON DELETE CASCADE,
-    url     text NOT NULL,
-    PRIMARY KEY (run_key, url)
-);
-ALTER TABLE newswire.ingestion_runs ADD COLUMN not_modified integer NOT NULL DEFAULT 0;
-
 -- When each version was loaded (the merge's transaction time); NULL for versions loaded
 -- before this migration.
 ALTER TABLE newswire.release_versions ADD COLUMN loaded_at timestamptz;

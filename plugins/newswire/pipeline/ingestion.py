@@ -174,7 +174,8 @@ def fetch_step(
 
     A page fetched before is asked for with a conditional GET (the ETag / Last-Modified it
     last answered with): one that answers 304 Not Modified costs no body, no parse and no
-    merge, and counts as not modified."""
+    merge; it counts as ``not_modified`` here (the task's log) and is not ``fetched`` in
+    the run's counts."""
     counts = {"fetched": 0, "staged": 0, "rejected": 0, "not_modified": 0}
     progress = Progress(len(urls), "fetched")
     with (
@@ -258,7 +259,7 @@ def _keep(cur, run_key: str, url: str, outcome: _Outcome) -> StagedRecord | None
         )
         return None
     if outcome.not_modified:
-        runs.record_not_modified(cur, run_key, url, page.fetched_at)
+        runs.page_not_modified(cur, url, page.fetched_at)
         return None
     raw_page_id = archive.store_page(
         cur, page.url, page.status, page.content_type, page.fetched_at, page.content, page.headers

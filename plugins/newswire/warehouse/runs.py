@@ -26,13 +26,11 @@ class RunSummary:
     loaded_updated: int = 0
     unchanged: int = 0
     rejected: int = 0
-    not_modified: int = 0  # pages that answered 304 to a conditional GET: not fetched again
 
     def as_text(self) -> str:
-        not_modified = f" ({self.not_modified} not modified)" if self.not_modified else ""
         return (
-            f"run {self.run_key}: discovered {self.discovered}, fetched {self.fetched}"
-            f"{not_modified}, loaded {self.loaded_new} new / {self.loaded_updated} updated / "
+            f"run {self.run_key}: discovered {self.discovered}, fetched {self.fetched}, "
+            f"loaded {self.loaded_new} new / {self.loaded_updated} updated / "
             f"{self.unchanged} unchanged, rejected {self.rejected}"
         )
 
@@ -171,13 +169,8 @@ def forget_page_validators(cur, before) -> None:
     cur.execute("DELETE FROM newswire.page_validators WHERE checked_at < %s", (before,))
 
 
-def record_not_modified(cur, run_key: str, url: str, checked_at) -> None:
-    """The page ``url`` answered the run ``run_key`` 304 Not Modified at ``checked_at``."""
-    cur.execute(
-        "INSERT INTO newswire.not_modified_pages (run_key, url) VALUES (%s, %s)"
-        " ON CONFLICT DO NOTHING",
-        (run_key, url),
-    )
+def page_not_modified(cur, url: str, checked_at) -> None:
+    """The page ``url`` answered 304 Not Modified at ``checked_at``."""
     cur.execute(
         "UPDATE newswire.page_validators SET checked_at = %s WHERE url = %s", (checked_at, url)
     )
@@ -340,8 +333,6 @@ def merge_run(cur, run_key: str, discovered: int) -> tuple[RunSummary, int]:
         (run_key,),
     )
     fetched_rejects, summary.rejected = cur.fetchone()
-    cur.execute("DELETE FROM newswire.not_modified_pages WHERE run_key = %s", (run_key,))
-    summary.not_modified = cur.rowcount
     summary.fetched = (
         summary.loaded_new + summary.loaded_updated + summary.unchanged + fetched_rejects
     )
