@@ -100,6 +100,24 @@ def git_commit() -> str | None:
     return commit + ("+dirty" if dirty else "")
 
 
+def write_results(out: Path, name: str, result: dict, markdown) -> None:
+    """Stamp ``result`` with the date, commit, machine and load, and write it to
+    ``out/<name>.json`` and, as ``markdown(result)`` says it, ``out/<name>.md`` (printed)."""
+    from datetime import UTC, datetime
+
+    result.update(
+        date=datetime.now(UTC).isoformat(timespec="seconds"),
+        git_commit=git_commit(),
+        machine=machine(),
+        load_average=load_average(),
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    text = markdown(result)
+    (out / f"{name}.md").write_text(text)
+    print(text)
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

@@ -1,14 +1,18 @@
 """From the wire to the warehouse (issue 15): how long a release takes from its publication
-to its row in the warehouse, with Airflow's event-driven ingestion.
+to its row in the warehouse, with Airflow's event-driven ingestion, and a correction from its
+publication to its version in the warehouse.
 
 The live sample site (in this process) publishes a release every 5-20 s (seeded) for
-``--minutes`` and corrects some; `airflow standalone` (LocalExecutor, metadata in PostgreSQL)
-runs the feed watcher in its triggerer with its default settings (a poll every 30 s) and the
-``prnewswire_watch`` DAG it schedules, beside the 15-minute ``prnewswire_ingest``. The archive
+``--minutes`` and corrects some (in place: same id, a new title); `airflow standalone`
+(LocalExecutor, metadata in PostgreSQL) runs the feed watcher in its triggerer with its
+default settings (a poll every 30 s) and the ``prnewswire_watch`` DAG it schedules, beside the
+15-minute ``prnewswire_ingest`` and ``prnewswire_recheck``, as ``make up`` does. The archive
 is loaded first, so only live releases are measured. The figures come from the warehouse:
-``newswire.report_ingestion_latency`` (the day's distribution) and
-``newswire.report_release_latency`` (each release). Writes ``bench/results/latency.md`` and
-``latency.json``.
+``newswire.report_ingestion_latency`` (the day's distribution),
+``newswire.report_release_latency`` (each release) and ``release_versions`` (the first
+version with the corrected title, and when it was loaded; the site says when it corrected);
+the release page of a corrected release is read through the running Airflow API. Writes
+``bench/results/latency.md`` and ``latency.json``.
 
     .venv/bin/python bench/latency.py               # 10 minutes, about 13 with start-up
     .venv/bin/python bench/latency.py --minutes 2 --every 5-10 --out /tmp/x
@@ -29,7 +33,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from common import ROOT, drop_warehouse, fresh_warehouse, git_commit, load_average, machine
+from common import ROOT, drop_warehouse, fresh_warehouse, write_results
 
 sys.path.insert(0, str(ROOT))
 from tests.support.airflow import airflow_env, free_port, running_standalone  # noqa: E402
@@ -73,7 +77,8 @@ def url_of(dsn: str, scheme: str = "postgresql") -> str:
 def standalone(warehouse: str, metadata: str, site_url: str, extra_env: dict[str, str]):
     """`airflow standalone` with LocalExecutor and PostgreSQL metadata, the warehouse
     connection, the source Variable and the pool; yields ``airflow(*args)``, a CLI runner in
-    its environment. Stopped with its whole process group."""
+    its environment, and ``get(path)``, an authenticated GET of the API server (the text).
+    Stopped with its whole process group."""
     home = Path(tempfile.mkdtemp(prefix="newswire-latency-"))
     port = free_port()
     env = airflow_env(
@@ -103,14 +108,30 @@ def standalone(warehouse: str, metadata: str, site_url: str, extra_env: dict[str
 
     done = False
     try:
-        with running_standalone(env, home, timeout=300):
-            yield airflow
+        with running_standalone(env, home, timeout=300) as api:
+            yield airflow, lambda path: api_get(api, home, path)
         done = True
     finally:
         if done:
             shutil.rmtree(home, ignore_errors=True)
         else:
             print(f"airflow standalone's log: {home / 'standalone.log'}", file=sys.stderr)
+
+
+def api_get(api: str, home: Path, path: str) -> str:
+    """GET ``path`` of the API server at ``api`` as the standalone's admin (a token from the
+    simple auth manager's ``/auth/token``)."""
+    import requests
+
+    [(user, password)] = json.loads(
+        (home / "simple_auth_manager_passwords.json.generated").read_text()
+    ).items()
+    token = requests.post(
+        f"{api}/auth/token", json={"username": user, "password": password}, timeout=30
+    ).json()["access_token"]
+    answer = requests.get(api + path, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    answer.raise_for_status()
+    return answer.text
 
 
 def unpause_when_parsed(airflow, *dag_ids: str, timeout: float = 180) -> None:
@@ -153,6 +174,26 @@ def latencies(dsn: str, release_ids: list[str]) -> dict[str, tuple[int, float | 
     return {rid: found.get(rid, (0, None)) for rid in release_ids}
 
 
+def corrections_loaded(dsn: str, corrected: dict[str, datetime]) -> dict[str, tuple]:
+    """{release id: (version, seconds from the correction to the load of the first version
+    with the corrected title)} of the releases ``corrected`` (id: when the site corrected
+    it); (None, None) for one not loaded corrected yet."""
+    import psycopg2
+
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(
+            """SELECT DISTINCT ON (release_id) release_id, version, loaded_at
+               FROM newswire.release_versions
+               WHERE wire = %s AND release_id = ANY(%s)
+                 AND record->>'title' LIKE 'CORRECTION -- %%'
+               ORDER BY release_id, version""",
+            (SOURCE, list(corrected)),
+        )
+        found = {rid: (v, (at - corrected[rid]).total_seconds()) for rid, v, at in cur}
+    conn.close()
+    return {rid: found.get(rid, (None, None)) for rid in corrected}
+
+
 def report_rows(dsn: str, day: date) -> list[dict]:
     from newswire.warehouse.reports import run_report
 
@@ -171,15 +212,22 @@ def measure(
     dsn = fresh_warehouse()
     metadata = fresh_database(dsn)
     extra = {"NEWSWIRE_WATCH_INTERVAL": str(watch_interval)} if watch_interval else {}
+    corrected: dict[str, datetime] = {}  # release id -> when the site corrected it
+
+    def note(kind, rel) -> None:
+        if kind == "corrected":
+            corrected[rel.release_id] = datetime.now(UTC)
+
     try:
         with SampleSite(count=30, seed=15) as site:
             pipeline.ingest(dsn, site.base_url)  # the archive: loaded before, not measured
-            with standalone(dsn, metadata, site.base_url, extra) as airflow:
+            with standalone(dsn, metadata, site.base_url, extra) as (airflow, get):
                 airflow("pools", "set", "newswire_http", "4", "newswire: HTTP work")
-                unpause_when_parsed(airflow, f"{SOURCE}_watch", f"{SOURCE}_ingest")
+                dags = (f"{SOURCE}_watch", f"{SOURCE}_ingest", f"{SOURCE}_recheck")
+                unpause_when_parsed(airflow, *dags)
                 wait_for_feed_polls(site, 2)  # the watcher is polling at its interval
                 polls_before, started = site.request_counts["rss"], time.monotonic()
-                site.go_live(every, corrections=0.2)
+                site.go_live(every, corrections=0.2, on_change=note)
                 time.sleep(minutes * 60)
                 site.stop_live()
                 elapsed = time.monotonic() - started
@@ -189,16 +237,20 @@ def measure(
                 deadline = time.monotonic() + settle
                 while time.monotonic() < deadline:
                     found = latencies(dsn, ids)
-                    if all(n for n, _ in found.values()):
+                    fixed = corrections_loaded(dsn, corrected)
+                    if all(n for n, _ in found.values()) and all(v for v, _ in fixed.values()):
                         break
                     time.sleep(2)
-                found = latencies(dsn, ids)
+                found, fixed = latencies(dsn, ids), corrections_loaded(dsn, corrected)
                 days = sorted({rel.published_utc.date() for rel in published})
                 report = [row for day in days for row in report_rows(dsn, day)]
+                shown = next((rid for rid, (v, _) in fixed.items() if v and v > 1), None)
+                page = get(f"/newswire/releases/{SOURCE}/{shown}") if shown else ""
     finally:
         drop_warehouse(dsn)
         drop_warehouse(metadata)
     seconds = sorted(s for _, s in found.values() if s is not None)
+    correction_seconds = sorted(s for _, s in fixed.values() if s is not None)
     return {
         "minutes": minutes,
         "every_s": list(every),
@@ -211,6 +263,15 @@ def measure(
         "p95_s": _percentile(seconds, 0.95),
         "max_s": seconds[-1] if seconds else None,
         "feed_requests_per_minute": round(feed_requests / (elapsed / 60), 2),
+        "corrected": len(fixed),
+        "corrections_loaded": sum(1 for v, _ in fixed.values() if v),
+        "corrections_as_new_version": sum(1 for v, _ in fixed.values() if v and v > 1),
+        "correction_latency_s": {rid: s for rid, (_, s) in fixed.items()},
+        "correction_p50_s": _percentile(correction_seconds, 0.5),
+        "correction_p95_s": _percentile(correction_seconds, 0.95),
+        "correction_max_s": correction_seconds[-1] if correction_seconds else None,
+        "release_page_checked": shown,
+        "release_page_shows_version_2": bool(shown) and "version 2" in page,
         "report_ingestion_latency": [{k: _plain(v) for k, v in row.items()} for row in report],
     }
 
@@ -296,7 +357,7 @@ The live sample site published a release every {result["every_s"][0]:g}-{result[
 (20% of publications followed by a correction of an earlier one) for {result["minutes"]:g}
 minutes; `airflow standalone` (LocalExecutor, PostgreSQL metadata) ran the feed watcher in
 its triggerer (one conditional GET every {result["watch_interval_s"]:g} s) with
-`prnewswire_watch` and `prnewswire_ingest` unpaused.
+`prnewswire_watch`, `prnewswire_ingest` and `prnewswire_recheck` unpaused.
 
 - releases published: {result["published"]}, loaded: {result["loaded"]}, loaded more than
   once: {result["loaded_more_than_once"]}
@@ -304,6 +365,12 @@ its triggerer (one conditional GET every {result["watch_interval_s"]:g} s) with
   **{_s(result["p95_s"])}**, max {_s(result["max_s"])} (target: p95 < 90 s, p50 < 45 s)
 - feed requests per minute (watcher and 15-minute runs together):
   {result["feed_requests_per_minute"]}
+- corrections published: {result["corrected"]}, loaded: {result["corrections_loaded"]} (as a
+  new version: {result["corrections_as_new_version"]}; the others were corrected before their
+  first load); correction -> its version loaded: p50 **{_s(result["correction_p50_s"])}**, p95
+  **{_s(result["correction_p95_s"])}**, max {_s(result["correction_max_s"])} (target: p95 < 90 s)
+- the release page of a corrected release ({result["release_page_checked"]}, read through
+  the running API server) shows version 2: {result["release_page_shows_version_2"]}
 
 `newswire.report_ingestion_latency` for the day(s) of the live releases (seconds; the
 archive, published a year earlier, is on other days):
@@ -338,16 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     result = measure(
         args.minutes, (float(low), float(high or low)), watch_interval=args.watch_interval
     )
-    result.update(
-        date=datetime.now(UTC).isoformat(timespec="seconds"),
-        git_commit=git_commit(),
-        machine=machine(),
-        load_average=load_average(),
-    )
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "latency.json").write_text(json.dumps(result, indent=2) + "\n")
-    (args.out / "latency.md").write_text(markdown(result))
-    print(markdown(result))
+    write_results(args.out, "latency", result, markdown)
     return 0
 
 

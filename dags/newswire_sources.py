@@ -7,10 +7,13 @@ declaration there plus its parser module: its DAGs appear here):
 * **`<source>_ingest`**, every 15 minutes (for the sources without a DAG file of their own:
   `prnewswire_ingest` is `dags/prnewswire_ingest.py`): find what is new on the source's
   feeds and listing, fetch it, load it. The same tasks as `prnewswire_ingest`.
-* **`<source>_recheck`**, daily at 06:00 UTC: releases are corrected after publication (a
+* **`<source>_recheck`**, every 15 minutes: releases are corrected after publication (a
   `CORRECTION` title, a changed body). Re-fetch the source's releases published in the last
-  **days** (param, default 2) politely, in the pool `newswire_http`; a changed one gets a
-  new version in `newswire.release_versions`, an unchanged one stays as it is.
+  **days** (param, default 2: 48 hours) politely, in the pool `newswire_http`, each with a
+  conditional GET (the ETag / Last-Modified its page last answered with): an unchanged page
+  answers 304 and costs nothing more, a changed one gets a new version in
+  `newswire.release_versions`. A correction the feed or listing shows (a changed title,
+  link, time or guid) is fetched sooner, by the watcher or the next ingest run.
 
 Both end with **send_alerts**: the alerts of releases that match a watchlist, delivered once.
 
@@ -73,7 +76,9 @@ def ingest_dag(source: str) -> None:
 def recheck_dag(source: str) -> None:
     @dag(
         dag_id=f"{source}_recheck",
-        schedule=CronTriggerTimetable("0 6 * * *", timezone="UTC", interval=timedelta(days=1)),
+        schedule=CronTriggerTimetable(
+            "*/15 * * * *", timezone="UTC", interval=timedelta(minutes=15), run_immediately=True
+        ),
         start_date=datetime(2025, 1, 1, tzinfo=UTC),
         catchup=False,
         max_active_runs=1,

@@ -31,7 +31,9 @@ if [ -z "${PRNEWSWIRE_BASE_URL:-}" ]; then
     rm -f "$urlfile"
     live=()
     [ "${NEWSWIRE_LIVE_EVERY:-5-20}" = off ] || live=(--live-every "${NEWSWIRE_LIVE_EVERY:-5-20}")
-    setsid newswire sample-site --port 0 "${live[@]}" > "$urlfile" 2> "$NEWSWIRE_HOME/sample-site.log" &
+    # --state: a restart serves what it published and continues after the highest id.
+    setsid newswire sample-site --port 0 "${live[@]}" --state "$NEWSWIRE_HOME/sample-site" \
+        > "$urlfile" 2> "$NEWSWIRE_HOME/sample-site.log" &
     echo "sample-site $!" >> "$PIDS"
     for _ in $(seq 100); do [ -s "$urlfile" ] && break; sleep 0.1; done
     PRNEWSWIRE_BASE_URL="$(grep -o 'http://[^ ]*' "$urlfile" | head -n1)"
@@ -68,12 +70,14 @@ airflow dags reserialize > /dev/null 2>&1 || true
 airflow dags unpause newswire_quality > /dev/null
 airflow dags unpause prnewswire_ingest > /dev/null
 airflow dags unpause prnewswire_watch > /dev/null
+airflow dags unpause prnewswire_recheck > /dev/null
 PASSWORDS="$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated"
 echo
 echo "Airflow UI:    http://localhost:$UI_PORT"
 echo "Newswire page: http://localhost:$UI_PORT/plugin/newswire"
 echo "login:         $(python3 -c 'import json,sys; [print(u, "/", p) for u, p in json.load(open(sys.argv[1])).items()]' "$PASSWORDS")"
-echo "prnewswire_ingest is unpaused: its first run starts now, then every 15 minutes;"
+echo "prnewswire_ingest and prnewswire_recheck (corrections of the last 48 hours, conditional"
+echo "GETs) are unpaused: their first runs start now, then every 15 minutes;"
 echo "newswire_quality checks each load. prnewswire_watch is unpaused: its feed watcher (in the"
 echo "triggerer) polls the feed every 30 s and each new release is loaded within a minute;"
 echo "the site's releases: tail -f $NEWSWIRE_HOME/sample-site.url; the watchlist 'demo' alerts"

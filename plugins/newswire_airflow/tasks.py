@@ -156,24 +156,41 @@ def watch_feeds(source: str) -> tuple[str, ...]:
     return settings.feeds(declared.feeds, declared.name)
 
 
-def watched_urls(context) -> list[str]:
+def watched_urls(context, key: str = "urls") -> list[str]:
     """The release URLs the feed watcher's events named for this run (several events may be
-    queued into one run), in order, each once. The payload is the trigger's:
-    ``{"source": ..., "urls": [...]}`` under the event's ``extra["payload"]``."""
+    queued into one run), in order, each once: under ``key``, ``"urls"`` (new releases) or
+    ``"changed"`` (loaded releases listed differently). The payload is the trigger's:
+    ``{"source": ..., "urls": [...], "changed": [...]}`` under the event's
+    ``extra["payload"]``."""
     urls: dict[str, None] = {}
     for events in context["triggering_asset_events"].values():
         for event in events:
             payload = (event.extra or {}).get("payload") or {}
-            urls.update(dict.fromkeys(u for u in payload.get("urls") or [] if isinstance(u, str)))
+            urls.update(dict.fromkeys(u for u in payload.get(key) or [] if isinstance(u, str)))
     return list(urls)
 
 
 def discover_watched(context, source: str = "prnewswire") -> list[str]:
     """Open the ingestion run of the releases the feed watcher saw (no discovery)."""
-    run_id, urls = context["run_id"], watched_urls(context)
-    log.info("run %s: %d releases seen by the feed watcher", run_id, len(urls))
+    run_id, urls, changed = (
+        context["run_id"],
+        watched_urls(context),
+        watched_urls(context, "changed"),
+    )
+    log.info(
+        "run %s: %d new and %d changed releases seen by the feed watcher",
+        run_id,
+        len(urls),
+        len(changed),
+    )
     return watching.watched_step(
-        warehouse_dsn(), source_base_url(source), run_id, urls, source=source, dag_run_id=run_id
+        warehouse_dsn(),
+        source_base_url(source),
+        run_id,
+        urls,
+        source=source,
+        dag_run_id=run_id,
+        changed=changed,
     )
 
 

@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 
 
 class FeedWatchTrigger(BaseEventTrigger):
-    """Poll the feeds of ``source`` and fire an event ``{"source": ..., "urls": [...]}``
-    whenever releases appear that nobody saw before. ``interval`` (seconds) defaults to
+    """Poll the feeds of ``source`` and fire an event ``{"source": ..., "urls": [...],
+    "changed": [...]}`` whenever releases appear that nobody saw before (``urls``) or loaded
+    ones are listed differently (``changed``: corrections). Each poll logs what it took and
+    what it passed over, and why. ``interval`` (seconds) defaults to
     ``NEWSWIRE_WATCH_INTERVAL`` in the triggerer's environment; the floor of
     :func:`~newswire.pipeline.watching.poll_interval` applies either way."""
 
@@ -64,19 +66,22 @@ class FeedWatchTrigger(BaseEventTrigger):
             failures = 0
             for feed in itertools.cycle(feeds):
                 try:
-                    urls = await asyncio.to_thread(
+                    poll = await asyncio.to_thread(
                         watching.poll_feed, dsn, client, self.source, feed
                     )
                     failures = 0
                 except (FetchError, DatabaseError) as exc:
                     failures += 1
-                    urls = []
+                    poll = watching.Poll()
                     log.warning(
                         "feed %s%s not polled (%d in a row): %s", base_url, feed, failures, exc
                     )
-                if urls:
-                    log.info("%d new releases on %s%s", len(urls), base_url, feed)
-                    yield TriggerEvent({"source": self.source, "urls": urls})
+                else:  # what it took and what it passed over, and why
+                    log.info("feed %s%s: %s", base_url, feed, poll.explained())
+                if poll.urls:
+                    yield TriggerEvent(
+                        {"source": self.source, "urls": poll.new, "changed": poll.changed}
+                    )
                 await asyncio.sleep(watching.next_poll_in(interval, failures))
 
 

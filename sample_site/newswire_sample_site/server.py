@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import random
 import re
@@ -28,6 +29,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import islice
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
@@ -95,7 +97,13 @@ class SampleSite:
     Live (:meth:`go_live`, ``--live-every 5-20``): the site publishes a new release at random
     intervals, dated the moment it went out, and corrects some earlier ones; each shows at
     once in the feed (new ETag and Last-Modified), the listing and the news sitemaps, and the
-    site's clock moves with it."""
+    site's clock moves with it. Release pages answer conditional GETs (ETag, Last-Modified:
+    the release's publication or its last correction).
+
+    ``state`` (a folder) makes the live site keep its promises across restarts: each
+    publication and correction is written there (``live.jsonl``) before it is served, and a
+    site started on the same folder serves them again as they were and publishes on after
+    the highest id it served, never an id again with other content."""
 
     def __init__(
         self,
@@ -112,6 +120,7 @@ class SampleSite:
         blocking: Blocking | None = None,
         pubdate_variants: bool = False,
         mirror: bool = False,
+        state: Path | None = None,
     ):
         if wire not in WIRES:
             raise ValueError(f"unknown wire {wire!r}: one of {', '.join(WIRES)}")
@@ -136,6 +145,7 @@ class SampleSite:
         )
         self._feeds: dict[datetime, tuple[bytes, str, str]] = {}
         self._corrected_at: datetime | None = None  # the last live correction (Last-Modified)
+        self._corrections: dict[str, datetime] = {}  # release id -> its last live correction
         self._live: list[SampleRelease] = []  # what go_live published, oldest first
         self._stop_live = threading.Event()
         self._by_id = {rel.release_id: rel for rel in self.releases}
@@ -144,6 +154,9 @@ class SampleSite:
             self._by_issuer[rel.issuer.slug].append(rel)
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
+        self._journal = _LiveJournal(state, seed=seed, count=count, wire=wire) if state else None
+        if self._journal is not None:
+            self._journal.replay(self)
         self._httpd = _Server((host, port), _Handler)
         self._httpd.site = self
 
@@ -219,6 +232,8 @@ class SampleSite:
         at = at or datetime.now(UTC)
         with self._lock:
             rel = live_release(len(self.releases), self.seed, max(at, self.now))
+            if self._journal is not None:  # written down before anyone can see it
+                self._journal.write({"published": rel.index, "at": rel.published_utc})
             self.releases.append(rel)
             self._live.append(rel)
             self._by_id[rel.release_id] = rel
@@ -233,7 +248,10 @@ class SampleSite:
     def correct(self, rel: SampleRelease, at: datetime | None = None) -> SampleRelease:
         """Re-issue ``rel`` with a correction (a ``CORRECTION --`` title, same id and time)."""
         fixed = corrected(rel)
+        at = at or datetime.now(UTC)
         with self._lock:
+            if self._journal is not None:
+                self._journal.write({"corrected": rel.release_id, "at": at})
 
             def swapped(releases: list[SampleRelease]) -> list[SampleRelease]:
                 return [
@@ -245,7 +263,7 @@ class SampleSite:
             self._by_id[rel.release_id] = fixed
             self._by_issuer[rel.issuer.slug] = swapped(self._by_issuer[rel.issuer.slug])
             self._newest_first = swapped(self._newest_first)
-            self._corrected_at = at or datetime.now(UTC)
+            self._corrected_at = self._corrections[rel.release_id] = at
             self._feeds.clear()
         return fixed
 
@@ -337,11 +355,21 @@ class SampleSite:
         for kind in (fault, charset_fault, hostile, *stored):
             if kind:
                 self._count(kind)
+        changed = max(rel.published_utc, self._corrections.get(rel.release_id, rel.published_utc))
+        validators = {
+            "ETag": '"' + hashlib.sha256(body).hexdigest()[:20] + '"',
+            "Last-Modified": format_datetime(changed, usegmt=True),
+        }
+        if not fault and _not_modified(headers, *validators.values()):
+            self._count("release")
+            return Response(HTTPStatus.NOT_MODIFIED, validators, b"")
         if hostile == "trickle":  # the handler sends it a byte at a time: not served in full
             return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, hostile)
         if fault in ("dropped", "truncated"):  # the handler breaks the answer: no page served
             return Response(HTTPStatus.OK, {"Content-Type": content_type}, body, fault)
-        return self._ok("release", body, content_type, extra)._replace(fault=fault)
+        return self._ok("release", body, content_type, {**validators, **extra})._replace(
+            fault=fault
+        )
 
     def _globe(self, path: str, query: dict[str, list[str]]) -> Response:
         """The GlobeNewswire-shaped site: its feed, newsroom listing and release pages."""
@@ -467,6 +495,47 @@ def _jump_point(query: dict[str, list[str]]) -> datetime | None:
     return datetime(year, month, day, hour, 59, 59, tzinfo=ET).astimezone(UTC)
 
 
+class _LiveJournal:
+    """The live site's publications and corrections, a JSON line each, in ``folder``/live.jsonl
+    (its first line names the seed, archive size and wire they belong to)."""
+
+    def __init__(self, folder: Path, **site):
+        self.path = Path(folder) / "live.jsonl"
+        self.site = site
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def replay(self, site: SampleSite) -> None:
+        """Serve again what the site published and corrected before it was stopped."""
+        lines = self.path.read_text(encoding="utf-8").splitlines() if self.path.exists() else []
+        if not lines:
+            self.write(self.site)
+            return
+        written = json.loads(lines[0])
+        if written != self.site:
+            raise ValueError(
+                f"{self.path} belongs to a site with {written}, not {self.site}: start it"
+                " with those options, or on another state folder"
+            )
+        journal, site._journal = site._journal, None  # replaying writes nothing
+        for line in lines[1:]:
+            event = json.loads(line)
+            at = datetime.fromisoformat(event["at"])
+            if "published" in event:
+                rel = site.publish(at)
+                if rel.index != event["published"]:
+                    raise ValueError(f"{self.path}: publication {event} out of order")
+            else:
+                site.correct(site._by_id[event["corrected"]], at)
+        site._journal = journal
+
+    def write(self, event: dict) -> None:
+        line = json.dumps(event, default=lambda at: at.isoformat())
+        with self.path.open("a", encoding="utf-8") as out:
+            out.write(line + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+
+
 def _not_modified(headers, etag: str, last_modified: str) -> bool:
     """RFC 9110 conditional GET: If-None-Match decides when present, else If-Modified-Since."""
     if_none_match = headers.get("If-None-Match")
@@ -583,6 +652,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="serve as a mirror does: release pages state their own URL (canonical link,"
         " og:url) on this site instead of the wire's",
     )
+    parser.add_argument(
+        "--state",
+        type=Path,
+        metavar="DIR",
+        help="with --live-every: keep what the site published in DIR, so a restart on the"
+        " same DIR serves it again and publishes on after the highest id it served",
+    )
     fault_options.add_arguments(parser)
 
 
@@ -616,6 +692,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         live_every=args.live_every,
         live_corrections=args.live_corrections,
         mirror=args.mirror,
+        state=args.state,
     )
 
 
@@ -632,6 +709,7 @@ def run(
     live_every: tuple[float, float] | None = None,
     live_corrections: float = 0.2,
     mirror: bool = False,
+    state: Path | None = None,
 ) -> int:
     """Serve until Ctrl-C; the first stdout line carries the base URL (scripts grep it).
     With faults on, a second line lists them; SIGUSR1 advances the epoch. Live, a line per
@@ -647,6 +725,7 @@ def run(
         now=now,
         wire=wire,
         mirror=mirror,
+        state=state,
     )
     print(
         f"sample site serving {count} releases (seed {seed}) at {site.base_url} ; Ctrl-C stops",

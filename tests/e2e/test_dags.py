@@ -139,11 +139,13 @@ def test_a_watched_run_takes_the_urls_of_every_event_it_was_given():
                 event(
                     {"source": "prnewswire", "urls": ["https://a/2.html", 7, "https://a/3.html"]}
                 ),
+                event({"source": "prnewswire", "urls": [], "changed": ["https://a/0.html"]}),
                 event(None),
             ]
         }
     }
     assert watched_urls(context) == ["https://a/1.html", "https://a/2.html", "https://a/3.html"]
+    assert watched_urls(context, "changed") == ["https://a/0.html"]  # corrections
 
 
 @pytest.mark.parametrize("dag_id", ["prnewswire_ingest", "prnewswire_backfill"])
@@ -459,6 +461,17 @@ def test_each_source_has_an_ingest_dag_and_a_recheck_dag_with_the_shared_tasks(d
             assert dag.get_task("send_alerts").upstream_task_ids == {"load"}
             assert name in dag.tags and dag.on_failure_callback is not None
     assert dagbag.dags["globenewswire_recheck"].params["days"] == 2
+
+
+def test_the_recheck_runs_every_15_minutes_and_make_up_unpauses_it(dagbag):
+    recheck = dagbag.dags["prnewswire_recheck"]
+    assert (recheck.timetable.expression, recheck.timetable.interval) == (
+        "*/15 * * * *",
+        timedelta(minutes=15),
+    )
+    assert recheck.params["days"] == 2  # the last 48 hours
+    up = (Path(__file__).parents[2] / "scripts" / "up.sh").read_text()
+    assert "airflow dags unpause prnewswire_recheck" in up
 
 
 def test_globenewswire_ingest_dag_lands_the_second_wire(

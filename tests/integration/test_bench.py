@@ -70,3 +70,22 @@ def test_quick_bench_writes_every_section(pg_server, tmp_path):
     table = (out / "latest.md").read_text()
     assert "| section | figure | value | target | met |" in table
     assert table.count("\n| ") == len(report["figures"]) + 2  # header, rule, one row a figure
+
+
+def test_the_recheck_bench_compares_conditional_gets_with_none(pg_server, tmp_path):
+    _, admin_dsn = pg_server
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "recheck.py"), "--count", "20", "--runs", "1"]
+        + ["--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "NEWSWIRE_BENCH_ADMIN_DSN": admin_dsn},
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    result = json.loads((tmp_path / "recheck.json").read_text())
+    conditional, unconditional = result["conditional"], result["unconditional"]
+    assert conditional["requests"] == unconditional["requests"] > 0
+    assert conditional["not_modified"] == conditional["requests"] and not conditional["fetched"]
+    assert unconditional["unchanged"] == unconditional["requests"]
+    assert result["quiet_ingest"]["requests"] > 0 and (tmp_path / "recheck.md").exists()

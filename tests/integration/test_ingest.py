@@ -104,7 +104,7 @@ def test_unfetchable_and_unparsable_pages_are_recorded_and_the_run_goes_on(
     counts = pipeline.fetch_step(
         warehouse, sample_site.base_url, run, good + [missing, not_a_release]
     )
-    assert counts == {"fetched": 2, "staged": 1, "rejected": 2}
+    assert counts == {"fetched": 2, "staged": 1, "rejected": 2, "not_modified": 0}
     summary = pipeline.load_step(warehouse, run, max_failed_share=1.0)
     assert (summary.loaded_new, summary.rejected) == (1, 2)
     rejects = dict(query(warehouse, "SELECT url, stage || ':' || reason FROM newswire.rejects"))

@@ -25,6 +25,7 @@ def test_every_report_runs(known):
         "ingestion_lag",
         "ingestion_latency",
         "release_latency",
+        "correction_latency",
         "rejects_by_reason",
         "ingestion_runs",
         "warehouse_totals",

@@ -3,7 +3,7 @@ validators that make conditional GET work), the listing and the news sitemap, da
 second they went out; corrections re-issue earlier ones."""
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -69,3 +69,43 @@ def test_a_bad_live_interval_is_a_usage_error(bad, capsys):
         main(["--live-every", bad])
     assert exit_.value.code == 2
     assert "MIN" in capsys.readouterr().err
+
+
+def test_a_release_page_answers_conditional_gets_until_it_is_corrected():
+    with SampleSite(count=10, seed=5) as site:
+        rel = site.publish()
+        page = requests.get(site.base_url + rel.path, timeout=10)
+        etag, last_modified = page.headers["ETag"], page.headers["Last-Modified"]
+        for validator in ({"If-None-Match": etag}, {"If-Modified-Since": last_modified}):
+            assert requests.get(site.base_url + rel.path, headers=validator).status_code == 304
+        site.correct(rel, at=rel.published_utc + timedelta(minutes=5))
+        for validator in ({"If-None-Match": etag}, {"If-Modified-Since": last_modified}):
+            answer = requests.get(site.base_url + rel.path, headers=validator, timeout=10)
+            assert answer.status_code == 200 and "CORRECTION -- " in answer.text
+
+
+def test_a_restarted_live_site_serves_what_it_published_and_continues_after_it(tmp_path):
+    state = tmp_path / "state"
+    with SampleSite(count=10, seed=5, state=state) as site:
+        first, second = site.publish(), site.publish()
+        fixed = site.correct(first)
+        served = {
+            rel.release_id: requests.get(site.base_url + rel.path, timeout=10).content
+            for rel in (fixed, second)
+        }
+    with SampleSite(count=10, seed=5, state=state) as again:  # make down; make up
+        for rel in again.live_releases:  # as they were, the correction in
+            page = requests.get(again.base_url + rel.path, timeout=10).content
+            assert page == served[rel.release_id]
+        third = again.publish()
+        feed = requests.get(again.base_url + RSS_PATH, timeout=10).text
+    assert int(third.release_id) > max(int(i) for i in served)  # never an id served before
+    assert third.release_id not in served and third.path in feed and fixed.path in feed
+    ids = [first.release_id, second.release_id, third.release_id]
+    assert [rel.release_id for rel in again.live_releases] == ids
+
+
+def test_a_state_folder_of_another_site_is_refused(tmp_path):
+    SampleSite(count=10, seed=5, state=tmp_path).stop()
+    with pytest.raises(ValueError, match="belongs to a site with"):
+        SampleSite(count=12, seed=5, state=tmp_path)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from newswire.discovery.feeds import parse_feed
-from newswire.discovery.listings import card_time, page_clock
+from newswire.discovery.listings import card_time, page_clock, parse_cards
 from newswire.discovery.sources import GLOBENEWSWIRE, PRNEWSWIRE, SOURCES
 from newswire.fetching.client import Page
 from newswire.parsing.dates import EASTERN
@@ -120,3 +120,56 @@ def test_a_feed_is_read_only_up_to_the_items_asked_for(atom):
     assert [item.url for item in cut] == [
         f"{base}/news-releases/r-{302_000_000 + n}.html" for n in range(5)
     ]
+
+
+# -- what a feed item or card said (a correction changes it; nothing else does) ----------
+_BASE = "https://www.prnewswire.com"
+_LINK = "/news-releases/acme-names-a-new-chief-302000001.html"
+
+
+def _card(title: str, shown: str, link: str = _LINK) -> str:
+    heading = f"<h3><small>{shown}</small> {title}</h3>"
+    return f'<a class="newsreleaseconsolidatelink" href="{link}">{heading}</a>'
+
+
+def _item(title: str, pub: str = "Sat, 06 Dec 2026 14:36:00 -0500", link: str = _LINK) -> str:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item>'
+        f"<title>{title}</title><link>{_BASE}{link}?utm_source=rss</link>"
+        f"<pubDate>{pub}</pubDate><guid>{_BASE}{link}</guid></item></channel></rss>"
+    )
+
+
+def _said(cards_or_items) -> tuple[str, str]:
+    [item] = cards_or_items
+    return item.listed_as
+
+
+def test_a_card_says_the_same_today_and_tomorrow_and_otherwise_after_a_correction():
+    today = datetime(2026, 12, 6, 20, 0, tzinfo=UTC)  # 15:00 EST
+    tomorrow = datetime(2026, 12, 7, 20, 0, tzinfo=UTC)
+    read = lambda html, now: _said(parse_cards(html, _BASE, now, PRNEWSWIRE))  # noqa: E731
+    title = "Acme Names a New Chief"
+    as_today = read(_card(title, "14:36 ET"), today)
+    assert as_today[0] == "card"
+    assert read(_card(title, "Dec 06, 2026, 14:36 ET"), tomorrow) == as_today
+    assert read(_card(f"  {title}\n", "14:36 ET"), today) == as_today  # whitespace only
+    assert read(_card(f"CORRECTION -- {title}", "14:36 ET"), today) != as_today
+    assert read(_card(title, "14:37 ET"), today) != as_today
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        _item("CORRECTION -- Acme Names a New Chief"),
+        _item("Acme Names a New Chief", pub="Sat, 06 Dec 2026 14:41:00 -0500"),
+        _item("Acme Names a New Chief", link=_LINK.replace("acme-names", "acme-corrects")),
+    ],
+)
+def test_a_feed_item_says_otherwise_when_its_title_time_or_link_changed(changed):
+    said = _said(parse_feed(_item("Acme Names a New Chief").encode(), _BASE, PRNEWSWIRE))
+    assert said[0] == "feed"
+    mirror = "http://127.0.0.1:8081"  # the same feed on a mirror, or after a restart
+    assert _said(parse_feed(_item("Acme Names a New Chief").encode(), mirror, PRNEWSWIRE)) == said
+    assert _said(parse_feed(_item("Acme Names a New Chief").encode(), _BASE, PRNEWSWIRE)) == said
+    assert _said(parse_feed(changed.encode(), _BASE, PRNEWSWIRE)) != said

@@ -4,7 +4,9 @@
 Two walks over the listing pages (newest first):
 
 * incremental (no window): until a page brings nothing new (every release on it is already
-  in the warehouse), the limit is reached, or ``max_pages`` pages were read;
+  in the warehouse, listed as before), the limit is reached, or ``max_pages`` pages were
+  read. A loaded release whose feed item or listing card changed (its title, link, time or
+  guid: a correction) counts as new and is fetched again;
 * a window (``since``/``until``, a backfill): from the listing jumped to ``until`` (the
   date-jump view) until the releases on a page are all older than ``since``; releases
   newer than ``until`` are passed over. A release whose time is unknown is kept: its page
@@ -52,8 +54,9 @@ __all__ = [
 
 WINDOW_MAX_PAGES = 1000  # a backfill walks as deep as its window needs
 
-# Which of these release ids are in the warehouse already (one query per page of candidates).
-KnownLookup = Callable[[Collection[str]], Set[str]]
+# Which of these candidates need no fetch: loaded already and listed as before (one query per
+# page of candidates).
+KnownLookup = Callable[[Collection[Discovered]], Set[str]]
 
 
 BLOCKED = ("blocked_by_site", "bot_challenge")  # the site refuses us: the run must say so
@@ -110,17 +113,20 @@ def discover(
     validators: Validators | None = None,
     source: Source = PRNEWSWIRE,
     problems: list[Problem] | None = None,
+    listed: list[Discovered] | None = None,
 ) -> list[Discovered]:
     """New releases of ``source`` on the client's site (the source's own, or a mirror such
     as the sample site), newest first, at most ``limit``. ``feeds`` defaults to the
     source's.
 
-    ``known`` tells which candidate ids are loaded already (a lookup, or a set of ids); an
-    incremental walk skips them and stops where it meets only those. ``validators`` is
-    updated in place with what the feeds answered, ``problems`` with what could not be read.
+    ``known`` tells which candidates need no fetch (a lookup of the items, or a set of ids
+    loaded already); an incremental walk skips them and stops where it meets only those.
+    ``validators`` is updated in place with what the feeds answered, ``problems`` with what
+    could not be read, ``listed`` with every feed item and card taken (a release's feed item
+    and its card both, to record what each said).
     """
     windowed = since is not None or until is not None
-    known_among = known if callable(known) else (lambda ids: known & set(ids))
+    lookup = known if callable(known) else (lambda items: known & {i.release_id for i in items})
     found: dict[str, Discovered] = {}
     problems = [] if problems is None else problems
     sources_read = 0
@@ -128,10 +134,12 @@ def discover(
     def add(items: list[Discovered]) -> int:
         """Keep the items to fetch; return how many are new to the warehouse (found on an
         earlier feed or page or not, so a listing that repeats the feed is still walked)."""
-        loaded = set() if windowed else known_among([item.release_id for item in items])
+        loaded = set() if windowed else lookup(items)
         fresh = [i for i in items if i.release_id not in loaded and _in_window(i, since, until)]
         for item in fresh:
             found.setdefault(item.release_id, item)
+        if listed is not None:
+            listed.extend(fresh)
         return len(fresh)
 
     for feed in source.feeds if feeds is None else feeds:

@@ -15,7 +15,7 @@ from email.utils import parsedate_to_datetime
 
 import feedparser
 
-from newswire.discovery.items import Discovered, Validators, same_site
+from newswire.discovery.items import Discovered, Validators, fingerprint, same_site
 from newswire.discovery.sources import Source
 from newswire.fetching.client import FetchError, PoliteClient
 from newswire.parsing.dates import EASTERN
@@ -58,8 +58,10 @@ def parse_feed(
         link = (entry.get("link") or entry.get("id") or "").strip()
         release_id = source.release_id(link)
         if release_id:
-            url = same_site(base_url, link)
-            items.append(Discovered(url, release_id, source.name, entry_time(entry)))
+            url, published = same_site(base_url, link), entry_time(entry)
+            title, guid = entry.get("title") or "", entry.get("id") or ""
+            said = fingerprint("feed", title, url, published, guid)
+            items.append(Discovered(url, release_id, source.name, published, listed_as=said))
     return items
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
@@ -15,6 +16,19 @@ class Discovered:
     published: datetime | None = None  # aware UTC, from the feed or the listing card; None: unknown
     seen_in: str | None = None  # the feed, listing page or sitemap that listed it
     seen_at: datetime | None = None  # when that was read
+    # What the feed item ("feed") or listing card ("card") said of it, as a fingerprint
+    # (:func:`fingerprint`): when it changes for a loaded release, the release is fetched again.
+    listed_as: tuple[str, str] | None = None
+
+
+def fingerprint(kind: str, title: str, link: str, published: datetime | None, guid: str = ""):
+    """``(kind, hash)`` of what a feed item or listing card says of a release: its title
+    (whitespace folded), link, time and guid. A correction changes one of them; the site
+    they are read on does not (the link's path and the guid's count, not their host)."""
+    when = published.isoformat() if published else ""
+    paths = (urlsplit(link).path, urlsplit(guid).path if "://" in guid else guid)
+    said = "\n".join((" ".join(title.split()), *paths, when))
+    return kind, hashlib.sha256(said.encode("utf-8")).hexdigest()[:32]
 
 
 def seen(items: list[Discovered], where: str) -> list[Discovered]:

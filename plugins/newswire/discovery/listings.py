@@ -20,7 +20,7 @@ from email.utils import parsedate_to_datetime
 
 from bs4 import BeautifulSoup
 
-from newswire.discovery.items import Discovered, same_site
+from newswire.discovery.items import Discovered, fingerprint, same_site
 from newswire.discovery.sources import Source
 from newswire.fetching.client import Page, PoliteClient
 from newswire.parsing.dates import EASTERN, parse_iso, parse_visible_et
@@ -59,8 +59,19 @@ def parse_cards(
         if link is not None:
             when = card.select_one(source.listing.card_time)
             published = _shown_time(when, now) if when else None
-            items.append(Discovered(link, source.release_id(link), source.name, published))
+            said = fingerprint("card", _card_text(card, when), link, published)
+            items.append(
+                Discovered(link, source.release_id(link), source.name, published, listed_as=said)
+            )
     return items
+
+
+def _card_text(card, when) -> str:
+    """The card's text without its time: "09:36 ET" today reads "May 08, 2025, 09:36 ET"
+    tomorrow, and the resolved time (in the fingerprint) already says when."""
+    time_text = when.get_text(" ") if when else ""
+    text = card.get_text(" ")
+    return text.replace(time_text, " ", 1) if time_text else text
 
 
 def _shown_time(element, now: datetime) -> datetime | None:

@@ -38,6 +38,9 @@ STAGE_BATCH = 200  # pages per commit while fetching (a crash re-fetches at most
 FETCH_WORKERS = 4  # concurrent fetches; the per-host rate limit still applies
 RETRY_REJECTS_LIMIT = 500  # earlier failures retried per run
 RECHECK_DAYS = 2  # releases are corrected after publication: re-fetch this many days back
+# Pages one re-check asks for at most (at the polite 1 request/s, 10 minutes of a 15-minute
+# slot); more recent releases than that are gone round in turn, least recently checked first.
+RECHECK_MAX_PAGES = 600
 
 
 class TooManyFailures(RuntimeError):
@@ -63,9 +66,10 @@ def discover_step(
     source: str = "prnewswire",
 ) -> list[str]:
     """Open the run and return the URLs to fetch: releases of ``source`` (a name of
-    :data:`newswire.discovery.sources.SOURCES`) on ``base_url`` not yet in the warehouse (in
-    the ``since``/``until`` window when one is given), then its pages that failed in earlier
-    runs and are still missing, so a failure is retried by the next run."""
+    :data:`newswire.discovery.sources.SOURCES`) on ``base_url`` not yet in the warehouse, or
+    loaded but listed differently since (a correction), or, when a ``since``/``until``
+    window is given, every release in it; then its pages that failed in earlier runs and are
+    still missing, so a failure is retried by the next run."""
     wire = sources.get(source)
     base_url = base_url.rstrip("/")
     with connect(dsn) as conn, conn.cursor() as cur:
@@ -76,6 +80,7 @@ def discover_step(
         failed = runs.failed_fetch_urls(cur, RETRY_REJECTS_LIMIT, on_site=base_url)
     failed_ids = {url: wire.release_id(url) for url in failed}
     problems: list[Problem] = []
+    listed: list[Discovered] = []
     # Discovery asks which of its candidates are loaded, page by page: never the whole wire.
     # Each lookup commits on its own: no transaction stays open while the walk waits on HTTP.
     with (
@@ -87,13 +92,14 @@ def discover_step(
             found = discover(
                 client,
                 limit=limit,
-                known=lambda ids: runs.known_among(cur, wire.name, ids),
+                known=lambda items: runs.listed_unchanged(cur, wire.name, items),
                 since=since,
                 until=until,
                 feeds=feeds or settings.feeds(wire.feeds, wire.name),
                 validators=validators,
                 source=wire,
                 problems=problems,
+                listed=listed,
             )
         finally:  # what could not be read stays with the run, even when the run fails
             runs.supersede_discovery_problems(cur, run_key, base_url)
@@ -104,6 +110,7 @@ def discover_step(
                 )  # fmt: skip
         loaded = runs.known_among(cur, wire.name, filter(None, failed_ids.values()))
         runs.record_sightings(cur, sightings(found))
+        runs.record_listings(cur, listed)
     urls = [item.url for item in found]
     taken = {*loaded, *(item.release_id for item in found)}
     for url, release_id in failed_ids.items():  # still missing: retried by this run
@@ -130,12 +137,16 @@ def recheck_step(
     source: str = "prnewswire",
     dag_run_id: str | None = None,
     now: datetime | None = None,
+    max_pages: int = RECHECK_MAX_PAGES,
 ) -> list[str]:
     """Open a corrections re-check run and return the URLs of the ``source``'s releases
     published in the last ``days`` (before ``now``), on ``base_url``: fetched and loaded
     like any run, a corrected release (a ``CORRECTION`` title, a changed body) gets a new
-    version and an unchanged one stays as it is. The URLs come from the warehouse, so a
-    re-check costs one polite request per recent release and nothing else."""
+    version and an unchanged one stays as it is. The URLs come from the warehouse and each
+    is asked for with a conditional GET, so a re-check costs one polite request per recent
+    release, and an unchanged one a 304 without a body: cheap enough for every 15 minutes.
+    At most ``max_pages``: when more releases are recent, those whose pages were checked
+    least recently, so successive re-checks go round all of them."""
     wire, base_url = sources.get(source), base_url.rstrip("/")
     until = now or datetime.now(UTC)
     since = until - timedelta(days=days)
@@ -144,6 +155,11 @@ def recheck_step(
             cur, run_key, base_url, dag_run_id=dag_run_id, window_start=since, window_end=until
         )
         urls = [same_site(base_url, url) for url in runs.recent_release_urls(cur, wire.name, since)]
+        if len(urls) > max_pages:  # the least recently checked (never: first), newest first
+            checked = runs.pages_checked_at(cur, urls)
+            never = datetime.min.replace(tzinfo=UTC)
+            urls = sorted(urls, key=lambda url: checked.get(url, never))[:max_pages]
+        runs.forget_page_validators(cur, since)
         runs.set_discovered(cur, run_key, len(urls))
     return urls
 
@@ -166,9 +182,14 @@ def fetch_step(
     The pages are read as ``source``'s (a name of :data:`sources.SOURCES`) served from
     ``base_url``, be it the wire's own site or a mirror of it (see
     :func:`newswire.parsing.choose_wire`); the archive keeps that declaration with each
-    page, so ``newswire reparse`` reads it the same way."""
+    page, so ``newswire reparse`` reads it the same way.
+
+    A page fetched before is asked for with a conditional GET (the ETag / Last-Modified it
+    last answered with): one that answers 304 Not Modified costs no body, no parse and no
+    merge; it counts as ``not_modified`` here (the task's log) and is not ``fetched`` in
+    the run's counts."""
     declared = DeclaredSource(sources.get(source).name, base_url.rstrip("/"))
-    counts = {"fetched": 0, "staged": 0, "rejected": 0}
+    counts = {"fetched": 0, "staged": 0, "rejected": 0, "not_modified": 0}
     progress = Progress(len(urls), "fetched")
     with (
         PoliteClient(base_url, max_rps=max_rps) as client,
@@ -178,11 +199,16 @@ def fetch_step(
         for start in range(0, len(urls), STAGE_BATCH):
             batch = urls[start : start + STAGE_BATCH]
             with conn.cursor() as cur:
+                validators = Validators(runs.page_validators(cur, batch))
+                asks = [(url, validators.request_headers(url)) for url in batch]
                 parsed = []
                 for url, outcome in zip(
-                    batch, pool.map(lambda u: _fetch_and_parse(client, u, declared), batch)
+                    batch, pool.map(lambda ask: _fetch_and_parse(client, *ask, declared), asks)
                 ):
                     item = _keep_one(cur, run_key, url, outcome, declared)
+                    if outcome.not_modified:
+                        counts["not_modified"] += 1
+                        continue
                     counts["fetched"] += outcome.page is not None
                     if item is None:
                         counts["rejected"] += 1
@@ -203,13 +229,21 @@ class _Outcome:
     record: dict | None = None
     error: FetchError | ParseError | None = None
 
+    @property
+    def not_modified(self) -> bool:
+        return self.page is not None and self.page.status == 304
 
-def _fetch_and_parse(client: PoliteClient, url: str, declared: DeclaredSource) -> _Outcome:
+
+def _fetch_and_parse(
+    client: PoliteClient, url: str, headers: dict, declared: DeclaredSource
+) -> _Outcome:
     """The network and CPU part of one page, run in a worker thread."""
     try:
-        page = client.get(url)
+        page = client.get(url, headers=headers or None)
     except FetchError as exc:
         return _Outcome(error=exc)
+    if page.status == 304:
+        return _Outcome(page)
     try:
         record = parse_release(page.content, page.url, http_charset=page.charset, declared=declared)
         return _Outcome(page, record)
@@ -236,12 +270,16 @@ def _keep_one(
 def _keep(
     cur, run_key: str, url: str, outcome: _Outcome, declared: DeclaredSource
 ) -> StagedRecord | None:
-    """Archive the page and return its record to stage, or record the reject."""
+    """Archive the page and return its record to stage (keeping its validators for the
+    next conditional GET), or record the reject, or that it was not modified."""
     error, page = outcome.error, outcome.page
     if page is None:
         runs.record_reject(
             cur, run_key, url, "fetch", error.reason, error.detail, error.status, None
         )
+        return None
+    if outcome.not_modified:
+        runs.page_not_modified(cur, url, page.fetched_at)
         return None
     raw_page_id = archive.store_page(
         cur,
@@ -259,6 +297,7 @@ def _keep(
         )
         return None
     record = identified(outcome.record, url)
+    runs.save_page_validators(cur, run_key, url, page.headers, page.fetched_at)
     return StagedRecord(record, PARSER_VERSION, page.fetched_at, url, raw_page_id)
 
 
@@ -355,11 +394,15 @@ def recheck(
     max_rps: float | None = None,
     workers: int = FETCH_WORKERS,
     now: datetime | None = None,
+    max_pages: int = RECHECK_MAX_PAGES,
 ) -> RunSummary:
-    """Re-fetch the releases of the last ``days`` and load what changed (a new version)."""
+    """Re-fetch the releases of the last ``days`` (at most ``max_pages``, see
+    :func:`recheck_step`) and load what changed (a new version)."""
     run_key = new_run_key("recheck")
     return _run(
-        lambda: recheck_step(dsn, base_url, run_key, days=days, source=source, now=now),
+        lambda: recheck_step(
+            dsn, base_url, run_key, days=days, source=source, now=now, max_pages=max_pages
+        ),
         dsn,
         base_url,
         run_key,

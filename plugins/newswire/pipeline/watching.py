@@ -8,6 +8,10 @@ next 15-minute run.
 returns to a DAG run, whose first step, :func:`watched_step`, opens an ingestion run of just
 those URLs (then ``fetch_step`` and ``load_step`` as for any run).
 
+A loaded release whose feed item changed (title, link, pubDate or guid: a correction) is
+handed on too, once per change (``newswire.release_listings``), and fetched again by the run.
+What a poll passes over it says, with why (:class:`Poll`), so a quiet watcher explains itself.
+
 A release is "seen" once: the sighting (``newswire.release_sightings``, with when and where)
 is recorded in the same transaction that decides it is new, so two pollers, or a poll and a
 15-minute discovery, never both hand it on. What a watched run misses (an event lost with a
@@ -16,6 +20,8 @@ loaded, whoever saw it first, and earlier fetch failures are retried.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from newswire import settings
 from newswire.discovery import sources
@@ -56,11 +62,41 @@ def next_poll_in(interval: float, failures: int) -> float:
     return min(max(interval, MAX_BACKOFF), interval * 2 ** min(failures, 16))
 
 
-def poll_feed(dsn: str, client: PoliteClient, source: str, feed: str) -> list[str]:
-    """One conditional GET of ``feed`` (a path on the client's site) of ``source``: the URLs
-    of its releases that are neither loaded nor seen before, now recorded as seen. Only the
-    first MAX_FEED_ITEMS items are read, and no more URLs are returned (and recorded) than
-    :data:`MAX_WATCHED_URLS` of MAX_EVENT_CHARS in all. Raises
+@dataclass
+class Poll:
+    """What one poll of a feed found: ``new`` release URLs nobody saw before, ``changed``
+    URLs of loaded releases whose feed item changed, and how many items it passed over and
+    why (``loaded``: loaded and listed as before; ``seen``: handed to a run already)."""
+
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # empty: the feed listed nothing
+
+    @property
+    def urls(self) -> list[str]:
+        return self.new + self.changed
+
+    def explained(self) -> str:
+        """One line for the log: what was taken and what was passed over, and why."""
+        if not self.skipped:
+            return "no items (the feed answered 304 Not Modified, or is empty)"
+        why = {
+            "loaded": "loaded and listed as before",
+            "seen": "seen before, handed to a run",
+            "over_limit": "over one event's limit, left to the scheduled discovery",
+        }
+        passed = [f"{n} {why[reason]}" for reason, n in self.skipped.items() if n]
+        return f"{len(self.new)} new, {len(self.changed)} changed" + (
+            f"; skipped {', '.join(passed)}" if passed else ""
+        )
+
+
+def poll_feed(dsn: str, client: PoliteClient, source: str, feed: str) -> Poll:
+    """One conditional GET of ``feed`` (a path on the client's site) of ``source``: the
+    releases in it that are neither loaded nor seen before, now recorded as seen, and the
+    loaded ones whose item changed, now recorded as listed so. Only the first
+    :data:`MAX_FEED_ITEMS` items are read, and no more URLs are handed on (and recorded) than
+    :data:`MAX_WATCHED_URLS` of :data:`MAX_EVENT_CHARS` in all. Raises
     :class:`~newswire.fetching.client.FetchError` when the feed cannot be read."""
     wire, url = sources.get(source), client.base_url + feed
     with connect(dsn) as conn, conn.cursor() as cur:
@@ -68,13 +104,38 @@ def poll_feed(dsn: str, client: PoliteClient, source: str, feed: str) -> list[st
     validators = Validators({url: known_validators} if known_validators else {})
     items = seen(read_feed(client, wire, url, validators, MAX_FEED_ITEMS), url)  # [] when 304
     if not items:
-        return []
+        return Poll()
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.save_http_validators(cur, validators.by_url)
-        loaded = runs.known_among(cur, wire.name, [item.release_id for item in items])
-        fresh = _event_sized([item for item in items if item.release_id not in loaded])
+        unchanged = runs.listed_unchanged(cur, wire.name, items)
+        todo = [item for item in items if item.release_id not in unchanged]
+        within = _event_sized(todo)  # what one event can carry: the rest waits, unrecorded
+        loaded = runs.known_among(cur, wire.name, [item.release_id for item in within])
+        fresh = [item for item in within if item.release_id not in loaded]
         first_seen = set(runs.record_sightings(cur, sightings(fresh)))
-    return [item.url for item in fresh if item.release_id in first_seen]
+        relisted = set(runs.record_listings(cur, within))
+    ids = {item.release_id for item in items}
+    new, changed = _urls(fresh, first_seen), _urls(within, loaded & relisted)
+    passed_over = len(unchanged)
+    over_limit = len({item.release_id for item in todo} - {item.release_id for item in within})
+    return Poll(
+        new=new,
+        changed=changed,
+        skipped={
+            "loaded": passed_over,
+            "over_limit": over_limit,
+            "seen": len(ids) - passed_over - over_limit - len(new) - len(changed),
+        },
+    )
+
+
+def _urls(items, wanted: set[str]) -> list[str]:
+    """The URL of each release of ``wanted`` once (a feed may list one twice), in order."""
+    urls: dict[str, str] = {}
+    for item in items:
+        if item.release_id in wanted:
+            urls.setdefault(item.release_id, item.url)
+    return list(urls.values())
 
 
 def _event_sized(items: list[Discovered]) -> list[Discovered]:
@@ -96,19 +157,23 @@ def watched_step(
     *,
     source: str = "prnewswire",
     dag_run_id: str | None = None,
+    changed: list[str] = (),
 ) -> list[str]:
     """Open the ingestion run of releases the watcher saw and return the URLs to fetch:
-    those of ``urls`` that are releases of ``source`` (re-rooted on ``base_url``, at most
-    :data:`MAX_WATCHED_URLS`) and not loaded meanwhile. No discovery: nothing else is read."""
+    those of ``urls`` (new releases) and ``changed`` (loaded releases whose feed item
+    changed) that are releases of ``source`` (re-rooted on ``base_url``, at most
+    :data:`MAX_WATCHED_URLS`), less the new ones loaded meanwhile. No discovery: nothing
+    else is read."""
     wire, base_url = sources.get(source), base_url.rstrip("/")
     by_id: dict[str, str] = {}
-    for url in urls:
+    for url in [*changed, *urls]:
         release_id = wire.release_id(url)
         if release_id and len(by_id) < MAX_WATCHED_URLS:
             by_id.setdefault(release_id, same_site(base_url, url))
+    again = {wire.release_id(url) for url in changed}
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.open_run(cur, run_key, base_url, dag_run_id=dag_run_id)
-        loaded = runs.known_among(cur, wire.name, list(by_id))
+        loaded = runs.known_among(cur, wire.name, list(by_id.keys() - again)) - again
         todo = [url for release_id, url in by_id.items() if release_id not in loaded]
         runs.set_discovered(cur, run_key, len(todo))
     return todo

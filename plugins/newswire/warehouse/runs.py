@@ -93,6 +93,109 @@ def known_among(cur, wire: str, release_ids) -> frozenset[str]:
     return frozenset(row[0] for row in cur.fetchall())
 
 
+def listed_unchanged(cur, wire: str, items) -> frozenset[str]:
+    """Which of the discovered ``items`` need no fetch: loaded releases whose feed item or
+    listing card says what it said before (or had no fingerprint recorded yet: it becomes
+    the one to compare with, so a release loaded by a backfill or before listings were
+    recorded is not fetched again for it). A release listed twice is unchanged when one of
+    its items is, so two items that differ never make it change back and forth. One
+    statement for the candidates of a page."""
+    rows = [(i.release_id, *(i.listed_as or (None, None))) for i in items]
+    if not rows:
+        return frozenset()
+    cur.execute(
+        """WITH given (release_id, kind, fingerprint) AS (
+               SELECT * FROM unnest(%(ids)s::text[], %(kinds)s::text[], %(prints)s::text[])),
+           loaded AS (
+               SELECT DISTINCT g.* FROM given g JOIN newswire.releases r
+                   ON (r.wire, r.release_id) = (%(wire)s, g.release_id)),
+           baseline AS (
+               INSERT INTO newswire.release_listings AS s
+                   (wire, release_id, kind, fingerprint, changed_at)
+               SELECT %(wire)s, release_id, kind, fingerprint, now() FROM loaded
+               WHERE kind IS NOT NULL
+               ON CONFLICT (wire, release_id, kind) DO NOTHING)
+           SELECT l.release_id FROM loaded l
+           LEFT JOIN newswire.release_listings s
+                  ON (s.wire, s.release_id, s.kind) = (%(wire)s, l.release_id, l.kind)
+           GROUP BY l.release_id
+           HAVING bool_or(s.fingerprint IS NULL OR s.fingerprint = l.fingerprint)""",
+        {
+            "wire": wire,
+            "ids": [r[0] for r in rows],
+            "kinds": [r[1] for r in rows],
+            "prints": [r[2] for r in rows],
+        },
+    )
+    return frozenset(row[0] for row in cur.fetchall())
+
+
+def record_listings(cur, items) -> list[str]:
+    """Record what the feed items and listing cards of ``items`` said (their fingerprints);
+    returns the ids whose listing is new or changed by this call (concurrent callers never
+    both get one)."""
+    given: dict[tuple, tuple] = {}
+    for i in items:
+        if i.listed_as is not None:
+            given[(i.wire, i.release_id, i.listed_as[0])] = (*i.listed_as, i.seen_at)
+    if not given:
+        return []
+    changed = psycopg2.extras.execute_values(
+        cur,
+        """INSERT INTO newswire.release_listings AS s
+               (wire, release_id, kind, fingerprint, changed_at) VALUES %s
+           ON CONFLICT (wire, release_id, kind) DO UPDATE SET
+               fingerprint = EXCLUDED.fingerprint, changed_at = EXCLUDED.changed_at
+           WHERE s.fingerprint <> EXCLUDED.fingerprint
+           RETURNING release_id""",
+        [(w, rid, kind, fp, at) for (w, rid, _), (kind, fp, at) in given.items()],
+        template="(%s, %s, %s, %s, coalesce(%s, now()))",
+        fetch=True,
+    )
+    return list(dict.fromkeys(row[0] for row in changed))
+
+
+def page_validators(cur, urls) -> dict[str, tuple[str | None, str | None]]:
+    """{release page URL: (ETag, Last-Modified)} of the last time each of ``urls`` answered."""
+    cur.execute(
+        "SELECT url, etag, last_modified FROM newswire.page_validators WHERE url = ANY(%s)",
+        (list(urls),),
+    )
+    return {url: (etag, last_modified) for url, etag, last_modified in cur.fetchall()}
+
+
+def save_page_validators(cur, run_key: str, url: str, headers: dict, fetched_at) -> None:
+    """Keep the ETag / Last-Modified a release page answered with (none: forget them), for
+    the next conditional GET; a run that fails forgets those it saved (:func:`mark_failed`)."""
+    named = {name.lower(): value for name, value in headers.items()}
+    etag, last_modified = named.get("etag"), named.get("last-modified")
+    if not (etag or last_modified):
+        cur.execute("DELETE FROM newswire.page_validators WHERE url = %s", (url,))
+        return
+    cur.execute(
+        """INSERT INTO newswire.page_validators
+               (url, etag, last_modified, fetched_at, checked_at, run_key)
+           VALUES (%s, %s, %s, %s, %s, %s)
+           ON CONFLICT (url) DO UPDATE SET etag = EXCLUDED.etag,
+               last_modified = EXCLUDED.last_modified, fetched_at = EXCLUDED.fetched_at,
+               checked_at = EXCLUDED.checked_at, run_key = EXCLUDED.run_key""",
+        (url, etag and clean_text(etag), last_modified and clean_text(last_modified),
+         fetched_at, fetched_at, run_key),
+    )  # fmt: skip
+
+
+def forget_page_validators(cur, before) -> None:
+    """Drop the validators of pages last checked before ``before``: no re-check asks again."""
+    cur.execute("DELETE FROM newswire.page_validators WHERE checked_at < %s", (before,))
+
+
+def page_not_modified(cur, url: str, checked_at) -> None:
+    """The page ``url`` answered 304 Not Modified at ``checked_at``."""
+    cur.execute(
+        "UPDATE newswire.page_validators SET checked_at = %s WHERE url = %s", (checked_at, url)
+    )
+
+
 def recent_release_urls(cur, wire: str, since) -> list[str]:
     """The URLs of the ``wire``'s releases published since ``since``, newest first: what a
     corrections re-check fetches again."""
@@ -102,6 +205,14 @@ def recent_release_urls(cur, wire: str, since) -> list[str]:
         (wire, since),
     )
     return [url for (url,) in cur.fetchall()]
+
+
+def pages_checked_at(cur, urls) -> dict:
+    """{page URL: when it last answered (200 or 304)} of those of ``urls`` with validators."""
+    cur.execute(
+        "SELECT url, checked_at FROM newswire.page_validators WHERE url = ANY(%s)", (list(urls),)
+    )
+    return dict(cur.fetchall())
 
 
 def record_sightings(cur, sightings) -> list[str]:
@@ -282,7 +393,14 @@ def close_run(cur, summary: RunSummary, status: str) -> None:
 
 def mark_failed(cur, run_key: str) -> None:
     """A run still 'running' ends 'failed'; a closed run keeps its status (its load
-    succeeded, and a later task of its DAG run, such as the alerting one, failed)."""
+    succeeded, and a later task of its DAG run, such as the alerting one, failed). The page
+    validators a failed run saved are forgotten: its pages may not be loaded, and the next
+    conditional GET must not be told they are current."""
+    cur.execute(
+        """DELETE FROM newswire.page_validators v USING newswire.ingestion_runs r
+           WHERE v.run_key = r.run_key AND r.run_key = %s AND r.status = 'running'""",
+        (run_key,),
+    )
     cur.execute(
         "UPDATE newswire.ingestion_runs SET status = 'failed', finished_at = now()"
         " WHERE run_key = %s AND status = 'running'",
