@@ -351,6 +351,71 @@ def test_release_page_of_an_unknown_release_or_version(
     assert text in html.fromstring(response.text).find(".//p[@role='alert']").text_content()
 
 
+# -- who may see what: the auth manager decides, for each page --------------------------
+PAGES = ("/", "/search?q=body", "/releases/prnewswire/302000001")
+
+
+def token_of(auth_manager, role: str | None) -> str:
+    from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+
+    return auth_manager.generate_jwt(SimpleAuthManagerUser(username=f"u-{role}", role=role))
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_user_the_auth_manager_refuses_the_view_gets_403(
+    client, auth_manager, warehouse, monkeypatch, path
+):
+    seed(warehouse)
+    no_role = token_of(auth_manager, None)  # logged in, but allowed nothing
+    assert get(client, no_role, monkeypatch, warehouse, path).status_code == 403
+    viewer = token_of(auth_manager, "VIEWER")
+    assert get(client, viewer, monkeypatch, warehouse, path).status_code == 200
+
+
+def planted_watchlists(dsn: str) -> None:
+    """Two watchlists (a webhook, e-mail) with an alert each that failed with an error that
+    quotes a receiver, and a ``javascript:`` URL planted on the alerted release."""
+    from newswire.warehouse import watchlists
+    from newswire.warehouse.watchlists import Watchlist
+
+    watchlists.add(dsn, Watchlist("hook", ["NASDAQ:WDAY"], webhook_conn_id="secret_hook_conn"))
+    watchlists.add(dsn, Watchlist("mail", ["NASDAQ:WDAY"], email_to=["desk@corp.example"]))
+    load(dsn, "r1", [make_record(0)])
+    with connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("UPDATE newswire.alerts SET last_error = 'HTTP 500: internal-admin-token'")
+        cur.execute("UPDATE newswire.releases SET url = 'javascript:alert(document.cookie)'")
+
+
+def watchlists_section(response) -> str:
+    assert response.status_code == 200, response.text
+    return response.text[response.text.index('<section id="watchlists">') :]
+
+
+def test_delivery_targets_and_errors_are_shown_only_to_who_may_read_connections(
+    client, auth_manager, warehouse, monkeypatch
+):
+    planted_watchlists(warehouse)
+    secrets = ("secret_hook_conn", "desk@corp.example", "internal-admin-token")
+    viewer = watchlists_section(
+        get(client, token_of(auth_manager, "VIEWER"), monkeypatch, warehouse, "/")
+    )
+    assert not [secret for secret in secrets if secret in viewer]
+    assert "Alerts: 0 sent, 1 pending, 0 failed." in viewer  # the rest is shown
+    for role in ("OP", "ADMIN"):
+        token = token_of(auth_manager, role)
+        section = watchlists_section(get(client, token, monkeypatch, warehouse, "/"))
+        assert [secret for secret in secrets if secret in section] == list(secrets)
+
+
+def test_a_planted_javascript_url_is_not_a_link_on_the_page(
+    client, viewer_token, warehouse, monkeypatch
+):
+    planted_watchlists(warehouse)
+    section = watchlists_section(get(client, viewer_token, monkeypatch, warehouse, "/"))
+    assert "javascript:" not in section
+    assert "Release number 0" in section  # the title is shown, as text
+
+
 # -- in a real Airflow, in a real browser -------------------------------------------------
 @pytest.fixture
 def standalone(warehouse):

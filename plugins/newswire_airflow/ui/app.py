@@ -14,8 +14,9 @@ titles and other warehouse text are shown as text, never as markup) as one HTML 
 with an inline SVG chart: no build step, no scripts, nothing fetched from elsewhere, so it
 works in an air-gapped deployment and inside the UI's iframe. Links between the pages are
 relative, so they work wherever the app is mounted. Airflow mounts plugin apps without its
-own authentication, so every page asks for a logged-in Airflow user itself
-(:mod:`newswire_airflow.ui.auth`).
+own authentication, so every page asks Airflow's auth manager itself whether the user may
+see it, and hides the watchlists' delivery targets and errors from a user who may not read
+connections (:mod:`newswire_airflow.ui.auth`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import jinja2
 import psycopg2
@@ -33,6 +34,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from newswire.changes import MAX_BODY_CHARS, compare
+from newswire.links import web_url
 from newswire.settings import AIRFLOW_CONN_ID
 from newswire.warehouse.connection import connect
 from newswire.warehouse.releases import read_records, read_release
@@ -42,7 +44,7 @@ from newswire.warehouse.validation import MAX_ID_CHARS
 from newswire.warehouse.watchlists import overview as watchlists_overview
 from newswire.wires import WIRE_HOSTS
 from newswire_airflow.connection import WarehouseConnectionMissing, warehouse_dsn
-from newswire_airflow.ui.auth import airflow_user
+from newswire_airflow.ui.auth import PageAccess, page_access
 
 CHART_DAYS = 30
 LATEST = 20
@@ -94,6 +96,14 @@ def read_overview(dsn: str) -> Overview:
             for day in (last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1))
         ]
     return Overview(totals, per_day, latest, rejects, lag, latency, watchlists)
+
+
+def without_delivery(watchlist: dict) -> dict:
+    """``watchlist`` (of :func:`~newswire.warehouse.watchlists.overview`) without where its
+    alerts go (webhook connection id, e-mail addresses) and its delivery errors: what a user
+    who may not read Airflow's connections sees."""
+    alerts = [{**alert, "last_error": None} for alert in watchlist["alerts"]]
+    return {**watchlist, "webhook_conn_id": None, "email_to": None, "alerts": alerts}
 
 
 class BadInput(ValueError):
@@ -160,13 +170,15 @@ def _unreadable_warehouse(request: Request, exc: psycopg2.Error) -> HTMLResponse
     return _page(request, "error.html", 503, missing_connection="", error=error)
 
 
-@app.get("/", response_class=HTMLResponse, dependencies=[Depends(airflow_user)])
-def warehouse_page(request: Request) -> HTMLResponse:
+@app.get("/", response_class=HTMLResponse)
+def warehouse_page(request: Request, access: PageAccess = Depends(page_access)) -> HTMLResponse:
     overview = read_overview(warehouse_dsn())
+    if not access.sees_connections:
+        overview.watchlists = [without_delivery(w) for w in overview.watchlists]
     return _page(request, "overview.html", overview=overview, chart=Chart.of(overview.per_day))
 
 
-@app.get("/search", response_class=HTMLResponse, dependencies=[Depends(airflow_user)])
+@app.get("/search", response_class=HTMLResponse, dependencies=[Depends(page_access)])
 def search_page(request: Request) -> HTMLResponse:
     """The search form, and its hits once it has a query; 400 for an input it cannot use."""
     params = request.query_params
@@ -199,7 +211,7 @@ def _search_page(request: Request, typed: dict, status_code: int = 200, **contex
 @app.get(
     "/releases/{wire}/{release_id:path}",
     response_class=HTMLResponse,
-    dependencies=[Depends(airflow_user)],
+    dependencies=[Depends(page_access)],
 )
 def release_page(request: Request, wire: str, release_id: str) -> HTMLResponse:
     """One release with its versions and what changed in one of them (``?version=N``, the
@@ -271,14 +283,6 @@ def format_duration(value: timedelta) -> str:
     else:
         parts = [f"{secs} s"]
     return sign + " ".join(p for p in parts if p)
-
-
-def web_url(value: str | None) -> str:
-    """``value`` if it is an http(s) URL, else "": what may go in an href (a page's
-    ``javascript:`` URL must not)."""
-    if value and urlsplit(value).scheme.lower() in ("http", "https"):
-        return value
-    return ""
 
 
 def path_part(value: str) -> str:
