@@ -1,0 +1,112 @@
+"""Releases that correct another release ("CORRECTION -- <title>", migration 012), linked in
+a real PostgreSQL by whichever load comes second, and the alerts of corrections."""
+
+from datetime import timedelta
+
+import pytest
+
+from newswire.warehouse import watchlists
+from newswire.warehouse.watchlists import Watchlist
+from tests.support.records import FETCHED_AT, load, make_record
+
+ORIGINAL = make_record(0, title="Workday Reports Fourth Quarter Results")  # NASDAQ:WDAY
+LINKS = """SELECT release_id, corrects_release_id FROM newswire.corrections
+           ORDER BY release_id"""
+ALERTS = "SELECT release_id, matched FROM newswire.alerts ORDER BY alert_id"
+
+
+def correction_of(original: dict, i: int, *, title: str | None = None, **changes) -> dict:
+    """Release ``i`` correcting ``original`` as PR Newswire words it, a day later, with no
+    ticker of its own (a watchlist on the ticker does not match it)."""
+    body = (
+        f"NEW YORK, Feb. 18, 2025 /PRNewswire/ -- In the news release, {original['title']}, "
+        f"issued 17-Feb-2025 by {original['issuer']} over PR Newswire, we are advised by the "
+        "company that the second paragraph has changed. The complete, corrected release "
+        f"follows:\n\n{original['body_text']}"
+    )
+    return make_record(
+        i,
+        title=title or f"CORRECTION -- {original['title']}",
+        issuer=original["issuer"],
+        published_at=(FETCHED_AT - timedelta(days=300)).isoformat(),
+        body_text=body,
+        tickers=[],
+        **changes,
+    )
+
+
+CORRECTION = correction_of(ORIGINAL, 1)
+
+
+@pytest.mark.parametrize("correction_first", [False, True], ids=["after", "before"])
+def test_a_correction_is_linked_whichever_is_loaded_first(warehouse, query, correction_first):
+    others = [make_record(i) for i in (2, 3)]
+    first, second = ([CORRECTION], [ORIGINAL]) if correction_first else ([ORIGINAL], [CORRECTION])
+    load(warehouse, "one", first + others)
+    waiting = [(CORRECTION["release_id"], None)] if correction_first else []
+    assert query(warehouse, LINKS) == waiting
+    load(warehouse, "two", second)
+    assert query(warehouse, LINKS) == [(CORRECTION["release_id"], ORIGINAL["release_id"])]
+    load(warehouse, "three", [ORIGINAL, CORRECTION], fetched=FETCHED_AT + timedelta(hours=1))
+    assert query(warehouse, LINKS) == [(CORRECTION["release_id"], ORIGINAL["release_id"])]
+
+
+def test_the_title_is_compared_without_case_or_spacing_and_the_body_names_it_too(warehouse, query):
+    shouting = correction_of(
+        ORIGINAL, 1, title="Correction--WORKDAY  REPORTS fourth quarter results"
+    )
+    cut = correction_of(ORIGINAL, 2, title="CORRECTION -- Workday Reports Fourth Quarter")
+    unrelated = correction_of(make_record(5, title="Something else"), 3)
+    load(warehouse, "one", [ORIGINAL, shouting, cut, unrelated])
+    assert query(warehouse, LINKS) == [
+        (shouting["release_id"], ORIGINAL["release_id"]),
+        (cut["release_id"], ORIGINAL["release_id"]),  # by the title its body names
+        (unrelated["release_id"], None),
+    ]
+
+
+def test_of_two_releases_with_the_title_the_issuers_own_is_corrected(warehouse, query):
+    same_title = make_record(4, title=ORIGINAL["title"], issuer="Global Times")  # newer
+    load(warehouse, "one", [ORIGINAL, same_title, CORRECTION])
+    assert query(warehouse, LINKS) == [(CORRECTION["release_id"], ORIGINAL["release_id"])]
+
+
+def test_a_correction_made_in_place_is_a_version_not_a_link(warehouse, query):
+    load(warehouse, "one", [ORIGINAL])
+    in_place = {**ORIGINAL, "title": f"CORRECTION -- {ORIGINAL['title']}"}
+    load(warehouse, "two", [make_record(0, **in_place)], fetched=FETCHED_AT + timedelta(days=1))
+    assert query(warehouse, LINKS) == []
+    assert query(warehouse, "SELECT version FROM newswire.releases") == [(2,)]
+
+
+@pytest.mark.parametrize("correction_first", [False, True], ids=["after", "before"])
+def test_a_watchlist_is_alerted_of_the_correction_of_a_release_it_alerted_once(
+    warehouse, query, correction_first
+):
+    watchlists.add(warehouse, Watchlist("wday", ["NASDAQ:WDAY"], webhook_conn_id="hook"))
+    watchlists.add(warehouse, Watchlist("other", ["NYSE:ACME"], webhook_conn_id="hook"))
+    first, second = ([CORRECTION], [ORIGINAL]) if correction_first else ([ORIGINAL], [CORRECTION])
+    load(warehouse, "one", first)
+    load(warehouse, "two", second)
+    expected = [
+        (ORIGINAL["release_id"], "ticker NASDAQ:WDAY"),
+        (CORRECTION["release_id"], "correction of an alerted release"),
+    ]
+    assert query(warehouse, ALERTS) == expected
+    corrected_again = {**CORRECTION, "body_text": CORRECTION["body_text"] + " Again."}
+    load(warehouse, "three", [make_record(1, **corrected_again)], fetched=FETCHED_AT + timedelta(1))
+    assert query(warehouse, ALERTS) == expected  # a new version of either: no second alert
+
+
+def test_the_corrections_report_lists_links_and_waiting_corrections(warehouse, query):
+    waiting = correction_of(make_record(5, title="Not loaded yet"), 3)
+    load(warehouse, "one", [ORIGINAL, CORRECTION, waiting])
+    rows = query(
+        warehouse,
+        "SELECT release_id, title, corrects_release_id, corrects_title"
+        " FROM newswire.report_corrections",
+    )
+    assert rows == [
+        (CORRECTION["release_id"], CORRECTION["title"], ORIGINAL["release_id"], ORIGINAL["title"]),
+        (waiting["release_id"], waiting["title"], None, None),
+    ]
