@@ -19,7 +19,7 @@ from lxml import html
 
 from newswire.warehouse.connection import connect
 from tests.support.airflow import airflow_env, free_port, running_standalone
-from tests.support.records import FETCHED_AT, load, make_record
+from tests.support.records import FETCHED_AT, correction_of, load, make_record
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 ODD_TITLE = "Acme <b>&</b> Co. names a <script>chief</script>"
@@ -349,6 +349,59 @@ def test_release_page_of_an_unknown_release_or_version(
     response = get(client, viewer_token, monkeypatch, warehouse, path)
     assert response.status_code == status
     assert text in html.fromstring(response.text).find(".//p[@role='alert']").text_content()
+
+
+def test_a_correction_release_and_the_release_it_corrects_link_each_other(
+    client, viewer_token, warehouse, monkeypatch
+):
+    records = seed(warehouse)
+    fix = correction_of(records[2], 20)  # "CORRECTION -- Release number 2", published later
+    load(warehouse, "fix", [fix])
+
+    def page(path):
+        response = get(client, viewer_token, monkeypatch, warehouse, path)
+        assert response.status_code == 200, response.text
+        return html.fromstring(response.text)
+
+    corrected = page("/releases/prnewswire/302000002").find(".//div[@id='release-corrected-by']")
+    (link,) = corrected.findall("a")
+    assert (link.text, link.get("href")) == (fix["title"], "../../releases/prnewswire/302000020")
+    corrects = page("/releases/prnewswire/302000020").find(".//p[@id='release-corrects']")
+    (link,) = corrects.findall("a")
+    assert (link.text, link.get("href")) == (
+        "Release number 2",
+        "../../releases/prnewswire/302000002",
+    )
+    assert page("/releases/prnewswire/302000003").find(".//*[@id='release-corrected-by']") is None
+
+    marked = {
+        row[3] for row in rows_of(page("/"), "latest-releases") if row[3].endswith(" corrected")
+    }
+    assert marked == {"Release number 2 corrected"}
+    hits = rows_of(page("/search?q=release+number+2"), "search-results")
+    assert [row[3] for row in hits if row[3].endswith(" corrected")] == [
+        "Release number 2 corrected"
+    ]
+
+
+def test_search_results_show_passages_tickers_and_the_number_of_matches(
+    client, viewer_token, warehouse, monkeypatch
+):
+    seed(warehouse)
+    load(warehouse, "odd", [make_record(9, body_text="A <b>Second</b> paragraph\x02 of nine.")])
+    response = get(client, viewer_token, monkeypatch, warehouse, "/search?q=second+paragraph")
+    assert response.status_code == 200, response.text
+    page = html.fromstring(response.text)
+    assert page.findtext(".//p[@id='search-matches']").startswith("9 matches;")
+    results = page.find(".//table[@id='search-results']")
+    marks = {mark.text for mark in results.iter("mark")}
+    assert marks == {"Second", "paragraph"}
+    rows = {row[3]: row for row in rows_of(page, "search-results")}
+    assert rows["Release number 0"][5] == "NASDAQ:WDAY" and rows["Release number 1"][5] == ""
+    assert "Second paragraph" in rows["Release number 0"][4]
+    assert "<b>Second</b>" not in response.text  # the body's markup is text
+    passage = rows["Release number 9"][4]  # its control character cannot forge a mark
+    assert "paragraph of nine" in passage and "\x02" not in passage
 
 
 # -- who may see what: the auth manager decides, for each page --------------------------

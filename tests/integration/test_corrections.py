@@ -7,32 +7,12 @@ import pytest
 
 from newswire.warehouse import watchlists
 from newswire.warehouse.watchlists import Watchlist
-from tests.support.records import FETCHED_AT, load, make_record
+from tests.support.records import FETCHED_AT, correction_of, load, make_record
 
 ORIGINAL = make_record(0, title="Workday Reports Fourth Quarter Results")  # NASDAQ:WDAY
 LINKS = """SELECT release_id, corrects_release_id FROM newswire.corrections
            ORDER BY release_id"""
 ALERTS = "SELECT release_id, matched FROM newswire.alerts ORDER BY alert_id"
-
-
-def correction_of(original: dict, i: int, *, title: str | None = None, **changes) -> dict:
-    """Release ``i`` correcting ``original`` as PR Newswire words it, a day later, with no
-    ticker of its own (a watchlist on the ticker does not match it)."""
-    body = (
-        f"NEW YORK, Feb. 18, 2025 /PRNewswire/ -- In the news release, {original['title']}, "
-        f"issued 17-Feb-2025 by {original['issuer']} over PR Newswire, we are advised by the "
-        "company that the second paragraph has changed. The complete, corrected release "
-        f"follows:\n\n{original['body_text']}"
-    )
-    return make_record(
-        i,
-        title=title or f"CORRECTION -- {original['title']}",
-        issuer=original["issuer"],
-        published_at=(FETCHED_AT - timedelta(days=300)).isoformat(),
-        body_text=body,
-        tickers=[],
-        **changes,
-    )
 
 
 CORRECTION = correction_of(ORIGINAL, 1)
