@@ -1,9 +1,10 @@
 """The warehouse pages, read through the Airflow connection ``newswire_warehouse`` on one
 connection per page load:
 
-- ``/``: the overview: releases per day (a bar chart), the latest releases, rejects by reason,
-  ingestion lag and the latency from the wire to the warehouse, read from the report views
-  (``newswire.report_*``), the watchlists with their recent alerts, and a search box;
+- ``/``: the overview: releases per day (a bar chart of the last days that have releases),
+  the latest releases, rejects by reason, ingestion lag and the latency from the wire to the
+  warehouse (of live releases against the target, and of all by day), read from the report
+  views (``newswire.report_*``), the watchlists with their recent alerts, and a search box;
 - ``/search``: the ranked search of ``newswire search`` (:mod:`newswire.warehouse.search`)
   with its ticker, issuer, date and order options, the best ``limit`` hits;
 - ``/releases/<wire>/<release_id>``: one release, its versions and what changed in one of
@@ -62,11 +63,12 @@ app = FastAPI(title="Newswire", docs_url=None, redoc_url=None, openapi_url=None)
 @dataclass
 class Overview:
     totals: dict
-    per_day: list[tuple[date, int]]  # the chart: CHART_DAYS days up to the latest day with data
+    per_day: list[tuple[date, int]]  # the chart: the last CHART_DAYS days that have releases
     latest: list[dict]
     rejects: list[dict]
     lag: list[dict]
     latency: list[dict]  # publication -> loaded, per day and wire (templates/_latency.html)
+    live_latency: list[dict]  # live releases only, per wire (templates/_live_latency.html)
     watchlists: list[dict]  # each with its recent alerts (templates/_watchlists.html)
 
 
@@ -79,23 +81,19 @@ def read_overview(dsn: str) -> Overview:
             return [dict(zip(columns, row)) for row in values]
 
         totals = rows("warehouse_totals", 1)[0]
-        per_wire_and_day = rows("releases_per_day", CHART_DAYS * 8)  # newest first, one row a wire
+        # newest first, one row a day and wire: CHART_DAYS days of every wire
+        per_wire_and_day = rows("releases_per_day", CHART_DAYS * len(WIRE_HOSTS))
         latest = rows("latest_releases", LATEST)
         rejects = rows("rejects_by_reason", REJECT_REASONS)
         lag = rows("ingestion_lag", LAG_DAYS)
         latency = rows("ingestion_latency", LATENCY_ROWS)
+        live_latency = rows("live_latency", len(WIRE_HOSTS))
         watchlists = watchlists_overview(conn)
     daily: dict[date, int] = {}
     for row in per_wire_and_day:
         daily[row["day"]] = daily.get(row["day"], 0) + row["releases"]
-    per_day = []
-    if daily:
-        last = max(daily)
-        per_day = [
-            (day, daily.get(day, 0))
-            for day in (last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1))
-        ]
-    return Overview(totals, per_day, latest, rejects, lag, latency, watchlists)
+    per_day = sorted((day, n) for day, n in daily.items() if n)[-CHART_DAYS:]
+    return Overview(totals, per_day, latest, rejects, lag, latency, live_latency, watchlists)
 
 
 def without_delivery(watchlist: dict) -> dict:
@@ -285,6 +283,21 @@ def format_duration(value: timedelta) -> str:
     return sign + " ".join(p for p in parts if p)
 
 
+def format_seconds(value) -> str:
+    """A number of seconds (a latency) as people read it, to the precision that matters at
+    its size: "18.7 s", "1 min 35 s", "3 h 12 min", "2 d 3 h"."""
+    if value is None:
+        return ""
+    seconds = float(value)
+    if abs(seconds) < 60:
+        return f"{seconds:.1f} s"
+    if abs(seconds) < 3600:
+        minutes, rest = divmod(int(abs(seconds)), 60)
+        sign = "-" if seconds < 0 else ""
+        return f"{sign}{minutes} min {rest} s" if rest else f"{sign}{minutes} min"
+    return format_duration(timedelta(seconds=seconds))
+
+
 def path_part(value: str) -> str:
     """One path segment of a link, every reserved character escaped (a "/" too)."""
     return quote(value, safe="")
@@ -348,4 +361,5 @@ templates = Jinja2Templates(
 )
 templates.env.filters["cell"] = format_cell
 templates.env.filters["web_url"] = web_url
+templates.env.filters["seconds"] = format_seconds
 templates.env.filters["path_part"] = path_part
