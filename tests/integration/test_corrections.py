@@ -1,12 +1,17 @@
 """Releases that correct another release ("CORRECTION -- <title>", migration 012), linked in
 a real PostgreSQL by whichever load comes second, and the alerts of corrections."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 
+from newswire import pipeline
+from newswire.parsing import parse_release
 from newswire.warehouse import watchlists
 from newswire.warehouse.watchlists import Watchlist
+from newswire_sample_site import SampleSite
+from newswire_sample_site.releases import CORRECTION_SENTENCE
 from tests.support.records import FETCHED_AT, correction_of, load, make_record
 
 ORIGINAL = make_record(0, title="Workday Reports Fourth Quarter Results")  # NASDAQ:WDAY
@@ -90,3 +95,29 @@ def test_the_corrections_report_lists_links_and_waiting_corrections(warehouse, q
         (CORRECTION["release_id"], CORRECTION["title"], ORIGINAL["release_id"], ORIGINAL["title"]),
         (waiting["release_id"], waiting["title"], None, None),
     ]
+
+
+@pytest.mark.parametrize("correction_first", [False, True], ids=["after", "before"])
+def test_the_sample_sites_correction_release_is_parsed_loaded_and_linked(
+    warehouse, query, correction_first
+):
+    """The sample site corrects a release by a release of its own, as PR Newswire does; it
+    is fetched, parsed and linked whether its run comes after or before the original's."""
+    with SampleSite(count=10, seed=5) as site:
+        now = datetime.now(UTC)
+        original = site.publish(at=now - timedelta(minutes=2))
+        if not correction_first:
+            pipeline.ingest(warehouse, site.base_url)  # the archive and the original
+        fix = site.publish_correction(original, at=now - timedelta(minutes=1))
+        page = requests.get(site.base_url + fix.path, timeout=10)
+        record = parse_release(page.content, page.url)
+        assert record["title"] == f"CORRECTION -- {original.title}"
+        assert record["body_text"].startswith(f"In the news release, {original.title}, issued ")
+        assert CORRECTION_SENTENCE in record["body_text"]
+        if correction_first:
+            assert pipeline.ingest(warehouse, site.base_url, limit=1).loaded_new == 1  # newest
+            assert query(warehouse, LINKS) == [(fix.release_id, None)]  # waiting
+        else:
+            assert query(warehouse, LINKS) == []
+        pipeline.ingest(warehouse, site.base_url)
+    assert query(warehouse, LINKS) == [(fix.release_id, original.release_id)]
