@@ -26,10 +26,9 @@ CREATE TABLE newswire.corrections (
         REFERENCES newswire.releases (wire, release_id) ON DELETE SET NULL,
     CHECK ((corrects_wire, corrects_release_id) IS DISTINCT FROM (wire, release_id))
 );
--- A release's page lists the corrections of it; a load looks up the waiting ones by title.
+-- A release's page lists the corrections of it; a load reads the waiting ones (those whose
+-- original is not loaded: corrects_release_id IS NULL) to compare their titles with its own.
 CREATE INDEX corrections_corrects_idx ON newswire.corrections (corrects_wire, corrects_release_id);
-CREATE INDEX corrections_waiting_idx ON newswire.corrections USING gin (corrected_titles)
-    WHERE corrects_release_id IS NULL;
 -- A correction looks its original up by title.
 CREATE INDEX releases_title_key_idx ON newswire.releases (newswire.title_key(title));
 -- The links a load made (linked_at = the load transaction's now()): their alerts.

@@ -121,3 +121,27 @@ def test_the_sample_sites_correction_release_is_parsed_loaded_and_linked(
             assert query(warehouse, LINKS) == []
         pipeline.ingest(warehouse, site.base_url)
     assert query(warehouse, LINKS) == [(fix.release_id, original.release_id)]
+
+
+@pytest.mark.parametrize("which", ["_OF_THE_BATCH", "_WAITING_FOR_THE_BATCH"])
+def test_a_load_looks_up_originals_and_waiting_corrections_by_index(warehouse, query, which):
+    """The link statements read the releases by title, and the corrections by key or only
+    the waiting ones, through indexes: a load's cost does not grow with the warehouse."""
+    from newswire.warehouse import corrections
+
+    waiting = correction_of(make_record(5, title="Not loaded yet"), 3)
+    load(warehouse, "one", [ORIGINAL, CORRECTION, waiting] + [make_record(i) for i in range(6, 40)])
+    batch = """CREATE TEMP TABLE _batch AS
+               SELECT wire, release_id, true AS replaces FROM newswire.releases LIMIT 2"""
+    link = corrections._LINK.format(which=getattr(corrections, which))
+    # Tiny tables: scans are forbidden (a walk of the primary key too, for the waiting ones)
+    # so the plan shows the indexes a large warehouse is read through.
+    walk = "SET enable_indexscan = off;" if which == "_WAITING_FOR_THE_BATCH" else ""
+    rows = query(warehouse, f"SET enable_seqscan = off; {walk} {batch}; ANALYZE; EXPLAIN {link}")
+    plan = "\n".join(row[0] for row in rows)
+    assert "Index Scan on releases_title_key_idx" in plan, plan
+    assert "Seq Scan on releases" not in plan and "Seq Scan on corrections" not in plan, plan
+    if which == "_WAITING_FOR_THE_BATCH":
+        assert "Index Cond: (corrects_release_id IS NULL)" in plan, plan  # only the waiting
+    else:
+        assert "Filter: ((corrects_release_id IS NULL) AND (hashed SubPlan" not in plan, plan

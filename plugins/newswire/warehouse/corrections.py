@@ -15,8 +15,8 @@ just merged:
    batch, is linked to the release of that title on the same wire: the one of the same
    issuer first, then the newest published at or before the correction.
 
-So the link is made by whichever of the two loads comes second, and a load looks up only
-its own titles (an index on each side). Titles are compared by ``newswire.title_key``: case
+So the link is made by whichever of the two loads comes second; a load reads its own
+corrections, the waiting ones and the releases of the titles they name, each through an index. Titles are compared by ``newswire.title_key``: case
 and runs of spaces ignored.
 """
 
@@ -47,7 +47,10 @@ WHERE b.replaces
         AND newswire.title_key(v.record->>'title') = ANY (t.keys))
 ORDER BY r.wire, r.release_id
 """
-# 2. Links: the corrections of the batch, and those waiting for a title of the batch.
+# 2. Links: the corrections of the batch, then those waiting for a title of the batch (two
+#    statements, so that each reads its corrections through an index: the primary key, and
+#    the waiting ones, corrects_release_id IS NULL). The original is looked up by the index
+#    on its title.
 _LINK = """
 UPDATE newswire.corrections c
 SET corrects_wire = o.wire, corrects_release_id = o.release_id, linked_at = now()
@@ -55,11 +58,10 @@ FROM newswire.releases fix
 CROSS JOIN LATERAL (
     SELECT o.wire, o.release_id
     FROM newswire.releases o
-    WHERE o.wire = fix.wire
-      AND newswire.title_key(o.title) = ANY (
-          SELECT k FROM newswire.corrections w, unnest(w.corrected_titles) k
-          WHERE (w.wire, w.release_id) = (fix.wire, fix.release_id))
-      AND (o.wire, o.release_id) <> (fix.wire, fix.release_id)
+    WHERE newswire.title_key(o.title) = ANY ((
+              SELECT w.corrected_titles FROM newswire.corrections w
+              WHERE (w.wire, w.release_id) = (fix.wire, fix.release_id))::text[])
+      AND o.wire = fix.wire AND (o.wire, o.release_id) <> (fix.wire, fix.release_id)
     ORDER BY o.issuer_org_id IS NOT DISTINCT FROM fix.issuer_org_id DESC,
              o.published_at <= fix.published_at DESC NULLS LAST,
              o.published_at DESC NULLS LAST, o.release_id
@@ -67,12 +69,13 @@ CROSS JOIN LATERAL (
 ) o
 WHERE (fix.wire, fix.release_id) = (c.wire, c.release_id)
   AND c.corrects_release_id IS NULL
-  AND ((c.wire, c.release_id) IN (SELECT wire, release_id FROM _batch WHERE replaces)
-       OR c.corrected_titles && ARRAY(
-           SELECT newswire.title_key(r.title)
-           FROM _batch b JOIN newswire.releases r USING (wire, release_id)
-           WHERE b.replaces))
+  AND {which}
 """
+_OF_THE_BATCH = "(c.wire, c.release_id) IN (SELECT wire, release_id FROM _batch WHERE replaces)"
+_WAITING_FOR_THE_BATCH = """c.corrected_titles && ARRAY(
+      SELECT newswire.title_key(r.title)
+      FROM _batch b JOIN newswire.releases r USING (wire, release_id)
+      WHERE b.replaces)"""
 
 
 def link_corrections(cur) -> int:
@@ -84,5 +87,8 @@ def link_corrections(cur) -> int:
         return 0
     cur.execute(_FORGET)
     cur.execute(_RECORD)
-    cur.execute(_LINK)
-    return cur.rowcount
+    linked = 0
+    for which in (_OF_THE_BATCH, _WAITING_FOR_THE_BATCH):
+        cur.execute(_LINK.format(which=which))
+        linked += cur.rowcount
+    return linked
