@@ -16,8 +16,8 @@ just merged:
    issuer first, then the newest published at or before the correction.
 
 So the link is made by whichever of the two loads comes second; a load reads its own
-corrections, the waiting ones and the releases of the titles they name, each through an index. Titles are compared by ``newswire.title_key``: case
-and runs of spaces ignored.
+corrections, the waiting ones and the releases of the titles they name, each through an
+index. Titles are compared by ``newswire.title_key``: case and runs of spaces ignored.
 """
 
 from __future__ import annotations
