@@ -1,7 +1,10 @@
 """Releases that correct another release ("CORRECTION -- <title>", migration 012), linked in
 a real PostgreSQL by whichever load comes second, and the alerts of corrections."""
 
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import requests
@@ -145,3 +148,20 @@ def test_a_load_looks_up_originals_and_waiting_corrections_by_index(warehouse, q
         assert "Index Cond: (corrects_release_id IS NULL)" in plan, plan  # only the waiting
     else:
         assert "Filter: ((corrects_release_id IS NULL) AND (hashed SubPlan" not in plan, plan
+
+
+def test_newswire_search_marks_a_corrected_release(warehouse, tmp_path):
+    load(warehouse, "one", [ORIGINAL, CORRECTION, make_record(2)])
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("newswire")), "search", "release", "--recent"]
+        + ["--dsn", warehouse],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    header, _, *rows = result.stdout.splitlines()
+    assert header.split()[-1] == "corrected"
+    marked = [row for row in rows if row.rstrip().endswith("corrected")]
+    assert len(marked) == 1 and ORIGINAL["title"] in marked[0], result.stdout
