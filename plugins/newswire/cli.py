@@ -576,8 +576,8 @@ def _cmd_search(args) -> int:
     )
     print(
         format_table(
-            ["published_at", "issuer", "title", "url", "rank"],
-            [(*row[:4], f"{row[4]:.3f}") for row in rows],
+            ["published_at", "issuer", "title", "url", "rank", "corrected"],
+            [(*row[:4], f"{row.rank:.3f}", "corrected" if row.corrected else "") for row in rows],
         )
     )
     return 0 if rows else 1

@@ -42,6 +42,7 @@ from html import escape
 from airflow.sdk import BaseNotifier, task
 
 from newswire.fetching.allowlist import HostNotAllowed, for_receiver, is_loopback, parse
+from newswire.links import web_url
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,15 @@ def webhook_payload(alert) -> dict:
     for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         text = text.replace(char, entity)
     return {"text": text, "newswire": alert_fields(alert)}
+
+
+def email_html(alert) -> str:
+    """The e-mail's HTML: :func:`alert_lines` as escaped paragraphs, the release's URL a
+    link only when it is an http(s) one (:func:`newswire.links.web_url`), else text."""
+    html = [escape(line) for line in alert_lines(alert)]
+    if web_url(alert.url):
+        html[2] = f'<a href="{html[2]}">{html[2]}</a>'
+    return "".join(f"<p>{line}</p>" for line in html)
 
 
 # -- webhooks -----------------------------------------------------------------------------
@@ -184,14 +194,11 @@ def notifier_for(alert) -> BaseNotifier:
         return WebhookNotifier(alert.webhook_conn_id, webhook_payload(alert), alert_key(alert))
     from airflow.providers.smtp.notifications.smtp import SmtpNotifier
 
-    lines = alert_lines(alert)
-    subject = " ".join(f"[newswire {alert.watchlist}] {lines[0]}".split())[:200]
-    html = [escape(line) for line in lines]
-    html[2] = f'<a href="{html[2]}">{html[2]}</a>'  # the link
+    subject = " ".join(f"[newswire {alert.watchlist}] {alert_lines(alert)[0]}".split())[:200]
     return SmtpNotifier(
         to=alert.email_to,
         subject=subject,
-        html_content="".join(f"<p>{line}</p>" for line in html),
+        html_content=email_html(alert),
         smtp_conn_id=SMTP_CONN_ID,
         custom_headers={"X-Newswire-Alert-Id": alert_key(alert)},
     )

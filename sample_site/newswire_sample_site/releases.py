@@ -137,6 +137,7 @@ class SampleRelease:
     logo: str | None
     gallery: tuple[tuple[str, str], ...]  # (image URL, caption)
     nfd_names: bool  # person names are written decomposed (NFD) in the HTML
+    corrects: SampleRelease | None = None  # a "CORRECTION --" release: the release it corrects
 
     # -- identity ---------------------------------------------------------------------------
     @cached_property
@@ -193,6 +194,8 @@ class SampleRelease:
     def blocks(self) -> tuple[Block, ...]:
         """The body, recomputed on each use (cheap) so that 100,000 releases held by a
         server do not keep 100,000 bodies in memory."""
+        if self.corrects is not None:
+            return _correction_blocks(self)
         return _seed_blocks() if self.topic == "seed" else _generated_blocks(self)
 
     @property
@@ -265,6 +268,49 @@ def live_release(index: int, seed: int, published: datetime) -> SampleRelease:
 def corrected(rel: SampleRelease) -> SampleRelease:
     """``rel`` as the wire re-issues it with a correction (same id, a new title)."""
     return replace(rel, title=f"CORRECTION -- {rel.title.removeprefix('CORRECTION -- ')}")
+
+
+CORRECTION_SENTENCE = "The figures above were reviewed by the company's auditors."
+
+
+def correction_release(original: SampleRelease, index: int, published: datetime) -> SampleRelease:
+    """Release ``index``, published at ``published``, correcting ``original`` as PR Newswire
+    does with a release of its own: titled "CORRECTION -- <original title>", its body opens
+    "In the news release, <title>, issued <date> by <issuer> over PR Newswire, we are advised
+    by the company that ..." and ends with the complete corrected release."""
+    own_id = live_release(index, original.seed, published)
+    return replace(
+        original,
+        index=index,
+        release_id=own_id.release_id,
+        title=f"CORRECTION -- {original.title}",
+        subtitles=(),
+        published=published.astimezone(ET).replace(microsecond=0),
+        locations=original.locations[:1],
+        logo=None,
+        gallery=(),
+        corrects=original,
+    )
+
+
+def _correction_blocks(rel: SampleRelease) -> tuple[Block, ...]:
+    original = rel.corrects
+    issued = original.published
+    notice = (
+        f"In the news release, {original.title}, issued {issued.day:02d}-"
+        f"{_MONTHS[issued.month - 1]}-{issued.year} by {original.issuer.name} over PR Newswire, "
+        "we are advised by the company that a sentence was missing from the second "
+        "paragraph. The complete, corrected release follows:"
+    )
+    body = list(original.blocks)
+    if body[1].kind == "p":
+        body[1] = Block("p", (*body[1].content, Run("text", f" {CORRECTION_SENTENCE}")))
+    lead = [Run("dl-location", location) for location in rel.locations[:1]] + [
+        Run("text", ", "),
+        Run("dl-chron", rel.dateline_date),
+        Run("text", f" {rel.wire_tag} {rel.dash}\u00a0{notice}"),
+    ]
+    return (Block("p", tuple(lead)), *body)
 
 
 # -- the seed release ---------------------------------------------------------------------

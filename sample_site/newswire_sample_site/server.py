@@ -43,6 +43,7 @@ from newswire_sample_site.releases import (
     WINDOW_DAYS,
     SampleRelease,
     corrected,
+    correction_release,
     generate_releases,
     live_release,
 )
@@ -230,10 +231,25 @@ class SampleSite:
         """Publish a new release at ``at`` (default: now, to the second): it is the newest in
         the feed, the listing and the sitemaps from now on, and the clock moves to it."""
         at = at or datetime.now(UTC)
+        return self._publish(lambda index, when: live_release(index, self.seed, when), at)
+
+    def publish_correction(self, rel: SampleRelease, at: datetime | None = None) -> SampleRelease:
+        """Correct ``rel`` with a release of its own, published at ``at`` (default: now): a
+        new id titled "CORRECTION -- <title>" whose body says what changed and ends with the
+        complete corrected release; ``rel`` stays as it was."""
+        at = at or datetime.now(UTC)
+        return self._publish(
+            lambda index, when: correction_release(rel, index, when), at, corrects=rel.release_id
+        )
+
+    def _publish(self, make, at: datetime, corrects: str | None = None) -> SampleRelease:
+        """The release ``make(index, time)`` made newest at ``at`` or the site's clock
+        (``corrects``: the id of the release it is a correction of, for the journal)."""
         with self._lock:
-            rel = live_release(len(self.releases), self.seed, max(at, self.now))
+            rel = make(len(self.releases), max(at, self.now))
             if self._journal is not None:  # written down before anyone can see it
-                self._journal.write({"published": rel.index, "at": rel.published_utc})
+                event = {"published": rel.index, "at": rel.published_utc}
+                self._journal.write(event | ({"corrects": corrects} if corrects else {}))
             self.releases.append(rel)
             self._live.append(rel)
             self._by_id[rel.release_id] = rel
@@ -272,22 +288,36 @@ class SampleSite:
         every: tuple[float, float],
         corrections: float = 0.2,
         on_change=None,
+        correction_releases: float = 0.5,
     ) -> threading.Thread:
         """Publish a release every ``every`` = (min, max) seconds (drawn from a generator
         seeded with the site's seed) until :meth:`stop`; after a publication, with
-        probability ``corrections``, correct one of the earlier live releases.
-        ``on_change(kind, release)`` is called with ``"published"`` or ``"corrected"``."""
+        probability ``corrections``, correct one of the earlier live releases: in place (a
+        new version, :meth:`correct`) or, with probability ``correction_releases``, by a
+        release of its own (:meth:`publish_correction`). ``on_change(kind, release)`` is
+        called with ``"published"``, ``"corrected"`` (in place) or ``"correction"`` (the
+        new release)."""
         low, high = every
         if not 0 < low <= high:
             raise ValueError(f"live interval {low}-{high}: want 0 < min <= max seconds")
         rng = random.Random(f"{self.seed}:live")
+        kinds = random.Random(f"{self.seed}:live-correction-kind")
 
         def loop() -> None:
             while not self._stop_live.wait(rng.uniform(low, high)):
                 changes = [("published", self.publish())]
-                earlier = [r for r in self._live[:-1] if not r.title.startswith("CORRECTION")]
+                done = {r.corrects.release_id for r in self._live if r.corrects is not None}
+                earlier = [
+                    r
+                    for r in self._live[:-1]
+                    if not r.title.startswith("CORRECTION") and r.release_id not in done
+                ]
                 if earlier and rng.random() < corrections:
-                    changes.append(("corrected", self.correct(rng.choice(earlier))))
+                    chosen = rng.choice(earlier)
+                    if kinds.random() < correction_releases:
+                        changes.append(("correction", self.publish_correction(chosen)))
+                    else:
+                        changes.append(("corrected", self.correct(chosen)))
                 for kind, rel in changes:
                     if on_change is not None:
                         on_change(kind, rel)
@@ -520,12 +550,15 @@ class _LiveJournal:
         for line in lines[1:]:
             event = json.loads(line)
             at = datetime.fromisoformat(event["at"])
-            if "published" in event:
+            if "corrects" in event:  # a correction issued as a release of its own
+                rel = site.publish_correction(site._by_id[event["corrects"]], at)
+            elif "published" in event:
                 rel = site.publish(at)
-                if rel.index != event["published"]:
-                    raise ValueError(f"{self.path}: publication {event} out of order")
             else:
                 site.correct(site._by_id[event["corrected"]], at)
+                continue
+            if rel.index != event["published"]:
+                raise ValueError(f"{self.path}: publication {event} out of order")
         site._journal = journal
 
     def write(self, event: dict) -> None:
@@ -644,7 +677,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0.2,
         metavar="P",
         help="with --live-every: after a publication, correct an earlier live release with"
-        " probability P (default 0.2)",
+        " probability P (default 0.2), half of them in place (a new version), half by a"
+        " release of its own titled 'CORRECTION -- <title>'",
     )
     parser.add_argument(
         "--mirror",

@@ -169,7 +169,7 @@ def test_the_newswire_page_lists_the_watchlists_with_their_recent_alerts(
     from fastapi.testclient import TestClient
 
     from newswire_airflow.ui.app import app
-    from newswire_airflow.ui.auth import airflow_user
+    from newswire_airflow.ui.auth import PageAccess, page_access
 
     monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
     watchlists.add(warehouse, Watchlist("wday", ["NASDAQ:WDAY"], ["Workday Inc."], None, HOOK))
@@ -180,7 +180,7 @@ def test_the_newswire_page_lists_the_watchlists_with_their_recent_alerts(
         with pytest.raises(AlertDeliveryFailed):
             deliver_alerts(warehouse)
 
-    app.dependency_overrides[airflow_user] = lambda: None
+    app.dependency_overrides[page_access] = lambda: PageAccess(None, sees_connections=True)
     try:
         page = TestClient(app).get("/")
     finally:

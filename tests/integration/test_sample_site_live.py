@@ -60,7 +60,9 @@ def test_live_publishing_is_seeded_and_stops_with_the_site():
 
     first = published(8)
     assert first == published(8)  # the same seed publishes and corrects the same releases
-    assert {kind for kind, _ in first} == {"published", "corrected"}
+    kinds = {kind for kind, _ in first}
+    assert "published" in kinds and kinds & {"corrected", "correction"}
+    assert kinds <= {"published", "corrected", "correction"}
 
 
 @pytest.mark.parametrize("bad", ["0-5", "9-3", "x"])
@@ -103,6 +105,22 @@ def test_a_restarted_live_site_serves_what_it_published_and_continues_after_it(t
     assert third.release_id not in served and third.path in feed and fixed.path in feed
     ids = [first.release_id, second.release_id, third.release_id]
     assert [rel.release_id for rel in again.live_releases] == ids
+
+
+def test_a_restarted_live_site_serves_its_correction_releases_again(tmp_path):
+    """A correction issued as a release of its own ("CORRECTION -- ...", a new id) is in the
+    journal too: after a restart it is served under the same id, with the same page."""
+    with SampleSite(count=10, seed=5, state=tmp_path) as site:
+        original = site.publish()
+        correction = site.publish_correction(original)
+        page = requests.get(site.base_url + correction.path, timeout=10).content
+    with SampleSite(count=10, seed=5, state=tmp_path) as again:
+        ids = [rel.release_id for rel in again.live_releases]
+        again_page = requests.get(again.base_url + correction.path, timeout=10).content
+        after = again.publish()
+    assert ids == [original.release_id, correction.release_id]
+    assert correction.title.startswith("CORRECTION -- ") and again_page == page
+    assert int(after.release_id) > int(correction.release_id)
 
 
 def test_a_state_folder_of_another_site_is_refused(tmp_path):

@@ -48,6 +48,26 @@ def make_record(i: int, **changes) -> dict:
 FETCHED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 
 
+def correction_of(original: dict, i: int, *, title: str | None = None, **changes) -> dict:
+    """Release ``i`` correcting ``original`` as PR Newswire words it, a day later, with no
+    ticker of its own (a watchlist on the ticker does not match it)."""
+    body = (
+        f"NEW YORK, Feb. 18, 2025 /PRNewswire/ -- In the news release, {original['title']}, "
+        f"issued 17-Feb-2025 by {original['issuer']} over PR Newswire, we are advised by the "
+        "company that the second paragraph has changed. The complete, corrected release "
+        f"follows:\n\n{original['body_text']}"
+    )
+    return make_record(
+        i,
+        title=title or f"CORRECTION -- {original['title']}",
+        issuer=original["issuer"],
+        published_at=(FETCHED_AT - timedelta(days=300)).isoformat(),
+        body_text=body,
+        tickers=[],
+        **changes,
+    )
+
+
 def staged(records: list[dict], fetched: datetime = FETCHED_AT) -> list[StagedRecord]:
     return [StagedRecord(r, "test", fetched, r["url"]) for r in records]
 

@@ -109,3 +109,19 @@ def test_a_webhook_goes_where_a_fetch_may_go_and_to_this_machine_only_when_opted
     else:
         target = for_receiver(url).check(url)
         assert (target.host, target.port) == (parse(url).host.strip("[]"), parse(url).port or 443)
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(document.cookie)", " javascript:alert(1)", "data:text/html,<b>x"]
+)
+def test_an_email_alert_links_only_an_http_url(url):
+    """A URL planted in the warehouse is shown as text in the e-mail, never as a link."""
+    from dataclasses import replace
+
+    from newswire_airflow.alerting import notifier_for
+
+    mail = notifier_for(replace(ALERT, webhook_conn_id=None, email_to=["desk@example.com"]))
+    assert f'<a href="{ALERT.url}">' in mail.html_content
+    planted = replace(ALERT, webhook_conn_id=None, email_to=["desk@example.com"], url=url)
+    html = notifier_for(planted).html_content
+    assert "<a " not in html and "href" not in html

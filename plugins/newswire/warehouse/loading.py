@@ -22,6 +22,7 @@ from datetime import datetime
 import psycopg2
 
 from newswire.warehouse.connection import lock_table, savepoint
+from newswire.warehouse.corrections import link_corrections
 from newswire.warehouse.validation import Refused, storable
 from newswire.warehouse.watchlists import record_alerts
 
@@ -278,6 +279,7 @@ def merge_staged(cur, run_key: str) -> tuple[int, int, int]:
         " FROM _batch"
     )
     new, updated = cur.fetchone()
+    link_corrections(cur)  # "CORRECTION --" releases and the releases they correct
     record_alerts(cur)  # the batch's matches of the watchlists, in this same transaction
     cur.execute("DROP TABLE _batch")
     return new, updated, staged - new - updated

@@ -1,5 +1,6 @@
 """One release as the Newswire page shows it: its current fields, tickers and industries,
-its versions (``newswire.release_versions``) and the records of the versions it compares.
+its versions (``newswire.release_versions``), the release it corrects and those correcting it
+(``newswire.corrections``), and the records of the versions it compares.
 
 Every query reads one release by its primary key (``wire``, ``release_id``, a prefix of the
 primary keys of ``release_tickers``, ``release_industries`` and ``release_versions``), and
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 MAX_VERSIONS = 100  # the newest versions listed
 MAX_TICKERS = 100
+MAX_CORRECTIONS = 20
 
 RELEASE_SQL = """
 SELECT wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
@@ -42,6 +44,20 @@ WHERE wire = %(wire)s AND release_id = %(release_id)s
 ORDER BY version DESC
 LIMIT %(limit)s
 """
+# The release this one corrects ("CORRECTION -- ...", migration 012), and those correcting it.
+CORRECTS_SQL = """
+SELECT o.wire, o.release_id, o.title, o.published_at
+FROM newswire.corrections c
+JOIN newswire.releases o ON (o.wire, o.release_id) = (c.corrects_wire, c.corrects_release_id)
+WHERE c.wire = %(wire)s AND c.release_id = %(release_id)s
+"""
+CORRECTED_BY_SQL = """
+SELECT r.wire, r.release_id, r.title, r.published_at
+FROM newswire.corrections c JOIN newswire.releases r USING (wire, release_id)
+WHERE c.corrects_wire = %(wire)s AND c.corrects_release_id = %(release_id)s
+ORDER BY r.published_at DESC NULLS LAST, r.release_id
+LIMIT %(limit)s
+"""
 RECORDS_SQL = """
 SELECT version, record
 FROM newswire.release_versions
@@ -55,6 +71,8 @@ class Release:
     tickers: list[str]  # "NASDAQ:WDAY", in order of appearance
     industries: list[str]
     versions: list[dict]  # the newest MAX_VERSIONS, newest first (columns of VERSIONS_SQL)
+    corrects: dict | None  # the release this one corrects (columns of CORRECTS_SQL)
+    corrected_by: list[dict]  # the releases correcting this one, newest first
 
 
 def read_release(conn, wire: str, release_id: str) -> Release | None:
@@ -71,9 +89,18 @@ def read_release(conn, wire: str, release_id: str) -> Release | None:
         cur.execute(INDUSTRIES_SQL, key)
         industries = [name for (name,) in cur.fetchall()]
         cur.execute(VERSIONS_SQL, {**key, "limit": MAX_VERSIONS})
-        columns = [col.name for col in cur.description]
-        versions = [dict(zip(columns, version)) for version in cur.fetchall()]
-    return Release(fields, tickers, industries, versions)
+        versions = _dicts(cur)
+        cur.execute(CORRECTS_SQL, key)
+        corrects = next(iter(_dicts(cur)), None)
+        cur.execute(CORRECTED_BY_SQL, {**key, "limit": MAX_CORRECTIONS})
+        corrected_by = _dicts(cur)
+    return Release(fields, tickers, industries, versions, corrects, corrected_by)
+
+
+def _dicts(cur) -> list[dict]:
+    """The rows of the cursor's last query, each a dict by column name."""
+    columns = [col.name for col in cur.description]
+    return [dict(zip(columns, row)) for row in cur.fetchall()]
 
 
 def read_records(conn, wire: str, release_id: str, versions: list[int]) -> dict[int, dict]:

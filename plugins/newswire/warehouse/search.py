@@ -51,10 +51,31 @@ WITH newest AS MATERIALIZED (
 SELECT r.published_at, r.issuer, r.title, r.url,
        ts_rank_cd(r.search, websearch_to_tsquery('english', %(query)s)) AS rank,
        r.wire, r.release_id,
+       ARRAY(SELECT t.exchange || ':' || t.symbol FROM newswire.release_tickers t
+             WHERE (t.wire, t.release_id) = (r.wire, r.release_id)
+             ORDER BY t.position LIMIT 10) AS tickers,
+       EXISTS (SELECT 1 FROM newswire.corrections c
+               WHERE (c.corrects_wire, c.corrects_release_id) = (r.wire, r.release_id))
+           AS corrected,
        (SELECT count(*) FROM newest) AS matches
 FROM newest JOIN newswire.releases r USING (wire, release_id)
 ORDER BY {order}, r.wire, r.release_id
 LIMIT %(limit)s
+"""
+# The snippets of the hits: the body's passages with the query's words, each word between
+# the marks (control characters, taken out of the body first, so the body cannot forge one).
+MARK_START, MARK_END = "\x02", "\x03"
+SNIPPET_CHARS = 20_000  # of the body looked through (ts_headline reads all it is given)
+SNIPPET_OPTIONS = (
+    f"StartSel={MARK_START}, StopSel={MARK_END}, MaxFragments=2, MaxWords=24, MinWords=10,"
+    ' FragmentDelimiter=" … "'
+)
+SNIPPETS_SQL = """
+SELECT r.wire, r.release_id,
+       ts_headline('english', translate(left(r.body_text, %(chars)s), %(marks)s, ''),
+                   websearch_to_tsquery('english', %(query)s), %(options)s)
+FROM unnest(%(wires)s::text[], %(release_ids)s::text[]) AS k(wire, release_id)
+JOIN newswire.releases r USING (wire, release_id)
 """
 
 
@@ -66,6 +87,18 @@ class Hit(NamedTuple):
     rank: float
     wire: str
     release_id: str
+    tickers: list[str]  # "NASDAQ:WDAY", in order of appearance (the first 10)
+    corrected: bool  # a release of its own corrects it ("CORRECTION -- <title>")
+    matches: int  # the matches ranked (the same for every hit of a search): WINDOW at most
+    snippet: str = ""  # passages of the body, the query's words between MARK_START/MARK_END
+
+    def snippet_parts(self) -> list[tuple[str, bool]]:
+        """The snippet as (text, is a word of the query) parts, in order."""
+        parts = []
+        for i, piece in enumerate(self.snippet.split(MARK_START)):
+            marked, _, rest = piece.partition(MARK_END) if i else ("", "", piece)
+            parts += [(text, flag) for text, flag in ((marked, True), (rest, False)) if text]
+        return parts
 
 
 def search(
@@ -83,7 +116,8 @@ def search(
     the best ranked of the newest ``WINDOW`` matches (``order="recent"``: the newest first),
     published on ``since`` or later and on ``until`` or earlier (UTC days). ``ticker`` is
     "WDAY" or "NASDAQ:WDAY"; ``issuer`` is an organization's name, any spelling ("Workday
-    Inc." finds "Workday, Inc.")."""
+    Inc." finds "Workday, Inc."). Each hit carries its tickers, whether a release of its own
+    corrects it, how many matches were ranked, and a snippet of its body (``ts_headline``)."""
     exchange, symbol = None, None
     if ticker:
         exchange, _, symbol = ticker.upper().rpartition(":")
@@ -109,7 +143,11 @@ def search(
             rows = cur.fetchall()
             if last or (rows and rows[0][-1] >= WINDOW):
                 break
-    return [Hit(*row[:-1]) for row in rows]
+        keys = {"wires": [row[5] for row in rows], "release_ids": [row[6] for row in rows]}
+        marks = {"marks": MARK_START + MARK_END, "options": SNIPPET_OPTIONS}
+        cur.execute(SNIPPETS_SQL, {**params, **keys, **marks, "chars": SNIPPET_CHARS})
+        snippets = {(wire, release_id): text for wire, release_id, text in cur.fetchall()}
+    return [Hit(*row, snippets.get((row[5], row[6]), "")) for row in rows]
 
 
 def search_sql(order: str = "rank", params: dict | None = None) -> str:

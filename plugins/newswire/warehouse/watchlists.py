@@ -59,6 +59,18 @@ ORDER BY w.watchlist_id, r.wire, r.release_id
 ON CONFLICT (watchlist_id, wire, release_id) DO NOTHING
 """
 
+# The correction of a release a watchlist alerted alerts it too (once: the alert is unique),
+# whichever was loaded first: the links this load made (link_corrections, just before).
+_RECORD_CORRECTION_ALERTS = """
+INSERT INTO newswire.alerts (watchlist_id, wire, release_id, matched)
+SELECT a.watchlist_id, c.wire, c.release_id, 'correction of an alerted release'
+FROM newswire.corrections c
+JOIN newswire.alerts a ON (a.wire, a.release_id) = (c.corrects_wire, c.corrects_release_id)
+WHERE c.linked_at = now()
+ORDER BY a.watchlist_id, c.wire, c.release_id
+ON CONFLICT (watchlist_id, wire, release_id) DO NOTHING
+"""
+
 
 class WatchlistError(ValueError):
     """A watchlist the warehouse refused, or one that does not exist: a one-line message."""
@@ -101,7 +113,12 @@ def record_alerts(cur) -> int:
     if cur.fetchone()[0] is None:
         return 0
     cur.execute(_RECORD_ALERTS)
-    return cur.rowcount
+    recorded = cur.rowcount
+    cur.execute("SELECT to_regclass('newswire.corrections')")
+    if cur.fetchone()[0] is not None:
+        cur.execute(_RECORD_CORRECTION_ALERTS)
+        recorded += cur.rowcount
+    return recorded
 
 
 # -- watchlists ---------------------------------------------------------------------------

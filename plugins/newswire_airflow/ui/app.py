@@ -2,8 +2,9 @@
 connection per page load:
 
 - ``/``: the overview: a template drift warning while a source's latest run found one,
-  releases per day (a bar chart), the latest releases, rejects by reason,
-  ingestion lag and the latency from the wire to the warehouse, read from the report views
+  releases per day (a bar chart of the last days that have releases), the latest releases,
+  rejects by reason, ingestion lag and the latency from the wire to the warehouse (of live
+  releases against the target, and of all by day), read from the report views
   (``newswire.report_*``), the watchlists with their recent alerts, and a search box;
 - ``/search``: the ranked search of ``newswire search`` (:mod:`newswire.warehouse.search`)
   with its ticker, issuer, date and order options, the best ``limit`` hits;
@@ -16,8 +17,9 @@ titles and other warehouse text are shown as text, never as markup) as one HTML 
 with an inline SVG chart: no build step, no scripts, nothing fetched from elsewhere, so it
 works in an air-gapped deployment and inside the UI's iframe. Links between the pages are
 relative, so they work wherever the app is mounted. Airflow mounts plugin apps without its
-own authentication, so every page asks for a logged-in Airflow user itself
-(:mod:`newswire_airflow.ui.auth`).
+own authentication, so every page asks Airflow's auth manager itself whether the user may
+see it, and hides the watchlists' delivery targets and errors from a user who may not read
+connections (:mod:`newswire_airflow.ui.auth`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import jinja2
 import psycopg2
@@ -35,6 +37,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from newswire.changes import MAX_BODY_CHARS, compare
+from newswire.links import web_url
 from newswire.settings import AIRFLOW_CONN_ID
 from newswire.warehouse.connection import connect
 from newswire.warehouse.releases import read_records, read_release
@@ -44,7 +47,7 @@ from newswire.warehouse.validation import MAX_ID_CHARS
 from newswire.warehouse.watchlists import overview as watchlists_overview
 from newswire.wires import WIRE_HOSTS
 from newswire_airflow.connection import WarehouseConnectionMissing, warehouse_dsn
-from newswire_airflow.ui.auth import airflow_user
+from newswire_airflow.ui.auth import PageAccess, page_access
 
 CHART_DAYS = 30
 LATEST = 20
@@ -63,11 +66,12 @@ app = FastAPI(title="Newswire", docs_url=None, redoc_url=None, openapi_url=None)
 @dataclass
 class Overview:
     totals: dict
-    per_day: list[tuple[date, int]]  # the chart: CHART_DAYS days up to the latest day with data
+    per_day: list[tuple[date, int]]  # the chart: the last CHART_DAYS days that have releases
     latest: list[dict]
     rejects: list[dict]
     lag: list[dict]
     latency: list[dict]  # publication -> loaded, per day and wire (templates/_latency.html)
+    live_latency: list[dict]  # live releases only, per wire (templates/_live_latency.html)
     watchlists: list[dict]  # each with its recent alerts (templates/_watchlists.html)
     drift: list[dict]  # sources whose latest run found template drift (_template_drift.html)
 
@@ -81,24 +85,28 @@ def read_overview(dsn: str) -> Overview:
             return [dict(zip(columns, row)) for row in values]
 
         totals = rows("warehouse_totals", 1)[0]
-        per_wire_and_day = rows("releases_per_day", CHART_DAYS * 8)  # newest first, one row a wire
+        # newest first, one row a day and wire: CHART_DAYS days of every wire
+        per_wire_and_day = rows("releases_per_day", CHART_DAYS * len(WIRE_HOSTS))
         latest = rows("latest_releases", LATEST)
         rejects = rows("rejects_by_reason", REJECT_REASONS)
         lag = rows("ingestion_lag", LAG_DAYS)
         latency = rows("ingestion_latency", LATENCY_ROWS)
+        live_latency = rows("live_latency", len(WIRE_HOSTS))
         watchlists = watchlists_overview(conn)
         drift = rows("template_drift", DRIFT_ROWS)
     daily: dict[date, int] = {}
     for row in per_wire_and_day:
         daily[row["day"]] = daily.get(row["day"], 0) + row["releases"]
-    per_day = []
-    if daily:
-        last = max(daily)
-        per_day = [
-            (day, daily.get(day, 0))
-            for day in (last - timedelta(days=n) for n in range(CHART_DAYS - 1, -1, -1))
-        ]
-    return Overview(totals, per_day, latest, rejects, lag, latency, watchlists, drift)
+    per_day = sorted((day, n) for day, n in daily.items() if n)[-CHART_DAYS:]
+    return Overview(totals, per_day, latest, rejects, lag, latency, live_latency, watchlists, drift)
+
+
+def without_delivery(watchlist: dict) -> dict:
+    """``watchlist`` (of :func:`~newswire.warehouse.watchlists.overview`) without where its
+    alerts go (webhook connection id, e-mail addresses) and its delivery errors: what a user
+    who may not read Airflow's connections sees."""
+    alerts = [{**alert, "last_error": None} for alert in watchlist["alerts"]]
+    return {**watchlist, "webhook_conn_id": None, "email_to": None, "alerts": alerts}
 
 
 class BadInput(ValueError):
@@ -165,13 +173,15 @@ def _unreadable_warehouse(request: Request, exc: psycopg2.Error) -> HTMLResponse
     return _page(request, "error.html", 503, missing_connection="", error=error)
 
 
-@app.get("/", response_class=HTMLResponse, dependencies=[Depends(airflow_user)])
-def warehouse_page(request: Request) -> HTMLResponse:
+@app.get("/", response_class=HTMLResponse)
+def warehouse_page(request: Request, access: PageAccess = Depends(page_access)) -> HTMLResponse:
     overview = read_overview(warehouse_dsn())
+    if not access.sees_connections:
+        overview.watchlists = [without_delivery(w) for w in overview.watchlists]
     return _page(request, "overview.html", overview=overview, chart=Chart.of(overview.per_day))
 
 
-@app.get("/search", response_class=HTMLResponse, dependencies=[Depends(airflow_user)])
+@app.get("/search", response_class=HTMLResponse, dependencies=[Depends(page_access)])
 def search_page(request: Request) -> HTMLResponse:
     """The search form, and its hits once it has a query; 400 for an input it cannot use."""
     params = request.query_params
@@ -204,7 +214,7 @@ def _search_page(request: Request, typed: dict, status_code: int = 200, **contex
 @app.get(
     "/releases/{wire}/{release_id:path}",
     response_class=HTMLResponse,
-    dependencies=[Depends(airflow_user)],
+    dependencies=[Depends(page_access)],
 )
 def release_page(request: Request, wire: str, release_id: str) -> HTMLResponse:
     """One release with its versions and what changed in one of them (``?version=N``, the
@@ -278,12 +288,19 @@ def format_duration(value: timedelta) -> str:
     return sign + " ".join(p for p in parts if p)
 
 
-def web_url(value: str | None) -> str:
-    """``value`` if it is an http(s) URL, else "": what may go in an href (a page's
-    ``javascript:`` URL must not)."""
-    if value and urlsplit(value).scheme.lower() in ("http", "https"):
-        return value
-    return ""
+def format_seconds(value) -> str:
+    """A number of seconds (a latency) as people read it, to the precision that matters at
+    its size: "18.7 s", "1 min 35 s", "3 h 12 min", "2 d 3 h"."""
+    if value is None:
+        return ""
+    seconds = float(value)
+    if abs(seconds) < 60:
+        return f"{seconds:.1f} s"
+    if abs(seconds) < 3600:
+        minutes, rest = divmod(int(abs(seconds)), 60)
+        sign = "-" if seconds < 0 else ""
+        return f"{sign}{minutes} min {rest} s" if rest else f"{sign}{minutes} min"
+    return format_duration(timedelta(seconds=seconds))
 
 
 def path_part(value: str) -> str:
@@ -349,4 +366,5 @@ templates = Jinja2Templates(
 )
 templates.env.filters["cell"] = format_cell
 templates.env.filters["web_url"] = web_url
+templates.env.filters["seconds"] = format_seconds
 templates.env.filters["path_part"] = path_part
