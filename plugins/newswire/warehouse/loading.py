@@ -249,6 +249,8 @@ def merge_staged(cur, run_key: str) -> tuple[int, int, int]:
     run's bookkeeping, or roll it all back."""
     cur.execute("SELECT count(*) FROM newswire.staged_releases WHERE run_key = %s", (run_key,))
     staged = cur.fetchone()[0]
+    if not staged:  # nothing new: no lock, no statement, whatever the warehouse's size
+        return 0, 0, 0
     # Merges are serialized: version numbers are computed before the rows are written.
     lock_table(cur, "newswire.releases")
     for statement in _MERGE_STEPS:
