@@ -21,11 +21,10 @@ import argparse
 import csv
 import gzip
 import hashlib
-import json
 import time
 from itertools import groupby
 
-from common import ROOT
+from common import ROOT, print_json
 
 REAL = ROOT.parent / "shared" / "fixtures" / "real"  # third-party: never committed
 LABELS = ROOT / "tests" / "fixtures" / "labels" / "pages.tsv"
@@ -103,11 +102,7 @@ def main() -> None:
     )
     parser.add_argument("--out", help="also write the JSON to this file")
     args = parser.parse_args()
-    text = json.dumps(run(), indent=2)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text + "\n")
-    print(text)
+    print_json(run(), args.out)
 
 
 if __name__ == "__main__":

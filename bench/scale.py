@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from common import ROOT, drop_warehouse, fresh_warehouse, run_child
+from common import ROOT, drop_warehouse, fresh_warehouse, print_json, run_child
 
 from newswire_sample_site.server import SampleSite
 
@@ -437,12 +436,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--out", help="also write the JSON to this file")
     args = parser.parse_args()
-    result = run(args.count, args.runs, args.batch)
-    text = json.dumps(result, indent=2, default=str)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text + "\n")
-    print(text)
+    print_json(run(args.count, args.runs, args.batch), args.out)
 
 
 if __name__ == "__main__":
