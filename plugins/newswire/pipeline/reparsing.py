@@ -81,10 +81,8 @@ def _parse_and_stage(
 
 def _parse(job: tuple[str, str, bytes]) -> tuple[dict | None, tuple[str, str] | None]:
     """In a worker process: (record, None) or (None, (reason, detail))."""
-    url, content_type, body_gzip = job
+    url, content_type, page = job
     try:
-        return parse_release(
-            archive.unpack(body_gzip), url, http_charset=charset_from_content_type(content_type)
-        ), None
+        return parse_release(page, url, http_charset=charset_from_content_type(content_type)), None
     except ParseError as exc:
         return None, (exc.reason, str(exc))
