@@ -28,7 +28,7 @@ from newswire.warehouse.connection import connect
 from newswire.warehouse.validation import clean_text
 
 ZSTD_LEVEL = 9  # 22 ms a 300 KB page, within 6% of level 19's size at a fifteenth of its time
-MIN_DICTIONARY_BYTES = 32_768  # an error page or a stub is no template's dictionary
+MIN_DICTIONARY_BYTES = 8_192  # a stub is no template's dictionary (sample pages: 10-30 KB)
 RECOMPRESS_BATCH = 200  # gzip pages recompressed per transaction
 
 _REPARSE_PAGES = """
