@@ -1,5 +1,5 @@
 """The raw archive's codec, measured before it is chosen (issue 21): bytes per page and
-time to read a page back, gzip-6 (today's ``raw_pages.body_gzip``) beside zstd alone and
+time to read a page back, gzip-6 (the archive before migration 013) beside zstd alone and
 zstd with a raw-content dictionary made of another page of the same wire and template (the
 navigation, scripts and footer every page of a template repeats). A page is never its own
 dictionary: each is compressed against each other page of its template in turn, and each

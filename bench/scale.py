@@ -219,7 +219,8 @@ def sample_backfill(dsn: str, site: SampleSite) -> dict:
     )
     with connect(dsn) as conn, conn.cursor() as cur:
         cur.execute(
-            "SELECT pg_total_relation_size('newswire.raw_pages') / greatest(count(*), 1)"
+            "SELECT (pg_total_relation_size('newswire.raw_pages')"
+            " + pg_total_relation_size('newswire.page_dictionaries')) / greatest(count(*), 1)"
             " FROM newswire.releases"
         )
         return {"raw_page_bytes_per_release": cur.fetchone()[0]}
