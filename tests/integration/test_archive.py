@@ -58,6 +58,7 @@ def test_a_new_month_has_its_own_dictionary_and_small_pages_make_none(warehouse,
     big = b"<html>" + b"<nav>the site's navigation</nav>" * 2000 + b"</html>"
     store(warehouse, "https://example.com/404", b"not found", status=404)
     store(warehouse, "https://example.com/tiny", b"<html>stub</html>")
+    store(warehouse, "https://example.com/huge", b"<p>x</p>" * 200_000)  # 1.6 MB
     assert query(warehouse, "SELECT count(*) FROM newswire.page_dictionaries") == [(0,)]
     first = store(warehouse, "https://example.com/a", big)
     later = store(

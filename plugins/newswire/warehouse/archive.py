@@ -7,11 +7,11 @@ scripts and footer every page of a template repeats cost almost nothing. Why a m
 page: measured on real pages (``bench/archive.py``), a dictionary of the same template earns
 most when it is close in time (2026 pages: 2.5-4.1x smaller than gzip-6 against a 2016 or
 2023 page, 5-9x against a 2026 one), and a new month's dictionary follows a template change
-without guessing when one happened. A host's first pages, before any page of at least
-:data:`MIN_DICTIONARY_BYTES` was archived, use the newest earlier dictionary or none. Pages
-archived before (gzip-6, ``body_gzip``) stay readable and are recompressed in place by
-:func:`recompress` (``newswire db recompress-archive``). Every read checks the page's
-sha256.
+without guessing when one happened. A host's pages before its month's dictionary (a page
+of :data:`MIN_DICTIONARY_BYTES` to :data:`MAX_DICTIONARY_BYTES`) use the newest earlier
+one, or none. Pages archived before (gzip-6, ``body_gzip``) stay readable and are
+recompressed in place by :func:`recompress` (``newswire db recompress-archive``). Every read
+checks the page's sha256.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from newswire.warehouse.validation import clean_text
 
 ZSTD_LEVEL = 9  # 22 ms a 300 KB page, within 6% of level 19's size at a fifteenth of its time
 MIN_DICTIONARY_BYTES = 8_192  # a stub is no template's dictionary (sample pages: 10-30 KB)
+MAX_DICTIONARY_BYTES = 1_000_000  # held by every process: real pages are 170-390 KB
 RECOMPRESS_BATCH = 200  # gzip pages recompressed per transaction
 
 _REPARSE_PAGES = """
@@ -87,7 +88,7 @@ def _dictionary_for(cur, url: str, fetched_at: datetime, status: int, content: b
     the host's newest earlier one; else none."""
     host = urlsplit(url).hostname or ""
     month = fetched_at.astimezone(UTC).date().replace(day=1)
-    if status == 200 and len(content) >= MIN_DICTIONARY_BYTES:
+    if status == 200 and MIN_DICTIONARY_BYTES <= len(content) <= MAX_DICTIONARY_BYTES:
         cur.execute(
             """INSERT INTO newswire.page_dictionaries (host, month, sha256, content)
                VALUES (%s, %s, %s, %s) ON CONFLICT (host, month) DO NOTHING""",
