@@ -6,8 +6,9 @@ same host fetched the same month (``newswire.page_dictionaries``), so the naviga
 scripts and footer every page of a template repeats cost almost nothing. Why a month's
 page: measured on real pages (``bench/archive.py``), a dictionary of the same template earns
 most when it is close in time (2026 pages: 2.5-4.1x smaller than gzip-6 against a 2016 or
-2023 page, 5-9x against a 2026 one), and a new month's dictionary follows a template change
-without guessing when one happened. A host's pages before its month's dictionary (a page
+2023 page, 5-9x against another 2026 page, overstated: those share a reassembled
+navigation), and a new month's dictionary follows a template change without guessing when
+one happened. A host's pages before its month's dictionary (a page
 of :data:`MIN_DICTIONARY_BYTES` to :data:`MAX_DICTIONARY_BYTES`) use the newest earlier
 one, or none. Pages archived before (gzip-6, ``body_gzip``) stay readable and are
 recompressed in place by :func:`recompress` (``newswire db recompress-archive``). Every read
