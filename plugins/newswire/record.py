@@ -44,7 +44,26 @@ RELEASE_FIELDS = (
 # What the page says: the fields content_sha256() covers. The first declaration's fields
 # are hashed empty or not (so hashes stored before this rule stay valid); a field added
 # here later goes in ADDED_CONTENT_FIELDS and is hashed only when it is not empty.
-FIRST_CONTENT_FIELDS = tuple(f for f in RELEASE_FIELDS if f != "content_sha256")
+FIRST_CONTENT_FIELDS = (
+    "release_id",
+    "url",
+    "wire",
+    "title",
+    "subtitle",
+    "issuer",
+    "published_at",
+    "dateline_location",
+    "source_org",
+    "tickers",
+    "industries",
+    "language",
+    "body_text",
+    "contacts",
+    "images",
+    "subjects",
+    "dateline_date",
+    "word_count",
+)
 ADDED_CONTENT_FIELDS: tuple[str, ...] = ()
 CONTENT_FIELDS = FIRST_CONTENT_FIELDS + ADDED_CONTENT_FIELDS
 
