@@ -118,6 +118,14 @@ def write_results(out: Path, name: str, result: dict, markdown) -> None:
     print(text)
 
 
+def print_json(result: dict, out: str | None = None) -> None:
+    """Print a benchmark's result as JSON, and write it to ``out`` too when given."""
+    text = json.dumps(result, indent=2, default=str)
+    if out:
+        Path(out).write_text(text + "\n")
+    print(text)
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 

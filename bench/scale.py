@@ -1,17 +1,20 @@
-"""Scale (issue 14): the same measures on a warehouse holding N synthetic releases and on one
-holding none, side by side. Both first get a small backfill from the sample site (through the
-real `newswire ingest`); the big one is then filled with N synthetic releases by set-based SQL
-(``INSERT ... SELECT generate_series`` into the real tables, with the triggers and secondary
-indexes out of the way, then the indexes built, the rollups recomputed and ``VACUUM
-ANALYZE``): 2-3 KB bodies in which "revenue growth" occurs in every release (a worst case),
-20,000 issuers, tickers on a third, industries on half, about 1,000 releases a day. Measured
-on each (best of ``runs``, timed inside one connection):
+"""Scale (issues 14 and 21): the same measures on a warehouse holding N synthetic releases and
+on one holding none, side by side. Both first get a small backfill from the sample site
+(through the real `newswire ingest`); the big one is then filled with N synthetic releases
+the way a warehouse grows: batches of FILL_BATCH go through the load's own statements (a
+run opened, its records staged and merged with every index and trigger in place, the run
+closed), then ``VACUUM ANALYZE``. The disk it needs is printed before it starts. 2-3 KB
+bodies in which "revenue growth" occurs in every release (a worst case), 20,000 issuers,
+tickers on a third, industries on half, about 1,000 releases a day. Measured on each (best
+of ``runs``, timed inside one connection):
 
 - the incremental run (`newswire ingest` with nothing new): wall and peak RSS;
 - every report view (first 50 rows) and the Newswire page's reads;
 - search over a mix of common and rare queries, by rank and by recency: p95;
-- a 10,000-release load (staging + merge) of the next ten days' releases: rows/s;
-- the plans (EXPLAIN) of the reports, the page's reads and the searches, and table sizes.
+- loads (staging + merge) of the next days' releases, 100 and 10,000: seconds, rows/s, and
+  the slowest statements of the merge;
+- the plans (EXPLAIN) of the reports, the page's reads, the searches and of every merge
+  statement for a 100-release batch, and table sizes.
 
     python bench/scale.py --count 1000000
 """
@@ -19,12 +22,12 @@ on each (best of ``runs``, timed inside one connection):
 from __future__ import annotations
 
 import argparse
-import json
+import hashlib
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from common import ROOT, drop_warehouse, fresh_warehouse, run_child
+from common import ROOT, drop_warehouse, fresh_warehouse, print_json, run_child
 
 from newswire_sample_site.server import SampleSite
 
@@ -69,122 +72,117 @@ README_QUERIES = {
         ORDER BY version""",
 }
 
-FILL_SQL = """
-CREATE TEMP TABLE paragraphs AS
-SELECT p, string_agg('k' || substr(md5((p * 131 + k)::text), 1, 6), ' ') AS text
-FROM generate_series(0, 999) AS p, generate_series(1, 75) AS k
-GROUP BY p;
-
-INSERT INTO newswire.organizations (name, normalized_name)
-SELECT 'Synthetic Issuer ' || o || ' Inc.', 'synthetic issuer ' || o
-FROM generate_series(1, 20000) AS o;
-INSERT INTO newswire.industries (name)
-SELECT 'Synthetic Industry ' || i FROM generate_series(1, 30) AS i;
--- Statistics for the joins below (a temporary table has none): without them the planner
--- sorts the N bodies four times over, spilling them to disk.
-ANALYZE paragraphs, newswire.organizations;
-
-INSERT INTO newswire.releases (
-    wire, release_id, url, title, issuer, published_at, source_org, language, body_text,
-    content_sha256, parser_version, fetched_at, issuer_org_id, source_org_id, word_count)
-SELECT 'prnewswire', (%(first_id)s + g)::text,
-       'https://www.prnewswire.com/news-releases/synthetic-' || (%(first_id)s + g) || '.html',
-       org.name || CASE WHEN g %% 20 = 0 THEN ' announces partnership' ELSE ' reports' END,
-       org.name, s.published_at, org.name, 'en',
-       concat_ws(E'\\n\\n',
-           'NEW YORK /PRNewswire/ -- ' || org.name || ' reported revenue growth in its '
-               || CASE WHEN g %% 2 = 0 THEN 'quarterly results.' ELSE 'annual review.' END,
-           CASE WHEN g %% 200 = 0 THEN 'The acquisition is expected to close soon.' END,
-           'Reference zx' || (g %% 100000) || '.',
-           p1.text, p2.text, p3.text, p4.text),
-       md5(g::text), 'synthetic', s.published_at + interval '20 minutes',
-       org.org_id, org.org_id, 300
-FROM (SELECT g, %(end)s::timestamptz - (%(count)s - g) * interval '1 day' / %(per_day)s
-                 AS published_at
-      FROM generate_series(1, %(count)s) AS g) s
-JOIN newswire.organizations org ON org.normalized_name = 'synthetic issuer ' || (g %% 20000 + 1)
-JOIN paragraphs p1 ON p1.p = g * 7 %% 1000
-JOIN paragraphs p2 ON p2.p = (g * 13 + 1) %% 1000
-JOIN paragraphs p3 ON p3.p = (g * 17 + 2) %% 1000
-JOIN paragraphs p4 ON p4.p = (g * 19 + 3) %% 1000;
-
-INSERT INTO newswire.release_versions
-    (wire, release_id, version, content_sha256, record, parser_version, first_seen_at)
-SELECT wire, release_id, 1, content_sha256,
-       jsonb_build_object('title', title, 'issuer', issuer, 'body_text', body_text),
-       parser_version, fetched_at
-FROM newswire.releases WHERE parser_version = 'synthetic';
-
-INSERT INTO newswire.release_tickers (wire, release_id, exchange, symbol, position)
-SELECT wire, release_id, CASE WHEN g %% 2 = 0 THEN 'NASDAQ' ELSE 'NYSE' END,
-       'S' || (g %% 20000), 1
-FROM (SELECT wire, release_id, release_id::bigint - %(first_id)s AS g
-      FROM newswire.releases WHERE parser_version = 'synthetic') s
-WHERE g %% 3 = 0;
-
-INSERT INTO newswire.release_industries (wire, release_id, industry_id)
-SELECT s.wire, s.release_id, i.industry_id
-FROM (SELECT wire, release_id, release_id::bigint - %(first_id)s AS g
-      FROM newswire.releases WHERE parser_version = 'synthetic') s
-JOIN newswire.industries i ON i.name = 'Synthetic Industry ' || (g %% 30 + 1)
-WHERE g %% 2 = 0;
-"""
-BIG_TABLES = (
-    "releases",
-    "release_versions",
-    "release_tickers",
-    "release_industries",
-    "organizations",
-)
+# What a synthetic release costs on disk through the load (releases, versions, tickers,
+# industries, their indexes and the search index; raw pages apart), measured on a fill of
+# 150,000 (2.15 GiB): the budget printed before a fill starts.
+DISK_BYTES_PER_RELEASE = 15_000
+SMALL_BATCH = 100  # a run's worth of new releases
+FILL_BATCH = 5_000  # releases staged and merged per transaction, as a large run would
 
 
-def fill(dsn: str, count: int) -> float:
-    """Add ``count`` synthetic releases ending at HISTORY_END; seconds it took.
+def _paragraph(p: int) -> str:
+    """One of 1,000 fixed paragraphs of 75 distinct pseudo-words."""
+    return " ".join(
+        "k" + hashlib.md5(str(p * 131 + k).encode()).hexdigest()[:6] for k in range(1, 76)
+    )
 
-    Bulk-load style: the secondary indexes and the rollups' triggers are dropped and made
-    again once at the end (a sort per index instead of N random insertions; a statement
-    trigger with a transition table would also keep a copy of every new row), the foreign
-    keys' checks are off (``session_replication_role``: the synthetic rows are consistent by
-    construction), and the rollups are then recomputed from scratch, which is what the
-    triggers would have left (the tests compare the two)."""
+
+def synthetic_records(first: int, count: int, total: int, end=HISTORY_END) -> list[dict]:
+    """Releases ``first`` .. ``first + count - 1`` of a synthetic history of ``total``
+    releases ending at ``end``, PER_DAY a day: 2-3 KB bodies in which "revenue growth"
+    occurs in every release (a worst case), "partnership" in 5% of titles, "acquisition"
+    in 0.5%, rare "zx" references; 20,000 issuers, tickers on a third, industries on half."""
+    from newswire.record import content_sha256, sourced_from, word_count
+
+    paragraphs = {}
+    records = []
+    for g in range(first, first + count):
+        published = end - (total - g) * timedelta(days=1) / PER_DAY
+        issuer = f"Synthetic Issuer {g % 20000 + 1} Inc."
+        picks = (g * 7 % 1000, (g * 13 + 1) % 1000, (g * 17 + 2) % 1000, (g * 19 + 3) % 1000)
+        for p in picks:
+            if p not in paragraphs:
+                paragraphs[p] = _paragraph(p)
+        body = "\n\n".join(
+            filter(
+                None,
+                (
+                    f"NEW YORK /PRNewswire/ -- {issuer} reported revenue growth in its "
+                    + ("quarterly results." if g % 2 == 0 else "annual review."),
+                    "The acquisition is expected to close soon." if g % 200 == 0 else None,
+                    f"Reference zx{g % 100000}.",
+                    *(paragraphs[p] for p in picks),
+                ),
+            )
+        )
+        release_id = str(FIRST_SYNTHETIC_ID + g)
+        record = {
+            "release_id": release_id,
+            "url": f"https://www.prnewswire.com/news-releases/synthetic-{release_id}.html",
+            "wire": "prnewswire",
+            "title": issuer + (" announces partnership" if g % 20 == 0 else " reports"),
+            "subtitle": None,
+            "issuer": issuer,
+            "published_at": published.isoformat(),
+            "dateline_location": "NEW YORK",
+            "source_org": issuer,
+            "tickers": (
+                [{"exchange": "NASDAQ" if g % 2 == 0 else "NYSE", "symbol": f"S{g % 20000}"}]
+                if g % 3 == 0
+                else []
+            ),
+            "industries": [f"Synthetic Industry {g % 30 + 1}"] if g % 2 == 0 else [],
+            "language": "en",
+            "body_text": body,
+            "contacts": None,
+            "images": [],
+            "subjects": [],
+            "dateline_date": published.date().isoformat(),
+            "word_count": word_count(body),
+        }
+        record["content_sha256"] = content_sha256(record)
+        record["field_sources"] = sourced_from(record)  # hand-built: as if by the rules
+        records.append(record)
+    return records
+
+
+def disk_budget(count: int) -> str:
+    """What a fill of ``count`` will take, said before it starts."""
+    return (
+        f"filling {count:,} releases through the load: about"
+        f" {count * DISK_BYTES_PER_RELEASE / 2**30:.1f} GiB of warehouse"
+        f" ({DISK_BYTES_PER_RELEASE:,} bytes a release, raw pages apart)"
+    )
+
+
+def fill(dsn: str, count: int, batch: int = FILL_BATCH) -> float:
+    """Add ``count`` synthetic releases ending at HISTORY_END, the way a warehouse grows:
+    each batch of ``batch`` goes through the load's own statements (a run opened, its
+    records staged, merged and the run closed, every index and trigger in place); seconds it
+    took. No bulk shortcut: what is measured afterwards is what users' loads would have
+    built (``test_bench_fill_builds_what_loads_build``)."""
     import psycopg2
 
+    from newswire.parsing import RULE_FIELDS
+    from newswire.warehouse import runs
     from newswire.warehouse.connection import connect
+    from newswire.warehouse.loading import StagedRecord
 
-    tables = [f"newswire.{table}" for table in BIG_TABLES]
+    print(disk_budget(count), file=sys.stderr)
     start = time.perf_counter()
-    with connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("SET maintenance_work_mem = '1GB'")
-        cur.execute("SET session_replication_role = replica")
-        cur.execute(
-            """SELECT format('DROP INDEX %%s', x.indexrelid::regclass),
-                      pg_get_indexdef(x.indexrelid)
-               FROM pg_index x
-               WHERE x.indrelid = ANY(%(tables)s::regclass[])
-                 AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = x.indexrelid)
-               UNION ALL
-               SELECT format('DROP TRIGGER %%I ON %%s', t.tgname, t.tgrelid::regclass),
-                      pg_get_triggerdef(t.oid)
-               FROM pg_trigger t
-               WHERE t.tgrelid = ANY(%(tables)s::regclass[]) AND NOT t.tgisinternal""",
-            {"tables": tables},
-        )
-        dropped = cur.fetchall()
-        for drop, _ in dropped:
-            cur.execute(drop)
-        cur.execute(
-            FILL_SQL,
-            {
-                "count": count,
-                "end": HISTORY_END,
-                "per_day": PER_DAY,
-                "first_id": FIRST_SYNTHETIC_ID,
-            },
-        )
-        for _, definition in dropped:
-            cur.execute(definition)
-        cur.execute("RESET session_replication_role")
-        cur.execute("SELECT newswire.refresh_rollups()")
+    for first in range(0, count, batch):
+        records = synthetic_records(first, min(batch, count - first), count)
+        run_key = f"bench__fill_{first}"
+        with connect(dsn) as conn, conn.cursor() as cur:
+            runs.open_run(cur, run_key, "bench")
+            runs.stage_records(
+                cur,
+                run_key,
+                [StagedRecord(r, "synthetic", _fetched_at(r), r["url"]) for r in records],
+            )
+        with connect(dsn) as conn, conn.cursor() as cur:
+            summary, _ = runs.merge_run(cur, run_key, len(records), RULE_FIELDS)
+            runs.close_run(cur, summary, "success")
     conn = psycopg2.connect(dsn)
     conn.autocommit = True
     with conn.cursor() as cur:
@@ -193,39 +191,22 @@ def fill(dsn: str, count: int) -> float:
     return time.perf_counter() - start
 
 
-def batch_records(count: int) -> list[dict]:
-    """``count`` new releases over the days after HISTORY_END, PER_DAY a day, like the fill's."""
-    from newswire.record import content_sha256, sourced_from
+def _fetched_at(record: dict) -> datetime:
+    """Twenty minutes after publication, as a prompt crawl would."""
+    return datetime.fromisoformat(record["published_at"]) + timedelta(minutes=20)
 
-    paragraph = " ".join(f"word{n} filler{n % 97}" for n in range(160))
-    records = []
-    for i in range(count):
-        published = HISTORY_END + timedelta(days=1) + i * timedelta(days=1) / PER_DAY
-        issuer = f"Synthetic Issuer {i % 20000 + 1} Inc."
-        record = {
-            "release_id": str(FIRST_SYNTHETIC_ID - 1 - i),
-            "url": f"https://www.prnewswire.com/news-releases/batch-{i}.html",
-            "wire": "prnewswire",
-            "title": f"{issuer} reports",
-            "subtitle": None,
-            "issuer": issuer,
-            "published_at": published.isoformat(),
-            "dateline_location": "NEW YORK",
-            "source_org": issuer,
-            "tickers": [{"exchange": "NASDAQ", "symbol": f"S{i % 20000}"}] if i % 3 == 0 else [],
-            "industries": [f"Synthetic Industry {i % 30 + 1}"] if i % 2 == 0 else [],
-            "language": "en",
-            "body_text": f"NEW YORK /PRNewswire/ -- {issuer} reported revenue growth. {paragraph}",
-            "contacts": None,
-            "images": [],
-            "subjects": [],
-            "field_sources": {},  # hand-built: no parser layer
-            "dateline_date": published.date().isoformat(),
-            "word_count": 330,
-        }
+
+def batch_records(count: int) -> list[dict]:
+    """``count`` new releases over the days after HISTORY_END, PER_DAY a day, like the fill's
+    (ids below the fill's, so any fill size leaves them new)."""
+    from newswire.record import content_sha256
+
+    end = HISTORY_END + timedelta(days=1) + count * timedelta(days=1) / PER_DAY
+    records = synthetic_records(0, count, count, end=end)
+    for i, record in enumerate(records):
+        record["release_id"] = str(FIRST_SYNTHETIC_ID - 1 - i)
+        record["url"] = f"https://www.prnewswire.com/news-releases/batch-{i}.html"
         record["content_sha256"] = content_sha256(record)
-        record["field_sources"] = sourced_from(record)
-        records.append(record)
     return records
 
 
@@ -240,7 +221,8 @@ def sample_backfill(dsn: str, site: SampleSite) -> dict:
     )
     with connect(dsn) as conn, conn.cursor() as cur:
         cur.execute(
-            "SELECT pg_total_relation_size('newswire.raw_pages') / greatest(count(*), 1)"
+            "SELECT (pg_total_relation_size('newswire.raw_pages')"
+            " + pg_total_relation_size('newswire.page_dictionaries')) / greatest(count(*), 1)"
             " FROM newswire.releases"
         )
         return {"raw_page_bytes_per_release": cur.fetchone()[0]}
@@ -338,6 +320,39 @@ def reads(dsn: str, runs: int) -> dict:
     return result
 
 
+def merge_plans(dsn: str, records: list[dict]) -> dict:
+    """The plan of every merge statement for a batch of ``records`` (staged, planned, rolled
+    back): each should reach the big tables through an index, whatever their size."""
+    import psycopg2
+
+    from newswire.warehouse.loading import _MERGE_STEPS, StagedRecord, stage
+    from newswire.warehouse.watchlists import _RECORD_ALERTS
+
+    conn = psycopg2.connect(dsn)
+    plans = {}
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                "INSERT INTO newswire.ingestion_runs (run_key, source) VALUES ('bench__plan', 'b')"
+            )
+            stage(
+                cur,
+                "bench__plan",
+                [StagedRecord(r, "b", _fetched_at(r), r["url"]) for r in records],
+            )
+            for statement in (*_MERGE_STEPS, _RECORD_ALERTS):
+                params = {"run_key": "bench__plan"}
+                label = f"merge of {len(records)}: " + " ".join(statement.split())[:60]
+                if not statement.startswith("ANALYZE"):
+                    plans[label] = plan(cur, statement, params)
+                if statement.startswith(("CREATE", "ANALYZE")):
+                    cur.execute(statement, params)  # the batch the others read
+    finally:
+        conn.rollback()
+        conn.close()
+    return plans
+
+
 def load_batch(dsn: str, records: list[dict], runs: int) -> dict:
     """Best of ``runs`` loads of the batch (deleted again between runs)."""
     from load import load_once
@@ -346,12 +361,14 @@ def load_batch(dsn: str, records: list[dict], runs: int) -> dict:
 
     done = []
     for n in range(runs):
-        done.append(load_once(dsn, records, run_key=f"bench__scale_{n}"))
+        run_key = f"bench__scale_{len(records)}_{n}"
+        done.append(load_once(dsn, records, run_key=run_key))
         with connect(dsn) as conn, conn.cursor() as cur:
             cur.execute(
                 "DELETE FROM newswire.releases WHERE release_id = ANY(%s)",
                 ([r["release_id"] for r in records],),
             )
+            cur.execute("DELETE FROM newswire.ingestion_runs WHERE run_key = %s", (run_key,))
     best = min(done, key=lambda d: d["merge_s"])
     return {
         "rows": len(records),
@@ -386,6 +403,8 @@ def measure(count: int, site: SampleSite, batch: list[dict], runs: int) -> dict:
         result["incremental"] = incremental(dsn, site, runs)
         result.update(reads(dsn, runs))
         result["sizes_mb"] = sizes(dsn)
+        result["plans"].update(merge_plans(dsn, batch[:SMALL_BATCH]))
+        result["load_100"] = load_batch(dsn, batch[:SMALL_BATCH], runs)
         result["load_10k"] = load_batch(dsn, batch, runs)
         return result
     finally:
@@ -420,12 +439,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--out", help="also write the JSON to this file")
     args = parser.parse_args()
-    result = run(args.count, args.runs, args.batch)
-    text = json.dumps(result, indent=2, default=str)
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text + "\n")
-    print(text)
+    print_json(run(args.count, args.runs, args.batch), args.out)
 
 
 if __name__ == "__main__":

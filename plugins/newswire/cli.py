@@ -149,6 +149,11 @@ def _build_parser() -> argparse.ArgumentParser:
         ("migrate", _cmd_db_migrate, "apply pending migrations from sql/"),
         ("dsn", _cmd_db_dsn, "print the warehouse DSN (starts the embedded server if used)"),
         ("stop", _cmd_db_stop, "stop the embedded server"),
+        (
+            "recompress-archive",
+            _cmd_db_recompress_archive,
+            "rewrite raw pages archived in gzip into zstd, in place (resumable)",
+        ),
     ):
         sub = db_commands.add_parser(name, help=text)
         if name != "stop":
@@ -527,6 +532,13 @@ def _cmd_db_migrate(args) -> int:
         f"warehouse schema at version {current_version(dsn)}"
         + ("" if applied else " (nothing to apply)")
     )
+    return 0
+
+
+def _cmd_db_recompress_archive(args) -> int:
+    from newswire.warehouse.archive import recompress
+
+    print(f"recompressed {recompress(_migrated_warehouse_dsn(args.dsn)):,} raw pages")
     return 0
 
 

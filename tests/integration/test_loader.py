@@ -251,3 +251,40 @@ def test_sigkill_inside_the_merge_transaction_leaves_none_of_the_batch(
     counts = {t: len(rows) for t, rows in snapshot(query, warehouse).items()}
     assert counts["releases"] == counts["release_versions"] == BATCH
     assert counts["release_tickers"] == BATCH // 2
+
+
+def test_a_merge_that_hits_temp_file_limit_fails_cleanly_and_loses_nothing(warehouse, query):
+    """The merge's sorts spill to disk past ``work_mem``; the server refuses a temporary file
+    past ``temp_file_limit``: the load fails with the server's reason, nothing of the batch
+    is written, the run keeps its staged records, and the retry loads them all, once."""
+    batch = [make_record(i, body_text=f"Body {i}. " + "word " * 2000) for i in range(BATCH)]
+    with connect(warehouse) as conn, conn.cursor() as cur:
+        runs.open_run(cur, "tight", "test")
+        stage(cur, "tight", staged(batch))
+    limits = ("work_mem = '64kB'", "temp_file_limit = '64kB'")
+    for limit in limits:
+        _execute_autocommit(warehouse, f"ALTER DATABASE {_db(query, warehouse)} SET {limit}")
+    with pytest.raises(psycopg2.errors.ConfigurationLimitExceeded, match="temp_file_limit"):
+        load_step(warehouse, "tight")
+    assert {table: rows for table, rows in snapshot(query, warehouse).items() if rows} == {}
+    assert query(
+        warehouse,
+        """SELECT status, (SELECT count(*) FROM newswire.staged_releases)
+           FROM newswire.ingestion_runs WHERE run_key = 'tight'""",
+    ) == [("running", BATCH)]
+    _execute_autocommit(warehouse, f"ALTER DATABASE {_db(query, warehouse)} RESET ALL")
+    summary = load_step(warehouse, "tight")
+    assert (summary.loaded_new, summary.loaded_updated, summary.unchanged) == (BATCH, 0, 0)
+    assert len(snapshot(query, warehouse)["release_versions"]) == BATCH
+
+
+def _db(query, dsn) -> str:
+    return query(dsn, "SELECT quote_ident(current_database())")[0][0]
+
+
+def _execute_autocommit(dsn, sql):
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(sql)
+    conn.close()

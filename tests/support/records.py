@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from newswire.pipeline import load_step
 from newswire.record import RELEASE_FIELDS, content_sha256, sourced_from, word_count
-from newswire.warehouse import runs
+from newswire.warehouse import archive, runs
 from newswire.warehouse.connection import connect
 from newswire.warehouse.loading import StagedRecord, stage
 
@@ -79,3 +79,9 @@ def load(dsn, run_key, records, fetched: datetime = FETCHED_AT):
         runs.open_run(cur, run_key, "test")
         stage(cur, run_key, staged(records, fetched))
     return load_step(dsn, run_key)
+
+
+def archived(dsn, raw_page_id: int) -> bytes:
+    """An archived page's bytes, as fetched (read and checked by the archive itself)."""
+    with connect(dsn) as conn, conn.cursor() as cur:
+        return archive.read_page(cur, raw_page_id)

@@ -89,11 +89,11 @@ def _parse_and_stage(
 
 def _parse(job: tuple) -> tuple[dict | None, tuple[str, str] | None]:
     """In a worker process: (record, None) or (None, (reason, detail)). ``job`` is (url,
-    content type, gzipped page, declared (wire, base URL) or None)."""
-    url, content_type, body_gzip, declared = job
+    content type, page bytes, declared (wire, base URL) or None)."""
+    url, content_type, page, declared = job
     try:
         return parse_release(
-            archive.unpack(body_gzip),
+            page,
             url,
             http_charset=charset_from_content_type(content_type),
             declared=declared and DeclaredSource(*declared),

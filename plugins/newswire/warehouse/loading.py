@@ -183,7 +183,9 @@ _MERGE_STEPS = (
        WHERE key IS NOT NULL
        ORDER BY key, name
        ON CONFLICT (normalized_name) DO NOTHING""",
-    # 3. Current rows, each written once, by the records that replace them.
+    # 3. Current rows, each written once, by the records that replace them. Organizations
+    #    are looked up one key at a time: a join may hash the whole table, whose size
+    #    grows with the warehouse, not with the batch.
     """INSERT INTO newswire.releases AS cur (
            wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
            source_org, language, body_text, contacts, images, subjects, dateline_date,
@@ -193,15 +195,15 @@ _MERGE_STEPS = (
               r.dateline_location, r.source_org, r.language, coalesce(r.body_text, ''),
               r.contacts, coalesce(r.images, '{}'), coalesce(r.subjects, '{}'),
               r.dateline_date, coalesce(r.word_count, 0), b.content_sha256, b.parser_version,
-              b.raw_page_id, b.fetched_at, b.version, issuer_org.org_id, source_org.org_id,
-              coalesce(b.record->'field_sources', '{}')
+             b.raw_page_id, b.fetched_at, b.version,
+             (SELECT org_id FROM newswire.organizations WHERE normalized_name = b.issuer_key),
+             (SELECT org_id FROM newswire.organizations WHERE normalized_name = b.source_key),
+             coalesce(b.record->'field_sources', '{}')
        FROM _batch b
        CROSS JOIN LATERAL jsonb_to_record(b.record) AS r(
            url text, title text, subtitle text, issuer text, published_at timestamptz,
            dateline_location text, source_org text, language text, body_text text,
            contacts text, images text[], subjects text[], dateline_date date, word_count integer)
-       LEFT JOIN newswire.organizations issuer_org ON issuer_org.normalized_name = b.issuer_key
-       LEFT JOIN newswire.organizations source_org ON source_org.normalized_name = b.source_key
        WHERE b.replaces
        ORDER BY b.wire, b.release_id
        ON CONFLICT (wire, release_id) DO UPDATE SET
@@ -270,6 +272,8 @@ def merge_staged(cur, run_key: str) -> tuple[int, int, int]:
     run's bookkeeping, or roll it all back."""
     cur.execute("SELECT count(*) FROM newswire.staged_releases WHERE run_key = %s", (run_key,))
     staged = cur.fetchone()[0]
+    if not staged:  # nothing new: no lock, no statement, whatever the warehouse's size
+        return 0, 0, 0
     # Merges are serialized: version numbers are computed before the rows are written.
     lock_table(cur, "newswire.releases")
     for statement in _MERGE_STEPS:

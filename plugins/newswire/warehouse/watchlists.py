@@ -37,22 +37,28 @@ ERROR_CHARS = 500  # of a delivery's error kept in last_error
 RECENT_ALERTS = 10  # per watchlist, on the Newswire page and in `newswire watchlist list`
 
 # The batch of the merge (the temporary table _batch of loading.py: the staged records that
-# were new or changed, with `replaces` when they became the current row).
+# were new or changed, with `replaces` when they became the current row). What a watchlist
+# matches with is computed once per watchlist, not once per release and watchlist: a
+# watchlist at its limits (500 issuers to normalize, a 1,000-character query to parse) then
+# costs each release of the load a few comparisons and a tsquery match.
 _RECORD_ALERTS = """
+WITH w AS MATERIALIZED (
+    SELECT watchlist_id, created_at, tickers, query,
+           ARRAY(SELECT newswire.normalize_org_name(i) FROM unnest(issuers) i) AS issuer_keys,
+           websearch_to_tsquery('english', query) AS tsquery
+    FROM newswire.watchlists)
 INSERT INTO newswire.alerts (watchlist_id, wire, release_id, matched)
 SELECT w.watchlist_id, r.wire, r.release_id, m.matched
 FROM _batch b
 JOIN newswire.releases r USING (wire, release_id)
-JOIN newswire.watchlists w ON r.first_loaded_at >= w.created_at
+JOIN w ON r.first_loaded_at >= w.created_at
 CROSS JOIN LATERAL (SELECT concat_ws('; ',
     (SELECT 'ticker ' || string_agg(t.exchange || ':' || t.symbol, ', ' ORDER BY t.position)
      FROM newswire.release_tickers t
      WHERE (t.wire, t.release_id) = (r.wire, r.release_id)
        AND upper(t.exchange || ':' || t.symbol) = ANY (w.tickers)),
-    (SELECT 'issuer ' || r.issuer
-     WHERE b.issuer_key IN (SELECT newswire.normalize_org_name(i) FROM unnest(w.issuers) i)),
-    (SELECT 'query ' || w.query
-     WHERE r.search @@ websearch_to_tsquery('english', w.query))
+    (SELECT 'issuer ' || r.issuer WHERE b.issuer_key = ANY (w.issuer_keys)),
+    (SELECT 'query ' || w.query WHERE r.search @@ w.tsquery)
 ) AS matched) m
 WHERE b.replaces AND m.matched <> ''
 ORDER BY w.watchlist_id, r.wire, r.release_id
