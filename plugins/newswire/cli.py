@@ -551,6 +551,7 @@ def _cmd_ingest(args) -> int:
             workers=args.workers,
             max_failed_share=args.max_failed_share,
             source=source.name,
+            say=lambda message: print(f"newswire ingest: {message}", file=sys.stderr, flush=True),
         )
     except DiscoveryError as exc:
         print(f"newswire ingest: discovery failed on {base}: {exc}", file=sys.stderr)

@@ -9,6 +9,8 @@ re-run never duplicates a row, and no page HTML travels through XCom.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -32,6 +34,7 @@ STAGE_BATCH = 200  # pages per commit while fetching (a crash re-fetches at most
 FETCH_WORKERS = 4  # concurrent fetches; the per-host rate limit still applies
 RETRY_REJECTS_LIMIT = 500  # earlier failures retried per run
 RECHECK_DAYS = 2  # releases are corrected after publication: re-fetch this many days back
+log = logging.getLogger(__name__)
 
 
 class TooManyFailures(RuntimeError):
@@ -297,7 +300,9 @@ def ingest(
     workers: int = FETCH_WORKERS,
     max_failed_share: float | None = None,
     source: str = "prnewswire",
+    say: Callable[[str], None] = log.warning,
 ) -> RunSummary:
+    """A whole run, one at a time per site (a second waits, ``say``-ing so)."""
     run_key = run_key or new_run_key()
     options = dict(limit=limit, max_rps=max_rps, since=since, until=until, feeds=feeds)
     return _run(
@@ -308,6 +313,7 @@ def ingest(
         max_rps=max_rps,
         workers=workers,
         max_failed_share=max_failed_share,
+        say=say,
     )
 
 
@@ -320,6 +326,7 @@ def recheck(
     max_rps: float | None = None,
     workers: int = FETCH_WORKERS,
     now: datetime | None = None,
+    say: Callable[[str], None] = log.warning,
 ) -> RunSummary:
     """Re-fetch the releases of the last ``days`` and load what changed (a new version)."""
     run_key = new_run_key("recheck")
@@ -330,20 +337,31 @@ def recheck(
         run_key,
         max_rps=max_rps,
         workers=workers,
+        say=say,
     )
 
 
 def _run(
-    first_step, dsn: str, base_url: str, run_key: str, *, max_rps, workers, max_failed_share=None
+    first_step,
+    dsn: str,
+    base_url: str,
+    run_key: str,
+    *,
+    max_rps,
+    workers,
+    max_failed_share=None,
+    say: Callable[[str], None],
 ) -> RunSummary:
     """``first_step()`` opens the run and lists its URLs; fetch and load them. A run that
-    breaks is marked failed."""
-    try:
-        urls = first_step()
-        fetch_step(dsn, base_url, run_key, urls, max_rps=max_rps, workers=workers)
-        return load_step(dsn, run_key, max_failed_share=max_failed_share)
-    except TooManyFailures:
-        raise  # the run row already says failed, with its counts
-    except Exception:
-        mark_failed(dsn, run_key)
-        raise
+    breaks is marked failed. One such run of a site at a time: the lock also closes the
+    runs of the site that a dead process left 'running'."""
+    with runs.one_run_at_a_time(dsn, base_url.rstrip("/"), say):
+        try:
+            urls = first_step()
+            fetch_step(dsn, base_url, run_key, urls, max_rps=max_rps, workers=workers)
+            return load_step(dsn, run_key, max_failed_share=max_failed_share)
+        except TooManyFailures:
+            raise  # the run row already says failed, with its counts
+        except Exception:
+            mark_failed(dsn, run_key)
+            raise

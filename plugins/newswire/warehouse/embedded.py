@@ -207,8 +207,26 @@ class EmbeddedPostgres:
                 "fsync = on\n"
             )
 
-    def _start(self, account: pwd.struct_passwd | None) -> int:
+    @property
+    def port_file(self) -> Path:
+        """The port the server last listened on, in the state folder: it starts there again,
+        so a DSN handed out before a restart (``make up`` exports one) stays valid."""
+        return self.root / "port"
+
+    def _port_to_use(self) -> int:
+        """The recorded port while it is free, else a new free one (recorded)."""
+        try:
+            recorded = int(self.port_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            recorded = None
+        if recorded is not None and _port_is_free(recorded):
+            return recorded
         port = _free_port()
+        _write_private(self.port_file, f"{port}\n")
+        return port
+
+    def _start(self, account: pwd.struct_passwd | None) -> int:
+        port = self._port_to_use()
         _write_private(self.logfile, None, account)
         try:
             self._run(
@@ -374,6 +392,17 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _port_is_free(port: int) -> bool:
+    """Whether the server could listen on ``port`` of 127.0.0.1 now."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def _connect_with_retry(dsn: str, attempts: int = 50):
