@@ -92,11 +92,13 @@ def test_two_runs_of_one_site_at_once_load_each_release_once(warehouse, site, qu
 def test_a_postgresql_restart_during_a_run_is_one_line_and_keeps_the_port(site, tmp_path):
     home = tmp_path / "home"
     server = EmbeddedPostgres(home / "postgres")
+    runs = []
     try:
         dsn = server.ensure_running()
         migrate(dsn)
         port = server.running_port()
         run = start("--base-url", site.base_url, *SLOW, home=home)  # the embedded server
+        runs.append(run)
         wait_for(dsn, "SELECT 1 FROM newswire.staged_releases LIMIT 1")
         server.stop()
         assert server.ensure_running() == dsn  # the same port: a DSN handed out stays valid
@@ -108,6 +110,7 @@ def test_a_postgresql_restart_during_a_run_is_one_line_and_keeps_the_port(site, 
         assert len(lines) == 1 and lines[0].startswith("newswire ingest: lost the warehouse"), err
 
         again = start("--base-url", site.base_url, home=home)
+        runs.append(again)
         _, err = again.communicate(timeout=300)
         assert again.returncode == 0, err
         with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
@@ -121,6 +124,9 @@ def test_a_postgresql_restart_during_a_run_is_one_line_and_keeps_the_port(site, 
             assert cur.fetchone() == (RELEASES,)
         conn.close()
     finally:
+        for process in runs:  # first: a command still starting would start the server again
+            process.kill()
+            process.wait()
         server.stop()
         if not server.server_dir.is_relative_to(tmp_path):  # as root: /var/lib/newswire/...
             shutil.rmtree(server.server_dir, ignore_errors=True)
