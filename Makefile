@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed-stamp
 export NEWSWIRE_HOME ?= $(CURDIR)/.newswire
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install demo test test-fast lint chromium eval bench up down clean constraints
+.PHONY: install demo test test-fast lint chromium eval bench up down shell clean constraints
 
 install: $(STAMP)
 
@@ -66,6 +66,11 @@ up: install
 
 down:
 	scripts/down.sh
+
+# A shell with make up's environment (.newswire/env): newswire and airflow by hand against it.
+shell:
+	@test -s "$(NEWSWIRE_HOME)/env" || { echo "make shell: run make up first" >&2; exit 1; }
+	@bash --rcfile scripts/shellrc -i
 
 constraints: install
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^pip==' > constraints.txt

@@ -1,6 +1,7 @@
 # Sourced by the demo and `make up`: an Airflow home for this checkout under .newswire/,
 # with this project's DAGs and plugins and no example DAGs.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+umask 077  # the state folder holds passwords, DSNs and page contents: the user's alone
 export NEWSWIRE_HOME="${NEWSWIRE_HOME:-$ROOT/.newswire}"
 export AIRFLOW_HOME="${AIRFLOW_HOME:-$NEWSWIRE_HOME/airflow}"
 export AIRFLOW__CORE__DAGS_FOLDER="$ROOT/dags"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# make up: `airflow standalone` for this checkout in the background, with Airflow's metadata
-# in the embedded PostgreSQL (so LocalExecutor runs tasks in parallel), the warehouse
+# make up: Airflow's components (as `airflow standalone` runs them) for this checkout in the
+# background, with Airflow's metadata in the embedded PostgreSQL (so LocalExecutor runs tasks
+# in parallel), sized to the machine's cores, nothing listening beyond the UI's address, the
+# output in a rotated log and every file private to the user (umask 077). The warehouse
 # connection and source Variable set, and the sample site as the source unless
 # PRNEWSWIRE_BASE_URL is set, publishing live (a release every NEWSWIRE_LIVE_EVERY seconds,
 # default 5-20; NEWSWIRE_LIVE_EVERY=off keeps it still). `make down` stops all of it.
@@ -13,6 +15,7 @@ if [ -s "$PIDS" ]; then
     echo "already up (see $PIDS); run 'make down' first" >&2
     exit 1
 fi
+chmod -R go-rwx "$NEWSWIRE_HOME"  # what an older make up left readable (new files: umask 077)
 
 DSN="$(newswire db dsn)"
 newswire db migrate
@@ -21,6 +24,13 @@ if [ -z "${NEWSWIRE_DSN:-}" ]; then
     export AIRFLOW__DATABASE__SQL_ALCHEMY_CONN="${META/postgresql:/postgresql+psycopg2:}"
 fi
 export AIRFLOW__CORE__EXECUTOR=LocalExecutor
+export AIRFLOW__CORE__AUTH_MANAGER=airflow.api_fastapi.auth.managers.simple.simple_auth_manager.SimpleAuthManager
+# LocalExecutor forks `parallelism` workers up front (Airflow's default 32): 4 per core here.
+export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-$((4 * $(nproc)))}"
+export AIRFLOW__API__WORKERS="${AIRFLOW__API__WORKERS:-1}"
+# Task logs hold page contents and DSN errors; Airflow chmods them 0664/0775 unless told.
+export AIRFLOW__LOGGING__FILE_TASK_HANDLER_NEW_FILE_PERMISSIONS=0o600
+export AIRFLOW__LOGGING__FILE_TASK_HANDLER_NEW_FOLDER_PERMISSIONS=0o700
 export AIRFLOW__API__PORT="$UI_PORT"
 export AIRFLOW__API__BASE_URL="http://localhost:$UI_PORT"
 export AIRFLOW_CONN_NEWSWIRE_WAREHOUSE="$DSN"
@@ -54,9 +64,24 @@ fi
 export AIRFLOW_VAR_PRNEWSWIRE_BASE_URL="$PRNEWSWIRE_BASE_URL"
 echo "source site: $PRNEWSWIRE_BASE_URL"
 
-setsid airflow standalone > "$NEWSWIRE_HOME/standalone.log" 2>&1 &
-echo "standalone $!" >> "$PIDS"
-echo "starting Airflow (log: $NEWSWIRE_HOME/standalone.log) ..."
+# `make shell` (or `source .newswire/env`): newswire and airflow by hand against all this.
+export -p | grep -E '^declare -x (AIRFLOW_|NEWSWIRE_|PRNEWSWIRE_|PATH=)' > "$NEWSWIRE_HOME/env"
+
+airflow db migrate > "$NEWSWIRE_HOME/airflow-db-migrate.log" 2>&1 \
+    || { tail -n 30 "$NEWSWIRE_HOME/airflow-db-migrate.log" >&2; exit 1; }
+# The components `airflow standalone` starts, started here because standalone cannot skip the
+# scheduler's and triggerer's log servers (ports 8793 and 8794), which Airflow binds to every
+# interface whatever the UI's address. They are not needed: on one machine the API server
+# reads the task and trigger logs from the log folder they share.
+setsid bash -c '{
+    airflow scheduler --skip-serve-logs &
+    airflow dag-processor &
+    airflow api-server &
+    airflow triggerer --skip-serve-logs &
+    wait
+} 2>&1 | python scripts/rotate_log.py "$NEWSWIRE_HOME/standalone.log"' < /dev/null > /dev/null 2>&1 &
+echo "airflow $!" >> "$PIDS"
+echo "starting Airflow (log: $NEWSWIRE_HOME/standalone.log, rotated at 10 MB) ..."
 for _ in $(seq 180); do
     curl -fsS "http://localhost:$UI_PORT/api/v2/monitor/health" > /dev/null 2>&1 && break
     sleep 1

@@ -19,6 +19,16 @@ class CommandError(Exception):
     """A failure the user can act on: :func:`main` prints it on one line and exits 1."""
 
 
+class UsageError(CommandError):
+    """Arguments that cannot go together or a setting the command cannot use: one line like
+    argparse's own errors, exit 2."""
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line (libpq's messages span lines)."""
+    return " ".join(str(exc).split())
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["sample-site"]:  # its options belong to the tool, parsed by it
@@ -27,16 +37,23 @@ def main(argv: list[str] | None = None) -> int:
         typed = " ".join(["newswire", RENAMED[argv[0]], *argv[1:]])
         print(f"newswire {argv[0]}: renamed: type `{typed}`", file=sys.stderr)
         return 2
+    import psycopg2
+
     parser = _build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the subcommand's own parser, so the message names it
+        args.usage.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return args.handler(args) or 0
     except KeyboardInterrupt:
         return 130
+    except UsageError as exc:
+        args.usage.error(str(exc))
     except CommandError as exc:
-        sub = getattr(args, "db_command", None) or getattr(args, "watchlist_command", None)
-        command = " ".join(filter(None, (args.command, sub)))
-        print(f"newswire {command}: {exc}", file=sys.stderr)
+        print(f"{args.usage.prog}: {exc}", file=sys.stderr)
+        return 1
+    except psycopg2.Error as exc:  # the warehouse went away mid-command (a restart, a kill)
+        print(f"{args.usage.prog}: lost the warehouse: {_one_line(exc)}", file=sys.stderr)
         return 1
 
 
@@ -48,6 +65,10 @@ RENAMED = {"watch": "watchlist"}
 class _Parser(argparse.ArgumentParser):
     """Bad arguments: one line (``newswire ingest: error: ...``) and exit 2, no usage dump."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_defaults(usage=self)  # the deepest parser's wins: errors name the subcommand
+
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
@@ -57,6 +78,39 @@ def _positive_int(value: str) -> int:
     if not (value.isascii() and value.isdigit() and int(value) >= 1):
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
     return int(value)
+
+
+def _day(value: str) -> date:
+    """A calendar day, ``YYYY-MM-DD``."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected a date such as 2025-02-01, not {value!r} ({exc})"
+        ) from None
+
+
+def _site_url(value: str) -> str:
+    """``--base-url``: an http(s) URL read the way the fetcher reads it (one parser decides)."""
+    from newswire.fetching.allowlist import HostNotAllowed, parse
+
+    try:
+        parse(value)
+    except HostNotAllowed as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected a site such as https://www.prnewswire.com, not {value!r} ({exc.reason})"
+        ) from None
+    return value
+
+
+def _ticker(value: str) -> str:
+    """``--ticker``: ``SYMBOL`` or ``EXCHANGE:SYMBOL``, neither part empty."""
+    exchange, colon, symbol = value.strip().rpartition(":")
+    if not symbol or (colon and not exchange):
+        raise argparse.ArgumentTypeError(
+            f"expected a ticker such as WDAY or NASDAQ:WDAY, not {value!r}"
+        )
+    return value.strip()
 
 
 def _database_name(value: str) -> str:
@@ -106,6 +160,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     ingest.add_argument(
         "--base-url",
+        type=_site_url,
         help="source site (default: $<SOURCE>_BASE_URL, e.g. $PRNEWSWIRE_BASE_URL, else the"
         " source's real site)",
     )
@@ -184,7 +239,7 @@ def _build_parser() -> argparse.ArgumentParser:
     reparse = commands.add_parser(
         "reparse", help="re-run the parser over stored raw pages (no network) and merge the results"
     )
-    reparse.add_argument("--since", type=date.fromisoformat, help="pages fetched since DATE")
+    reparse.add_argument("--since", type=_day, help="pages fetched since DATE")
     reparse.add_argument("--wire", help="only releases of this wire (e.g. prnewswire)")
     reparse.add_argument(
         "--fallback-only",
@@ -199,9 +254,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     search = commands.add_parser("search", help="full-text search over the warehouse")
     search.add_argument("query", help='words, "a phrase", -excluded, or')
-    search.add_argument("--since", type=date.fromisoformat, help="published since DATE")
-    search.add_argument("--until", type=date.fromisoformat, help="published until DATE")
-    search.add_argument("--ticker", help="only releases naming this ticker (WDAY or NASDAQ:WDAY)")
+    search.add_argument("--since", type=_day, help="published since DATE")
+    search.add_argument("--until", type=_day, help="published until DATE")
+    search.add_argument(
+        "--ticker", type=_ticker, help="only releases naming this ticker (WDAY or NASDAQ:WDAY)"
+    )
     search.add_argument("--issuer", help="only releases of this issuer (any spelling of its name)")
     search.add_argument(
         "--recent", action="store_true", help="newest matches first (default: best ranked)"
@@ -346,11 +403,16 @@ def _cmd_sample_site(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    site = argparse.ArgumentParser(
-        prog="newswire sample-site", description="serve the sample wire on loopback"
-    )
+    site = _Parser(prog="newswire sample-site", description="serve the sample wire on loopback")
     server.add_arguments(site)
-    return server.run_from_args(site.parse_args(argv)) or 0
+    args = site.parse_args(argv)
+    try:
+        return server.run_from_args(args) or 0
+    except OSError as exc:  # the address is taken or cannot be bound
+        print(
+            f"newswire sample-site: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr
+        )
+        return 1
 
 
 def warehouse_dsn(explicit: str | None = None) -> str:
@@ -365,8 +427,7 @@ def warehouse_dsn(explicit: str | None = None) -> str:
     try:
         psycopg2.connect(dsn, connect_timeout=10).close()
     except psycopg2.Error as exc:
-        message = " ".join(str(exc).split())  # libpq's messages span lines
-        raise CommandError(f"cannot connect to the warehouse: {message}") from None
+        raise CommandError(f"cannot connect to the warehouse: {_one_line(exc)}") from None
     return dsn
 
 
@@ -380,7 +441,10 @@ def _migrated_warehouse_dsn(explicit: str | None) -> str:
     return dsn
 
 
-def embedded_dsn(database: str = "newswire") -> str:
+def embedded_dsn(database: str = "newswire", *, announce: bool = False) -> str:
+    """The DSN of ``database`` on the embedded server, started if needed. Which server it is
+    goes to stderr when ``announce`` is set, else once per terminal session (the first
+    command of a new login or terminal window says it, the next ones do not)."""
     from newswire.warehouse.embedded import (
         EmbeddedPostgres,
         EmbeddedPostgresError,
@@ -392,13 +456,30 @@ def embedded_dsn(database: str = "newswire") -> str:
         dsn = server.ensure_running(database)
     except EmbeddedPostgresError as exc:
         raise CommandError(f"the embedded PostgreSQL: {exc}") from None
-    print(
-        f"newswire: NEWSWIRE_DSN is not set: using the embedded development PostgreSQL in"
-        f" {server.datadir}\nnewswire: open it with: {postgres_bin_path() / 'psql'}"
-        ' "$(newswire db dsn)"',
-        file=sys.stderr,
-    )
+    if announce or _first_in_this_session(server.root / "announced-session"):
+        print(
+            f"newswire: NEWSWIRE_DSN is not set: using the embedded development PostgreSQL in"
+            f" {server.datadir}\nnewswire: open it with: {postgres_bin_path() / 'psql'}"
+            ' "$(newswire db dsn)"',
+            file=sys.stderr,
+        )
     return dsn
+
+
+def _first_in_this_session(marker: Path) -> bool:
+    """Whether this terminal session (its session id) has not been here before; records it."""
+    session = str(os.getsid(0))
+    try:
+        if marker.read_text(encoding="utf-8") == session:
+            return False
+    except OSError:
+        pass
+    try:
+        with os.fdopen(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
+            f.write(session)
+    except OSError:
+        pass  # a read-only state folder: say it every time
+    return True
 
 
 def _cmd_parse(args) -> int:
@@ -461,7 +542,8 @@ def _is_url(source: str) -> bool:
 def _parse_one(source: str, declared) -> dict:
     """The record of a file or URL, read as ``declared``'s page (a DeclaredSource or None)."""
     from newswire.fetching.client import FetchError, PoliteClient
-    from newswire.parsing import parse_release
+    from newswire.parsing import ParseError, parse_release
+    from newswire.parsing.document import MAX_PAGE_BYTES
 
     if _is_url(source):
         try:
@@ -474,7 +556,11 @@ def _parse_one(source: str, declared) -> dict:
         with PoliteClient(origin) as client:
             page = client.get(source)
         return parse_release(page.content, page.url, http_charset=page.charset, declared=declared)
-    return parse_release(Path(source).read_bytes(), None, declared=declared)
+    with open(source, "rb") as handle:  # /dev/zero is a file too: read no more than the cap
+        content = handle.read(MAX_PAGE_BYTES + 1)
+    if len(content) > MAX_PAGE_BYTES:
+        raise ParseError("too_large", f"more than {MAX_PAGE_BYTES} bytes, the limit")
+    return parse_release(content, None, declared=declared)
 
 
 def _cmd_ingest(args) -> int:
@@ -482,10 +568,15 @@ def _cmd_ingest(args) -> int:
     from newswire.pipeline import TooManyFailures, ingest
     from newswire.warehouse.migrations import migrate
 
-    dsn = warehouse_dsn(args.dsn)
-    migrate(dsn)
+    _ordered_window(args.since, args.until)
     source = SOURCES[args.source]
     base = settings.base_url(args.base_url, source.name, source.base_url)
+    try:
+        _site_url(base)
+    except argparse.ArgumentTypeError as exc:  # from $<SOURCE>_BASE_URL
+        raise UsageError(f"${source.name.upper()}_BASE_URL: {exc}") from None
+    dsn = warehouse_dsn(args.dsn)
+    migrate(dsn)
     try:
         summary = ingest(
             dsn,
@@ -498,6 +589,7 @@ def _cmd_ingest(args) -> int:
             workers=args.workers,
             max_failed_share=args.max_failed_share,
             source=source.name,
+            say=lambda message: print(f"newswire ingest: {message}", file=sys.stderr, flush=True),
         )
     except DiscoveryError as exc:
         print(f"newswire ingest: discovery failed on {base}: {exc}", file=sys.stderr)
@@ -511,14 +603,31 @@ def _cmd_ingest(args) -> int:
 
 def _day_or_time(value: str) -> datetime:
     """A date ("2025-02-01", midnight UTC) or an ISO time; naive values are UTC."""
-    parsed = datetime.fromisoformat(value)
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"expected a date such as 2025-02-01 or a time such as 2025-02-01T09:30Z,"
+            f" not {value!r} ({exc})"
+        ) from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _window_end(value: str) -> datetime:
     """Like :func:`_day_or_time`, but a bare date means the end of that day."""
     end = _day_or_time(value)
-    return end + timedelta(days=1) if len(value.strip()) == 10 else end
+    if len(value.strip()) != 10:
+        return end
+    try:
+        return end + timedelta(days=1)
+    except OverflowError:
+        return datetime.max.replace(tzinfo=UTC)  # the end of 9999-12-31
+
+
+def _ordered_window(since, until) -> None:
+    """A window that ends before it starts is a usage error, not an empty answer."""
+    if since and until and since > until:
+        raise UsageError(f"--since {since.isoformat()} is after --until {until.isoformat()}")
 
 
 def _cmd_db_migrate(args) -> int:
@@ -544,7 +653,10 @@ def _cmd_db_recompress_archive(args) -> int:
 
 def _cmd_db_dsn(args) -> int:
 
-    print(embedded_dsn(args.database) if args.database else warehouse_dsn(args.dsn))
+    if args.database or not (args.dsn or os.environ.get("NEWSWIRE_DSN")):  # asked: said
+        print(embedded_dsn(args.database or "newswire", announce=True))
+    else:
+        print(warehouse_dsn(args.dsn))
     return 0
 
 
@@ -576,6 +688,9 @@ def _cmd_reparse(args) -> int:
 def _cmd_search(args) -> int:
     from newswire.warehouse.search import search
 
+    if not args.query.strip():
+        raise UsageError("give words to search for, e.g. newswire search 'earnings guidance'")
+    _ordered_window(args.since, args.until)
     rows = search(
         _migrated_warehouse_dsn(args.dsn),
         args.query,
@@ -592,6 +707,8 @@ def _cmd_search(args) -> int:
             [(*row[:4], f"{row.rank:.3f}", "corrected" if row.corrected else "") for row in rows],
         )
     )
+    if not rows:
+        print("newswire search: no release matches", file=sys.stderr)
     return 0 if rows else 1
 
 

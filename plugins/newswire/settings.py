@@ -7,6 +7,7 @@ Configuration comes from the environment (or, inside Airflow, from the connectio
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 from newswire import __version__
@@ -27,12 +28,31 @@ def base_url(
 
 def home() -> Path:
     """The private state folder of the development tools (the embedded PostgreSQL, the
-    demo's Airflow home): ``NEWSWIRE_HOME`` (the Makefile sets ``.newswire/`` in the
-    checkout), else ``$XDG_DATA_HOME/newswire`` (``~/.local/share/newswire``)."""
+    demo's Airflow home): ``NEWSWIRE_HOME``, else ``.newswire/`` of the checkout the
+    current folder is in (the one the make targets use), else ``$XDG_DATA_HOME/newswire``
+    (``~/.local/share/newswire``)."""
     if os.environ.get("NEWSWIRE_HOME"):
         return Path(os.environ["NEWSWIRE_HOME"]).resolve()
+    checkout = checkout_root(Path.cwd())
+    if checkout is not None:
+        return checkout / ".newswire"
     data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return (Path(data_home) / "newswire").resolve()
+
+
+def checkout_root(start: Path) -> Path | None:
+    """The newswire checkout ``start`` is in, found the way git finds ``.git``: the nearest
+    folder, ``start`` or above, whose ``pyproject.toml`` declares the project ``newswire``
+    (the sample site's own pyproject, a distribution of its own, is passed over)."""
+    for folder in (start.resolve(), *start.resolve().parents):
+        try:
+            with open(folder / "pyproject.toml", "rb") as handle:
+                name = tomllib.load(handle).get("project", {}).get("name")
+        except (OSError, tomllib.TOMLDecodeError):
+            continue
+        if name == "newswire":
+            return folder
+    return None
 
 
 def user_agent() -> str:

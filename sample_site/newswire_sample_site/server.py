@@ -648,7 +648,7 @@ class _Handler(BaseHTTPRequestHandler):
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``newswire sample-site`` options."""
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=0, help="port (default 0: a free port)")
+    parser.add_argument("--port", type=_port, default=0, help="port (default 0: a free port)")
     parser.add_argument("--count", type=int, default=120, help="number of releases (default 120)")
     parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
     parser.add_argument(
@@ -694,6 +694,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " same DIR serves it again and publishes on after the highest id it served",
     )
     fault_options.add_arguments(parser)
+
+
+def _port(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and int(value) <= 65535):
+        raise argparse.ArgumentTypeError(f"{value!r}: want a port from 0 (any free one) to 65535")
+    return int(value)
 
 
 def _seconds_range(value: str) -> tuple[float, float]:

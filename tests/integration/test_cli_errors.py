@@ -104,3 +104,93 @@ def test_parse_of_a_folder_without_pages_says_so(tmp_path):
     (tmp_path / "notes.txt").write_text("no pages here")
     line = assert_one_line_error(newswire("parse", str(tmp_path), home=tmp_path), 1)
     assert line == f"newswire parse: no pages (*.html, *.htm) in {tmp_path}"
+
+
+# Each input of the list that gave a traceback, a library's message or an empty answer: one
+# line naming the command, what to type instead, exit 2.
+USAGE_ERRORS = {
+    "ftp base url": (["ingest", "--base-url", "ftp://example.com"], "newswire ingest", "https://"),
+    "file base url": (
+        ["ingest", "--base-url", "file:///etc/passwd"],
+        "newswire ingest",
+        "https://",
+    ),
+    "unclosed bracket": (["ingest", "--base-url", "http://[::1"], "newswire ingest", "https://"),
+    "backslash": (["ingest", "--base-url", "http://a\\b.example"], "newswire ingest", "https://"),
+    "no such day": (["ingest", "--since", "2025-02-30"], "newswire ingest", "2025-02-01"),
+    "no such month": (["search", "x", "--since", "2025-13-01"], "newswire search", "2025-02-01"),
+    "window backwards": (
+        ["search", "x", "--since", "2026-12-05", "--until", "2026-12-01"],
+        "newswire search",
+        "is after --until",
+    ),
+    "ingest window backwards": (
+        ["ingest", "--since", "2026-12-05", "--until", "2026-12-01"],
+        "newswire ingest",
+        "is after --until",
+    ),
+    "empty query": (["search", ""], "newswire search", "give words"),
+    "ticker without symbol": (
+        ["search", "x", "--ticker", "NASDAQ:"],
+        "newswire search",
+        "NASDAQ:WDAY",
+    ),
+    "unknown flag": (["ingest", "--bogus"], "newswire ingest", "--bogus"),
+    "unknown flag of a nested command": (
+        ["db", "migrate", "--bogus"],
+        "newswire db migrate",
+        "--bogus",
+    ),
+    "port out of range": (["sample-site", "--port", "99999"], "newswire sample-site", "65535"),
+    "reparse day": (["reparse", "--since", "2025-02-30"], "newswire reparse", "2025-02-01"),
+}
+
+
+@pytest.mark.parametrize("case", USAGE_ERRORS)
+def test_a_usage_error_is_one_line_naming_the_command(case, tmp_path):
+    args, command, hint = USAGE_ERRORS[case]
+    dsn = [] if args[0] == "sample-site" else ["--dsn", UNREACHABLE]
+    line = assert_one_line_error(newswire(*args, *dsn, home=tmp_path), 2)
+    assert line.startswith(f"{command}: error: "), line
+    assert hint in line and f"see {command} --help" in line, line
+
+
+def test_a_base_url_from_the_environment_is_checked_too(tmp_path):
+    env = {**os.environ, "NEWSWIRE_HOME": str(tmp_path), "PRNEWSWIRE_BASE_URL": "ftp://x.example"}
+    result = subprocess.run(
+        [NEWSWIRE, "ingest", "--dsn", UNREACHABLE], capture_output=True, text=True, env=env
+    )
+    line = assert_one_line_error(result, 2)
+    assert line.startswith("newswire ingest: error: $PRNEWSWIRE_BASE_URL: expected a site"), line
+
+
+def test_an_unreachable_site_is_said_once_without_library_internals(warehouse, tmp_path):
+    result = newswire(
+        "ingest", "--base-url", "http://127.0.0.1:1", "--dsn", warehouse, home=tmp_path
+    )
+    line = assert_one_line_error(result, 1)
+    assert line.startswith("newswire ingest: discovery failed on http://127.0.0.1:1: "), line
+    assert line.count("Connection refused") == 1, line
+    for internal in ("HTTPConnection", "Max retries", "NewConnectionError", "_HTTPPool"):
+        assert internal not in line, line
+
+
+def test_a_search_over_all_of_time_is_an_answer(warehouse, tmp_path):
+    """0001-01-01 .. 9999-12-31: the end of the last day is beyond Python's datetime."""
+    result = newswire(
+        "search", "x", "--since", "0001-01-01", "--until", "9999-12-31", "--dsn", warehouse,
+        home=tmp_path,
+    )  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.strip() == "newswire search: no release matches"
+    assert result.returncode == 1
+
+
+def test_parse_reads_no_more_than_the_size_cap(tmp_path):
+    """/dev/zero never ends: the command stops reading at the cap and says so."""
+    result = subprocess.run(
+        ["prlimit", "--as=1500000000", NEWSWIRE, "parse", "/dev/zero"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    line = assert_one_line_error(result, 1)
+    assert line.startswith("newswire parse: /dev/zero: cannot parse (too_large): more than"), line

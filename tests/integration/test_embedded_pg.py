@@ -15,7 +15,12 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from newswire.warehouse.embedded import SHARED_SERVER_HOME, EmbeddedPostgres, postgres_bin_path
+from newswire.warehouse.embedded import (
+    SHARED_SERVER_HOME,
+    EmbeddedPostgres,
+    EmbeddedPostgresError,
+    postgres_bin_path,
+)
 
 SCRIPT = """
 import psycopg2, sys
@@ -226,3 +231,33 @@ def test_the_machines_own_postgresql_binaries_work_too():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(root / "data")
+
+
+def test_the_dsn_handed_out_owns_the_warehouse_but_is_not_a_superuser(warehouse):
+    """It migrates (so it owns the schema), but cannot run a program on the machine."""
+    with psycopg2.connect(warehouse) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT rolsuper, (SELECT nspowner::regrole::text FROM pg_namespace"
+            " WHERE nspname = 'newswire') FROM pg_roles WHERE rolname = current_user"
+        )
+        assert cur.fetchone() == (False, "newswire_owner")
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            cur.execute("COPY (SELECT 1) TO PROGRAM 'true'")
+    conn.close()
+    with psycopg2.connect(warehouse) as conn, conn.cursor() as cur:
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            cur.execute("ALTER ROLE current_user SUPERUSER")
+    conn.close()
+
+
+def test_a_server_whose_dsns_were_a_superusers_is_refused_with_what_to_do(tmp_path):
+    server = EmbeddedPostgres(tmp_path / "postgres")
+    try:
+        server.ensure_running()
+        server.stop()
+        server.admin_password_file.unlink()  # as an older newswire set it up
+        with pytest.raises(EmbeddedPostgresError, match="older newswire.*delete"):
+            server.ensure_running()
+    finally:
+        server.stop()
+        shutil.rmtree(server.server_dir, ignore_errors=True)

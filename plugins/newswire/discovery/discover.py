@@ -170,7 +170,10 @@ def discover(
         if not items or (not windowed and fresh == 0) or (since and _all_older(items, since)):
             break
     if not sources_read:
-        raise DiscoveryError("; ".join(map(str, problems)))
+        once = {}  # pages that failed alike (robots.txt unreachable) are said once
+        for problem in problems:
+            once.setdefault(problem.detail, problem)
+        raise DiscoveryError("; ".join(map(str, once.values())))
     releases = list(found.values())
     return releases[:limit] if limit is not None else releases
 

@@ -90,6 +90,28 @@ def _origin(parts: Url) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
+def _os_error(exc: BaseException) -> str:
+    """What the system said about a failed connection ("[Errno 111] Connection refused"),
+    found under requests' and urllib3's wrappers; their own text when there is no such cause.
+    A reject or an error line gets the reason, not the library's internals."""
+    seen = {id(exc)}
+    while not isinstance(exc, OSError) or isinstance(exc, requests.RequestException):
+        wrapped = getattr(exc, "reason", None)  # urllib3's MaxRetryError
+        inner = next(
+            (
+                e
+                for e in (wrapped, exc.__cause__, exc.__context__, *exc.args[:1])
+                if isinstance(e, BaseException) and id(e) not in seen
+            ),
+            None,
+        )
+        if inner is None:
+            return str(exc)
+        seen.add(id(inner))
+        exc = inner
+    return str(exc)
+
+
 def _in_time(exchange: Exchange) -> None:
     if exchange.expired:
         raise FetchError("deadline_exceeded", f"no full answer within {exchange.deadline:g} s")
@@ -419,6 +441,6 @@ def _send(session: requests.Session, prepared: PreparedRequest, deadline: float)
     except requests.exceptions.Timeout as exc:
         raise FetchError("timeout", str(exc)) from None
     except requests.exceptions.ConnectionError as exc:
-        raise FetchError("connection_error", str(exc)) from None
+        raise FetchError("connection_error", _os_error(exc)) from None
     except requests.exceptions.RequestException as exc:
         raise FetchError("request_error", str(exc)) from None

@@ -9,6 +9,8 @@ re-run never duplicates a row, and no page HTML travels through XCom.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -41,6 +43,7 @@ RECHECK_DAYS = 2  # releases are corrected after publication: re-fetch this many
 # Pages one re-check asks for at most (at the polite 1 request/s, 10 minutes of a 15-minute
 # slot); more recent releases than that are gone round in turn, least recently checked first.
 RECHECK_MAX_PAGES = 600
+log = logging.getLogger(__name__)
 
 
 class TooManyFailures(RuntimeError):
@@ -370,7 +373,9 @@ def ingest(
     workers: int = FETCH_WORKERS,
     max_failed_share: float | None = None,
     source: str = "prnewswire",
+    say: Callable[[str], None] = log.warning,
 ) -> RunSummary:
+    """A whole run, one at a time per site (a second waits, ``say``-ing so)."""
     run_key = run_key or new_run_key()
     options = dict(limit=limit, max_rps=max_rps, since=since, until=until, feeds=feeds)
     return _run(
@@ -382,6 +387,7 @@ def ingest(
         workers=workers,
         max_failed_share=max_failed_share,
         source=source,
+        say=say,
     )
 
 
@@ -395,6 +401,7 @@ def recheck(
     workers: int = FETCH_WORKERS,
     now: datetime | None = None,
     max_pages: int = RECHECK_MAX_PAGES,
+    say: Callable[[str], None] = log.warning,
 ) -> RunSummary:
     """Re-fetch the releases of the last ``days`` (at most ``max_pages``, see
     :func:`recheck_step`) and load what changed (a new version)."""
@@ -409,6 +416,7 @@ def recheck(
         max_rps=max_rps,
         workers=workers,
         source=source,
+        say=say,
     )
 
 
@@ -422,15 +430,20 @@ def _run(
     workers,
     source: str,
     max_failed_share=None,
+    say: Callable[[str], None],
 ) -> RunSummary:
     """``first_step()`` opens the run and lists its URLs; fetch and load them as
-    ``source``'s pages. A run that breaks is marked failed."""
-    try:
-        urls = first_step()
-        fetch_step(dsn, base_url, run_key, urls, max_rps=max_rps, workers=workers, source=source)
-        return load_step(dsn, run_key, max_failed_share=max_failed_share)
-    except TooManyFailures:
-        raise  # the run row already says failed, with its counts
-    except Exception:
-        mark_failed(dsn, run_key)
-        raise
+    ``source``'s pages. A run that breaks is marked failed. One such run of a site at a
+    time: the lock also closes the runs of the site that a dead process left 'running'."""
+    with runs.one_run_at_a_time(dsn, base_url.rstrip("/"), say):
+        try:
+            urls = first_step()
+            fetch_step(
+                dsn, base_url, run_key, urls, max_rps=max_rps, workers=workers, source=source
+            )
+            return load_step(dsn, run_key, max_failed_share=max_failed_share)
+        except TooManyFailures:
+            raise  # the run row already says failed, with its counts
+        except Exception:
+            mark_failed(dsn, run_key)
+            raise

@@ -40,7 +40,9 @@ from urllib.parse import quote
 import psycopg2
 from psycopg2 import sql
 
-SUPERUSER = "newswire"
+SUPERUSER = "newswire"  # the server's bootstrap superuser: for setting up roles, never handed out
+OWNER = "newswire_owner"  # the role of every DSN handed out: owns the warehouse, no superuser
+READER = "newswire_reader"  # the read-only role of the migrations (002), made here by the superuser
 DATABASE = "newswire"
 SERVICE_ACCOUNT = "newswire"  # the OS user that runs the server when we are root
 # As root, the server files of a state folder the service account cannot reach.
@@ -99,9 +101,14 @@ class EmbeddedPostgres:
 
     @property
     def password_file(self) -> Path:
-        """Beside the data folder, so the two are kept or deleted together; root's own file
-        when we are root (the service account needs no password)."""
+        """The owner's password, beside the data folder, so the two are kept or deleted
+        together; root's own file when we are root (the service account needs no password)."""
         return self.server_dir / "password"
+
+    @property
+    def admin_password_file(self) -> Path:
+        """The superuser's password, never part of a DSN handed out."""
+        return self.server_dir / "admin-password"
 
     # -- public ---------------------------------------------------------------------------
     def ensure_running(self, database: str = DATABASE) -> str:
@@ -112,9 +119,17 @@ class EmbeddedPostgres:
             account = self._service_account()
             if not (self.datadir / "PG_VERSION").exists():
                 self._initdb(account)
+            elif not self.admin_password_file.exists():
+                raise EmbeddedPostgresError(
+                    f"the embedded PostgreSQL in {self.datadir} was set up by an older newswire,"
+                    f" whose DSNs logged in as a superuser (who can run programs on this machine):"
+                    f" run `newswire db stop`, delete {self.server_dir} (its data is lost) and"
+                    f" run the command again"
+                )
             port = self.running_port()
             if port is None:
                 port = self._start(account)
+                self._set_up_roles(port)
             self._create_database(port, database)
         return self.dsn(port, database)
 
@@ -152,10 +167,7 @@ class EmbeddedPostgres:
 
     def dsn(self, port: int, database: str = DATABASE) -> str:
         """A DSN of ``database`` that logs in (it carries the password)."""
-        return (
-            f"postgresql://{SUPERUSER}:{quote(self._password(), safe='')}@127.0.0.1:{port}/"
-            f"{quote(database, safe='')}"
-        )
+        return _dsn(OWNER, self._password(), port, database)
 
     # -- steps ----------------------------------------------------------------------------
     def _password(self) -> str:
@@ -177,11 +189,12 @@ class EmbeddedPostgres:
         if account is not None:
             for path in (self.server_dir, self.datadir):
                 os.chown(path, account.pw_uid, account.pw_gid)
-        password = secrets.token_urlsafe(24)
-        _write_private(self.password_file, password + "\n")
+        _write_private(self.password_file, secrets.token_urlsafe(24) + "\n")
+        admin_password = secrets.token_urlsafe(24)
+        _write_private(self.admin_password_file, admin_password + "\n")
         # initdb reads the password from a file it can open: one in the server's own folder.
         with tempfile.NamedTemporaryFile("w", dir=self.server_dir, prefix="initdb-") as pwfile:
-            pwfile.write(password + "\n")
+            pwfile.write(admin_password + "\n")
             pwfile.flush()
             if account is not None:
                 os.fchown(pwfile.fileno(), account.pw_uid, account.pw_gid)
@@ -207,8 +220,26 @@ class EmbeddedPostgres:
                 "fsync = on\n"
             )
 
-    def _start(self, account: pwd.struct_passwd | None) -> int:
+    @property
+    def port_file(self) -> Path:
+        """The port the server last listened on, in the state folder: it starts there again,
+        so a DSN handed out before a restart (``make up`` exports one) stays valid."""
+        return self.root / "port"
+
+    def _port_to_use(self) -> int:
+        """The recorded port while it is free, else a new free one (recorded)."""
+        try:
+            recorded = int(self.port_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            recorded = None
+        if recorded is not None and _port_is_free(recorded):
+            return recorded
         port = _free_port()
+        _write_private(self.port_file, f"{port}\n")
+        return port
+
+    def _start(self, account: pwd.struct_passwd | None) -> int:
+        port = self._port_to_use()
         _write_private(self.logfile, None, account)
         try:
             self._run(
@@ -229,6 +260,45 @@ class EmbeddedPostgres:
             tail = self.logfile.read_text(errors="replace")[-2000:] if self.logfile.exists() else ""
             raise EmbeddedPostgresError(f"{exc}\n--- {self.logfile} ---\n{tail}") from None
         return port
+
+    def _set_up_roles(self, port: int) -> None:
+        """As the superuser: the owner role the DSNs use (it creates the databases, so it owns
+        them and all they hold, and may create the reader logins of ``newswire_reader``),
+        with the password of :attr:`password_file`. Not a superuser: it cannot run programs
+        (``COPY ... TO PROGRAM``) or read the server's files."""
+        admin_password = self.admin_password_file.read_text(encoding="utf-8").strip()
+        conn = _connect_with_retry(_dsn(SUPERUSER, admin_password, port, "postgres"))
+        try:
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                for role, options in ((OWNER, "LOGIN CREATEDB CREATEROLE"), (READER, "NOLOGIN")):
+                    cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+                    if cur.fetchone() is None:
+                        cur.execute(
+                            sql.SQL("CREATE ROLE {} " + options).format(sql.Identifier(role))
+                        )
+                cur.execute(
+                    sql.SQL("ALTER ROLE {} NOSUPERUSER PASSWORD %s").format(sql.Identifier(OWNER)),
+                    (self._password(),),
+                )
+                cur.execute(
+                    sql.SQL("GRANT {} TO {} WITH ADMIN OPTION").format(
+                        sql.Identifier(READER), sql.Identifier(OWNER)
+                    )
+                )
+                # Reading the settings (data_directory, which `newswire db dsn` users check).
+                cur.execute(
+                    sql.SQL("GRANT pg_read_all_settings TO {}").format(sql.Identifier(OWNER))
+                )
+                # Settings only a superuser may change unless granted (a merge's bound on
+                # temporary files).
+                cur.execute(
+                    sql.SQL("GRANT SET ON PARAMETER temp_file_limit TO {}").format(
+                        sql.Identifier(OWNER)
+                    )
+                )
+        finally:
+            conn.close()
 
     def _create_database(self, port: int, database: str) -> None:
         conn = _connect_with_retry(self.dsn(port, "postgres"))
@@ -370,10 +440,28 @@ def _write_private(path: Path, text: str | None, account: pwd.struct_passwd | No
             handle.write(text)
 
 
+def _dsn(user: str, password: str, port: int, database: str) -> str:
+    return (
+        f"postgresql://{user}:{quote(password, safe='')}@127.0.0.1:{port}/"
+        f"{quote(database, safe='')}"
+    )
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def _port_is_free(port: int) -> bool:
+    """Whether the server could listen on ``port`` of 127.0.0.1 now."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def _connect_with_retry(dsn: str, attempts: int = 50):

@@ -2,15 +2,20 @@
 know (known releases, feed validators, earlier failures) and the rejects of a run.
 
 Every function takes a cursor and leaves the transaction to the caller, so a step can put
-its bookkeeping in the same transaction as its data.
+its bookkeeping in the same transaction as its data; :func:`one_run_at_a_time`, a lock held
+for a whole run, has connections of its own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 
+import psycopg2.errors
 import psycopg2.extras
 
+from newswire.warehouse.connection import autocommit, connect
 from newswire.warehouse.loading import StagedRecord, merge_staged, stage
 from newswire.warehouse.validation import clean_text
 
@@ -75,6 +80,70 @@ def open_run(
            ON CONFLICT (run_key) DO UPDATE SET status = 'running', finished_at = NULL""",
         (run_key, source, dag_run_id, window_start, window_end),
     )
+
+
+@contextmanager
+def one_run_at_a_time(dsn: str, source: str, say: Callable[[str], None]) -> Iterator[None]:
+    """Hold ``source``'s row of ``newswire.run_locks`` while the body runs (a command-line run
+    of that source): a second one waits here, ``say``-ing for which run; then every other
+    command-line run of ``source`` still 'running' was abandoned by a process that died and
+    is closed (:func:`close_abandoned_runs`). The lock goes with the connection, so a killed
+    run frees it."""
+    with autocommit(dsn) as conn, conn.cursor() as cur:
+        cur.execute(
+            "INSERT INTO newswire.run_locks (source) VALUES (%s) ON CONFLICT DO NOTHING",
+            (source,),
+        )
+    with connect(dsn) as conn, conn.cursor() as cur:
+        lock = "SELECT 1 FROM newswire.run_locks WHERE source = %s FOR UPDATE"
+        cur.execute("SAVEPOINT try_lock")
+        try:
+            cur.execute(lock + " NOWAIT", (source,))
+        except psycopg2.errors.LockNotAvailable:
+            cur.execute("ROLLBACK TO SAVEPOINT try_lock")
+            cur.execute(
+                """SELECT run_key FROM newswire.ingestion_runs
+                   WHERE source = %s AND status = 'running' AND dag_run_id IS NULL
+                   ORDER BY started_at DESC LIMIT 1""",
+                (source,),
+            )
+            holder = cur.fetchone()
+            say(
+                f"waiting for run {holder[0] if holder else '(starting)'} of {source} to end:"
+                " one command-line run of a source at a time"
+            )
+            cur.execute(lock, (source,))
+        with connect(dsn) as closing, closing.cursor() as close_cur:
+            for run_key, staged in close_abandoned_runs(close_cur, source):
+                say(
+                    f"closed run {run_key}, left 'running' by a process that ended (a kill or a"
+                    f" lost database connection): marked failed, {staged} staged rows removed"
+                )
+        yield
+
+
+def close_abandoned_runs(cur, source: str) -> list[tuple[str, int]]:
+    """Mark failed the command-line runs of ``source`` still 'running', and delete their
+    staged rows: only for the holder of ``source``'s run lock, which proves their processes
+    are gone. Returns (run key, staged rows removed) of each. Each is closed as any failed
+    run is (:func:`mark_failed`), so the page validators it saved for pages it never loaded
+    are forgotten too: the next run must not be told by a 304 that they are current."""
+    cur.execute(
+        """SELECT run_key FROM newswire.ingestion_runs
+           WHERE source = %s AND status = 'running' AND dag_run_id IS NULL""",
+        (source,),
+    )
+    closed = [run_key for (run_key,) in cur.fetchall()]
+    for run_key in closed:
+        mark_failed(cur, run_key)
+    cur.execute(
+        """WITH removed AS (
+               DELETE FROM newswire.staged_releases WHERE run_key = ANY(%s) RETURNING run_key)
+           SELECT run_key, count(*) FROM removed GROUP BY run_key""",
+        (closed,),
+    )
+    removed = dict(cur.fetchall())
+    return [(run_key, removed.get(run_key, 0)) for run_key in closed]
 
 
 def set_discovered(cur, run_key: str, count: int) -> None:

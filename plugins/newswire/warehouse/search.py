@@ -123,7 +123,12 @@ def search(
         exchange, _, symbol = ticker.upper().rpartition(":")
         exchange = exchange or None
     floor = datetime.combine(since, time(), UTC) if since else None
-    end = datetime.combine(until + timedelta(days=1), time(), UTC) if until else None
+    # the end of date.max is beyond datetime: no upper bound
+    end = (
+        datetime.combine(until + timedelta(days=1), time(), UTC)
+        if until and until < date.max
+        else None
+    )
     params = {"query": query, "issuer": issuer, "symbol": symbol, "exchange": exchange}
     params.update(end=end)
     params.update(window=WINDOW, limit=limit)
