@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 
 import lxml.html
-from bs4 import BeautifulSoup, Tag
 from lxml import etree
 from lxml.cssselect import CSSSelector
 
@@ -88,7 +87,7 @@ def _detect(content: bytes) -> str:
 @dataclass
 class Page:
     """A page: its head metadata and its pruned tree (lxml); a wire module reads the
-    header with :func:`css` selectors and hands the body to
+    header with :func:`css` selectors and hands the body element to
     :func:`newswire.parsing.release.split_body`."""
 
     root: etree._Element
@@ -131,15 +130,6 @@ def css(selector: str) -> CSSSelector:
     return CSSSelector(selector, translator="html")
 
 
-def soup_of(element) -> Tag:
-    """An lxml element as BeautifulSoup (lxml builder), for the readable cleaning walk."""
-    markup = etree.tostring(element, encoding="unicode", method="html", with_tail=False)
-    body = BeautifulSoup(markup, "lxml").body
-    if element.tag == "body" or body is None:
-        return body
-    return body.find(True, recursive=False) or body
-
-
 def first(found):
     """The first item of a selection, or None."""
     return found[0] if len(found) else None
@@ -175,8 +165,7 @@ _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pi
 
 
 def load(content: bytes | str, url: str | None = None, http_charset: str | None = None) -> Page:
-    """Decode, parse with lxml (fast), read the head, prune, and hand the body to
-    BeautifulSoup (lxml builder) for the wire modules' readable selections."""
+    """Decode, parse with lxml, read the head and prune what is never content."""
     size = len(content)
     if size > MAX_PAGE_BYTES:
         raise ParseError("too_large", f"{size} bytes, the limit is {MAX_PAGE_BYTES}")

@@ -3,9 +3,8 @@ the 2017 "legacy" one (``p.release-details``, ``div.release-body``) and the 2015
 (``div.news-release-detail``, ``p[itemprop=articleBody]``). Cision Canada
 (:mod:`newswire.parsing.newswireca`) reuses :func:`parse` with its own issuer and logo.
 
-The header fields are read with CSS selectors on the lxml tree (compiled once, fast); only
-the body, where the cleaning rules live (:mod:`newswire.parsing.text`), goes through
-BeautifulSoup.
+The header fields are read with CSS selectors on the lxml tree (compiled once, fast); the
+body goes through the cleaning rules of :mod:`newswire.parsing.text`, on the same tree.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 from newswire.parsing.dateline import split_dateline
 from newswire.parsing.dates import iso_utc
-from newswire.parsing.document import soup_of
 from newswire.parsing.errors import ParseError
 from newswire.parsing.text import blocks, clean, prepare
 from newswire.parsing.tickers import find_tickers
@@ -45,9 +44,9 @@ _TRAILERS = re.compile(r"^(?:View original content|Related Links?$|RELATED LINKS
 
 def split_body(body) -> tuple[list[str], str | None, str | None]:
     """(blocks without contacts and SOURCE line, contacts, source_org) of the lxml body
-    element; the cleaning walk runs on BeautifulSoup."""
+    element (changed in place by :func:`newswire.parsing.text.prepare`)."""
     prepare(body)
-    parts = blocks(soup_of(body))
+    parts = blocks(body)
     source_org, after = None, []
     for i in range(len(parts) - 1, -1, -1):
         m = _SOURCE.match(parts[i].split("\n", 1)[0])
