@@ -161,6 +161,7 @@ _NEVER_CONTENT = (
     etree.ProcessingInstruction,
 )
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_BYTES = bytes(i for i in range(128) if _CONTROL_CHARACTERS.match(chr(i)))  # as UTF-8
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 
 
@@ -171,11 +172,16 @@ def load(content: bytes | str, url: str | None = None, http_charset: str | None 
         raise ParseError("too_large", f"{size} bytes, the limit is {MAX_PAGE_BYTES}")
     text = content if isinstance(content, str) else decode(content, http_charset)
     # Control characters (other than tab and line breaks) are not text in HTML; left in, they
-    # would make lxml refuse any later edit of the text around them.
-    text = _CONTROL_CHARACTERS.sub("", text)
+    # would make lxml refuse any later edit of the text around them. Each is one ASCII byte
+    # in UTF-8, so they are deleted from the bytes (a regex over the text costs a millisecond
+    # per 400 KB page that has none).
+    data = text.encode("utf-8", "replace")
+    visible = data.translate(None, _CONTROL_BYTES)
+    if len(visible) < len(data):
+        text = _CONTROL_CHARACTERS.sub("", text)
     if not text.strip():
         raise ParseError("empty", "the page has no content")
-    data = text.encode("utf-8", "replace")
+    data = visible
     if data.count(b"<") > MAX_ELEMENTS // 2:  # else it cannot have that many elements
         _check_bounds(data)
     try:
