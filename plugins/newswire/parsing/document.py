@@ -163,6 +163,17 @@ _NEVER_CONTENT = (
 _CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_BYTES = bytes(i for i in range(128) if _CONTROL_CHARACTERS.match(chr(i)))  # as UTF-8
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+# Every element an HtmlElement, chosen in C: lxml.html's own lookup calls Python for each
+# element the code touches (thousands of table cells) only to find the form classes, and
+# forms are never content.
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 
 
 def load(content: bytes | str, url: str | None = None, http_charset: str | None = None) -> Page:

@@ -75,7 +75,7 @@ def split_media_pointers(parts: list[str]) -> tuple[list[str], list[str]]:
     for block in parts:
         lines = []
         for line in block.split("\n"):
-            for shape in _MEDIA_POINTERS:
+            for shape in _MEDIA_POINTERS if "://" in line else ():  # a pointer holds a URL
                 media += [
                     media_url(m["url"])
                     for m in shape.finditer(line)

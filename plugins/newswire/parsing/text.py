@@ -8,14 +8,12 @@ block of rows whose cells are joined by `` | ``. Curly quotes stay as published.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-_SPACES = re.compile(r"\s+")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TEXT_BLOCKS = {"p", "blockquote", "pre", "address", "dt", "dd", "caption"} | _HEADINGS
 _CONTAINERS = {
@@ -41,15 +39,17 @@ _CONTAINERS = {
 _BLOCK_LEVEL = _TEXT_BLOCKS | {"ul", "ol", "table", "div", "section", "article"}
 # Not text, and still in the body after document.load() pruned scripts, styles, forms ...
 _INVISIBLE = ("img", "object", "embed", "video", "audio", "link", "meta")
-_CLOUDFLARE_EMAILS = etree.XPath(".//*[@data-cfemail]")
-_LINKS = etree.XPath(".//a[@href]")
-_SOURCE_NEWLINES = etree.XPath(".//text()[contains(., $lf) or contains(., $cr)]")
+_CLOUDFLARE_EMAILS = etree.XPath("descendant::*[@data-cfemail]")
+_LINKS = etree.XPath("descendant::a[@href]")
+_SOURCE_NEWLINES = etree.XPath("descendant::text()[contains(., $lf) or contains(., $cr)]")
 
 
 def clean(text: str) -> str:
-    """One line of text: NFC, zero-width characters dropped, whitespace collapsed."""
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
-    return _SPACES.sub(" ", text).strip()
+    """One line of text: NFC, zero-width characters dropped, whitespace collapsed (what
+    ``str.split`` splits on is what ``\\s`` matches). It runs on every table cell."""
+    if not text.isascii():  # NFC and the zero-width table change no ASCII text
+        text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    return " ".join(text.split())
 
 
 def clean_lines(text: str) -> str:
