@@ -2,7 +2,11 @@
 cells cleaned and joined by `` | ``, a ``<br>`` or a source newline inside a cell a space,
 empty cells kept, rows with no text dropped, each line stripped."""
 
+import lxml.html
+from lxml import etree
+
 from newswire.parsing import parse_release
+from newswire.parsing.text import blocks
 
 # One statement in the markup the wire uses for them (title row across the table, <br> line
 # breaks followed by source newlines, empty spacer cells holding a lone <br>, figures in
@@ -69,3 +73,15 @@ def test_every_cell_of_a_table_heavy_page_reads_as_written():
     ]
     assert record["body_text"].split("\n\n") == expected
     assert record["source_org"] == "Acme Corp."
+
+
+def test_the_walk_gives_the_tree_back_as_it_found_it():
+    """The walk marks each <br> in the tree while it reads it; the header fields read after
+    it (a subtitle inside the body, say) must not see the mark."""
+    body = lxml.html.fragment_fromstring(
+        "<div><p class='subtitle'>Up<br>4%</p><table><tr><td>1<br/>\n2</td><td><br></td></tr>"
+        "</table><p>a<br>b<br></p></div>"
+    )
+    before = etree.tostring(body)
+    assert blocks(body) == ["Up\n4%", "1 2 | ", "a\nb"]
+    assert etree.tostring(body) == before

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 import lxml.html
+from cssselect.xpath import is_non_whitespace
 from lxml import etree
-from lxml.cssselect import CSSSelector
+from lxml.cssselect import CSSSelector, LxmlHTMLTranslator
 
 from newswire.parsing.errors import ParseError
-from newswire.parsing.text import clean
+from newswire.parsing.text import LINE_BREAK, clean
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 # Bytes alone do not bound the cost of a page: 10 MB of `<p>` is 800,000 elements, and a
@@ -39,28 +40,30 @@ def _codec(name: str | None) -> str | None:
     return "cp1252" if codec in ("latin-1", "iso8859-1", "ascii") else codec
 
 
-def decode(content: bytes, http_charset: str | None = None) -> str:
+def decode(content: bytes, http_charset: str | None = None) -> tuple[str, str]:
+    """(text, the codec that decoded it)."""
     for bom, codec in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if content.startswith(bom):
-            return content.decode(codec, "replace")
+            return content.decode(codec, "replace"), codec
     declared = _codec(http_charset)
     if declared is None:
         m = _META_CHARSET.search(content[:4096])
         declared = _codec(m.group(1).decode("ascii", "ignore")) if m else None
     if declared:
         try:
-            return content.decode(declared)
+            return content.decode(declared), declared
         except UnicodeDecodeError:
             pass  # the label lies: fall through to what the bytes say
     try:
-        return content.decode("utf-8")
+        return content.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    return content.decode(_detect(content), "replace")
+    detected = _detect(content)
+    return content.decode(detected, "replace"), detected
 
 
 # Encodings a detector can tell from windows-1252: multi-byte ones and the single-byte code
@@ -125,9 +128,24 @@ class Page:
         return {}
 
 
+class _HTMLTranslator(LxmlHTMLTranslator):
+    """cssselect's HTML translator with a cheap first test for ``.class`` (and
+    ``[attr~=word]``): the attribute must hold the word as a substring before it is split
+    into words. cssselect's own test runs normalize-space and concat on every element that
+    has a class (the thousand cells of an earnings release's tables, each selector again)."""
+
+    def xpath_attrib_includes(self, xpath, name, value):
+        if value and is_non_whitespace(value):
+            xpath.add_condition(f"contains({name}, {self.xpath_literal(value)})")
+        return super().xpath_attrib_includes(xpath, name, value)
+
+
+_TRANSLATOR = _HTMLTranslator()
+
+
 def css(selector: str) -> CSSSelector:
     """A CSS selector compiled once to XPath, for the lxml tree: ``css("h1")(root)``."""
-    return CSSSelector(selector, translator="html")
+    return CSSSelector(selector, translator=_TRANSLATOR)
 
 
 def first(found):
@@ -160,8 +178,8 @@ _NEVER_CONTENT = (
     etree.Comment,
     etree.ProcessingInstruction,
 )
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_BYTES = bytes(i for i in range(128) if _CONTROL_CHARACTERS.match(chr(i)))  # as UTF-8
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f" + LINE_BREAK + "]")
+_CONTROL_BYTES = bytes(i for i in range(128) if _NOT_TEXT.match(chr(i)))  # as UTF-8
 _PARSER = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
 # Every element an HtmlElement, chosen in C: lxml.html's own lookup calls Python for each
 # element the code touches (thousands of table cells) only to find the form classes, and
@@ -181,16 +199,17 @@ def load(content: bytes | str, url: str | None = None, http_charset: str | None 
     size = len(content)
     if size > MAX_PAGE_BYTES:
         raise ParseError("too_large", f"{size} bytes, the limit is {MAX_PAGE_BYTES}")
-    text = content if isinstance(content, str) else decode(content, http_charset)
+    text, codec = (content, None) if isinstance(content, str) else decode(content, http_charset)
+    # lxml reads UTF-8; bytes that decoded as UTF-8 are already that text's UTF-8.
+    data = content if codec == "utf-8" else text.encode("utf-8", "replace")
     # Control characters (other than tab and line breaks) are not text in HTML; left in, they
     # would make lxml refuse any later edit of the text around them. Each is one ASCII byte
     # in UTF-8, so they are deleted from the bytes (a regex over the text costs a millisecond
-    # per 400 KB page that has none).
-    data = text.encode("utf-8", "replace")
-    visible = data.translate(None, _CONTROL_BYTES)
+    # per 400 KB page that has none). So is the noncharacter that marks <br> in the walk.
+    visible = data.translate(None, _CONTROL_BYTES).replace(LINE_BREAK.encode(), b"")
     if len(visible) < len(data):
-        text = _CONTROL_CHARACTERS.sub("", text)
-    if not text.strip():
+        text = _NOT_TEXT.sub("", text)
+    if not text or text.isspace():
         raise ParseError("empty", "the page has no content")
     data = visible
     if data.count(b"<") > MAX_ELEMENTS // 2:  # else it cannot have that many elements

@@ -13,6 +13,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
+# Where a <br> is, in the text of the tree while blocks() reads it: a noncharacter (Unicode keeps
+# U+FDD0..U+FDEF for a program's own use; load() deletes it from every page), so that those
+# line breaks are told apart from the newlines of the HTML source, which are spaces.
+LINE_BREAK = "\ufdd0"
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TEXT_BLOCKS = {"p", "blockquote", "pre", "address", "dt", "dd", "caption"} | _HEADINGS
@@ -41,7 +45,6 @@ _BLOCK_LEVEL = _TEXT_BLOCKS | {"ul", "ol", "table", "div", "section", "article"}
 _INVISIBLE = ("img", "object", "embed", "video", "audio", "link", "meta")
 _CLOUDFLARE_EMAILS = etree.XPath("descendant::*[@data-cfemail]")
 _LINKS = etree.XPath("descendant::a[@href]")
-_SOURCE_NEWLINES = etree.XPath("descendant::text()[contains(., $lf) or contains(., $cr)]")
 
 
 def clean(text: str) -> str:
@@ -81,10 +84,8 @@ def unwrap_link(url: str) -> str:
 def prepare(root) -> None:
     """On the lxml body, in place: drop what is never text (images, embeds; scripts, styles
     and comments are gone already, see :func:`newswire.parsing.document.load`), restore
-    what a CDN hid (Cloudflare e-mails) or wrapped (c212.net links), and settle the line
-    breaks: a newline in the HTML source becomes a space, and each ``<br>`` a newline at
-    the head of its tail, so that an element's text is one call to libxml2
-    (:func:`_raw_text`). Text that follows a dropped element (its tail) stays."""
+    what a CDN hid (Cloudflare e-mails) or wrapped (c212.net links). Text that follows a
+    dropped element (its tail) stays."""
     for el in list(root.iter(*_INVISIBLE)):
         if el is not root:
             el.drop_tree()
@@ -100,18 +101,11 @@ def prepare(root) -> None:
         a.set("href", href)
         if a.text and "c212.net/" in a.text:
             a.text = href
-    for text in _SOURCE_NEWLINES(root, lf="\n", cr="\r"):
-        el, spaced = text.getparent(), text.replace("\r", " ").replace("\n", " ")
-        if text.is_tail:
-            el.tail = spaced
-        else:
-            el.text = spaced
-    for br in root.iterdescendants("br"):
-        br.tail = "\n" + (br.tail or "")
 
 
 def inline_text(el, *, line_breaks: bool = True) -> str:
-    """The text of an element, ``<br>`` as a line break (or a space), cleaned."""
+    """The text of an element inside :func:`blocks`, ``<br>`` as a line break (or a space),
+    cleaned."""
     text = _raw_text(el)
     return clean_lines(text) if line_breaks else clean(text)
 
@@ -132,9 +126,18 @@ def table_text(el) -> str:
 
 def blocks(root) -> list[str]:
     """The readable blocks of the lxml element ``root`` in document order (call
-    :func:`prepare` first)."""
+    :func:`prepare` first). While the walk reads the tree, each ``<br>`` holds a
+    :data:`LINE_BREAK` at the head of its tail, so that the text of an element, a table cell
+    say, is one call to libxml2 (:func:`_marked_text`); the tails are given back after."""
+    breaks = list(root.iterdescendants("br"))
+    for br in breaks:
+        br.tail = LINE_BREAK + (br.tail or "")
     out: list[str] = []
-    _walk(root, out)
+    try:
+        _walk(root, out)
+    finally:
+        for br in breaks:
+            br.tail = br.tail[1:] or None
     return [b for b in out if b]
 
 
@@ -143,7 +146,7 @@ def _walk(node, out: list[str]) -> None:
 
     def flush():
         if any(pending):
-            out.append(clean_lines("".join(pending)))
+            out.append(clean_lines(_lines("".join(pending))))
         pending.clear()
 
     for child in node:
@@ -161,7 +164,7 @@ def _walk(node, out: list[str]) -> None:
             flush()
             _walk(child, out)
         elif isinstance(name, str):  # an inline element (a comment's text is not text)
-            pending.append(_raw_text(child))
+            pending.append(_marked_text(child))
         pending.append(child.tail or "")
     flush()
 
@@ -172,5 +175,16 @@ def _has_block(el) -> bool:
 
 
 def _raw_text(el) -> str:
-    """Uncleaned text of an element after :func:`prepare` (``<br>`` is a newline there)."""
+    """Uncleaned text of an element inside :func:`blocks`, ``<br>`` as a newline."""
+    return _lines(_marked_text(el))
+
+
+def _marked_text(el) -> str:
+    """The text of an element as the tree holds it inside :func:`blocks`: source newlines,
+    and a :data:`LINE_BREAK` where each ``<br>`` is."""
     return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+
+
+def _lines(marked: str) -> str:
+    """A newline in the HTML source is whitespace; only ``<br>`` breaks a line."""
+    return marked.replace("\r", " ").replace("\n", " ").replace(LINE_BREAK, "\n")
