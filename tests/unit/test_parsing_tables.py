@@ -85,3 +85,12 @@ def test_the_walk_gives_the_tree_back_as_it_found_it():
     before = etree.tostring(body)
     assert blocks(body) == ["Up\n4%", "1 2 | ", "a\nb"]
     assert etree.tostring(body) == before
+
+
+def test_the_walks_line_break_mark_cannot_come_from_a_page():
+    """U+FDD0 marks a <br> while the walk reads the tree; a page that carries one (Unicode
+    keeps it for a program's own use) has it dropped like a control character."""
+    page = _earnings_page()
+    marked = page.replace(b"Acme reported", "Acme\ufdd0 reported".encode())
+    assert marked != page
+    assert parse_release(marked) == parse_release(page)

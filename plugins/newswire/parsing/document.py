@@ -206,7 +206,9 @@ def load(content: bytes | str, url: str | None = None, http_charset: str | None 
     # would make lxml refuse any later edit of the text around them. Each is one ASCII byte
     # in UTF-8, so they are deleted from the bytes (a regex over the text costs a millisecond
     # per 400 KB page that has none). So is the noncharacter that marks <br> in the walk.
-    visible = data.translate(None, _CONTROL_BYTES).replace(LINE_BREAK.encode(), b"")
+    visible = data.translate(None, _CONTROL_BYTES)
+    if LINE_BREAK in text:  # a search of the text, not of the bytes: ~30 times faster
+        visible = visible.replace(LINE_BREAK.encode(), b"")
     if len(visible) < len(data):
         text = _NOT_TEXT.sub("", text)
     if not text or text.isspace():
@@ -220,12 +222,16 @@ def load(content: bytes | str, url: str | None = None, http_charset: str | None 
         raise ParseError("not_a_release_page", f"not an HTML document ({exc})") from None
     if _TOO_DEEP(root):  # a small page can nest deep too
         raise ParseError("too_deep", f"elements nested more than {MAX_DEPTH} deep")
-    canonical = root.xpath("string((//link[@rel='canonical'][@href])[1]/@href)").strip() or None
+    # The head's few elements are found by tag in C (root.iter): an XPath from // walks every
+    # node of the page for each of them.
+    links = (el.get("href") for el in root.iter("link") if el.get("rel") == "canonical")
+    canonical = next((href for href in links if href is not None), "").strip() or None
     meta, json_ld = _meta(root), _json_ld(root)
     lang = root.get("lang")
     hidden = {
         el.get("id"): el.get("value") or ""
-        for el in root.xpath("//input[@type='hidden'][@id][@value]")
+        for el in root.iter("input")
+        if el.get("type") == "hidden" and el.get("id") is not None and el.get("value") is not None
     }  # read before forms go
     etree.strip_elements(root, *_NEVER_CONTENT, with_tail=False)
     return Page(root, url, meta, json_ld, canonical, lang, hidden)
@@ -280,7 +286,9 @@ def _meta(root) -> dict[str, str]:
 
 def _json_ld(root) -> list[dict]:
     items: list[dict] = []
-    for script in root.xpath("//script[@type='application/ld+json']"):
+    for script in root.iter("script"):
+        if script.get("type") != "application/ld+json":
+            continue
         try:
             data = json.loads(script.text or "")
         except (ValueError, RecursionError):
