@@ -14,8 +14,6 @@ import logging
 import re
 from datetime import timedelta
 
-import lxml.html
-
 from newswire.parsing.dates import has_offset, parse_iso, parse_visible_et
 from newswire.parsing.document import Page, css, first, text_of
 from newswire.parsing.errors import ParseError
@@ -183,7 +181,7 @@ def _region(containers):
     children = list(ancestor)
     start = next(i for i, c in enumerate(children) if c is outermost[0] or _inside(outermost[0], c))
     end = next(i for i, c in enumerate(children) if c is outermost[-1] or _inside(outermost[-1], c))
-    region = lxml.html.Element("div")
+    region = ancestor.makeelement("div")  # the page's document: its parser's C class lookup
     for child in children[start : end + 1]:
         region.append(copy.deepcopy(child))
     return region
