@@ -167,8 +167,10 @@ def _body(root):
 
 def _region(containers):
     """One element holding ``containers`` and what lies between them. A single container is
-    returned as it is; several become a copy of their common ancestor's children from the
-    one holding the first container to the one holding the last."""
+    returned as it is; for several, their common ancestor's children from the one holding
+    the first container to the one holding the last are moved, in place, into a new ``div``
+    (the page keeps every element, one level deeper; a copy of a 3,000-element earnings
+    body cost a tenth of the parse)."""
     outermost = []
     for el in containers:
         if not any(el is o or _inside(el, o) for o in outermost):
@@ -181,9 +183,10 @@ def _region(containers):
     children = list(ancestor)
     start = next(i for i, c in enumerate(children) if c is outermost[0] or _inside(outermost[0], c))
     end = next(i for i, c in enumerate(children) if c is outermost[-1] or _inside(outermost[-1], c))
-    region = ancestor.makeelement("div")  # the page's document: its parser's C class lookup
+    region = ancestor.makeelement("div")
+    ancestor.insert(start, region)
     for child in children[start : end + 1]:
-        region.append(copy.deepcopy(child))
+        region.append(child)  # moves it, with its tail
     return region
 
 
