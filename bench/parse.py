@@ -2,7 +2,8 @@
 metadata) and a bare ``lxml.html.document_fromstring`` of the same bytes (the floor), over the
 real fixture pages and over sample-site pages (earnings releases with a dozen statements
 among them). One process, one page at a time; each figure is the median of several timed
-passes over the whole set, after one untimed warm-up pass. Each real page is also timed
+passes over the whole set, the tools taking turns pass by pass, after a warm-up. Each real
+page is also timed
 alone, newswire beside bare lxml (``per_page``): a page whose parse grows faster than its
 bytes shows there, not in the average.
 
@@ -18,7 +19,7 @@ import json
 import sys
 import time
 
-from common import ROOT, median, timed
+from common import ROOT, median
 
 REAL_DIR = ROOT.parent / "shared" / "fixtures" / "real"  # third-party: never committed
 PAGES_TSV = ROOT / "tests" / "fixtures" / "labels" / "pages.tsv"
@@ -71,41 +72,47 @@ def parsers() -> dict:
     return {"newswire": newswire, "trafilatura": trafilatura_extract, "lxml": lxml_parse}
 
 
+def timed_in_turn(funcs: dict, pages: list, runs: int, passes: int = 1) -> dict:
+    """{tool: seconds of each run}: a run is ``passes`` passes over ``pages``; the tools take
+    their turn run by run, so a drift of the machine's speed (other work on it) hits each."""
+    times = {tool: [] for tool in funcs}
+    for _ in range(runs):
+        for tool, fn in funcs.items():
+            start = time.perf_counter()
+            for _ in range(passes):
+                for content, url in pages:
+                    fn(content, url)
+            times[tool].append(time.perf_counter() - start)
+    return times
+
+
 def bench_set(pages: list[tuple[bytes, str | None]], runs: int, tools=TOOLS) -> dict:
     """{tool: {pages_per_s, seconds, runs, pages, failed}} over ``pages``."""
-    funcs = parsers()
+    funcs = {tool: parsers()[tool] for tool in tools}
+    failed = {tool: sum(fn(c, u) is None for c, u in pages[:50]) for tool, fn in funcs.items()}
     out = {}
-    for tool in tools:
-        fn = funcs[tool]
-        failed = sum(fn(content, url) is None for content, url in pages[:50])  # warm-up
-        seconds, all_runs = timed(lambda fn=fn: [fn(content, url) for content, url in pages], runs)
+    for tool, runs_seconds in timed_in_turn(funcs, pages, runs).items():
+        seconds = median(runs_seconds)
         out[tool] = {
             "pages_per_s": round(len(pages) / seconds, 1),
             "seconds": round(seconds, 3),
-            "runs": all_runs,
+            "runs": [round(t, 4) for t in runs_seconds],
             "pages": len(pages),
-            "failed_in_warmup": failed,
+            "failed_in_warmup": failed[tool],  # warm-up: the first 50 pages
         }
     return out
 
 
 def per_page(pages: list[tuple[str, bytes, str | None]], passes: int, runs: int) -> list[dict]:
-    """Each page alone: per run, ``passes`` parses by newswire then as many by bare lxml, in
-    this one process (paired, so a drift of the machine's speed hits both); the median run."""
-    funcs = parsers()
+    """Each page alone, newswire beside bare lxml in this one process (in turn, run by run);
+    per tool the median run of ``passes`` parses."""
+    funcs = {tool: parsers()[tool] for tool in ("newswire", "lxml")}
     out = []
     for name, content, url in pages:
-        seconds = {"newswire": [], "lxml": []}
-        for tool in seconds:
-            funcs[tool](content, url)  # warm-up
-        for _ in range(runs):
-            for tool, times in seconds.items():
-                fn = funcs[tool]
-                start = time.perf_counter()
-                for _ in range(passes):
-                    fn(content, url)
-                times.append((time.perf_counter() - start) / passes)
-        newswire, lxml = median(seconds["newswire"]), median(seconds["lxml"])
+        for fn in funcs.values():
+            fn(content, url)  # warm-up
+        times = timed_in_turn(funcs, [(content, url)], runs, passes)
+        newswire, lxml = (median(times[tool]) / passes for tool in funcs)
         out.append(
             {
                 "page": name,
