@@ -3,9 +3,8 @@ metadata) and a bare ``lxml.html.document_fromstring`` of the same bytes (the fl
 real fixture pages and over sample-site pages (earnings releases with a dozen statements
 among them). One process, one page at a time; each figure is the median of several timed
 passes over the whole set, the tools taking turns pass by pass, after a warm-up. Each real
-page is also timed
-alone, newswire beside bare lxml (``per_page``): a page whose parse grows faster than its
-bytes shows there, not in the average.
+page is also timed alone, newswire beside bare lxml (``per_page``): a page whose parse
+grows faster than its bytes shows there, not in the average.
 
     python bench/parse.py --samples 2000 --repeat 10 --runs 3
     python bench/parse.py --profile newswire      # cProfile of newswire on the sample pages
