@@ -84,7 +84,8 @@ class Run(NamedTuple):
 
 class Block(NamedTuple):
     """One body block. kind: ``p`` (content: runs), ``heading`` / ``wcag-heading`` (a string),
-    ``ul`` (item strings), ``table`` (rows of cell strings)."""
+    ``ul`` (item strings), ``table`` (rows of cell strings; a newline in a cell is a ``<br>``,
+    a row of one cell spans the table)."""
 
     kind: str
     content: tuple
@@ -94,8 +95,9 @@ class Block(NamedTuple):
             return clean("".join(run.text for run in self.content))
         if self.kind == "ul":
             return "\n".join("- " + clean(item) for item in self.content)
-        if self.kind == "table":
-            return "\n".join(" | ".join(clean(cell) for cell in row) for row in self.content)
+        if self.kind == "table":  # an empty cell (a spacer or layout cell) is no column,
+            rows = ([clean(cell) for cell in row] for row in self.content)  # a row of them no
+            return "\n".join(" | ".join(c for c in cells if c) for cells in rows if any(cells))
         return clean(self.content)
 
 
@@ -576,6 +578,8 @@ def _generated_blocks(rel: SampleRelease) -> tuple[Block, ...]:
                 ),
             ),
         ]
+    if rel.topic == "results":
+        blocks += _financial_statements(rel)
     return tuple(blocks)
 
 
@@ -667,3 +671,72 @@ def _results_table(rng: random.Random, rel: SampleRelease) -> Block:
             ("Diluted EPS", f"${eps:.2f}", f"${eps / growth:.2f}"),
         ),
     )
+
+
+_PERIOD_ENDS = {  # quarter -> (its last day, the months of the year to date)
+    "First Quarter": ("March 31", "Three"),
+    "Second Quarter": ("June 30", "Six"),
+    "Third Quarter": ("September 30", "Nine"),
+    "Fourth Quarter": ("December 31", "Twelve"),
+}
+
+
+def _financial_statements(rel: SampleRelease) -> list[Block]:
+    """The tables that close an earnings release, one per :data:`vocab.STATEMENTS` (a
+    dozen, two hundred rows, about 1,500 cells, like a real one): a title row across the
+    table, column headings, section rows, line items, empty spacer cells and rows. Drawn
+    from a stream of their own, so the rest of the body is the same with or without them."""
+    rng = random.Random(f"{rel.seed}:{rel.index}:statements")
+    year, (day, months) = int(rel.detail), _PERIOD_ENDS[rel.subject]
+    headings = {
+        "periods": [
+            (
+                "",
+                f"Three Months Ended\n{day},",
+                "",
+                "",
+                "",
+                f"{months} Months Ended\n{day},",
+                "",
+                "",
+            ),
+            ("", str(year), "", str(year - 1), "", str(year), "", str(year - 1)),
+        ],
+        "balance": [("", f"{day}, {year}", "", f"December 31, {year - 1}")],
+        "notes": [],
+    }
+    tables = []
+    for title, columns, lines in vocab.STATEMENTS:
+        head = headings[columns]
+        width = len(head[0]) if head else 2
+        rows = [
+            (
+                f"{rel.issuer.name} and Subsidiaries\n{title.upper()}"
+                "\n(In millions of dollars, except per-share data)\n(Unaudited)",
+            ),
+            *head,
+        ]
+        dollars = True  # the first figure of a section carries the dollar sign
+        for n, line in enumerate(lines, 1):
+            if columns == "notes":
+                rows.append((f"({n})", line))
+            elif not line or line.endswith(":"):
+                rows.append((line,) + ("",) * (width - 1))
+                dollars = True
+            else:
+                cells = [""] * (width - 1)  # figures with an empty spacer column between
+                cells[::2] = [_figure(rng, dollars) for _ in cells[::2]]
+                rows.append((line, *cells))
+                dollars = False
+        tables.append(Block("table", tuple(rows)))
+    return tables
+
+
+def _figure(rng: random.Random, dollars: bool) -> str:
+    """A figure as printed in a statement: "$ 1,234", "(56)" (negative), "—" (none)."""
+    roll = rng.random()
+    if roll < 0.06:
+        return "—"
+    figure = f"{rng.randint(1, 9999):,}"
+    figure = f"({figure})" if roll < 0.25 else figure
+    return f"$\u00a0{figure}" if dollars else figure

@@ -254,12 +254,10 @@ def _text(text: str) -> str:
 
 
 def _table(block: Block) -> str:
+    width = max(len(row) for row in block.content)
     rows = "".join(
         "\n              <tr>"
-        + "".join(
-            f'<td class="prngen2"><p class="prnews_p"><span class="prnews_span">{_text(cell)}</span></p></td>'
-            for cell in row
-        )
+        + "".join(_cell(cell, width if len(row) == 1 else 1) for cell in row)
         + "</tr>"
         for row in block.content
     )
@@ -268,6 +266,18 @@ def _table(block: Block) -> str:
         f'\n            <table class="prntbl" border="0" cellspacing="0" cellpadding="0">{rows}'
         "\n            </table>\n          </div>"
     )
+
+
+def _cell(cell: str, colspan: int) -> str:
+    """A table cell as the wire writes it: the text in ``p > span``, a line break as
+    ``<br class="dnr"/>`` and a newline in the source, an empty cell as a lone ``<br>``."""
+    span = f' colspan="{colspan}"' if colspan > 1 else ""
+    if not cell:
+        return f'<td class="prngen24"{span}><br class="dnr"/></td>'
+    text = '<br class="dnr"/>\n'.join(
+        _text(line).replace("\u00a0", "&nbsp;") for line in cell.split("\n")
+    )
+    return f'<td class="prngen2"{span}><p class="prnews_p"><span class="prnews_span">{text}</span></p></td>'
 
 
 def _gallery(rel: SampleRelease) -> str:

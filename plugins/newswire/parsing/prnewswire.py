@@ -3,9 +3,8 @@ the 2017 "legacy" one (``p.release-details``, ``div.release-body``) and the 2015
 (``div.news-release-detail``, ``p[itemprop=articleBody]``). Cision Canada
 (:mod:`newswire.parsing.newswireca`) reuses :func:`parse` with its own issuer and logo.
 
-The header fields are read with CSS selectors on the lxml tree (compiled once, fast); only
-the body, where the cleaning rules live (:mod:`newswire.parsing.text`), goes through
-BeautifulSoup.
+The header fields are read with CSS selectors on the lxml tree (compiled once, fast); the
+body goes through the cleaning rules of :mod:`newswire.parsing.text`, on the same tree.
 """
 
 from __future__ import annotations
@@ -14,8 +13,6 @@ import copy
 import logging
 import re
 from datetime import timedelta
-
-import lxml.html
 
 from newswire.parsing import fallbacks
 from newswire.parsing.dates import has_offset, parse_iso, parse_visible_et
@@ -206,8 +203,10 @@ def _body(root):
 
 def _region(containers):
     """One element holding ``containers`` and what lies between them. A single container is
-    returned as it is; several become a copy of their common ancestor's children from the
-    one holding the first container to the one holding the last."""
+    returned as it is; for several, their common ancestor's children from the one holding
+    the first container to the one holding the last are moved, in place, into a new ``div``
+    (the page keeps every element, one level deeper; a copy of a 3,000-element earnings
+    body cost a tenth of the parse)."""
     outermost = []
     for el in containers:
         if not any(el is o or _inside(el, o) for o in outermost):
@@ -220,9 +219,10 @@ def _region(containers):
     children = list(ancestor)
     start = next(i for i, c in enumerate(children) if c is outermost[0] or _inside(outermost[0], c))
     end = next(i for i, c in enumerate(children) if c is outermost[-1] or _inside(outermost[-1], c))
-    region = lxml.html.Element("div")
+    region = ancestor.makeelement("div")
+    ancestor.insert(start, region)
     for child in children[start : end + 1]:
-        region.append(copy.deepcopy(child))
+        region.append(child)  # moves it, with its tail
     return region
 
 

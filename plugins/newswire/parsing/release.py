@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from newswire.parsing.dateline import split_dateline
 from newswire.parsing.dates import iso_utc
-from newswire.parsing.document import soup_of, text_of
+from newswire.parsing.document import text_of
 from newswire.parsing.errors import ParseError
 from newswire.parsing.text import blocks, clean, prepare
 from newswire.parsing.tickers import find_tickers
@@ -74,10 +74,10 @@ _TRAILER_LINE = re.compile(_TRAILERS.pattern, re.I | re.M)  # at the start of an
 
 def split_body(body) -> tuple[list[str], str | None, str | None]:
     """(blocks without contacts and SOURCE line, contacts, source_org) of the lxml body
-    element; the cleaning walk runs on BeautifulSoup."""
+    element (changed in place by :func:`newswire.parsing.text.prepare`)."""
     prepare(body)
     table_contacts = _contacts_table(body)
-    parts = [_without_trailer_lines(p) for p in blocks(soup_of(body))]
+    parts = [_without_trailer_lines(p) for p in blocks(body)]
     source_org, after = None, []
     for i in range(len(parts) - 1, -1, -1):
         m = _SOURCE.match(parts[i].split("\n", 1)[0])
@@ -148,7 +148,7 @@ def split_media_pointers(parts: list[str]) -> tuple[list[str], list[str]]:
     for block in parts:
         lines = []
         for line in block.split("\n"):
-            for shape in _MEDIA_POINTERS:
+            for shape in _MEDIA_POINTERS if "://" in line else ():  # a pointer holds a URL
                 media += [
                     media_url(m["url"])
                     for m in shape.finditer(line)

@@ -8,14 +8,16 @@ block of rows whose cells are joined by `` | ``. Curly quotes stay as published.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
-from bs4 import NavigableString, Tag
+from lxml import etree
 
+# Where a <br> is, in the text of the tree while blocks() reads it: a noncharacter (Unicode keeps
+# U+FDD0..U+FDEF for a program's own use; load() deletes it from every page), so that those
+# line breaks are told apart from the newlines of the HTML source, which are spaces.
+LINE_BREAK = "\ufdd0"
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
-_SPACES = re.compile(r"\s+")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TEXT_BLOCKS = {"p", "blockquote", "pre", "address", "dt", "dd", "caption"} | _HEADINGS
 _CONTAINERS = {
@@ -41,12 +43,16 @@ _CONTAINERS = {
 _BLOCK_LEVEL = _TEXT_BLOCKS | {"ul", "ol", "table", "div", "section", "article"}
 # Not text, and still in the body after document.load() pruned scripts, styles, forms ...
 _INVISIBLE = ("img", "object", "embed", "video", "audio", "link", "meta")
+_CLOUDFLARE_EMAILS = etree.XPath("descendant::*[@data-cfemail]")
+_LINKS = etree.XPath("descendant::a[@href]")
 
 
 def clean(text: str) -> str:
-    """One line of text: NFC, zero-width characters dropped, whitespace collapsed."""
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
-    return _SPACES.sub(" ", text).strip()
+    """One line of text: NFC, zero-width characters dropped, whitespace collapsed (what
+    ``str.split`` splits on is what ``\\s`` matches). It runs on every table cell."""
+    if not text.isascii():  # NFC and the zero-width table change no ASCII text
+        text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    return " ".join(text.split())
 
 
 def clean_lines(text: str) -> str:
@@ -77,69 +83,76 @@ def unwrap_link(url: str) -> str:
 
 def prepare(root) -> None:
     """On the lxml body, in place: drop what is never text (images, embeds; scripts, styles
-    and comments are gone already, see :func:`newswire.parsing.document.load`) and restore
+    and comments are gone already, see :func:`newswire.parsing.document.load`), restore
     what a CDN hid (Cloudflare e-mails) or wrapped (c212.net links). Text that follows a
     dropped element (its tail) stays."""
     for el in list(root.iter(*_INVISIBLE)):
         if el is not root:
             el.drop_tree()
-    for el in list(root.iterfind(".//*[@data-cfemail]")):
+    for el in _CLOUDFLARE_EMAILS(root):
         address = decode_cloudflare_email(el.get("data-cfemail", ""))
         if address:
             for child in list(el):
                 el.remove(child)
             el.attrib.clear()
             el.tag, el.text = "span", address
-    for a in root.iterfind(".//a[@href]"):
+    for a in _LINKS(root):
         href = unwrap_link(a.get("href"))
         a.set("href", href)
         if a.text and "c212.net/" in a.text:
             a.text = href
 
 
-def inline_text(el: Tag, *, line_breaks: bool = True) -> str:
-    """The text of an element, ``<br>`` as a line break (or a space), cleaned."""
+def inline_text(el, *, line_breaks: bool = True) -> str:
+    """The text of an element inside :func:`blocks`, ``<br>`` as a line break (or a space),
+    cleaned."""
     text = _raw_text(el)
     return clean_lines(text) if line_breaks else clean(text)
 
 
-def list_text(el: Tag) -> str:
-    items = (inline_text(li, line_breaks=False) for li in el.find_all("li"))
+def list_text(el) -> str:
+    items = (inline_text(li, line_breaks=False) for li in el.iterdescendants("li"))
     return "\n".join(f"- {item}" for item in items if item)
 
 
-def table_text(el: Tag) -> str:
+def table_text(el) -> str:
     """One line per row with text: its non-empty cells joined by `` | ``."""
     rows = []
-    for tr in el.find_all("tr"):
-        cells = [inline_text(cell, line_breaks=False) for cell in tr.find_all(["td", "th"])]
+    for tr in el.iterdescendants("tr"):
+        cells = [inline_text(cell, line_breaks=False) for cell in tr.iterdescendants("td", "th")]
         cells = [cell for cell in cells if cell]  # spacer and layout cells are no column
         if cells:
             rows.append(" | ".join(cells))
     return "\n".join(rows)
 
 
-def blocks(root: Tag) -> list[str]:
-    """The readable blocks of ``root`` in document order (call :func:`prepare` first)."""
+def blocks(root) -> list[str]:
+    """The readable blocks of the lxml element ``root`` in document order (call
+    :func:`prepare` first). While the walk reads the tree, each ``<br>`` holds a
+    :data:`LINE_BREAK` at the head of its tail, so that the text of an element, a table cell
+    say, is one call to libxml2 (:func:`_marked_text`); the tails are given back after."""
+    breaks = list(root.iterdescendants("br"))
+    for br in breaks:
+        br.tail = LINE_BREAK + (br.tail or "")
     out: list[str] = []
-    _walk(root, out)
+    try:
+        _walk(root, out)
+    finally:
+        for br in breaks:
+            br.tail = br.tail[1:] or None
     return [b for b in out if b]
 
 
-def _walk(node: Tag, out: list[str]) -> None:
-    pending: list[str] = []  # inline text between blocks, e.g. text directly in a div
+def _walk(node, out: list[str]) -> None:
+    pending: list[str] = [node.text or ""]  # inline text between blocks, e.g. text in a div
 
     def flush():
-        if pending:
-            out.append(clean_lines("".join(pending)))
-            pending.clear()
+        if any(pending):
+            out.append(clean_lines(_lines("".join(pending))))
+        pending.clear()
 
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            if type(child) is NavigableString:
-                pending.append(_source_text(child))
-            continue
-        name = child.name
+    for child in node:
+        name = child.tag
         if name in ("ul", "ol"):
             flush()
             out.append(list_text(child))
@@ -152,31 +165,28 @@ def _walk(node: Tag, out: list[str]) -> None:
         elif name in _TEXT_BLOCKS or (name in _CONTAINERS and _has_block(child)):
             flush()
             _walk(child, out)
-        elif name == "br":
-            pending.append("\n")
-        else:
-            pending.append(_raw_text(child))
+        elif isinstance(name, str):  # an inline element (a comment's text is not text)
+            pending.append(_marked_text(child))
+        pending.append(child.tail or "")
     flush()
 
 
-def _has_block(el: Tag) -> bool:
-    """Whether a block element (paragraph, list, table, div ...) lies inside ``el``. A plain
-    loop: bs4's ``find`` with a list of names rebuilds its matcher on every call."""
-    return any(node.name in _BLOCK_LEVEL for node in el.descendants if isinstance(node, Tag))
+def _has_block(el) -> bool:
+    """Whether a block element (paragraph, list, table, div ...) lies inside ``el``."""
+    return next(el.iterdescendants(*_BLOCK_LEVEL), None) is not None
 
 
-def _raw_text(el: Tag) -> str:
-    """Uncleaned text of an inline element, ``<br>`` as a newline."""
-    parts = []
-    for node in el.descendants:
-        if isinstance(node, NavigableString):
-            if type(node) is NavigableString:
-                parts.append(_source_text(node))
-        elif node.name == "br":
-            parts.append("\n")
-    return "".join(parts)
+def _raw_text(el) -> str:
+    """Uncleaned text of an element inside :func:`blocks`, ``<br>`` as a newline."""
+    return _lines(_marked_text(el))
 
 
-def _source_text(node: NavigableString) -> str:
+def _marked_text(el) -> str:
+    """The text of an element as the tree holds it inside :func:`blocks`: source newlines,
+    and a :data:`LINE_BREAK` where each ``<br>`` is."""
+    return etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+
+
+def _lines(marked: str) -> str:
     """A newline in the HTML source is whitespace; only ``<br>`` breaks a line."""
-    return str(node).replace("\r", " ").replace("\n", " ")
+    return marked.replace("\r", " ").replace("\n", " ").replace(LINE_BREAK, "\n")
