@@ -194,6 +194,23 @@ def corrections_loaded(dsn: str, corrected: dict[str, datetime]) -> dict[str, tu
     return {rid: found.get(rid, (None, None)) for rid in corrected}
 
 
+def corrections_linked(dsn: str, issued: dict[str, datetime]) -> dict[str, float | None]:
+    """{release id of a "CORRECTION --" release: seconds from its publication to its link to
+    the release it corrects} of the releases ``issued`` (id: when the site published it);
+    None for one not linked yet."""
+    import psycopg2
+
+    with psycopg2.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(
+            """SELECT release_id, linked_at FROM newswire.corrections
+               WHERE wire = %s AND release_id = ANY(%s) AND corrects_release_id IS NOT NULL""",
+            (SOURCE, list(issued)),
+        )
+        found = {rid: (at - issued[rid]).total_seconds() for rid, at in cur}
+    conn.close()
+    return {rid: found.get(rid) for rid in issued}
+
+
 def report_rows(dsn: str, day: date) -> list[dict]:
     from newswire.warehouse.reports import run_report
 
@@ -213,10 +230,13 @@ def measure(
     metadata = fresh_database(dsn)
     extra = {"NEWSWIRE_WATCH_INTERVAL": str(watch_interval)} if watch_interval else {}
     corrected: dict[str, datetime] = {}  # release id -> when the site corrected it
+    issued: dict[str, datetime] = {}  # "CORRECTION --" release id -> when it was published
 
     def note(kind, rel) -> None:
         if kind == "corrected":
             corrected[rel.release_id] = datetime.now(UTC)
+        elif kind == "correction":
+            issued[rel.release_id] = rel.published_utc
 
     try:
         with SampleSite(count=30, seed=15) as site:
@@ -238,10 +258,16 @@ def measure(
                 while time.monotonic() < deadline:
                     found = latencies(dsn, ids)
                     fixed = corrections_loaded(dsn, corrected)
-                    if all(n for n, _ in found.values()) and all(v for v, _ in fixed.values()):
+                    linked = corrections_linked(dsn, issued)
+                    if (
+                        all(n for n, _ in found.values())
+                        and all(v for v, _ in fixed.values())
+                        and all(s is not None for s in linked.values())
+                    ):
                         break
                     time.sleep(2)
                 found, fixed = latencies(dsn, ids), corrections_loaded(dsn, corrected)
+                linked = corrections_linked(dsn, issued)
                 days = sorted({rel.published_utc.date() for rel in published})
                 report = [row for day in days for row in report_rows(dsn, day)]
                 shown = next((rid for rid, (v, _) in fixed.items() if v and v > 1), None)
@@ -251,6 +277,7 @@ def measure(
         drop_warehouse(metadata)
     seconds = sorted(s for _, s in found.values() if s is not None)
     correction_seconds = sorted(s for _, s in fixed.values() if s is not None)
+    link_seconds = sorted(s for s in linked.values() if s is not None)
     return {
         "minutes": minutes,
         "every_s": list(every),
@@ -270,6 +297,12 @@ def measure(
         "correction_p50_s": _percentile(correction_seconds, 0.5),
         "correction_p95_s": _percentile(correction_seconds, 0.95),
         "correction_max_s": correction_seconds[-1] if correction_seconds else None,
+        "correction_releases": len(linked),
+        "correction_releases_linked": len(link_seconds),
+        "correction_link_latency_s": linked,
+        "correction_link_p50_s": _percentile(link_seconds, 0.5),
+        "correction_link_p95_s": _percentile(link_seconds, 0.95),
+        "correction_link_max_s": link_seconds[-1] if link_seconds else None,
         "release_page_checked": shown,
         "release_page_shows_version_2": bool(shown) and "version 2" in page,
         "report_ingestion_latency": [{k: _plain(v) for k, v in row.items()} for row in report],
@@ -347,14 +380,15 @@ def markdown(result: dict) -> str:
         f" {r['max_s']} | {r['seen_p50_s']} | {r['seen_p95_s']} | {r['seen_max_s']} |"
         for r in rows
     )
-    return f"""# From the wire to the warehouse: latency (issue 15)
+    return f"""# From the wire to the warehouse: latency
 
 `bench/latency.py`, {result["date"]}, commit {result["git_commit"]},
 {result["machine"]["cpu"]} ({result["machine"]["cores"]} cores), load average
 {result["load_average"]} at the end (the machine was shared with other work).
 
 The live sample site published a release every {result["every_s"][0]:g}-{result["every_s"][1]:g} s
-(20% of publications followed by a correction of an earlier one) for {result["minutes"]:g}
+(20% of publications followed by a correction of an earlier one: half in place, half by a
+release of its own titled "CORRECTION -- <title>") for {result["minutes"]:g}
 minutes; `airflow standalone` (LocalExecutor, PostgreSQL metadata) ran the feed watcher in
 its triggerer (one conditional GET every {result["watch_interval_s"]:g} s) with
 `prnewswire_watch`, `prnewswire_ingest` and `prnewswire_recheck` unpaused.
@@ -369,6 +403,10 @@ its triggerer (one conditional GET every {result["watch_interval_s"]:g} s) with
   new version: {result["corrections_as_new_version"]}; the others were corrected before their
   first load); correction -> its version loaded: p50 **{_s(result["correction_p50_s"])}**, p95
   **{_s(result["correction_p95_s"])}**, max {_s(result["correction_max_s"])} (target: p95 < 90 s)
+- corrections issued as releases of their own: {result["correction_releases"]}, linked to
+  the release they correct: {result["correction_releases_linked"]}; publication -> linked: p50
+  **{_s(result["correction_link_p50_s"])}**, p95 **{_s(result["correction_link_p95_s"])}**, max
+  {_s(result["correction_link_max_s"])} (target: p95 < 90 s)
 - the release page of a corrected release ({result["release_page_checked"]}, read through
   the running API server) shows version 2: {result["release_page_shows_version_2"]}
 

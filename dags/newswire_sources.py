@@ -4,9 +4,8 @@
 One DAG per source and job, from `newswire.discovery.sources.SOURCES` (a new wire is one
 declaration there plus its parser module: its DAGs appear here):
 
-* **`<source>_ingest`**, every 15 minutes (for the sources without a DAG file of their own:
-  `prnewswire_ingest` is `dags/prnewswire_ingest.py`): find what is new on the source's
-  feeds and listing, fetch it, load it. The same tasks as `prnewswire_ingest`.
+* **`<source>_ingest`**, every 15 minutes: find what is new on the source's feeds and
+  listing, fetch it, load it (each DAG's own documentation says its tasks).
 * **`<source>_recheck`**, every 15 minutes: releases are corrected after publication (a
   `CORRECTION` title, a changed body). Re-fetch the source's releases published in the last
   **days** (param, default 2: 48 hours) politely, in the pool `newswire_http`, each with a
@@ -24,6 +23,7 @@ real site. Warehouse: the Airflow connection `newswire_warehouse`.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from airflow.sdk import CronTriggerTimetable, Param, dag
 
@@ -40,11 +40,45 @@ from newswire_airflow.ingestion import (
 )
 from newswire_airflow.notifier import FailureSummaryNotifier
 
-HAND_WRITTEN = {"prnewswire"}  # sources whose ingest DAG has a file of its own
 _DEFAULTS = {"owner": "newswire", "retries": 2, "retry_delay": timedelta(minutes=1)}
 
 
+INGEST_DOC = """
+### {title} ingestion
+
+Every 15 minutes: find releases on {title} that are not yet in the warehouse (its feeds,
+then its listing pages), fetch and parse them, and merge them into `newswire.releases`.
+
+* **migrate**: apply pending warehouse migrations (`sql/`), a no-op when up to date.
+* **discover**: open an ingestion run and list the new release URLs. Discovery is
+  incremental (everything not yet loaded, and loaded releases whose feed item or listing
+  card changed: corrections), so a late or skipped run loses nothing; the run's 15-minute
+  data interval is logged with it.
+* **make_batches**: split the URLs into batches, one mapped **fetch** task each.
+* **fetch** (mapped): fetch each page politely (robots.txt, rate limit, retries), archive
+  the raw bytes, stage parsed records; pages that fail are recorded in `newswire.rejects`.
+  Runs in the pool `newswire_http`, which caps concurrent HTTP work on the source site.
+* **load**: merge the run's staged records into `newswire.releases` in one transaction,
+  and update the asset `newswire_releases`, which triggers `newswire_quality`. Releases
+  that match a watchlist get an alert each, in the same transaction.
+* **send_alerts**: deliver the pending alerts (webhook or e-mail), each once.
+
+Warehouse: Airflow connection `newswire_warehouse`. Source: Variable `{source}_base_url`,
+else `{SOURCE}_BASE_URL`, else {base_url}. Re-running a run never duplicates a release. A
+failed run is marked failed in `newswire.ingestion_runs` and logged with a summary of what
+failed and where to look.
+"""
+
+
 def ingest_dag(source: str) -> None:
+    declared = SOURCES[source]
+    doc = INGEST_DOC.format(
+        title=urlsplit(declared.base_url).hostname.removeprefix("www."),
+        source=source,
+        SOURCE=source.upper(),
+        base_url=declared.base_url,
+    )
+
     @dag(
         dag_id=f"{source}_ingest",
         schedule=CronTriggerTimetable(
@@ -53,7 +87,7 @@ def ingest_dag(source: str) -> None:
         start_date=datetime(2025, 1, 1, tzinfo=UTC),
         catchup=False,
         max_active_runs=1,
-        doc_md=__doc__,
+        doc_md=doc,
         tags=["newswire", source, "ingest"],
         default_args=_DEFAULTS,
         on_failure_callback=FailureSummaryNotifier(
@@ -61,7 +95,10 @@ def ingest_dag(source: str) -> None:
         ),
         params={
             "limit": Param(
-                None, type=["null", "integer"], minimum=1, description="At most this many."
+                None,
+                type=["null", "integer"],
+                minimum=1,
+                description="At most this many new releases (empty: all new).",
             )
         },
     )
@@ -99,6 +136,5 @@ def recheck_dag(source: str) -> None:
 
 
 for name in SOURCES:
-    if name not in HAND_WRITTEN:
-        ingest_dag(name)
+    ingest_dag(name)
     recheck_dag(name)

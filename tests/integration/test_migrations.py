@@ -8,6 +8,8 @@ import pytest
 from newswire.warehouse.migrations import (
     MigrationError,
     available,
+    available_functions,
+    available_repeatables,
     available_views,
     current_version,
     migrate,
@@ -16,7 +18,7 @@ from newswire.warehouse.migrations import (
 
 def test_migrate_from_empty_applies_every_file_in_order(empty_db, query):
     applied = migrate(empty_db)
-    assert [m.path for m in applied] == [m.path for m in available() + available_views()]
+    assert [m.path for m in applied] == [m.path for m in available() + available_repeatables()]
     assert current_version(empty_db) == len(available())
     tables = {
         row[0]
@@ -49,7 +51,7 @@ def test_migrate_from_every_earlier_version(empty_db):
 def test_concurrent_migrations_apply_each_file_once(empty_db, query):
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: migrate(empty_db), range(4)))
-    assert sum(len(r) for r in results) == len(available()) + len(available_views())
+    assert sum(len(r) for r in results) == len(available()) + len(available_repeatables())
     assert query(empty_db, "SELECT count(*) FROM newswire.schema_migrations")[0][0] == len(
         available()
     )
@@ -67,6 +69,37 @@ def test_report_views_are_reapplied_when_they_change(warehouse, tmp_path, query)
     assert [m.name for m in migrate(warehouse, sql_dir=tmp_path)] == ["latest_releases"]
     ((definition,),) = query(warehouse, "SELECT pg_get_viewdef('newswire.report_latest_releases')")
     assert "LIMIT 7" in definition
+
+
+def test_sql_functions_are_reapplied_when_they_change_and_before_the_views(
+    warehouse, tmp_path, query
+):
+    """A function is changed by editing its file in sql/functions/, not by a migration that
+    restates it whole: the next migrate re-creates it (and nothing else)."""
+    for folder, repeatables in (
+        ("functions", available_functions()),
+        ("reports", available_views()),
+    ):
+        (tmp_path / folder).mkdir()
+        for repeatable in repeatables:
+            (tmp_path / folder / repeatable.path.name).write_bytes(repeatable.path.read_bytes())
+    for migration in available():
+        (tmp_path / migration.path.name).write_bytes(migration.path.read_bytes())
+    assert migrate(warehouse, sql_dir=tmp_path) == []
+    assert [m.name for m in available_repeatables(tmp_path)][0].startswith("functions/")
+    changed = tmp_path / "functions" / "rollup_triggers.sql"
+    marker = "-- edited: a change to a function is an edit of its file"
+    changed.write_text(
+        changed.read_text().replace(
+            "LANGUAGE plpgsql AS $$\nDECLARE\n    published",
+            f"LANGUAGE plpgsql AS $$\n{marker}\nDECLARE\n    published",
+        )
+    )
+    assert [m.name for m in migrate(warehouse, sql_dir=tmp_path)] == ["functions/rollup_triggers"]
+    ((source,),) = query(
+        warehouse, "SELECT prosrc FROM pg_proc WHERE proname = 'latency_after_releases'"
+    )
+    assert marker in source
 
 
 def test_an_edited_applied_migration_is_refused(warehouse, tmp_path):

@@ -149,8 +149,10 @@ class EmbeddedPostgres:
             pass
         return port
 
-    def stop(self) -> bool:
-        """Stop the server (fast shutdown). Returns False when it was not running."""
+    def stop(self, mode: str = "fast") -> bool:
+        """Stop the server (``fast``: a clean shutdown with its checkpoint; ``immediate``:
+        none, for a throwaway server whose data nobody keeps). Returns False when it was not
+        running."""
         if self.running_port() is None:
             return False
         self._run(
@@ -159,7 +161,7 @@ class EmbeddedPostgres:
             "-D",
             str(self.datadir),
             "-m",
-            "fast",
+            mode,
             "-w",
             account=self._service_account(),
         )

@@ -11,9 +11,11 @@ read-only role cannot take that lock (see :func:`~newswire.warehouse.connection.
 and a lock that does not come within the lock timeout fails the migration instead of
 stalling it.
 
-The report views in ``sql/reports/*.sql`` are repeatable (as Flyway's ``R__`` files): once
-the schema is at the latest version, each is (re)applied whenever its checksum differs from
-the one recorded in ``newswire.schema_views``.
+The SQL functions in ``sql/functions/*.sql`` and then the report views in
+``sql/reports/*.sql`` are repeatable (as Flyway's ``R__`` files): once the schema is at the
+latest version, each is (re)applied whenever its checksum differs from the one recorded in
+``newswire.schema_views``. A function is changed by editing its file, not by a migration
+that restates it whole.
 """
 
 from __future__ import annotations
@@ -63,6 +65,24 @@ def available_views(sql_dir: Traversable | None = None) -> list[Migration]:
     return [Migration(0, path.name.removesuffix(".sql"), path) for path in _sql_files(folder)]
 
 
+def available_functions(sql_dir: Traversable | None = None) -> list[Migration]:
+    """The SQL function files, named ``functions/<file>`` (beside the views' names in
+    ``newswire.schema_views``); none when the folder is absent."""
+    folder = (sql_dir or files("newswire.sql")) / "functions"
+    if not folder.is_dir():
+        return []
+    return [
+        Migration(0, "functions/" + path.name.removesuffix(".sql"), path)
+        for path in _sql_files(folder)
+    ]
+
+
+def available_repeatables(sql_dir: Traversable | None = None) -> list[Migration]:
+    """What is (re)applied after the migrations, in order: functions first (views and
+    triggers call them), then the report views."""
+    return available_functions(sql_dir) + available_views(sql_dir)
+
+
 def available(sql_dir: Traversable | None = None) -> list[Migration]:
     """The migration files, in version order; gaps or duplicate numbers are an error."""
     found = []
@@ -92,7 +112,9 @@ def migrate(
                 if _apply_migration(cur, migration):
                     applied_now.append(migration)
             if target is None or target >= len(migrations):
-                applied_now += [v for v in available_views(sql_dir) if _apply_view(cur, v)]
+                applied_now += [
+                    r for r in available_repeatables(sql_dir) if _apply_repeatable(cur, r)
+                ]
     return applied_now
 
 
@@ -144,8 +166,8 @@ def _apply_migration(cur, migration: Migration) -> bool:
         return True
 
 
-def _apply_view(cur, view: Migration) -> bool:
-    """(Re)create one report view if its file changed, in one transaction."""
+def _apply_repeatable(cur, view: Migration) -> bool:
+    """(Re)create one function or report view if its file changed, in one transaction."""
     with _locked_transaction(cur):
         cur.execute("SELECT checksum FROM newswire.schema_views WHERE name = %s", (view.name,))
         if cur.fetchone() == (view.checksum,):
