@@ -3,11 +3,10 @@ runs no merge statement, and a statement that writes no row runs no rollup refre
 
 import psycopg2
 import pytest
-from psycopg2.extensions import make_dsn
 
 from newswire.warehouse import runs
-from newswire.warehouse.embedded import SUPERUSER
 from newswire.warehouse.loading import merge_staged
+from tests.support.postgres import as_superuser
 from tests.support.records import load, make_record
 
 REFRESHES = {
@@ -57,11 +56,7 @@ def test_a_load_with_nothing_staged_takes_no_lock_and_runs_no_merge(warehouse):
 @pytest.mark.parametrize("statement", EMPTY_WRITES)
 def test_a_statement_that_writes_no_row_refreshes_no_rollup(warehouse, pg_server, statement):
     load(warehouse, "first", [make_record(i) for i in range(5)])
-    # Counting function calls (track_functions) is the server administrator's setting: the
-    # warehouse owner is no superuser, so the statement runs as the administrator here.
-    server, _ = pg_server
-    password = server.admin_password_file.read_text(encoding="utf-8").strip()
-    conn = psycopg2.connect(make_dsn(warehouse, user=SUPERUSER, password=password))
+    conn = psycopg2.connect(as_superuser(pg_server, warehouse))  # to count function calls
     try:
         with conn.cursor() as cur:
             cur.execute("SET track_functions = 'all'")

@@ -173,9 +173,11 @@ def _page_view(html: str) -> dict:
         text = clean(el.get_text())
         if el.name == "ul":
             body.append("\n".join("- " + clean(li.get_text()) for li in el.find_all("li")))
-        elif el.name == "div" and el.table:  # a row with no text is not text; lines stripped
+        elif el.name == "div" and el.table:  # an empty cell is no column, an empty row no line
             rows = ([clean(td.get_text()) for td in tr.find_all("td")] for tr in el.find_all("tr"))
-            body.append("\n".join(" | ".join(cells).strip() for cells in rows if any(cells)))
+            body.append(
+                "\n".join(" | ".join(c for c in cells if c) for cells in rows if any(cells))
+            )
         elif text.startswith("SOURCE "):
             source = text
         elif el.b and "contact" in el.b.get_text().lower() and el.find("br"):

@@ -50,3 +50,16 @@ def _admin(admin_dsn: str, statement: str) -> None:
             cur.execute(statement)
     finally:
         conn.close()
+
+
+def as_superuser(pg_server, dsn: str) -> str:
+    """``dsn`` logging in as the test server's superuser: for what only the administrator
+    may set (counting function calls with ``track_functions``, say), since the warehouse
+    owner that DSNs log in as is no superuser."""
+    from psycopg2.extensions import make_dsn
+
+    from newswire.warehouse.embedded import SUPERUSER
+
+    server, _ = pg_server
+    password = server.admin_password_file.read_text(encoding="utf-8").strip()
+    return make_dsn(dsn, user=SUPERUSER, password=password)
