@@ -1,6 +1,6 @@
 """The site chrome shared by every sample page: head boilerplate, navigation, footer, scripts.
 
-Modelled on the real 2023 page (``../shared/fixtures/real/prnewswire_2023_workday.html``): a
+Modelled on the real 2023 page (``prnewswire_2023_workday.html`` of the shared fixtures): a
 parser must find the release inside all of this, and none of it links to a release page.
 The pieces are built once at import; they do not vary per release.
 """

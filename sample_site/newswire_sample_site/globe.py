@@ -1,8 +1,8 @@
 """The second wire of the sample site: the same generated releases published the way
 www.globenewswire.com publishes, so multi-source runs are tested end to end.
 
-Release pages follow the real GlobeNewswire template (``../shared/fixtures/real/
-globenewswire_2016_segment.html``): ``h1.article-headline``, ``span.article-published
+Release pages follow the real GlobeNewswire template (``globenewswire_2016_segment.html``
+of the shared fixtures): ``h1.article-headline``, ``span.article-published
 time[datetime]``, ``span.article-source``, the body in ``#main-body-container``, a
 ``(GLOBE NEWSWIRE) --`` dateline; URLs ``/news-release/YYYY/MM/DD/<id>/0/en/<Slug>.html``.
 The newsroom listing (``/newsroom?page=N&pageSize=M``, rows ``li.row`` with a ``time``)

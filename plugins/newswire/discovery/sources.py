@@ -5,7 +5,8 @@ A new wire is one :class:`Source` here (plus its parser module in :mod:`newswire
 the CLI (``newswire ingest --source NAME``) and the Airflow DAGs are generated from
 :data:`SOURCES`. A source's ``name`` is its ``wire`` in the warehouse.
 
-What the declarations say comes from the real sites (captures in ``../shared/fixtures/listings/``):
+What the declarations say comes from the real sites (the listing captures of the shared
+fixtures):
 prnewswire.com and newswire.ca run on the same Cision platform (the newswire.ca release
 page links ``/news-releases/news-releases-list/``); GlobeNewswire release pages link
 ``/newsroom`` and ``/rss/list``, its feeds live under ``/RssFeed/...`` and its release
