@@ -320,6 +320,19 @@ def test_pages_that_cost_too_much_or_hold_nothing_are_rejected(body, reason):
     assert caught.value.reason == reason
 
 
+@pytest.mark.parametrize("count, refused", [(256, False), (257, True)])
+def test_the_attribute_bound_is_exact_at_its_limit(count, refused):
+    """The shortest tag that can pass the bound (one-letter names, one space each) is read
+    attribute by attribute: 256 attributes on an element are a page, 257 are refused."""
+    page = _release_page_with_body(f"<p {' '.join(['x'] * count)}>Revenue rose.</p>")
+    url = "https://www.prnewswire.com/news-releases/x-300000001.html"
+    if refused:
+        with pytest.raises(ParseError, match="an element with 257 attributes"):
+            parse_release(page, url)
+    else:
+        assert parse_release(page, url)["body_text"].endswith("Revenue rose.")
+
+
 def test_tags_with_long_values_and_scripts_full_of_markup_are_not_attributes():
     """Honest pages that look busy to a scanner: a 1 MB data: URI, a script whose text has
     ``<`` and thousands of words, an element with a hundred attributes, a comparison."""

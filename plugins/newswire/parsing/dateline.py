@@ -55,6 +55,15 @@ def split_dateline(paragraph: str) -> Dateline | None:
     return None
 
 
+def wire_dateline(paragraph: str) -> Dateline | None:
+    """The dateline opening ``paragraph`` when its tag names a wire, else None. The tag is
+    part of the paragraph, so one that names no wire rules out the shapes' matching."""
+    if not _WIRE_TAG.search(paragraph):
+        return None
+    dateline = split_dateline(paragraph)
+    return dateline if dateline and dateline.wire else None
+
+
 def _plausible_location(text: str) -> bool:
     # Datelines start with a capitalised place name; a sentence is not a location.
     return text[:1].isupper() and len(text.split()) <= 12 and "." not in text.rstrip(".")[-1:]

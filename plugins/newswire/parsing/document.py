@@ -10,8 +10,9 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import compress, islice
+from operator import itemgetter
 
 import lxml.html
 from cssselect.xpath import is_non_whitespace
@@ -248,14 +249,19 @@ def load(content: bytes | str, url: str | None = None, http_charset: str | None 
 # A start tag as an HTML tokenizer reads it: ``<`` and a letter, then anything up to a ``>``
 # that is not inside a quoted attribute value (an unclosed quote runs to the end); the text
 # of a script or a style is skipped whole (``x<y`` in a script is no tag). A match, once
-# started, cannot fail, so the scan is one linear pass over the bytes.
+# started, cannot fail, and every quantifier is possessive (nothing to backtrack into), so
+# the scan is one linear pass over the bytes. Group 2 is the tag after its ``<``; a script's
+# or a style's has none (it has a few attributes, and its text is no markup).
 _START_TAG = re.compile(
-    rb"""<(?:(script|style)\b[^>]*>[^<]*(?:<(?!/\1)[^<]*)*"""
-    rb"""|[A-Za-z](?:[^>"'=]+|=\s*"[^"]*"?|=\s*'[^']*'?|=|["'])*)""",
+    rb"""<(?:(script|style)\b[^>]*+>[^<]*+(?:<(?!/\1)[^<]*+)*+"""
+    rb"""|([A-Za-z](?:[^>"'=]++|=\s*+"[^"]*+"?+|=\s*+'[^']*+'?+|=|["'])*+))""",
     re.S | re.I,
 )
 # A name inside a start tag (the tag's own, then its attributes'), and a value if it has one.
 _NAME = re.compile(rb"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"?|'[^']*'?|[^\s>]*))?""")
+# An attribute takes two bytes at least (a name and what ends it), so a tag of ``n`` bytes
+# after its ``<`` holds ``(n + 1) // 2`` at most: only a tag this long can pass the bound.
+_LONGEST_UNCOUNTED_TAG = 2 * MAX_ATTRIBUTES_PER_ELEMENT
 
 
 def _scan_start_tags(data: bytes) -> int:
@@ -265,39 +271,33 @@ def _scan_start_tags(data: bytes) -> int:
     MAX_ELEMENTS the scan stops: :func:`_check_bounds` says why the page is refused, and its
     parser stops before any element the scan has not seen.
 
-    An attribute takes two bytes at least (a name and what ends it), so a tag of ``n`` bytes
-    holds ``n // 2`` at most: a tag is read attribute by attribute only when that ceiling is
-    past the bound, and the page's tags all (a second pass) only when their ceilings add up
-    past MAX_ATTRIBUTES, which pages of a few hundred KB never do."""
-    elements = ceiling = 0
-    for tag in _start_tags(data):
-        elements += 1
-        most = len(tag) // 2
+    The tags are read by the regular expression engine and measured by C builtins: a Python
+    loop over the five thousand tags of an earnings release would cost more than the
+    tokenizing. A tag is read attribute by attribute only when its length could hold more
+    than the bound (a few inline images' data URLs on a real page), and the page's tags all
+    only when their lengths add up past twice MAX_ATTRIBUTES, which pages of a few hundred
+    KB never do."""
+    found = islice(map(itemgetter(2), _START_TAG.finditer(data)), MAX_ELEMENTS + 1)
+    tags = list(found)
+    counted = list(filter(None, tags))  # scripts and styles are not read
+    lengths = list(map(len, counted))
+    if lengths and max(lengths) > _LONGEST_UNCOUNTED_TAG:
+        long_tags = compress(counted, map(_LONGEST_UNCOUNTED_TAG.__lt__, lengths))
+        most = max(map(_attributes_of, long_tags))
         if most > MAX_ATTRIBUTES_PER_ELEMENT:
-            found = _attributes_of(tag)
-            if found > MAX_ATTRIBUTES_PER_ELEMENT:
-                raise ParseError(
-                    "too_many_attributes",
-                    f"an element with {found} attributes, the limit is"
-                    f" {MAX_ATTRIBUTES_PER_ELEMENT}",
-                )
-        ceiling += most
-    if ceiling > MAX_ATTRIBUTES and sum(map(_attributes_of, _start_tags(data))) > MAX_ATTRIBUTES:
+            raise ParseError(
+                "too_many_attributes",
+                f"an element with {most} attributes, the limit is {MAX_ATTRIBUTES_PER_ELEMENT}",
+            )
+    ceiling = (sum(lengths) + len(lengths)) // 2
+    if ceiling > MAX_ATTRIBUTES and sum(map(_attributes_of, counted)) > MAX_ATTRIBUTES:
         raise ParseError("too_many_attributes", f"more than {MAX_ATTRIBUTES} attributes")
-    return elements
-
-
-def _start_tags(data: bytes) -> Iterator[bytes]:
-    """The start tags of ``data``, up to one past MAX_ELEMENTS; that of a script or a style
-    as ``b""`` (it has a few attributes, and its text is no markup)."""
-    for n, tag in enumerate(_START_TAG.finditer(data)):
-        yield b"" if tag[1] else tag[0]
-        if n == MAX_ELEMENTS:
-            return
+    return len(tags)
 
 
 def _attributes_of(tag: bytes) -> int:
-    return max(len(_NAME.findall(tag, 1)) - 1, 0)  # the first name is the tag's own
+    """The attributes of a start tag read without its ``<``."""
+    return max(len(_NAME.findall(tag)) - 1, 0)  # the first name is the tag's own
 
 
 _TOO_DEEP = etree.XPath("boolean(" + "/*" * (MAX_DEPTH + 1) + ")")

@@ -19,7 +19,7 @@ from collections.abc import Callable
 import lxml.html
 from lxml import etree
 
-from newswire.parsing.dateline import split_dateline
+from newswire.parsing.dateline import split_dateline, wire_dateline
 from newswire.parsing.dates import parse_iso
 from newswire.parsing.document import Page, text_of
 
@@ -28,6 +28,9 @@ _BLOCKS = ("p", "div", "td", "li")
 _SOURCE_LINE = re.compile(r"^SOURCE:?\s+\S")
 _MAX_SOURCE_LINE = 300  # a longer block is a container that merely starts with SOURCE
 _HEAD_TEXT = 400  # characters of a block read to find a dateline (it opens the paragraph)
+# Every tag that names a wire (dateline._WIRE_TAG) holds one of these, and in ASCII text
+# they stay whole when text_of() collapses whitespace: a cheap test before the dateline's.
+_WIRE_WORD = re.compile("wire|cnw", re.I)
 _MAX_SUBTITLE = 500
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 # Not the release's text, known by what they are rather than by class: media and their
@@ -140,10 +143,11 @@ def release_body(page: Page):
     highlights can precede the dateline) to the container's end (contacts can follow the
     SOURCE line). Media are left in for the wire module to read: :func:`drop_non_text`
     comes after."""
-    anchor = _anchor(page.root)
+    heads = _BlockHeads(page.root)
+    anchor = _anchor(page.root, heads)
     if anchor is None:
         return None
-    source = _source_line(page.root, anchor)
+    source = _source_line(page.root, anchor, heads)
     container = _common_container(anchor, source) if source is not None else anchor.getparent()
     if container is None:
         return None
@@ -161,37 +165,56 @@ def release_body(page: Page):
     return region
 
 
-def _anchor(root):
+def _anchor(root, heads: _BlockHeads):
     """The first block (a paragraph, else a div, cell or item) opening with a wire's
     dateline."""
-    for tag in ("p", *_BLOCKS[1:]):
+    for tag in _BLOCKS:
         for el in root.iter(tag):
-            head = text_of(_head_text(el))
-            dateline = split_dateline(head) if head else None
-            if dateline and dateline.wire:
+            head = heads[el]
+            if head.isascii() and not _WIRE_WORD.search(head):
+                continue
+            if wire_dateline(text_of(head)):
                 return el
     return None
 
 
-def _head_text(el) -> str:
-    """The first characters of an element's text, without reading all of a big one."""
-    parts, size = [], 0
-    for text in el.itertext():
-        parts.append(text)
-        size += len(text)
-        if size >= _HEAD_TEXT:
-            break
-    return "".join(parts)[:_HEAD_TEXT]
+class _BlockHeads:
+    """The first characters of each element's text (its text and its descendants', as
+    ``itertext()`` reads them), up to _HEAD_TEXT: slices of the page's text, which is read
+    once. Reading the head of every block of a page by itself would read the text of each
+    container again for each container around it."""
+
+    def __init__(self, root):
+        parts: list[str] = []
+        offset = 0
+        self._spans: dict = {}
+        starts: dict = {}
+        for event, el in etree.iterwalk(root, events=("start", "end")):
+            if event == "start":
+                starts[el] = offset
+                if el.text:
+                    parts.append(el.text)
+                    offset += len(el.text)
+            else:
+                self._spans[el] = (starts.pop(el), offset)
+                if el.tail and el is not root:
+                    parts.append(el.tail)
+                    offset += len(el.tail)
+        self._text = "".join(parts)
+
+    def __getitem__(self, el) -> str:
+        start, end = self._spans[el]
+        return self._text[start : min(end, start + _HEAD_TEXT)]
 
 
-def _source_line(root, anchor):
+def _source_line(root, anchor, heads: _BlockHeads):
     """The last block after ``anchor`` whose whole text is a "SOURCE Org" line."""
     found, after = None, False
     for el in root.iter(*_BLOCKS):
         if el is anchor:
             after = True
             continue
-        if after and _SOURCE_LINE.match(_head_text(el).lstrip()):
+        if after and _SOURCE_LINE.match(heads[el].lstrip()):
             text = text_of(el)
             if len(text) <= _MAX_SOURCE_LINE and _SOURCE_LINE.match(text):
                 found = el

@@ -8,6 +8,7 @@ block of rows whose cells are joined by `` | ``. Curly quotes stay as published.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,7 +18,7 @@ from lxml import etree
 # U+FDD0..U+FDEF for a program's own use; load() deletes it from every page), so that those
 # line breaks are told apart from the newlines of the HTML source, which are spaces.
 LINE_BREAK = "\ufdd0"
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _TEXT_BLOCKS = {"p", "blockquote", "pre", "address", "dt", "dd", "caption"} | _HEADINGS
 _CONTAINERS = {
@@ -50,8 +51,8 @@ _LINKS = etree.XPath("descendant::a[@href]")
 def clean(text: str) -> str:
     """One line of text: NFC, zero-width characters dropped, whitespace collapsed (what
     ``str.split`` splits on is what ``\\s`` matches). It runs on every table cell."""
-    if not text.isascii():  # NFC and the zero-width table change no ASCII text
-        text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    if not text.isascii():  # NFC and the zero-width characters change no ASCII text
+        text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
     return " ".join(text.split())
 
 
@@ -116,13 +117,17 @@ def list_text(el) -> str:
 
 
 def table_text(el) -> str:
-    """One line per row with text: its non-empty cells joined by `` | ``."""
+    """One line per row with text: its non-empty cells joined by `` | `` (spacer and
+    layout cells are no column). A cell's ``<br>`` is a space: each cell is one line."""
     rows = []
     for tr in el.iterdescendants("tr"):
-        cells = [inline_text(cell, line_breaks=False) for cell in tr.iterdescendants("td", "th")]
-        cells = [cell for cell in cells if cell]  # spacer and layout cells are no column
-        if cells:
-            rows.append(" | ".join(cells))
+        cells = (
+            clean(_marked_text(cell).replace(LINE_BREAK, " "))
+            for cell in tr.iterdescendants("td", "th")
+        )
+        row = " | ".join(filter(None, cells))
+        if row:
+            rows.append(row)
     return "\n".join(rows)
 
 
