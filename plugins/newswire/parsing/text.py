@@ -51,9 +51,15 @@ _LINKS = etree.XPath("descendant::a[@href]")
 def clean(text: str) -> str:
     """One line of text: NFC, zero-width characters dropped, whitespace collapsed (what
     ``str.split`` splits on is what ``\\s`` matches). It runs on every table cell."""
-    if not text.isascii():  # NFC and the zero-width characters change no ASCII text
-        text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
-    return " ".join(text.split())
+    return " ".join(normalized(text).split())
+
+
+def normalized(text: str) -> str:
+    """``text`` in NFC without zero-width characters: :func:`clean` before it collapses
+    whitespace."""
+    if text.isascii():  # NFC and the zero-width characters change no ASCII text
+        return text
+    return _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", text))
 
 
 def clean_lines(text: str) -> str:
