@@ -322,3 +322,28 @@ def test_the_old_templates_trailer_is_neither_contacts_nor_body(trailer):
     record = parse_release(_known_template(before_source), URL)
     assert record["contacts"] == "Media Contact:\nJane Doe\npress@acme.example"
     assert "original version" not in record["body_text"]
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "DALLAS, June 1, 2026 /PRNewswire/ --",
+        "DALLAS, June 1, 2026 /PRNEWSWIRE/ --",
+        # text_of() drops zero-width characters and collapses whitespace before the dateline
+        # is read: a wire's name split by them is still the wire's
+        "DALLAS, June 1, 2026 /PRNews\u200bwire/ --",
+        "DALLAS,\n   June 1, 2026\n  /PRNewswire/ --",
+        # a case-insensitive match reads the Turkish dotted capital I as an i
+        "DALLAS, June 1, 2026 /PRNEWSW\u0130RE/ --",
+        "ISTANBUL, June 1, 2026 (GLOBE NEWSWIRE) --",
+        "TORONTO, June 1, 2026 /CNW/ --",
+    ],
+)
+def test_the_dateline_anchor_is_found_however_the_wires_name_is_written(dateline):
+    """The text layer tests each block's head for a wire's name before it reads a dateline
+    there: the test must pass every head the dateline's own reading accepts."""
+    body = f"<p>{dateline} Acme opened a plant.</p><p>It employs 300.</p><p>SOURCE Acme Corp.</p>"
+    record = parse_release(_unknown_template(body=body), URL)
+    assert record["field_sources"]["dateline_location"] == "text"
+    assert record["body_text"] == "Acme opened a plant.\n\nIt employs 300."
+    assert record["source_org"] == "Acme Corp."
