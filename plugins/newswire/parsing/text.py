@@ -44,7 +44,7 @@ _CONTAINERS = {
 _BLOCK_LEVEL = _TEXT_BLOCKS | {"ul", "ol", "table", "div", "section", "article"}
 # Not text, and still in the body after document.load() pruned scripts, styles, forms ...
 _INVISIBLE = ("img", "object", "embed", "video", "audio", "link", "meta")
-_CLOUDFLARE_EMAILS = etree.XPath("descendant::*[@data-cfemail]")
+_CLOUDFLARE_EMAILS = etree.XPath("descendant::*/@data-cfemail/..")  # via the attribute: faster
 _LINKS = etree.XPath("descendant::a[@href]")
 
 
