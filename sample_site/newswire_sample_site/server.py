@@ -134,7 +134,7 @@ class SampleSite:
             raise ValueError(f"unknown wire {wire!r}: one of {', '.join(served_wires())}")
         self.wire = wire
         self._declared = wires.get(wire)
-        self.renderer = importlib.import_module(self._declared.sample_renderer)
+        self._renderer = importlib.import_module(self._declared.sample_renderer)
         self.blocking = blocking or Blocking()
         self.pubdate_variants = pubdate_variants
         self.mirror = mirror
@@ -346,12 +346,12 @@ class SampleSite:
                 headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Encoding": "gzip"}
                 return Response(HTTPStatus.OK, headers, fault_options.robots_bomb(render_robots()))
             return self._ok("robots", render_robots(), "text/plain; charset=utf-8")
-        blocked = self.blocking.answer(path, self.renderer.RSS_PATH, self.renderer.LISTING_PATH)
+        blocked = self.blocking.answer(path, self._renderer.RSS_PATH, self._renderer.LISTING_PATH)
         if blocked is not None:
             kind, *answer = blocked
             self._count(kind)
             return Response(*answer)
-        if self.renderer is not render:
+        if self._renderer is not render:
             return self._pages_only(path, parse_qs(parts.query))
         if path == RSS_PATH:
             return self._rss(headers)
@@ -408,7 +408,7 @@ class SampleSite:
     def _pages_only(self, path: str, query: dict[str, list[str]]) -> Response:
         """A wire other than PR Newswire, by its renderer: its feed, listing (paged as its
         declaration says) and release pages (as its declaration's release URLs)."""
-        renderer, listing = self.renderer, self._declared.listing
+        renderer, listing = self._renderer, self._declared.listing
         if path == renderer.RSS_PATH:
             latest = self.published_by(self.now)[: self.rss_size]
             feed = renderer.render_rss(latest, self.base_url)

@@ -64,7 +64,7 @@ def test_every_fault_on_every_release_lands_exactly_once(warehouse, query, monke
             since=datetime(2024, 1, 1, tzinfo=UTC),
             until=datetime(2026, 1, 1, tzinfo=UTC),
         )
-        again = pipeline.ingest(warehouse, site.base_url, **window)
+        again = pipeline.ingest(warehouse, site.base_url, source="prnewswire", **window)
         changed = [rel for rel in site.releases if ALL.changes(rel.index)]
         late = len(hostile) - len(good) - len(bombs)
         # an unchanged page answers the conditional GET 304 (not fetched), unless its
