@@ -240,7 +240,8 @@ def measure(
 
     try:
         with SampleSite(count=30, seed=15) as site:
-            pipeline.ingest(dsn, site.base_url)  # the archive: loaded before, not measured
+            # the archive: loaded before, not measured
+            pipeline.ingest(dsn, site.base_url, source="prnewswire")
             with standalone(dsn, metadata, site.base_url, extra) as (airflow, get):
                 airflow("pools", "set", "newswire_http", "4", "newswire: HTTP work")
                 dags = (f"{SOURCE}_watch", f"{SOURCE}_ingest", f"{SOURCE}_recheck")

@@ -38,7 +38,7 @@ def one_recheck(dsn: str, site, conditional: bool) -> dict:
         conn.close()
     requests = site.request_counts["release"]
     start = time.perf_counter()
-    summary = pipeline.recheck(dsn, site.base_url, days=2, now=site.now)
+    summary = pipeline.recheck(dsn, site.base_url, days=2, now=site.now, source="prnewswire")
     seconds = time.perf_counter() - start
     return {
         "seconds": seconds,
@@ -60,7 +60,7 @@ def quiet_ingests(dsn: str, site, runs: int) -> dict:
     for _ in range(runs):
         before = sum(site.request_counts.values())
         start = time.perf_counter()
-        summary = pipeline.ingest(dsn, site.base_url)
+        summary = pipeline.ingest(dsn, site.base_url, source="prnewswire")
         seconds.append(time.perf_counter() - start)
         sent.append(sum(site.request_counts.values()) - before)
         assert summary.discovered == 0, summary
@@ -74,7 +74,8 @@ def measure(count: int, runs: int) -> dict:
     dsn = fresh_warehouse()
     try:
         with SampleSite(count=count, seed=20, days=2) as site:
-            pipeline.ingest(dsn, site.base_url)  # everything: what follows finds nothing new
+            # everything: what follows finds nothing new
+            pipeline.ingest(dsn, site.base_url, source="prnewswire")
             result = {"count": count, "runs": runs}
             result["quiet_ingest"] = quiet_ingests(dsn, site, 3 * runs)
             for label, conditional in (("conditional", True), ("unconditional", False)):

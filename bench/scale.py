@@ -163,7 +163,7 @@ def fill(dsn: str, count: int, batch: int = FILL_BATCH) -> float:
     built (``test_bench_fill_builds_what_loads_build``)."""
     import psycopg2
 
-    from newswire.parsing import RULE_FIELDS
+    from newswire import wires
     from newswire.warehouse import runs
     from newswire.warehouse.connection import connect
     from newswire.warehouse.loading import StagedRecord
@@ -181,7 +181,7 @@ def fill(dsn: str, count: int, batch: int = FILL_BATCH) -> float:
                 [StagedRecord(r, "synthetic", _fetched_at(r), r["url"]) for r in records],
             )
         with connect(dsn) as conn, conn.cursor() as cur:
-            summary, _ = runs.merge_run(cur, run_key, len(records), RULE_FIELDS)
+            summary, _ = runs.merge_run(cur, run_key, len(records), wires.rule_fields())
             runs.close_run(cur, summary, "success")
     conn = psycopg2.connect(dsn)
     conn.autocommit = True

@@ -11,8 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from newswire import settings
-from newswire.discovery.sources import SOURCES
+from newswire import settings, wires
 
 
 class CommandError(Exception):
@@ -127,7 +126,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "parse", help="parse release pages (files, directories or URLs) into JSON"
     )
     parse.add_argument(
-        "sources",
+        "pages",
         metavar="FILE_OR_URL",
         nargs="+",
         help="a page file, a directory of *.html pages, or a URL",
@@ -140,7 +139,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     parse.add_argument(
         "--source",
-        choices=sorted(SOURCES),
+        choices=sorted(wires.BY_NAME),
         help="read the pages as this wire's: files, and pages fetched from its site"
         " (--base-url), are its pages unless they state their own URL on another site",
     )
@@ -154,9 +153,9 @@ def _build_parser() -> argparse.ArgumentParser:
     ingest = commands.add_parser("ingest", help="discover, fetch, parse and load new releases")
     ingest.add_argument(
         "--source",
-        default="prnewswire",
-        choices=sorted(SOURCES),
-        help="the wire to ingest (default prnewswire)",
+        default=wires.DEFAULT_SOURCE,
+        choices=sorted(wires.BY_NAME),
+        help=f"the wire to ingest (default {wires.DEFAULT_SOURCE})",
     )
     ingest.add_argument(
         "--base-url",
@@ -490,73 +489,71 @@ def _cmd_parse(args) -> int:
         raise CommandError("--base-url needs --source: the site of which source?")
     declared = None
     if args.source:
-        source = SOURCES[args.source]
-        base = settings.base_url(args.base_url, source.name, source.base_url)
-        declared = DeclaredSource(source.name, base)
-    sources = list(_parse_sources(args.sources))
-    if not sources:
-        raise CommandError(f"no pages (*.html, *.htm) in {' '.join(args.sources)}")
-    one_object = len(sources) == 1 and not args.jsonl
+        declared = DeclaredSource(args.source, settings.base_url(args.base_url, args.source))
+    pages = list(_page_locations(args.pages))
+    if not pages:
+        raise CommandError(f"no pages (*.html, *.htm) in {' '.join(args.pages)}")
+    one_object = len(pages) == 1 and not args.jsonl
     failed = 0
-    for source in sources:
+    for page in pages:
         try:
-            record = _parse_one(source, declared)
+            record = _parse_one(page, declared)
         except ParseError as exc:
             print(
-                f"newswire parse: {source}: cannot parse ({exc.reason}): {exc.detail}",
+                f"newswire parse: {page}: cannot parse ({exc.reason}): {exc.detail}",
                 file=sys.stderr,
             )
             failed += 1
             continue
         except (OSError, FetchError) as exc:
-            print(f"newswire parse: {source}: {exc}", file=sys.stderr)
+            print(f"newswire parse: {page}: {exc}", file=sys.stderr)
             failed += 1
             continue
         pretty = one_object and not args.json
         print(
             json.dumps(record, ensure_ascii=False, indent=2 if pretty else None), flush=not pretty
         )
-    if len(sources) > 1:
-        print(f"newswire parse: {len(sources) - failed} parsed, {failed} failed", file=sys.stderr)
+    if len(pages) > 1:
+        print(f"newswire parse: {len(pages) - failed} parsed, {failed} failed", file=sys.stderr)
     return 1 if failed else 0
 
 
-def _parse_sources(sources: list[str]):
+def _page_locations(locations: list[str]):
     """URLs and files as given; a directory stands for its *.html / *.htm files, sorted."""
-    for source in sources:
-        path = Path(source)
-        if not _is_url(source) and path.is_dir():
+    for location in locations:
+        path = Path(location)
+        if not _is_url(location) and path.is_dir():
             yield from (
                 str(p)
                 for p in sorted(path.rglob("*"))
                 if p.suffix.lower() in (".html", ".htm") and p.is_file()
             )
         else:
-            yield source
+            yield location
 
 
-def _is_url(source: str) -> bool:
-    return source.partition(":")[0].lower() in ("http", "https")
+def _is_url(location: str) -> bool:
+    return location.partition(":")[0].lower() in ("http", "https")
 
 
-def _parse_one(source: str, declared) -> dict:
+def _parse_one(location: str, declared) -> dict:
     """The record of a file or URL, read as ``declared``'s page (a DeclaredSource or None)."""
     from newswire.fetching.client import FetchError, PoliteClient
     from newswire.parsing import ParseError, parse_release
     from newswire.parsing.document import MAX_PAGE_BYTES
 
-    if _is_url(source):
+    if _is_url(location):
         try:
-            parts = urlsplit(source)
+            parts = urlsplit(location)
             if not parts.hostname or parts.port == 0:  # .port raises on a bad port
                 raise ValueError("no host name or port")
         except ValueError as exc:
             raise FetchError("invalid_url", str(exc)) from None
         origin = f"{parts.scheme}://{parts.netloc}"
         with PoliteClient(origin) as client:
-            page = client.get(source)
+            page = client.get(location)
         return parse_release(page.content, page.url, http_charset=page.charset, declared=declared)
-    with open(source, "rb") as handle:  # /dev/zero is a file too: read no more than the cap
+    with open(location, "rb") as handle:  # /dev/zero is a file too: read no more than the cap
         content = handle.read(MAX_PAGE_BYTES + 1)
     if len(content) > MAX_PAGE_BYTES:
         raise ParseError("too_large", f"more than {MAX_PAGE_BYTES} bytes, the limit")
@@ -569,12 +566,11 @@ def _cmd_ingest(args) -> int:
     from newswire.warehouse.migrations import migrate
 
     _ordered_window(args.since, args.until)
-    source = SOURCES[args.source]
-    base = settings.base_url(args.base_url, source.name, source.base_url)
+    base = settings.base_url(args.base_url, args.source)
     try:
         _site_url(base)
     except argparse.ArgumentTypeError as exc:  # from $<SOURCE>_BASE_URL
-        raise UsageError(f"${source.name.upper()}_BASE_URL: {exc}") from None
+        raise UsageError(f"${wires.get(args.source).base_url_env}: {exc}") from None
     dsn = warehouse_dsn(args.dsn)
     migrate(dsn)
     try:
@@ -588,7 +584,7 @@ def _cmd_ingest(args) -> int:
             feeds=tuple(args.feed) if args.feed else None,
             workers=args.workers,
             max_failed_share=args.max_failed_share,
-            source=source.name,
+            source=args.source,
             say=lambda message: print(f"newswire ingest: {message}", file=sys.stderr, flush=True),
         )
     except DiscoveryError as exc:

@@ -22,7 +22,7 @@ import json
 RELEASE_FIELDS = (
     "release_id",  # str: the wire's own id (PR Newswire: the 9-digit number in the URL)
     "url",  # str: canonical https URL, no tracking query
-    "wire",  # str: "prnewswire", "newswireca" or "globenewswire"
+    "wire",  # str: the name of its wire, a declaration of newswire.wires
     "title",  # str
     "subtitle",  # str | None: several subtitles joined with "\n"
     "issuer",  # str | None: the "News provided by" organization

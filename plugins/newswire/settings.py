@@ -10,19 +10,17 @@ import os
 import tomllib
 from pathlib import Path
 
-from newswire import __version__
+from newswire import __version__, wires
 
-DEFAULT_BASE_URL = "https://www.prnewswire.com"
 AIRFLOW_CONN_ID = "newswire_warehouse"
-DEFAULT_FEEDS = ("/rss/news-releases-list.rss",)
 
 
-def base_url(
-    explicit: str | None = None, wire: str = "prnewswire", default: str = DEFAULT_BASE_URL
-) -> str:
-    """A source's site: ``--base-url``, else ``<WIRE>_BASE_URL`` (``PRNEWSWIRE_BASE_URL``,
-    ``GLOBENEWSWIRE_BASE_URL`` ...), else ``default``, the real site."""
-    url = explicit or os.environ.get(f"{wire.upper()}_BASE_URL") or default
+def base_url(explicit: str | None, source: str, default: str | None = None) -> str:
+    """A source's site: ``--base-url``, else the environment variable its declaration names
+    (``PRNEWSWIRE_BASE_URL``, ``GLOBENEWSWIRE_BASE_URL`` ...), else ``default``, else the
+    real site."""
+    wire = wires.get(source)
+    url = explicit or os.environ.get(wire.base_url_env) or default or wire.base_url
     return url.rstrip("/")
 
 
@@ -64,14 +62,12 @@ def user_agent() -> str:
     return f"newswire/{__version__} (+{contact}; press-release archiver)"
 
 
-def feeds(declared: tuple[str, ...] = DEFAULT_FEEDS, wire: str = "prnewswire") -> tuple[str, ...]:
-    """Feed paths polled by discovery: ``NEWSWIRE_<WIRE>_FEEDS`` (comma-separated paths under
-    the base URL, e.g. category feeds such as ``/rss/food-and-beverages-industry-news.rss``;
-    for PR Newswire also ``NEWSWIRE_FEEDS``), else the source's ``declared`` feeds."""
-    names = [f"NEWSWIRE_{wire.upper()}_FEEDS"] + (
-        ["NEWSWIRE_FEEDS"] if wire == "prnewswire" else []
-    )
-    for name in names:
+def feeds(declared: tuple[str, ...], source: str) -> tuple[str, ...]:
+    """Feed paths polled by discovery: the first set of the environment variables the
+    source's declaration names (``NEWSWIRE_<SOURCE>_FEEDS``, for PR Newswire also
+    ``NEWSWIRE_FEEDS``: comma-separated paths under the base URL, e.g. category feeds such
+    as ``/rss/food-and-beverages-industry-news.rss``), else the source's ``declared`` feeds."""
+    for name in wires.get(source).feeds_env:
         paths = tuple(p.strip() for p in os.environ.get(name, "").split(",") if p.strip())
         if paths:
             return paths

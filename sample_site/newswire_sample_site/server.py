@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
 import json
 import os
 import random
@@ -33,9 +34,10 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
+from newswire import wires
 from newswire.record import content_sha256
 from newswire_sample_site import faults as fault_options
-from newswire_sample_site import globe
+from newswire_sample_site import render
 from newswire_sample_site.blocking import Blocking
 from newswire_sample_site.faults import Faults, FaultState
 from newswire_sample_site.releases import (
@@ -64,9 +66,12 @@ MAX_PAGESIZE = 100
 _RELEASE_PATH = re.compile(r"^/news-releases/[^/]*-(\d{9})\.html$")
 _NEWS_SITEMAP_PATH = re.compile(r"^/sitemap-news-(\d{1,2})\.xml$")
 NEWS_SITEMAP_HOURS = 48  # a news sitemap lists the releases of the last two days
-_GLOBE_RELEASE_PATH = re.compile(r"^/news-release/\d{4}/\d\d/\d\d/(\d+)/0/en/[^/]+\.html$")
-WIRES = ("prnewswire", "globenewswire")
 _HTML = "text/html; charset=utf-8"
+
+
+def served_wires() -> tuple[str, ...]:
+    """The wires the site can publish: those whose declaration names a renderer of it."""
+    return tuple(wire.name for wire in wires.all() if wire.sample_renderer)
 
 
 class Response(NamedTuple):
@@ -88,8 +93,10 @@ class SampleSite:
     and, like the real site, prints only the time on the cards of its Eastern today.
     ``days`` is the depth of its archive (the releases spread over that many days).
 
-    ``wire="globenewswire"`` publishes the releases as GlobeNewswire does
-    (:mod:`newswire_sample_site.globe`): a second wire for multi-source runs (no faults).
+    ``wire`` is one of :func:`served_wires`, each published by the renderer its declaration
+    names (:mod:`newswire.wires`): PR Newswire's (:mod:`newswire_sample_site.render`) with
+    everything below, another's (``wire="globenewswire"``: :mod:`newswire_sample_site.globe`)
+    as its feed, listing and release pages only, for multi-source runs (no faults).
     ``blocking`` puts the real site's bot management in front (:mod:`.blocking`);
     ``pubdate_variants`` writes the feed's dates in every shape feeds use; ``mirror``
     serves as a caching proxy or internal mirror does, each release page stating its own URL
@@ -117,15 +124,17 @@ class SampleSite:
         faults: Faults | None = None,
         days: int = WINDOW_DAYS,
         now: datetime | None = None,
-        wire: str = "prnewswire",
+        wire: str = wires.DEFAULT_SOURCE,
         blocking: Blocking | None = None,
         pubdate_variants: bool = False,
         mirror: bool = False,
         state: Path | None = None,
     ):
-        if wire not in WIRES:
-            raise ValueError(f"unknown wire {wire!r}: one of {', '.join(WIRES)}")
+        if wire not in served_wires():
+            raise ValueError(f"unknown wire {wire!r}: one of {', '.join(served_wires())}")
         self.wire = wire
+        self._declared = wires.get(wire)
+        self._renderer = importlib.import_module(self._declared.sample_renderer)
         self.blocking = blocking or Blocking()
         self.pubdate_variants = pubdate_variants
         self.mirror = mirror
@@ -337,18 +346,13 @@ class SampleSite:
                 headers = {"Content-Type": "text/plain; charset=utf-8", "Content-Encoding": "gzip"}
                 return Response(HTTPStatus.OK, headers, fault_options.robots_bomb(render_robots()))
             return self._ok("robots", render_robots(), "text/plain; charset=utf-8")
-        globe_site = self.wire == "globenewswire"
-        blocked = self.blocking.answer(
-            path,
-            globe.RSS_PATH if globe_site else RSS_PATH,
-            globe.LISTING_PATH if globe_site else LISTING_PATH,
-        )
+        blocked = self.blocking.answer(path, self._renderer.RSS_PATH, self._renderer.LISTING_PATH)
         if blocked is not None:
             kind, *answer = blocked
             self._count(kind)
             return Response(*answer)
-        if self.wire == "globenewswire":
-            return self._globe(path, parse_qs(parts.query))
+        if self._renderer is not render:
+            return self._pages_only(path, parse_qs(parts.query))
         if path == RSS_PATH:
             return self._rss(headers)
         if path == LISTING_PATH:
@@ -401,25 +405,29 @@ class SampleSite:
             fault=fault
         )
 
-    def _globe(self, path: str, query: dict[str, list[str]]) -> Response:
-        """The GlobeNewswire-shaped site: its feed, newsroom listing and release pages."""
-        if path == globe.RSS_PATH:
+    def _pages_only(self, path: str, query: dict[str, list[str]]) -> Response:
+        """A wire other than PR Newswire, by its renderer: its feed, listing (paged as its
+        declaration says) and release pages (as its declaration's release URLs)."""
+        renderer, listing = self._renderer, self._declared.listing
+        if path == renderer.RSS_PATH:
             latest = self.published_by(self.now)[: self.rss_size]
-            feed = globe.render_rss(latest, self.base_url)
+            feed = renderer.render_rss(latest, self.base_url)
             return self._ok("rss", feed, "application/rss+xml; charset=utf-8")
-        if path == globe.LISTING_PATH:
+        if path == renderer.LISTING_PATH:
             try:
-                page = max(1, int(query.get("page", ["1"])[0]))
-                pagesize = min(MAX_PAGESIZE, max(1, int(query.get("pageSize", ["10"])[0])))
+                page = max(1, int(query.get(listing.page_param, ["1"])[0]))
+                asked = int(query.get(listing.size_param, ["10"])[0])
             except ValueError:
                 return self._not_found()
-            listing = globe.render_listing(self.published_by(self.now), page, pagesize)
-            return self._ok("listing", listing, _HTML)
-        match = _GLOBE_RELEASE_PATH.match(path)
-        rel = self._by_id.get(match[1]) if match else None
+            shown = renderer.render_listing(
+                self.published_by(self.now), page, min(MAX_PAGESIZE, max(1, asked))
+            )
+            return self._ok("listing", shown, _HTML)
+        release_id = self._declared.release_id(path)
+        rel = self._by_id.get(release_id) if release_id else None
         if rel is None or rel.published_utc > self.now:
             return self._not_found()
-        return self._ok("release", globe.render_release_page(rel), _HTML)
+        return self._ok("release", renderer.render_release_page(rel), _HTML)
 
     def _news_sitemap(self, path: str) -> Response:
         """The index (one news sitemap per Eastern day of the last two days) or one of them."""
@@ -652,7 +660,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--count", type=int, default=120, help="number of releases (default 120)")
     parser.add_argument("--seed", type=int, default=7, help="generator seed (default 7)")
     parser.add_argument(
-        "--wire", choices=WIRES, default="prnewswire", help="the wire's site (default prnewswire)"
+        "--wire",
+        choices=served_wires(),
+        default=wires.DEFAULT_SOURCE,
+        help=f"the wire's site (default {wires.DEFAULT_SOURCE})",
     )
     parser.add_argument(
         "--days", type=int, default=WINDOW_DAYS, help=f"archive depth (default {WINDOW_DAYS})"
@@ -745,7 +756,7 @@ def run(
     faults: Faults | None = None,
     days: int = WINDOW_DAYS,
     now: datetime | None = None,
-    wire: str = "prnewswire",
+    wire: str = wires.DEFAULT_SOURCE,
     live_every: tuple[float, float] | None = None,
     live_corrections: float = 0.2,
     mirror: bool = False,

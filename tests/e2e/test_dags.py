@@ -514,7 +514,9 @@ def test_recheck_dag_versions_the_releases_corrected_in_its_days(
     with SampleSite(count=2000, seed=7, faults=changing) as site:
         monkeypatch.setenv("AIRFLOW_VAR_PRNEWSWIRE_BASE_URL", site.base_url)
         now = site.now.replace(second=0, microsecond=0)
-        pipeline.ingest(warehouse, site.base_url, since=now - timedelta(days=3), until=now)
+        pipeline.ingest(
+            warehouse, site.base_url, since=now - timedelta(days=3), until=now, source="prnewswire"
+        )
         site.advance()
         run = dagbag.dags["prnewswire_recheck"].test(logical_date=now)
     assert run.state == "success"

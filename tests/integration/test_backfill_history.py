@@ -19,7 +19,9 @@ def test_a_one_day_backfill_five_years_back_costs_requests_in_proportion_to_that
         since = datetime.combine(day, time(), tzinfo=UTC)
         until = since + timedelta(days=1)
         of_the_day = {rel.release_id for rel in site.releases if since <= rel.published_utc < until}
-        summary = pipeline.ingest(warehouse, site.base_url, since=since, until=until)
+        summary = pipeline.ingest(
+            warehouse, site.base_url, since=since, until=until, source="prnewswire"
+        )
         requests = dict(site.request_counts)
     print(f"backfill of {day}: {len(of_the_day)} releases, requests {requests}")
     landed = {row[0] for row in query(warehouse, "SELECT release_id FROM newswire.releases")}

@@ -110,7 +110,8 @@ def test_the_sample_sites_correction_release_is_parsed_loaded_and_linked(
         now = datetime.now(UTC)
         original = site.publish(at=now - timedelta(minutes=2))
         if not correction_first:
-            pipeline.ingest(warehouse, site.base_url)  # the archive and the original
+            # the archive and the original
+            pipeline.ingest(warehouse, site.base_url, source="prnewswire")
         fix = site.publish_correction(original, at=now - timedelta(minutes=1))
         page = requests.get(site.base_url + fix.path, timeout=10)
         record = parse_release(page.content, page.url)
@@ -118,11 +119,12 @@ def test_the_sample_sites_correction_release_is_parsed_loaded_and_linked(
         assert record["body_text"].startswith(f"In the news release, {original.title}, issued ")
         assert CORRECTION_SENTENCE in record["body_text"]
         if correction_first:
-            assert pipeline.ingest(warehouse, site.base_url, limit=1).loaded_new == 1  # newest
+            newest = pipeline.ingest(warehouse, site.base_url, limit=1, source="prnewswire")
+            assert newest.loaded_new == 1
             assert query(warehouse, LINKS) == [(fix.release_id, None)]  # waiting
         else:
             assert query(warehouse, LINKS) == []
-        pipeline.ingest(warehouse, site.base_url)
+        pipeline.ingest(warehouse, site.base_url, source="prnewswire")
     assert query(warehouse, LINKS) == [(fix.release_id, original.release_id)]
 
 

@@ -9,6 +9,7 @@ from email.utils import format_datetime
 
 import pytest
 
+from newswire import wires
 from newswire.discovery.discover import discover
 from newswire.fetching.client import PoliteClient
 from newswire.parsing.dates import EASTERN, parse_visible_et
@@ -55,7 +56,7 @@ def test_a_day_window_over_a_real_listing_finds_every_card_of_the_day(name):
     )
     try:
         with PoliteClient(site.url) as client:
-            found = discover(client, feeds=(), since=since, until=until)
+            found = discover(client, wires.get("prnewswire"), feeds=(), since=since, until=until)
     finally:
         site.close()
     expected = {
@@ -111,7 +112,7 @@ def test_a_feed_with_every_pubdate_variant_neither_aborts_nor_drops_items(window
     until = datetime(2025, 6, 1, tzinfo=UTC) if window else None
     try:
         with PoliteClient(site.url) as client:
-            found = discover(client, since=since, until=until, max_pages=1)
+            found = discover(client, wires.get("prnewswire"), since=since, until=until, max_pages=1)
     finally:
         site.close()
     got = {item.url.rsplit("-", 1)[1]: item.published for item in found}

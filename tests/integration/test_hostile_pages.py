@@ -52,7 +52,9 @@ def _ingest_urls(dsn: str, base_url: str, paths: list[str]):
     run_key = pipeline.new_run_key("test")
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.open_run(cur, run_key, base_url)
-    pipeline.fetch_step(dsn, base_url, run_key, [base_url + p for p in paths], workers=1)
+    pipeline.fetch_step(
+        dsn, base_url, run_key, [base_url + p for p in paths], workers=1, source="prnewswire"
+    )
     return load_step(dsn, run_key, max_failed_share=1.0)
 
 
@@ -131,7 +133,7 @@ def test_a_nul_byte_in_a_feeds_validators_is_taken_out(warehouse, query):
         }
     )
     try:
-        summary = pipeline.ingest(warehouse, site.url, max_failed_share=1.0)
+        summary = pipeline.ingest(warehouse, site.url, max_failed_share=1.0, source="prnewswire")
     finally:
         site.close()
     assert summary.loaded_new == 1
@@ -256,7 +258,7 @@ def test_the_sample_sites_hostile_pages_land_once_in_one_run(warehouse, query):
     as it is (an id-less page under the URL it was fetched from), nothing is rejected."""
     hostile = Faults(huge_every=13, no_id_every=3, nul_header_every=4)
     with SampleSite(count=24, seed=11, faults=hostile) as site:
-        summary = pipeline.ingest(warehouse, site.base_url)
+        summary = pipeline.ingest(warehouse, site.base_url, source="prnewswire")
         truth = {rel.release_id: site.expected(rel) for rel in site.releases}
         counts = dict(site.request_counts)
     assert (counts["huge"], counts["no_id"], counts["nul_header"]) == (1, 8, 6)

@@ -16,7 +16,7 @@ def _truth(release) -> dict:
 
 
 def test_ingest_lands_every_sample_release_once(warehouse, sample_site, query):
-    summary = pipeline.ingest(warehouse, sample_site.base_url)
+    summary = pipeline.ingest(warehouse, sample_site.base_url, source="prnewswire")
     total = len(sample_site.releases)
     assert (summary.discovered, summary.fetched, summary.loaded_new, summary.rejected) == (
         total,
@@ -46,7 +46,7 @@ def test_ingest_lands_every_sample_release_once(warehouse, sample_site, query):
 
 
 def test_seed_release_lands_with_its_dateline_and_source(warehouse, sample_site, query):
-    pipeline.ingest(warehouse, sample_site.base_url)
+    pipeline.ingest(warehouse, sample_site.base_url, source="prnewswire")
     ((dateline, source, published, body),) = query(
         warehouse,
         """SELECT dateline_location, source_org, published_at::date::text, body_text
@@ -57,11 +57,11 @@ def test_seed_release_lands_with_its_dateline_and_source(warehouse, sample_site,
 
 
 def test_reingest_loads_nothing_twice(warehouse, sample_site, query):
-    pipeline.ingest(warehouse, sample_site.base_url)
+    pipeline.ingest(warehouse, sample_site.base_url, source="prnewswire")
     before = query(
         warehouse, "SELECT wire, release_id, updated_at FROM newswire.releases ORDER BY 1, 2"
     )
-    again = pipeline.ingest(warehouse, sample_site.base_url)
+    again = pipeline.ingest(warehouse, sample_site.base_url, source="prnewswire")
     assert (again.discovered, again.loaded_new, again.loaded_updated) == (0, 0, 0)
     after = query(
         warehouse, "SELECT wire, release_id, updated_at FROM newswire.releases ORDER BY 1, 2"
@@ -73,9 +73,9 @@ def test_reingest_loads_nothing_twice(warehouse, sample_site, query):
 
 
 def test_limit_then_incremental_run_picks_up_the_rest(warehouse, sample_site, query):
-    first = pipeline.ingest(warehouse, sample_site.base_url, limit=10)
+    first = pipeline.ingest(warehouse, sample_site.base_url, limit=10, source="prnewswire")
     assert first.loaded_new == 10
-    second = pipeline.ingest(warehouse, sample_site.base_url)
+    second = pipeline.ingest(warehouse, sample_site.base_url, source="prnewswire")
     assert second.loaded_new == len(sample_site.releases) - 10
     assert query(warehouse, "SELECT count(*) FROM newswire.releases") == [
         (len(sample_site.releases),)
@@ -84,9 +84,12 @@ def test_limit_then_incremental_run_picks_up_the_rest(warehouse, sample_site, qu
 
 def test_steps_retried_individually_do_not_duplicate(warehouse, sample_site, query):
     run = "manual__retry"
-    urls = pipeline.discover_step(warehouse, sample_site.base_url, run, limit=5)
-    pipeline.fetch_step(warehouse, sample_site.base_url, run, urls)
-    pipeline.fetch_step(warehouse, sample_site.base_url, run, urls)  # a retried fetch task
+    urls = pipeline.discover_step(
+        warehouse, sample_site.base_url, run, limit=5, source="prnewswire"
+    )
+    pipeline.fetch_step(warehouse, sample_site.base_url, run, urls, source="prnewswire")
+    # a retried fetch task
+    pipeline.fetch_step(warehouse, sample_site.base_url, run, urls, source="prnewswire")
     first = pipeline.load_step(warehouse, run)
     second = pipeline.load_step(warehouse, run)  # a retried load task
     assert first.loaded_new == 5 and first.fetched == 5
@@ -98,11 +101,13 @@ def test_unfetchable_and_unparsable_pages_are_recorded_and_the_run_goes_on(
     warehouse, sample_site, query
 ):
     run = "manual__rejects"
-    good = pipeline.discover_step(warehouse, sample_site.base_url, run, limit=1)
+    good = pipeline.discover_step(
+        warehouse, sample_site.base_url, run, limit=1, source="prnewswire"
+    )
     missing = sample_site.base_url + "/news-releases/no-such-release-999999999.html"
     not_a_release = sample_site.base_url + "/news-releases/news-releases-list/?page=1&pagesize=5"
     counts = pipeline.fetch_step(
-        warehouse, sample_site.base_url, run, good + [missing, not_a_release]
+        warehouse, sample_site.base_url, run, good + [missing, not_a_release], source="prnewswire"
     )
     assert counts == {"fetched": 2, "staged": 1, "rejected": 2, "not_modified": 0}
     summary = pipeline.load_step(warehouse, run, max_failed_share=1.0)
@@ -122,9 +127,11 @@ def test_a_run_fails_when_too_many_pages_fail_but_keeps_the_good_ones(
     warehouse, sample_site, query
 ):
     run = "manual__too_many"
-    good = pipeline.discover_step(warehouse, sample_site.base_url, run, limit=3)
+    good = pipeline.discover_step(
+        warehouse, sample_site.base_url, run, limit=3, source="prnewswire"
+    )
     missing = [f"{sample_site.base_url}/news-releases/gone-{n}-99999999{n}.html" for n in range(2)]
-    pipeline.fetch_step(warehouse, sample_site.base_url, run, good + missing)
+    pipeline.fetch_step(warehouse, sample_site.base_url, run, good + missing, source="prnewswire")
     with pytest.raises(pipeline.TooManyFailures, match="2 of 5 pages failed"):
         pipeline.load_step(warehouse, run, max_failed_share=0.3)
     assert query(warehouse, "SELECT count(*) FROM newswire.releases") == [(3,)]
@@ -134,19 +141,23 @@ def test_a_run_fails_when_too_many_pages_fail_but_keeps_the_good_ones(
         (run,),
     ) == [("failed", 3, 2)]
     # the failures are retried by the next run (and fail again here: still recorded)
-    retried = pipeline.discover_step(warehouse, sample_site.base_url, "manual__next", limit=0)
+    retried = pipeline.discover_step(
+        warehouse, sample_site.base_url, "manual__next", limit=0, source="prnewswire"
+    )
     assert sorted(retried) == sorted(missing)
 
 
 def test_a_reject_is_resolved_when_its_release_later_loads(warehouse, sample_site, query):
-    url = pipeline.discover_step(warehouse, sample_site.base_url, "manual__one", limit=1)[0]
+    url = pipeline.discover_step(
+        warehouse, sample_site.base_url, "manual__one", limit=1, source="prnewswire"
+    )[0]
     with connect(warehouse) as conn, conn.cursor() as cur:
         cur.execute(
             """INSERT INTO newswire.rejects (run_key, url, stage, reason)
                        VALUES ('manual__one', %s, 'fetch', 'http_503')""",
             (url,),
         )
-    pipeline.ingest(warehouse, sample_site.base_url)
+    pipeline.ingest(warehouse, sample_site.base_url, source="prnewswire")
     assert query(warehouse, "SELECT resolved_at IS NOT NULL FROM newswire.rejects") == [(True,)]
 
 

@@ -37,7 +37,7 @@ def test_every_fault_on_every_release_lands_exactly_once(warehouse, query, monke
         hostile = {rel.path: ALL.hostile_fault(rel.index) for rel in site.releases}
         bombs = {path: HOSTILE_REJECTS[kind] for path, kind in hostile.items() if kind in BOMBS}
         good = [rel for rel in site.releases if not hostile[rel.path]]
-        summary = pipeline.ingest(warehouse, site.base_url)
+        summary = pipeline.ingest(warehouse, site.base_url, source="prnewswire")
         landed = _landed(query, warehouse)
         assert len(landed) == summary.loaded_new == len(good)
         assert {rid: sha for rid, (sha, _) in landed.items()} == {
@@ -64,7 +64,7 @@ def test_every_fault_on_every_release_lands_exactly_once(warehouse, query, monke
             since=datetime(2024, 1, 1, tzinfo=UTC),
             until=datetime(2026, 1, 1, tzinfo=UTC),
         )
-        again = pipeline.ingest(warehouse, site.base_url, **window)
+        again = pipeline.ingest(warehouse, site.base_url, source="prnewswire", **window)
         changed = [rel for rel in site.releases if ALL.changes(rel.index)]
         late = len(hostile) - len(good) - len(bombs)
         # an unchanged page answers the conditional GET 304 (not fetched), unless its
@@ -106,11 +106,11 @@ def _open_rejects(query, dsn) -> dict[str, str]:
 def test_pages_that_still_fail_after_retries_are_recorded_and_land_next_run(warehouse, query):
     stubborn = Faults(rate_limit_every=5, burst=6, retry_after=1)  # 6 x 429 > 5 attempts
     with SampleSite(count=30, seed=3, faults=stubborn) as site:
-        first = pipeline.ingest(warehouse, site.base_url, max_failed_share=0.5)
+        first = pipeline.ingest(warehouse, site.base_url, max_failed_share=0.5, source="prnewswire")
         assert (first.loaded_new, first.rejected) == (24, 6)
         rejects = query(warehouse, "SELECT reason FROM newswire.rejects WHERE resolved_at IS NULL")
         assert rejects == [("http_429",)] * 6
-        second = pipeline.ingest(warehouse, site.base_url)
+        second = pipeline.ingest(warehouse, site.base_url, source="prnewswire")
         assert (second.loaded_new, second.rejected) == (6, 0)
     assert len(_landed(query, warehouse)) == 30
     assert query(warehouse, "SELECT count(*) FROM newswire.rejects WHERE resolved_at IS NULL") == [
@@ -146,7 +146,9 @@ def test_nothing_is_requested_outside_the_allow_list(warehouse, query):
             </channel></rss>""".encode(),
         )
         try:
-            summary = pipeline.ingest(warehouse, mirror.url, max_failed_share=1.0)
+            summary = pipeline.ingest(
+                warehouse, mirror.url, max_failed_share=1.0, source="prnewswire"
+            )
         finally:
             mirror.close()
             canary.close()
@@ -168,7 +170,9 @@ def test_backfill_lands_exactly_the_window(warehouse, query):
         datetime(2025, 9, 20, tzinfo=UTC),
     )
     with SampleSite(count=400, seed=7, rss_size=20) as site:
-        summary = pipeline.ingest(warehouse, site.base_url, since=since, until=until)
+        summary = pipeline.ingest(
+            warehouse, site.base_url, since=since, until=until, source="prnewswire"
+        )
         wanted = {r.release_id for r in site.releases if since <= r.published_utc < until}
         listing_pages = site.request_counts["listing"]
     assert len(wanted) > 10 and summary.loaded_new == len(wanted)

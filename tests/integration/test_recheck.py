@@ -13,10 +13,12 @@ CHANGING = Faults(changing_releases=3)
 def test_a_recheck_of_the_last_two_days_versions_the_corrected_releases(warehouse, query):
     with SampleSite(count=2000, seed=7, faults=CHANGING) as site:
         now = site.now
-        first = pipeline.ingest(warehouse, site.base_url, since=now - timedelta(days=4), until=now)
+        first = pipeline.ingest(
+            warehouse, site.base_url, since=now - timedelta(days=4), until=now, source="prnewswire"
+        )
         site.advance()  # some releases are corrected on the site
         before = site.request_counts["release"]
-        summary = pipeline.recheck(warehouse, site.base_url, days=2, now=now)
+        summary = pipeline.recheck(warehouse, site.base_url, days=2, now=now, source="prnewswire")
         refetched = site.request_counts["release"] - before
     recent = [rel for rel in site.releases if now - timedelta(days=2) <= rel.published_utc < now]
     corrected = {rel.release_id for rel in recent if CHANGING.changes(rel.index)}
@@ -37,12 +39,16 @@ def test_a_recheck_of_the_last_two_days_versions_the_corrected_releases(warehous
 def test_rechecks_of_more_recent_releases_than_a_run_may_ask_go_round_them_all(warehouse, query):
     with SampleSite(count=120, seed=7, days=4) as site:  # about 60 in the last two days
         now = site.now
-        pipeline.ingest(warehouse, site.base_url, since=now - timedelta(days=3), until=now)
+        pipeline.ingest(
+            warehouse, site.base_url, since=now - timedelta(days=3), until=now, source="prnewswire"
+        )
         [(loaded_by,)] = query(warehouse, "SELECT max(checked_at) FROM newswire.page_validators")
         recent = [r for r in site.releases if now - timedelta(days=2) <= r.published_utc < now]
         for _ in range(3):
             before = site.request_counts["release"]
-            summary = pipeline.recheck(warehouse, site.base_url, days=2, now=now, max_pages=5)
+            summary = pipeline.recheck(
+                warehouse, site.base_url, days=2, now=now, max_pages=5, source="prnewswire"
+            )
             assert site.request_counts["release"] - before == 5
             assert (summary.discovered, summary.fetched) == (5, 0)  # all 304
     assert len(recent) > 15
@@ -58,13 +64,13 @@ def test_a_run_that_fails_forgets_the_page_validators_it_saved(warehouse, query)
     """Its pages may never be loaded: the next conditional GET must not call them current."""
     count = "SELECT count(*) FROM newswire.page_validators"
     with SampleSite(count=20, seed=7) as site:
-        urls = pipeline.discover_step(warehouse, site.base_url, "r_fails")
-        pipeline.fetch_step(warehouse, site.base_url, "r_fails", urls)
+        urls = pipeline.discover_step(warehouse, site.base_url, "r_fails", source="prnewswire")
+        pipeline.fetch_step(warehouse, site.base_url, "r_fails", urls, source="prnewswire")
         assert query(warehouse, count) == [(20,)]
         pipeline.mark_failed(warehouse, "r_fails")
         assert query(warehouse, count) == [(0,)]
-        urls = pipeline.discover_step(warehouse, site.base_url, "r_loads")
-        pipeline.fetch_step(warehouse, site.base_url, "r_loads", urls)
+        urls = pipeline.discover_step(warehouse, site.base_url, "r_loads", source="prnewswire")
+        pipeline.fetch_step(warehouse, site.base_url, "r_loads", urls, source="prnewswire")
         pipeline.load_step(warehouse, "r_loads")
         pipeline.mark_failed(warehouse, "r_loads")  # a later task of a loaded run: kept
         assert query(warehouse, count) == [(20,)]

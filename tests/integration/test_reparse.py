@@ -15,7 +15,7 @@ from newswire_sample_site.server import SampleSite
 def test_reparse_repairs_rows_and_lands_pages_an_older_parser_rejected(
     warehouse, sample_site, query
 ):
-    pipeline.ingest(warehouse, sample_site.base_url, limit=12)
+    pipeline.ingest(warehouse, sample_site.base_url, limit=12, source="prnewswire")
     with connect(warehouse) as conn, conn.cursor() as cur:
         # what an older, buggy parser left: a wrong title, and a page it could not parse
         cur.execute(
@@ -52,14 +52,16 @@ def test_a_correction_loaded_while_reparse_runs_stays_current(warehouse, query, 
     """Issue 11, defect 10: re-parse reads the raw pages, a correction of one of them lands,
     then re-parse merges what it parsed from the older page."""
     with SampleSite(count=4, seed=3, faults=Faults(changing_releases=1)) as site:
-        pipeline.ingest(warehouse, site.base_url)
+        pipeline.ingest(warehouse, site.base_url, source="prnewswire")
         pages = archive.iter_reparse_pages
 
         def pages_then_a_correction(*args, **kwargs):
             yield from pages(*args, **kwargs)
             site.advance()  # every release is corrected, and a backfill loads the corrections
             window = (datetime(2019, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
-            corrected = pipeline.ingest(warehouse, site.base_url, since=window[0], until=window[1])
+            corrected = pipeline.ingest(
+                warehouse, site.base_url, since=window[0], until=window[1], source="prnewswire"
+            )
             assert corrected.loaded_updated == 4
 
         monkeypatch.setattr(archive, "iter_reparse_pages", pages_then_a_correction)
@@ -73,7 +75,7 @@ def test_a_correction_loaded_while_reparse_runs_stays_current(warehouse, query, 
 
 
 def test_reparse_command(warehouse, sample_site):
-    pipeline.ingest(warehouse, sample_site.base_url, limit=3)
+    pipeline.ingest(warehouse, sample_site.base_url, limit=3, source="prnewswire")
     done = subprocess.run(
         [
             sys.executable,

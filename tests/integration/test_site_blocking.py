@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from newswire import pipeline
+from newswire import pipeline, wires
 from newswire.discovery.discover import SiteBlocked, discover
 from newswire.fetching.client import PoliteClient
 from newswire_sample_site import SampleSite
@@ -27,8 +27,8 @@ def test_a_broken_feed_is_recorded_as_what_it_is_and_the_listing_still_runs(
     warehouse, query, blocking, reason, status
 ):
     with SampleSite(count=30, seed=5, blocking=blocking) as site:
-        summary = pipeline.ingest(warehouse, site.base_url)
-        again = pipeline.ingest(warehouse, site.base_url)
+        summary = pipeline.ingest(warehouse, site.base_url, source="prnewswire")
+        again = pipeline.ingest(warehouse, site.base_url, source="prnewswire")
     assert (summary.loaded_new, summary.rejected) == (30, 0)
     rejects = query(
         warehouse,
@@ -47,7 +47,7 @@ def test_a_broken_feed_is_recorded_as_what_it_is_and_the_listing_still_runs(
 def test_a_site_that_blocks_us_fails_the_run_with_that_reason(warehouse, query):
     with SampleSite(count=10, blocking=Blocking(forbid=True)) as site:
         with pytest.raises(SiteBlocked, match="^blocked_by_site: "):
-            pipeline.ingest(warehouse, site.base_url)
+            pipeline.ingest(warehouse, site.base_url, source="prnewswire")
         done = subprocess.run(
             [sys.executable, "-m", "newswire.cli", "ingest", "--base-url", site.base_url,
              "--dsn", warehouse],
@@ -66,7 +66,7 @@ def test_feed_dates_in_every_shape_give_every_item_its_true_time():
         times = sorted(rel.published_utc for rel in site.releases)
         since, until = times[0], times[-1] + timedelta(minutes=1)
         with PoliteClient(site.base_url) as client:
-            found = discover(client, since=since, until=until, max_pages=0)
+            found = discover(client, wires.get("prnewswire"), since=since, until=until, max_pages=0)
         listing_pages = site.request_counts["listing"]
     truth = {rel.release_id: rel.published_utc for rel in site.releases}
     assert {item.release_id: item.published for item in found} == truth
@@ -77,7 +77,7 @@ def test_a_blocked_listing_is_made_up_for_by_the_news_sitemap(warehouse, query):
     """The feed moved away and the listing answers 403: the news sitemap still gives the
     releases of the last two days, with their times; both problems are recorded."""
     with SampleSite(count=3000, blocking=Blocking(feed_moved=True, forbid_listing=True)) as site:
-        summary = pipeline.ingest(warehouse, site.base_url)
+        summary = pipeline.ingest(warehouse, site.base_url, source="prnewswire")
         requests = dict(site.request_counts)
     recent = {
         rel.release_id

@@ -39,7 +39,7 @@ def test_two_sources_share_a_warehouse_and_each_retries_only_its_own(warehouse, 
         SampleSite(count=30, seed=3) as prn,
         SampleSite(count=30, seed=4, wire="globenewswire") as globe,
     ):
-        first = pipeline.ingest(warehouse, prn.base_url)
+        first = pipeline.ingest(warehouse, prn.base_url, source="prnewswire")
         second = pipeline.ingest(warehouse, globe.base_url, source="globenewswire")
         again = pipeline.ingest(warehouse, globe.base_url, source="globenewswire")
     wires = dict(query(warehouse, "SELECT wire, count(*) FROM newswire.releases GROUP BY wire"))

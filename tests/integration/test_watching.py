@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from newswire import pipeline
+from newswire import pipeline, wires
 from newswire.discovery.items import Discovered
-from newswire.discovery.sources import PRNEWSWIRE
 from newswire.fetching.client import ROBOTS_FAILURE_AGE, FetchError, PoliteClient
 from newswire.pipeline.watching import MAX_EVENT_CHARS, MAX_WATCHED_URLS, poll_feed, watched_step
 from newswire.warehouse import runs
@@ -29,7 +28,8 @@ from tests.support.http import Recorder
 
 def test_a_published_release_is_seen_once_ingested_alone_and_its_latency_recorded(warehouse, query):
     with SampleSite(count=30, seed=11) as site, PoliteClient(site.base_url) as client:
-        pipeline.ingest(warehouse, site.base_url)  # the safety net has loaded the archive
+        # the safety net has loaded the archive
+        pipeline.ingest(warehouse, site.base_url, source="prnewswire")
         assert poll_feed(warehouse, client, "prnewswire", RSS_PATH).urls == []  # 304 or loaded
         feed_requests = site.request_counts["rss"]
 
@@ -39,13 +39,19 @@ def test_a_published_release_is_seen_once_ingested_alone_and_its_latency_recorde
         assert poll_feed(warehouse, client, "prnewswire", RSS_PATH).urls == []  # seen: not again
         assert site.request_counts["rss"] == feed_requests + 2  # one request a poll
 
-        urls = watched_step(warehouse, site.base_url, "watch__1", new + new + ["/not-a-release"])
+        urls = watched_step(
+            warehouse,
+            site.base_url,
+            "watch__1",
+            new + new + ["/not-a-release"],
+            source="prnewswire",
+        )
         assert urls == new  # only the watched release, once, nothing discovered
-        pipeline.fetch_step(warehouse, site.base_url, "watch__1", urls)
+        pipeline.fetch_step(warehouse, site.base_url, "watch__1", urls, source="prnewswire")
         summary = pipeline.load_step(warehouse, "watch__1")
         assert (summary.discovered, summary.loaded_new, summary.rejected) == (1, 1, 0)
         # loaded meanwhile (by a 15-minute run): a repeated event ingests nothing
-        assert watched_step(warehouse, site.base_url, "watch__2", new) == []
+        assert watched_step(warehouse, site.base_url, "watch__2", new, source="prnewswire") == []
 
     [(published, seen_at, seen_in, fetched, loaded)] = query(
         warehouse,
@@ -71,18 +77,26 @@ def test_a_corrected_feed_item_is_handed_on_once_and_its_release_loaded_as_versi
     warehouse, query
 ):
     with SampleSite(count=30, seed=11) as site, PoliteClient(site.base_url) as client:
-        pipeline.ingest(warehouse, site.base_url)
+        pipeline.ingest(warehouse, site.base_url, source="prnewswire")
         rel = site.publish()
         url = site.base_url + rel.path
         first = poll_feed(warehouse, client, "prnewswire", RSS_PATH)
-        pipeline.ingest(warehouse, site.base_url)  # loaded (here by the safety net)
+        # loaded (here by the safety net)
+        pipeline.ingest(warehouse, site.base_url, source="prnewswire")
 
         fixed = site.correct(rel)  # same id, a new title (and slug): the feed item changed
         fixed_url = site.base_url + fixed.path
         poll = poll_feed(warehouse, client, "prnewswire", RSS_PATH)
         again = poll_feed(warehouse, client, "prnewswire", RSS_PATH)
-        urls = watched_step(warehouse, site.base_url, "watch__c", poll.new, changed=poll.changed)
-        pipeline.fetch_step(warehouse, site.base_url, "watch__c", urls)
+        urls = watched_step(
+            warehouse,
+            site.base_url,
+            "watch__c",
+            poll.new,
+            changed=poll.changed,
+            source="prnewswire",
+        )
+        pipeline.fetch_step(warehouse, site.base_url, "watch__c", urls, source="prnewswire")
         summary = pipeline.load_step(warehouse, "watch__c")
 
     assert (first.new, first.changed) == ([url], [])
@@ -109,11 +123,11 @@ def test_a_corrected_feed_item_is_handed_on_once_and_its_release_loaded_as_versi
 
 def test_discovery_fetches_a_loaded_release_again_when_its_listing_changed(warehouse, query):
     with SampleSite(count=30, seed=11) as site:
-        pipeline.ingest(warehouse, site.base_url)
-        quiet = pipeline.ingest(warehouse, site.base_url)
+        pipeline.ingest(warehouse, site.base_url, source="prnewswire")
+        quiet = pipeline.ingest(warehouse, site.base_url, source="prnewswire")
         fixed = site.correct(site.releases[-1])
-        summary = pipeline.ingest(warehouse, site.base_url)
-        after = pipeline.ingest(warehouse, site.base_url)
+        summary = pipeline.ingest(warehouse, site.base_url, source="prnewswire")
+        after = pipeline.ingest(warehouse, site.base_url, source="prnewswire")
     assert (quiet.discovered, after.discovered) == (0, 0)  # listed as before: not fetched
     assert (summary.discovered, summary.loaded_updated) == (1, 1)
     [(title,)] = query(
@@ -123,7 +137,7 @@ def test_discovery_fetches_a_loaded_release_again_when_its_listing_changed(wareh
 
 
 def test_discovery_records_where_it_first_saw_each_release(warehouse, sample_site, query):
-    pipeline.discover_step(warehouse, sample_site.base_url, "d1")
+    pipeline.discover_step(warehouse, sample_site.base_url, "d1", source="prnewswire")
     where = dict(
         query(
             warehouse, "SELECT first_seen_in, count(*) FROM newswire.release_sightings GROUP BY 1"
@@ -221,7 +235,8 @@ def test_after_a_restart_on_its_state_folder_the_live_site_continues_and_the_wat
 
     site, base_url, before = live_site(3)
     try:
-        pipeline.ingest(warehouse, base_url)  # the archive and what went out so far
+        # the archive and what went out so far
+        pipeline.ingest(warehouse, base_url, source="prnewswire")
     finally:
         site.send_signal(signal.SIGINT)
         site.wait(10)
@@ -233,7 +248,7 @@ def test_after_a_restart_on_its_state_folder_the_live_site_continues_and_the_wat
         site.send_signal(signal.SIGINT)
         site.wait(10)
     assert min(map(int, after)) > max(map(int, before))  # never an id served before
-    new_ids = {PRNEWSWIRE.release_id(url) for url in poll.new}
+    new_ids = {wires.get("prnewswire").release_id(url) for url in poll.new}
     assert set(after) <= new_ids and not new_ids & set(before)
     assert poll.changed == [] and poll.skipped["loaded"] >= 20 + 3  # the rest: as before
 
@@ -243,12 +258,12 @@ def test_a_release_the_feed_lists_twice_is_not_taken_for_a_correction(warehouse)
         SampleSite(count=40, seed=11, faults=Faults(duplicate_feed_entries=True)) as site,
         PoliteClient(site.base_url) as client,
     ):
-        pipeline.ingest(warehouse, site.base_url)
+        pipeline.ingest(warehouse, site.base_url, source="prnewswire")
         polls = []
         for second in range(2):  # the feed changes: read in full, duplicates and all
             site.publish(datetime.now(UTC) + timedelta(seconds=second))
             polls.append(poll_feed(warehouse, client, "prnewswire", RSS_PATH))
-        then = pipeline.ingest(warehouse, site.base_url)
+        then = pipeline.ingest(warehouse, site.base_url, source="prnewswire")
     assert [(len(p.new), p.changed) for p in polls] == [(1, []), (1, [])]
     assert polls[1].skipped["loaded"] == 40  # the duplicated ones among them, once each
     assert (then.discovered, then.loaded_new, then.loaded_updated) == (2, 2, 0)
@@ -257,9 +272,14 @@ def test_a_release_the_feed_lists_twice_is_not_taken_for_a_correction(warehouse)
 def test_a_release_listed_twice_differently_is_unchanged_while_one_item_says_the_same(
     warehouse, sample_site
 ):
-    pipeline.ingest(warehouse, sample_site.base_url)
+    pipeline.ingest(warehouse, sample_site.base_url, source="prnewswire")
     rel = sample_site.releases[0]
-    one = Discovered(sample_site.base_url + rel.path, rel.release_id, listed_as=("feed", "1" * 32))
+    one = Discovered(
+        sample_site.base_url + rel.path,
+        rel.release_id,
+        listed_as=("feed", "1" * 32),
+        source="prnewswire",
+    )
     other = replace(one, listed_as=("feed", "2" * 32))
     with connect(warehouse) as conn, conn.cursor() as cur:
         assert runs.record_listings(cur, [one, other]) == [rel.release_id]  # the last one kept

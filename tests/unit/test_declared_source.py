@@ -104,7 +104,7 @@ def test_a_declared_file_states_its_own_url_on_the_wire_or_the_mirror(stem):
 
 
 def test_an_unknown_wire_cannot_be_declared():
-    with pytest.raises(ValueError, match="no parser"):
+    with pytest.raises(ValueError, match="no source .reuters."):
         DeclaredSource("reuters", "https://www.reuters.com")
 
 

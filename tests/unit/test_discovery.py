@@ -4,11 +4,15 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newswire import wires
 from newswire.discovery.feeds import parse_feed
 from newswire.discovery.listings import card_time, page_clock, parse_cards
-from newswire.discovery.sources import GLOBENEWSWIRE, PRNEWSWIRE, SOURCES
 from newswire.fetching.client import Page
 from newswire.parsing.dates import EASTERN
+
+PRNEWSWIRE, NEWSWIRECA, GLOBENEWSWIRE = (
+    wires.get(name) for name in ("prnewswire", "newswireca", "globenewswire")
+)
 
 
 def _et(*args) -> datetime:
@@ -51,7 +55,7 @@ def test_the_date_jump_view_starts_at_the_hour_that_covers_the_window_end():
 def test_each_source_knows_its_release_urls():
     assert PRNEWSWIRE.release_id("/news-releases/cresud-reports-302451160.html") == "302451160"
     assert (
-        SOURCES["newswireca"].release_id(
+        NEWSWIRECA.release_id(
             "http://www.newswire.ca/news-releases/bank-of-canada-unveils-618646013.html"
         )
         == "618646013"
@@ -69,7 +73,7 @@ def test_each_source_knows_its_release_urls():
 def test_category_feeds_are_configured_per_source(monkeypatch):
     from newswire import settings
 
-    declared = SOURCES["globenewswire"].feeds
+    declared = GLOBENEWSWIRE.feeds
     assert settings.feeds(declared, "globenewswire") == declared
     monkeypatch.setenv("NEWSWIRE_FEEDS", "/rss/financial-news.rss")  # PR Newswire's only
     monkeypatch.setenv(

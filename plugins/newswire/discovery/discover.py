@@ -37,8 +37,8 @@ from newswire.discovery.feeds import read_feed
 from newswire.discovery.items import Discovered, Validators, same_site, seen
 from newswire.discovery.listings import read_listing
 from newswire.discovery.sitemaps import read_news_sitemaps
-from newswire.discovery.sources import PRNEWSWIRE, Source
 from newswire.fetching.client import FetchError, PoliteClient
+from newswire.wires import Wire
 
 __all__ = [
     "Discovered",
@@ -46,7 +46,6 @@ __all__ = [
     "KnownLookup",
     "Problem",
     "SiteBlocked",
-    "Source",
     "Validators",
     "discover",
     "same_site",
@@ -103,6 +102,7 @@ class Problem:
 
 def discover(
     client: PoliteClient,
+    wire: Wire,
     *,
     limit: int | None = None,
     known: KnownLookup | Set[str] = frozenset(),
@@ -111,13 +111,11 @@ def discover(
     since: datetime | None = None,
     until: datetime | None = None,
     validators: Validators | None = None,
-    source: Source = PRNEWSWIRE,
     problems: list[Problem] | None = None,
     listed: list[Discovered] | None = None,
 ) -> list[Discovered]:
-    """New releases of ``source`` on the client's site (the source's own, or a mirror such
-    as the sample site), newest first, at most ``limit``. ``feeds`` defaults to the
-    source's.
+    """New releases of ``wire`` on the client's site (the wire's own, or a mirror such as
+    the sample site), newest first, at most ``limit``. ``feeds`` defaults to the wire's.
 
     ``known`` tells which candidates need no fetch (a lookup of the items, or a set of ids
     loaded already); an incremental walk skips them and stops where it meets only those.
@@ -142,10 +140,10 @@ def discover(
             listed.extend(fresh)
         return len(fresh)
 
-    for feed in source.feeds if feeds is None else feeds:
+    for feed in wire.feeds if feeds is None else feeds:
         url = client.base_url + feed
         try:
-            add(seen(read_feed(client, source, url, validators), url))
+            add(seen(read_feed(client, wire, url, validators), url))
             sources_read += 1
         except FetchError as exc:
             problems.append(Problem.of(url, exc))
@@ -154,14 +152,14 @@ def discover(
     for page in range(1, (WINDOW_MAX_PAGES if windowed else max_pages) + 1):
         if limit is not None and len(found) >= limit:
             break
-        url = source.listing_url(client.base_url, page, at=until)
+        url = wire.listing_url(client.base_url, page, at=until)
         try:
-            items = seen(read_listing(client, source, url), url)
+            items = seen(read_listing(client, wire, url), url)
             sources_read += 1
         except FetchError as exc:
             problems.append(Problem.of(url, exc))
             blocked = problems[-1].reason in BLOCKED
-            if page == 1 and source.news_sitemap and _from_sitemap(client, source, add, problems):
+            if page == 1 and wire.news_sitemap and _from_sitemap(client, wire, add, problems):
                 sources_read += 1
             elif blocked:
                 raise SiteBlocked("; ".join(map(str, problems))) from None
@@ -178,12 +176,12 @@ def discover(
     return releases[:limit] if limit is not None else releases
 
 
-def _from_sitemap(client: PoliteClient, source: Source, add, problems: list[Problem]) -> bool:
-    """Add the releases of the source's news sitemap (the recent ones, when the listing
+def _from_sitemap(client: PoliteClient, wire: Wire, add, problems: list[Problem]) -> bool:
+    """Add the releases of the wire's news sitemap (the recent ones, when the listing
     cannot be read); False when it cannot be read either."""
-    sitemap = client.base_url + source.news_sitemap
+    sitemap = client.base_url + wire.news_sitemap
     try:
-        add(seen(read_news_sitemaps(client, source, source.news_sitemap), sitemap))
+        add(seen(read_news_sitemaps(client, wire, wire.news_sitemap), sitemap))
         return True
     except FetchError as exc:
         problems.append(Problem.of(sitemap, exc))

@@ -16,9 +16,9 @@ from email.utils import parsedate_to_datetime
 import feedparser
 
 from newswire.discovery.items import Discovered, Validators, fingerprint, same_site
-from newswire.discovery.sources import Source
 from newswire.fetching.client import FetchError, PoliteClient
 from newswire.parsing.dates import EASTERN
+from newswire.wires import Wire
 
 _BARE_ET = re.compile(r"\s+ET$", re.I)
 _ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>", re.I)
@@ -27,7 +27,7 @@ _ZONELESS_ISO = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?$")
 
 def read_feed(
     client: PoliteClient,
-    source: Source,
+    wire: Wire,
     url: str,
     validators: Validators | None,
     max_items: int | None = None,
@@ -40,13 +40,13 @@ def read_feed(
         return []
     if validators is not None:
         validators.by_url[url] = (page.headers.get("ETag"), page.headers.get("Last-Modified"))
-    return parse_feed(page.content, client.base_url, source, max_items)
+    return parse_feed(page.content, client.base_url, wire, max_items)
 
 
 def parse_feed(
-    content: bytes, base_url: str, source: Source, max_items: int | None = None
+    content: bytes, base_url: str, wire: Wire, max_items: int | None = None
 ) -> list[Discovered]:
-    """The feed's release items of ``source``, re-rooted on ``base_url``, in feed order;
+    """The feed's release items of ``wire``, re-rooted on ``base_url``, in feed order;
     with ``max_items``, only those among its first ``max_items`` items."""
     if max_items is not None:
         content = _first_items(content, max_items)
@@ -56,12 +56,12 @@ def parse_feed(
     items = []
     for entry in feed.entries:
         link = (entry.get("link") or entry.get("id") or "").strip()
-        release_id = source.release_id(link)
+        release_id = wire.release_id(link)
         if release_id:
             url, published = same_site(base_url, link), entry_time(entry)
             title, guid = entry.get("title") or "", entry.get("id") or ""
             said = fingerprint("feed", title, url, published, guid)
-            items.append(Discovered(url, release_id, source.name, published, listed_as=said))
+            items.append(Discovered(url, release_id, wire.name, published, listed_as=said))
     return items
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 class Discovered:
     url: str
     release_id: str
-    wire: str = "prnewswire"
+    source: str  # the source's name, the wire of the release in the warehouse
     published: datetime | None = None  # aware UTC, from the feed or the listing card; None: unknown
     seen_in: str | None = None  # the feed, listing page or sitemap that listed it
     seen_at: datetime | None = None  # when that was read

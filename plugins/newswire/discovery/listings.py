@@ -7,9 +7,9 @@ the site answered, by its clock), else the time we fetched it. Shortly after mid
 cached page may still print yesterday's times under today's ``Date``: a time-only card
 later than the page's own clock (plus a little skew) is from the day before.
 
-Where a source's listing lives, how it pages and jumps to a point in time
-(``?month=M&day=D&year=Y&hour=H`` on the Cision sites) is declared in
-:mod:`newswire.discovery.sources`.
+Where a wire's listing lives, how it pages and jumps to a point in time
+(``?month=M&day=D&year=Y&hour=H`` on the Cision sites) is declared with the wire
+(:mod:`newswire.wires`).
 """
 
 from __future__ import annotations
@@ -21,17 +21,17 @@ from email.utils import parsedate_to_datetime
 from bs4 import BeautifulSoup
 
 from newswire.discovery.items import Discovered, fingerprint, same_site
-from newswire.discovery.sources import Source
 from newswire.fetching.client import Page, PoliteClient
 from newswire.parsing.dates import EASTERN, parse_iso, parse_visible_et
+from newswire.wires import Wire
 
 CLOCK_SKEW = timedelta(minutes=15)  # a card this far past the page's clock is from yesterday
 _TIME_ONLY = re.compile(r"\b(?P<h>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\s*(?:ET|EST|EDT)\b")
 
 
-def read_listing(client: PoliteClient, source: Source, url: str) -> list[Discovered]:
+def read_listing(client: PoliteClient, wire: Wire, url: str) -> list[Discovered]:
     page = client.get(url)
-    return parse_cards(page.content, client.base_url, page_clock(page), source)
+    return parse_cards(page.content, client.base_url, page_clock(page), wire)
 
 
 def page_clock(page: Page) -> datetime:
@@ -45,23 +45,21 @@ def page_clock(page: Page) -> datetime:
     return answered.replace(tzinfo=answered.tzinfo or UTC).astimezone(UTC)
 
 
-def parse_cards(
-    content: bytes | str, base_url: str, now: datetime, source: Source
-) -> list[Discovered]:
-    """The release cards of a listing page of ``source``, re-rooted on ``base_url``, in
+def parse_cards(content: bytes | str, base_url: str, now: datetime, wire: Wire) -> list[Discovered]:
+    """The release cards of a listing page of ``wire``, re-rooted on ``base_url``, in
     page order; ``now`` is the page's clock, for the time-only cards."""
     soup = BeautifulSoup(content, "lxml")
     items = []
-    for card in soup.select(source.listing.card):
+    for card in soup.select(wire.listing.card):
         anchors = [card] if card.name == "a" else card.select("a[href]")
         links = (same_site(base_url, anchor["href"]) for anchor in anchors)
-        link = next((link for link in links if source.release_id(link)), None)
+        link = next((link for link in links if wire.release_id(link)), None)
         if link is not None:
-            when = card.select_one(source.listing.card_time)
+            when = card.select_one(wire.listing.card_time)
             published = _shown_time(when, now) if when else None
             said = fingerprint("card", _card_text(card, when), link, published)
             items.append(
-                Discovered(link, source.release_id(link), source.name, published, listed_as=said)
+                Discovered(link, wire.release_id(link), wire.name, published, listed_as=said)
             )
     return items
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from lxml import etree
 
 from newswire.discovery.items import Discovered, same_site
-from newswire.discovery.sources import Source
 from newswire.fetching.client import FetchError, PoliteClient
 from newswire.parsing.dates import parse_iso
+from newswire.wires import Wire
 
 MAX_SITEMAPS = 10  # news sitemaps read from one index
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
@@ -21,7 +21,7 @@ _NS = {
 }
 
 
-def read_news_sitemaps(client: PoliteClient, source: Source, path: str) -> list[Discovered]:
+def read_news_sitemaps(client: PoliteClient, wire: Wire, path: str) -> list[Discovered]:
     """The releases in the sitemap at ``path`` (an index is followed, boundedly)."""
     root = _get(client, client.base_url + path)
     if etree.QName(root).localname == "sitemapindex":
@@ -33,11 +33,11 @@ def read_news_sitemaps(client: PoliteClient, source: Source, path: str) -> list[
     for urlset in roots:
         for url in urlset.xpath("sm:url", namespaces=_NS):
             link = same_site(client.base_url, url.findtext("sm:loc", "", _NS).strip())
-            release_id = source.release_id(link)
+            release_id = wire.release_id(link)
             if release_id:
                 when = url.findtext("news:news/news:publication_date", None, _NS)
                 when = when or url.findtext("sm:lastmod", None, _NS)
-                items.append(Discovered(link, release_id, source.name, parse_iso(when)))
+                items.append(Discovered(link, release_id, wire.name, parse_iso(when)))
     return items
 
 

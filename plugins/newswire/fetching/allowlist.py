@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from urllib3.exceptions import LocationParseError
 from urllib3.util import Url, parse_url
 
-from newswire import settings
-from newswire.wires import WIRE_HOSTS
+from newswire import settings, wires
 
 WEB_PORTS = frozenset({80, 443})
 # Characters that parsers disagree on: a backslash is a path separator to browsers and
@@ -69,9 +68,9 @@ class AllowList:
         self.base_origin = (base.scheme, self.base_host, _port(base))
         self.ports = WEB_PORTS | {_port(base)}
         hosts = {self.base_host, *extra_hosts}
-        for wire_hosts in WIRE_HOSTS.values():
-            if self.base_host in wire_hosts:
-                hosts.update(wire_hosts)
+        for wire in wires.all():
+            if self.base_host in wire.hosts:
+                hosts.update(wire.hosts)
         self.hosts = frozenset(h.lower() for h in hosts)
 
     def check(self, url: str) -> Target:

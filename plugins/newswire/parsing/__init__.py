@@ -1,10 +1,11 @@
 """Release pages to records: ``parse_release(content, url, declared=...)``.
 
 One module per wire (the way fundus keeps one parser per publisher), all behind this one
-function. The wire is chosen by :func:`choose_wire`, which refuses a page it cannot tie to a
-known wire instead of guessing; a run (or ``newswire parse --source``) says which wire it
-reads and from which site (:class:`DeclaredSource`). Any input gives a record or a
-:class:`ParseError` with a reason; nothing else escapes.
+function; each wire's declaration (:mod:`newswire.wires`) names its module. The wire is
+chosen by :func:`choose_wire`, which refuses a page it cannot tie to a known wire instead of
+guessing; a run (or ``newswire parse --source``) says which source it reads and from which
+site (:class:`DeclaredSource`). Any input gives a record or a :class:`ParseError` with a
+reason; nothing else escapes.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ import logging
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from newswire.parsing import globenewswire, newswireca, prnewswire
+from newswire import wires
 from newswire.parsing.document import Page, load
 from newswire.parsing.errors import ParseError
 
 __all__ = [
     "PARSER_VERSION",
-    "RULE_FIELDS",
     "DeclaredSource",
     "ParseError",
     "choose_wire",
@@ -31,29 +31,19 @@ __all__ = [
 # warehouse records it per release version and `newswire reparse` catches up.
 PARSER_VERSION = "2026.12.06"
 
-# The fields each wire's rules give on every page of its current template (as its real pages
-# and the sample site's show): a page whose record has one of them from a fallback layer
-# (``field_sources``) is a sign the template changed. newswire.ca's title is its template's
-# bare h1, read as the heading structure on every page: no sign of a change.
-RULE_FIELDS = {
-    "prnewswire": ("title", "issuer", "published_at", "body_text"),
-    "newswireca": ("issuer", "published_at", "body_text"),
-    "globenewswire": ("title", "issuer", "published_at", "body_text"),
-}
-_PARSERS = (newswireca, prnewswire, globenewswire)  # most specific looks_like first
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class DeclaredSource:
-    """What a run was asked to read: the ``wire`` (a source's name) and the ``base_url`` of
-    the site it reads it from, the wire's own or a mirror of it."""
+    """What a run was asked to read: the ``source`` (its name) and the ``base_url`` of the
+    site it reads it from, the wire's own or a mirror of it."""
 
-    wire: str
+    source: str
     base_url: str
 
     def __post_init__(self):
-        _module_of(self.wire)  # a wire no parser knows is a caller's mistake: say so now
+        wires.get(self.source)  # a source no wire declares is a caller's mistake: say so now
 
     @property
     def host(self) -> str | None:
@@ -70,11 +60,7 @@ def wire_for_url(url: str | None) -> str | None:
     if not url:
         return None
     host = _host(url if "//" in url else "//" + url) or ""
-    for module in _PARSERS:
-        for domain, wire in module.WIRES.items():
-            if host == domain or host.endswith("." + domain):
-                return wire
-    return None
+    return next((wire.name for wire in wires.all() if wire.publishes_on(host)), None)
 
 
 def parse_release(
@@ -118,40 +104,44 @@ def choose_wire(page: Page, declared: DeclaredSource | None = None):
     page with neither (a file, a test server) is known by its wire's markup; markup that no
     wire module recognises is refused, never guessed into a wire."""
     if declared is not None and (page.url is None or declared.holds(page.url)):
-        module = _module_of(declared.wire)
+        module = wires.get(declared.source).parser_module()
         stated = [own for own in (page.first_meta("og:url"), page.canonical_link) if _host(own)]
         for own in stated:
             if not declared.holds(own):
                 raise ParseError(
                     "not_a_wire_page",
-                    f"the page's own URL is on {_host(own)}, not on {declared.wire}'s site"
+                    f"the page's own URL is on {_host(own)}, not on {declared.source}'s site"
                     f" {declared.host} or a wire's",
                 )
         if page.url or stated or module.looks_like(page):
-            return module, declared.wire
+            return module, declared.source
         raise ParseError(
             "not_a_wire_page",
-            f"a file that states no URL of its own and has no {declared.wire} release markup",
+            f"a file that states no URL of its own and has no {declared.source} release markup",
         )
-    for source in (page.url, page.canonical()):
-        wire = wire_for_url(source)
+    for url in (page.url, page.canonical()):
+        wire = wire_for_url(url)
         if wire:
-            return _module_of(wire), wire
+            return wires.get(wire).parser_module(), wire
     host = _host(page.canonical())
     if host:
         raise ParseError("not_a_wire_page", f"the page's own URL is on {host}, not a wire's site")
-    for module in _PARSERS:
+    for wire in _narrowest_first():
+        module = wire.parser_module()
         if module.looks_like(page):
-            return module, next(iter(module.WIRES.values()))
+            return module, wire.name
     raise ParseError("not_a_wire_page", "no known wire's release markup on the page")
 
 
-def _module_of(wire: str):
-    """The parser module of ``wire``."""
-    for module in _PARSERS:
-        if wire in module.WIRES.values():
-            return module
-    raise ValueError(f"no parser for the wire {wire!r}")
+def _narrowest_first() -> list[wires.Wire]:
+    """Every wire, one whose markup narrows another's (``Wire.narrows``: newswire.ca's is
+    PR Newswire's template with a /CNW/ dateline) before that one, so a page is known by the
+    most specific markup it shows."""
+
+    def depth(wire: wires.Wire) -> int:
+        return 0 if wire.narrows is None else 1 + depth(wires.get(wire.narrows))
+
+    return sorted(wires.all(), key=depth, reverse=True)
 
 
 def _host(url: str | None) -> str | None:

@@ -13,7 +13,6 @@ from newswire.parsing.errors import ParseError
 from newswire.parsing.release import build, canonical_url, media_url, split_body
 from newswire.parsing.tickers import tickers_from_keywords
 
-WIRES = {"globenewswire.com": "globenewswire"}
 _RELEASE_ID = re.compile(r"/news-release/\d{4}/\d\d/\d\d/(\d+)/")
 _HEADLINE = css("h1.article-headline, h1[itemprop=headline]")
 _BODY = css("#main-body-container, [itemprop=articleBody]")

@@ -11,8 +11,6 @@ from newswire.parsing import prnewswire
 from newswire.parsing.document import Page
 from newswire.parsing.text import clean
 
-WIRES = {"newswire.ca": "newswireca"}
-
 
 def looks_like(page: Page) -> bool:
     """A /CNW/ release in PR Newswire's template (a portal's copy has the dateline too)."""

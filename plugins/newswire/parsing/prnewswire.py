@@ -28,7 +28,6 @@ from newswire.parsing.release import (
 )
 from newswire.parsing.tickers import tickers_from_keywords
 
-WIRES = {"prnewswire.com": "prnewswire"}
 log = logging.getLogger(__name__)
 _RELEASE = css(
     "article.news-release, section.release-body, div.news-release-detail, div.release-body"

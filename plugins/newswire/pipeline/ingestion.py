@@ -17,13 +17,11 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg2
 
-from newswire import settings
-from newswire.discovery import sources
+from newswire import settings, wires
 from newswire.discovery.discover import Discovered, Problem, Validators, discover, same_site
 from newswire.fetching.client import FetchError, Page, PoliteClient
 from newswire.parsing import (
     PARSER_VERSION,
-    RULE_FIELDS,
     DeclaredSource,
     ParseError,
     parse_release,
@@ -66,14 +64,14 @@ def discover_step(
     since: datetime | None = None,
     until: datetime | None = None,
     feeds: tuple[str, ...] | None = None,
-    source: str = "prnewswire",
+    source: str,
 ) -> list[str]:
-    """Open the run and return the URLs to fetch: releases of ``source`` (a name of
-    :data:`newswire.discovery.sources.SOURCES`) on ``base_url`` not yet in the warehouse, or
+    """Open the run and return the URLs to fetch: releases of ``source`` (a wire's name,
+    :mod:`newswire.wires`) on ``base_url`` not yet in the warehouse, or
     loaded but listed differently since (a correction), or, when a ``since``/``until``
     window is given, every release in it; then its pages that failed in earlier runs and are
     still missing, so a failure is retried by the next run."""
-    wire = sources.get(source)
+    wire = wires.get(source)
     base_url = base_url.rstrip("/")
     with connect(dsn) as conn, conn.cursor() as cur:
         runs.open_run(
@@ -94,13 +92,13 @@ def discover_step(
         try:
             found = discover(
                 client,
+                wire,
                 limit=limit,
                 known=lambda items: runs.listed_unchanged(cur, wire.name, items),
                 since=since,
                 until=until,
                 feeds=feeds or settings.feeds(wire.feeds, wire.name),
                 validators=validators,
-                source=wire,
                 problems=problems,
                 listed=listed,
             )
@@ -128,7 +126,7 @@ def discover_step(
 
 def sightings(items: list[Discovered]) -> list[tuple]:
     """The (wire, release id, seen at, seen in) of discovered items, for the warehouse."""
-    return [(i.wire, i.release_id, i.seen_at, i.seen_in) for i in items if i.seen_at]
+    return [(i.source, i.release_id, i.seen_at, i.seen_in) for i in items if i.seen_at]
 
 
 def recheck_step(
@@ -137,7 +135,7 @@ def recheck_step(
     run_key: str,
     *,
     days: float = RECHECK_DAYS,
-    source: str = "prnewswire",
+    source: str,
     dag_run_id: str | None = None,
     now: datetime | None = None,
     max_pages: int = RECHECK_MAX_PAGES,
@@ -150,7 +148,7 @@ def recheck_step(
     release, and an unchanged one a 304 without a body: cheap enough for every 15 minutes.
     At most ``max_pages``: when more releases are recent, those whose pages were checked
     least recently, so successive re-checks go round all of them."""
-    wire, base_url = sources.get(source), base_url.rstrip("/")
+    wire, base_url = wires.get(source), base_url.rstrip("/")
     until = now or datetime.now(UTC)
     since = until - timedelta(days=days)
     with connect(dsn) as conn, conn.cursor() as cur:
@@ -176,13 +174,13 @@ def fetch_step(
     *,
     max_rps: float | None = None,
     workers: int = FETCH_WORKERS,
-    source: str = "prnewswire",
+    source: str,
 ) -> dict:
     """Fetch and parse ``urls`` with a small worker pool (the per-host rate limit is shared,
     so the pool is gentle with the real site and fast with a permissive mirror); stage good
     records and reject the rest with their reason, committing every STAGE_BATCH pages.
 
-    The pages are read as ``source``'s (a name of :data:`sources.SOURCES`) served from
+    The pages are read as ``source``'s (a wire's name, :mod:`newswire.wires`) served from
     ``base_url``, be it the wire's own site or a mirror of it (see
     :func:`newswire.parsing.choose_wire`); the archive keeps that declaration with each
     page, so ``newswire reparse`` reads it the same way.
@@ -191,7 +189,7 @@ def fetch_step(
     last answered with): one that answers 304 Not Modified costs no body, no parse and no
     merge; it counts as ``not_modified`` here (the task's log) and is not ``fetched`` in
     the run's counts."""
-    declared = DeclaredSource(sources.get(source).name, base_url.rstrip("/"))
+    declared = DeclaredSource(source, base_url.rstrip("/"))
     counts = {"fetched": 0, "staged": 0, "rejected": 0, "not_modified": 0}
     progress = Progress(len(urls), "fetched")
     with (
@@ -292,7 +290,7 @@ def _keep(
         page.fetched_at,
         page.content,
         page.headers,
-        declared=(declared.wire, declared.base_url),
+        declared=(declared.source, declared.base_url),
     )
     if error is not None:
         runs.record_reject(
@@ -310,7 +308,7 @@ def identified(record: dict, fetched_url: str) -> dict:
     without an id even so is refused by the warehouse, as a reject with its raw page."""
     if record["release_id"] and record["url"]:
         return record
-    wire = sources.SOURCES.get(record["wire"], sources.PRNEWSWIRE)  # the parser's wire
+    wire = wires.get(record["wire"])  # the parser's wire
     release_id = record["release_id"] or wire.release_id(fetched_url)
     if release_id is None:
         return record
@@ -325,7 +323,7 @@ def load_step(dsn: str, run_key: str, *, max_failed_share: float | None = None) 
 
     Pages parsed by fallback layers are loaded like any other; when more than
     ``NEWSWIRE_DRIFT_SHARE`` of the parsed pages needed a fallback for a field the wire's
-    rules normally give (:data:`newswire.parsing.RULE_FIELDS`), the run reports template
+    rules normally give (``Wire.rule_fields``), the run reports template
     drift in its summary (and the quality DAG fails on it), but it does not fail.
 
     Failed pages are data (``newswire.rejects``, retried by the next run); the run itself
@@ -337,7 +335,9 @@ def load_step(dsn: str, run_key: str, *, max_failed_share: float | None = None) 
         status, summary = runs.lock_run(cur, run_key)
         if status == "success":  # loaded already: a retried load task changes nothing
             return summary
-        summary, fetched_rejects = runs.merge_run(cur, run_key, summary.discovered, RULE_FIELDS)
+        summary, fetched_rejects = runs.merge_run(
+            cur, run_key, summary.discovered, wires.rule_fields()
+        )
         summary.template_drift = (
             summary.parsed > 0 and summary.fallback_parsed / summary.parsed > drift_share
         )
@@ -372,7 +372,7 @@ def ingest(
     feeds: tuple[str, ...] | None = None,
     workers: int = FETCH_WORKERS,
     max_failed_share: float | None = None,
-    source: str = "prnewswire",
+    source: str,
     say: Callable[[str], None] = log.warning,
 ) -> RunSummary:
     """A whole run, one at a time per site (a second waits, ``say``-ing so)."""
@@ -396,7 +396,7 @@ def recheck(
     base_url: str,
     *,
     days: float = RECHECK_DAYS,
-    source: str = "prnewswire",
+    source: str,
     max_rps: float | None = None,
     workers: int = FETCH_WORKERS,
     now: datetime | None = None,

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from newswire import settings
-from newswire.discovery import sources
+from newswire import settings, wires
 from newswire.discovery.feeds import read_feed
 from newswire.discovery.items import Discovered, Validators, same_site, seen
 from newswire.fetching.allowlist import is_loopback
@@ -98,7 +97,7 @@ def poll_feed(dsn: str, client: PoliteClient, source: str, feed: str) -> Poll:
     :data:`MAX_FEED_ITEMS` items are read, and no more URLs are handed on (and recorded) than
     :data:`MAX_WATCHED_URLS` of :data:`MAX_EVENT_CHARS` in all. Raises
     :class:`~newswire.fetching.client.FetchError` when the feed cannot be read."""
-    wire, url = sources.get(source), client.base_url + feed
+    wire, url = wires.get(source), client.base_url + feed
     with connect(dsn) as conn, conn.cursor() as cur:
         known_validators = runs.http_validators(cur).get(url)
     validators = Validators({url: known_validators} if known_validators else {})
@@ -155,7 +154,7 @@ def watched_step(
     run_key: str,
     urls: list[str],
     *,
-    source: str = "prnewswire",
+    source: str,
     dag_run_id: str | None = None,
     changed: list[str] = (),
 ) -> list[str]:
@@ -164,7 +163,7 @@ def watched_step(
     changed) that are releases of ``source`` (re-rooted on ``base_url``, at most
     :data:`MAX_WATCHED_URLS`), less the new ones loaded meanwhile. No discovery: nothing
     else is read."""
-    wire, base_url = sources.get(source), base_url.rstrip("/")
+    wire, base_url = wires.get(source), base_url.rstrip("/")
     by_id: dict[str, str] = {}
     for url in [*changed, *urls]:
         release_id = wire.release_id(url)

@@ -206,7 +206,7 @@ def record_listings(cur, items) -> list[str]:
     given: dict[tuple, tuple] = {}
     for i in items:
         if i.listed_as is not None:
-            given[(i.wire, i.release_id, i.listed_as[0])] = (*i.listed_as, i.seen_at)
+            given[(i.source, i.release_id, i.listed_as[0])] = (*i.listed_as, i.seen_at)
     if not given:
         return []
     changed = psycopg2.extras.execute_values(
