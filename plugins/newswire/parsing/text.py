@@ -51,7 +51,9 @@ _LINKS = etree.XPath("descendant::a[@href]")
 def clean(text: str) -> str:
     """One line of text: NFC, zero-width characters dropped, whitespace collapsed (what
     ``str.split`` splits on is what ``\\s`` matches). It runs on every table cell."""
-    return " ".join(normalized(text).split())
+    if not text.isascii():  # tested here too: a call saved on each of a thousand cells
+        text = normalized(text)
+    return " ".join(text.split())
 
 
 def normalized(text: str) -> str:
