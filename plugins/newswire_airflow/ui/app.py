@@ -46,7 +46,7 @@ from newswire.warehouse.search import WINDOW, search
 from newswire.warehouse.validation import MAX_ID_CHARS
 from newswire.warehouse.watchlists import overview as watchlists_overview
 from newswire.wires import WIRE_HOSTS
-from newswire_airflow.connection import WarehouseConnectionMissing, warehouse_dsn
+from newswire_airflow.hooks.warehouse import WarehouseConnectionMissing, warehouse_dsn
 from newswire_airflow.ui.auth import PageAccess, page_access
 
 CHART_DAYS = 30
