@@ -144,23 +144,28 @@ def _ingestion_chain(urls, source: str) -> None:
     fetch.partial(source=source).expand(urls=make_batches(urls)) >> load() >> send_alerts()
 
 
-def _on_failure(source: str) -> FailureSummaryNotifier:
-    return FailureSummaryNotifier(
-        INGESTION_WHERE_TO_LOOK, mark_ingestion_run_failed=True, source=source
-    )
+def _declared(source: str, kind: str, doc: str, discover_doc: str) -> dict:
+    """What every generated DAG of ``source`` declares alike: its id, tags, documentation,
+    defaults and failure notifier; one run at a time (the source site is shared with
+    everyone), no catchup."""
+    return {
+        "dag_id": f"{source}_{kind}",
+        "catchup": False,
+        "max_active_runs": 1,
+        "doc_md": _doc(doc, discover_doc, source),
+        "tags": ["newswire", source, kind],
+        "default_args": _DEFAULTS,
+        "on_failure_callback": FailureSummaryNotifier(
+            INGESTION_WHERE_TO_LOOK, mark_ingestion_run_failed=True, source=source
+        ),
+    }
 
 
 def ingest_dag(source: str) -> None:
     @dag(
-        dag_id=f"{source}_ingest",
+        **_declared(source, "ingest", INGEST_DOC, INGEST_DISCOVER),
         schedule=_every_15_minutes(),
         start_date=datetime(2025, 1, 1, tzinfo=UTC),
-        catchup=False,
-        max_active_runs=1,
-        doc_md=_doc(INGEST_DOC, INGEST_DISCOVER, source),
-        tags=["newswire", source, "ingest"],
-        default_args=_DEFAULTS,
-        on_failure_callback=_on_failure(source),
         params={"limit": _limit()},
     )
     def ingest():
@@ -171,16 +176,10 @@ def ingest_dag(source: str) -> None:
 
 def backfill_dag(source: str) -> None:
     @dag(
-        dag_id=f"{source}_backfill",
+        **_declared(source, "backfill", BACKFILL_DOC, BACKFILL_DISCOVER),
         # Daily data intervals [day 00:00, next day 00:00) UTC: one partition per run.
         schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
         start_date=datetime(2024, 1, 1, tzinfo=UTC),
-        catchup=False,
-        max_active_runs=1,  # one day at a time: the source site is shared with everyone
-        doc_md=_doc(BACKFILL_DOC, BACKFILL_DISCOVER, source),
-        tags=["newswire", source, "backfill"],
-        default_args=_DEFAULTS,
-        on_failure_callback=_on_failure(source),
         params={
             "since": Param(
                 None,
@@ -205,15 +204,9 @@ def backfill_dag(source: str) -> None:
 
 def recheck_dag(source: str) -> None:
     @dag(
-        dag_id=f"{source}_recheck",
+        **_declared(source, "recheck", RECHECK_DOC, RECHECK_DISCOVER),
         schedule=_every_15_minutes(),
         start_date=datetime(2025, 1, 1, tzinfo=UTC),
-        catchup=False,
-        max_active_runs=1,
-        doc_md=_doc(RECHECK_DOC, RECHECK_DISCOVER, source),
-        tags=["newswire", source, "recheck"],
-        default_args=_DEFAULTS,
-        on_failure_callback=_on_failure(source),
         params={"days": Param(2, type="number", minimum=0, description="Re-check this many days.")},
     )
     def recheck():
