@@ -61,10 +61,10 @@ class FailureSummaryNotifier(BaseNotifier):
     def summary(self, context) -> str:
         from newswire_airflow.tasks import run_window, source_base_url
 
-        where = {"run_id": context["run_id"]}
-        if self.source is not None:
-            where["source"] = source_base_url(self.source)
         dag_id, run_id = context["dag"].dag_id, context["run_id"]
+        where = {"run_id": run_id}
+        if self.source is not None:  # a DAG of one source: its site
+            where["source"] = source_base_url(self.source)
         states = _task_states(context)
         failed = sorted(task for task, state in states.items() if state == "failed")
         not_run = sorted(task for task, state in states.items() if state == "upstream_failed")
