@@ -25,13 +25,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from airflow.providers.common.sql.operators.sql import SQLColumnCheckOperator, SQLTableCheckOperator
-from airflow.sdk import Param, dag, task
+from airflow.sdk import Param, dag
 
+from newswire.settings import AIRFLOW_CONN_ID as WAREHOUSE
 from newswire_airflow import quality
 from newswire_airflow.assets import RELEASES
-from newswire_airflow.notifier import FailureSummaryNotifier
-
-WAREHOUSE = "newswire_warehouse"
+from newswire_airflow.notifications.failure_summary import FailureSummaryNotifier
+from newswire_airflow.tasks import refresh_report_views
 
 
 @dag(
@@ -87,12 +87,6 @@ def newswire_quality():
         table=quality.DRIFT_TABLE,
         checks=quality.DRIFT_CHECKS,
     )
-
-    @task
-    def refresh_report_views() -> list[str]:
-        from newswire_airflow import tasks
-
-        return tasks.refresh_report_views()
 
     [release_columns, release_table, reject_share, template_drift] >> refresh_report_views()
 

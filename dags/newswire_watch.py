@@ -27,10 +27,12 @@ from datetime import UTC, datetime, timedelta
 from airflow.sdk import dag
 
 from newswire.discovery.sources import SOURCES
-from newswire_airflow.alerting import send_alerts
-from newswire_airflow.ingestion import WHERE_TO_LOOK, discover_watched, fetch, load
-from newswire_airflow.notifier import FailureSummaryNotifier
-from newswire_airflow.watch import feed_asset
+from newswire_airflow.assets import feed_asset
+from newswire_airflow.notifications.failure_summary import (
+    INGESTION_WHERE_TO_LOOK,
+    FailureSummaryNotifier,
+)
+from newswire_airflow.tasks import discover_watched, fetch, load, send_alerts
 
 
 def watch_dag(source: str) -> None:
@@ -43,7 +45,7 @@ def watch_dag(source: str) -> None:
         tags=["newswire", source, "watch"],
         default_args={"owner": "newswire", "retries": 2, "retry_delay": timedelta(seconds=10)},
         on_failure_callback=FailureSummaryNotifier(
-            WHERE_TO_LOOK, mark_ingestion_run_failed=True, source=source
+            INGESTION_WHERE_TO_LOOK, mark_ingestion_run_failed=True, source=source
         ),
     )
     def watch():

@@ -1,3 +1,6 @@
-"""The Airflow adapter: everything of newswire that imports Airflow (task functions, the
-shared ingestion task chain, the asset, the quality checks, the failure notifier and the
-"Newswire" UI page). The core package ``newswire`` imports no Airflow."""
+"""The Airflow adapter: everything of newswire that imports Airflow, laid out as Airflow's
+providers are: ``tasks`` (the task functions the DAG files call), ``hooks/`` (the warehouse
+through the Postgres provider's hook), ``notifications/`` (the failure summary and the
+webhook notifier), ``triggers/`` (the feed watcher), ``assets``, ``pools``, ``quality`` (the
+common-sql checks), ``alerting`` (delivering the watchlists' alerts) and ``ui/`` (the
+"Newswire" page). The core package ``newswire`` imports no Airflow."""

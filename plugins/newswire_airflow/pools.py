@@ -14,7 +14,9 @@ HTTP_POOL = "newswire_http"
 # Caps the concurrent HTTP tasks on the source site; each task gets an equal share of the
 # polite per-host rate, so a full pool together stays at that rate.
 HTTP_POOL_SLOTS = 4
-HTTP_POOL_DESCRIPTION = "HTTP work on the source site (prnewswire_ingest, prnewswire_backfill)"
+HTTP_POOL_DESCRIPTION = (
+    "HTTP work on the source sites (the <source>_ingest, _backfill, _recheck and _watch DAGs)"
+)
 
 
 def create_pool_command() -> list[str]:

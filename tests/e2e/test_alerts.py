@@ -13,8 +13,8 @@ import pytest
 
 from newswire.warehouse import watchlists
 from newswire.warehouse.watchlists import Watchlist
-from newswire_airflow import alerting
-from newswire_airflow.alerting import AlertDeliveryFailed, WebhookError, deliver_alerts
+from newswire_airflow.alerting import AlertDeliveryFailed, deliver_alerts
+from newswire_airflow.notifications.webhook import WebhookError, WebhookNotifier
 from tests.support.receivers import SmtpReceiver, WebhookReceiver
 from tests.support.records import load, make_record
 
@@ -154,11 +154,11 @@ def test_a_webhook_that_does_not_answer_in_time_or_redirects_is_not_a_delivery(
         for receiver, message in ((slow, "deadline_exceeded posting"), (moved, "HTTP 302 from")):
             monkeypatch.setenv(f"AIRFLOW_CONN_{HOOK.upper()}", hook_connection(receiver.url))
             with pytest.raises(WebhookError, match=message):
-                alerting.WebhookNotifier(HOOK, {"text": "x"}).notify({})
+                WebhookNotifier(HOOK, {"text": "x"}).notify({})
         answer.set()
     monkeypatch.setenv(f"AIRFLOW_CONN_{HOOK.upper()}", hook_connection("http://example.com/x"))
     with pytest.raises(WebhookError, match="must be https://"):
-        alerting.WebhookNotifier(HOOK, {"text": "x"}).notify({})
+        WebhookNotifier(HOOK, {"text": "x"}).notify({})
 
 
 def test_the_newswire_page_lists_the_watchlists_with_their_recent_alerts(

@@ -11,29 +11,19 @@ from pathlib import Path
 
 import pytest
 
+from newswire.discovery.sources import SOURCES
 from newswire.warehouse.connection import connect
 from newswire_airflow.assets import RELEASES
-from newswire_airflow.connection import WarehouseConnectionMissing
-from newswire_airflow.notifier import FailureSummaryNotifier
+from newswire_airflow.hooks.warehouse import WarehouseConnectionMissing
+from newswire_airflow.notifications.failure_summary import FailureSummaryNotifier
 from tests.support import ROOT
 from tests.support.records import load, make_record
 
 DAGS = ROOT / "dags"
-SOURCE_DAG_IDS = {  # dags/newswire_sources.py, generated from the source declarations
-    "prnewswire_ingest",
-    "newswireca_ingest",
-    "globenewswire_ingest",
-    "prnewswire_recheck",
-    "newswireca_recheck",
-    "globenewswire_recheck",
-}
-WATCH_DAG_IDS = {"prnewswire_watch", "newswireca_watch", "globenewswire_watch"}  # newswire_watch.py
-DAG_IDS = {
-    "prnewswire_backfill",
-    "newswire_quality",
-    *SOURCE_DAG_IDS,
-    *WATCH_DAG_IDS,
-}
+GENERATED = ("ingest", "backfill", "recheck")  # dags/newswire_sources.py, per source
+SOURCE_DAG_IDS = {f"{source}_{kind}" for source in SOURCES for kind in GENERATED}
+WATCH_DAG_IDS = {f"{source}_watch" for source in SOURCES}  # dags/newswire_watch.py
+DAG_IDS = {"newswire_quality", *SOURCE_DAG_IDS, *WATCH_DAG_IDS}
 
 
 @pytest.fixture
@@ -70,6 +60,8 @@ def published_in(sample_site, start, end) -> set[str]:
 def test_dagbag_has_no_import_errors(dagbag):
     assert dagbag.import_errors == {}
     assert set(dagbag.dags) == DAG_IDS
+    # The documented DAG ids, each now one of the generated ones.
+    assert {"prnewswire_ingest", "prnewswire_backfill", "newswireca_backfill"} <= set(dagbag.dags)
 
 
 def test_each_dag_file_parses_alone():
@@ -90,7 +82,7 @@ def test_each_dag_file_parses_alone():
         )
         assert result.returncode == 0, result.stderr[-2000:]
         parsed[path.name] = json.loads(result.stdout.strip().splitlines()[-1])
-    assert len(parsed) == 4
+    assert len(parsed) == 3
     many = {"newswire_sources.py": len(SOURCE_DAG_IDS), "newswire_watch.py": len(WATCH_DAG_IDS)}
     for name, found in parsed.items():
         dags = many.get(name, 1)
@@ -103,7 +95,7 @@ def test_watch_dags_are_scheduled_by_a_feed_watcher_the_triggerer_can_rebuild(da
     from airflow.sdk import Asset
     from airflow.triggers.base import BaseEventTrigger
 
-    from newswire_airflow.watch import FeedWatchTrigger
+    from newswire_airflow.triggers.feed_watch import FeedWatchTrigger
 
     for source in ("prnewswire", "newswireca", "globenewswire"):
         dag = dagbag.dags[f"{source}_watch"]
@@ -148,7 +140,9 @@ def test_a_watched_run_takes_the_urls_of_every_event_it_was_given():
     assert watched_urls(context, "changed") == ["https://a/0.html"]  # corrections
 
 
-@pytest.mark.parametrize("dag_id", ["prnewswire_ingest", "prnewswire_backfill"])
+@pytest.mark.parametrize(
+    "dag_id", sorted(f"{source}_{kind}" for source in SOURCES for kind in ("ingest", "backfill"))
+)
 def test_ingestion_dag_shape(dagbag, dag_id):
     from airflow.sdk.definitions.mappedoperator import MappedOperator
 
@@ -184,20 +178,35 @@ def test_ingestion_dag_shape(dagbag, dag_id):
     assert isinstance(dag.on_failure_callback, FailureSummaryNotifier)
     assert dag.on_failure_callback.mark_ingestion_run_failed
     assert dag.doc_md and "newswire_http" in dag.doc_md
-    assert {"newswire", "prnewswire"} <= set(dag.tags)
+    source = dag_id.rsplit("_", 1)[0]
+    assert {"newswire", source} <= set(dag.tags) and dag.on_failure_callback.source == source
     assert all(t.owner == "newswire" and t.retries >= 1 for t in dag.tasks)
 
 
 @pytest.mark.parametrize(
-    "source, site", [("prnewswire", "prnewswire.com"), ("globenewswire", "globenewswire.com")]
+    "source, site",
+    [
+        ("prnewswire", "prnewswire.com"),
+        ("globenewswire", "globenewswire.com"),
+        ("newswireca", "newswire.ca"),
+    ],
 )
-def test_every_ingest_dag_is_generated_with_documentation_of_its_own(dagbag, source, site):
-    """No wire is privileged: each source's ingest DAG comes from its declaration, and the UI
-    shows a graph and a documentation that name that source."""
-    dag = dagbag.dags[f"{source}_ingest"]
-    assert f"### {site} ingestion" in dag.doc_md and f"`{source}_base_url`" in dag.doc_md
+@pytest.mark.parametrize(
+    "kind, heading",
+    [("ingest", "ingestion"), ("backfill", "backfill"), ("recheck", "corrections re-check")],
+)
+def test_every_source_dag_is_generated_with_documentation_of_its_own(
+    dagbag, source, site, kind, heading
+):
+    """No wire is privileged: each source's ingest, backfill and recheck DAGs come from its
+    declaration, and the UI shows a graph and a documentation that name that source."""
+    dag = dagbag.dags[f"{source}_{kind}"]
+    assert f"### {site} {heading}" in dag.doc_md and f"`{source}_base_url`" in dag.doc_md
+    assert "**send_alerts**" in dag.doc_md  # the task chain is documented too
     assert {t.task_id for t in dag.tasks} >= {"migrate", "discover", "fetch", "load"}
     assert dag.fileloc.endswith("newswire_sources.py")
+    assert dag.get_task("discover").op_kwargs == {"source": source}
+    assert dag.get_task("fetch").partial_kwargs["op_kwargs"] == {"source": source}
 
 
 def test_ingest_runs_every_15_minutes_with_real_data_intervals(dagbag):
@@ -210,10 +219,11 @@ def test_ingest_runs_every_15_minutes_with_real_data_intervals(dagbag):
     assert dagbag.dags["prnewswire_ingest"].params["limit"] is None
 
 
-def test_backfill_has_daily_partitions_and_a_date_range(dagbag):
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_backfill_has_daily_partitions_and_a_date_range(dagbag, source):
     from airflow.sdk import CronDataIntervalTimetable
 
-    dag = dagbag.dags["prnewswire_backfill"]
+    dag = dagbag.dags[f"{source}_backfill"]
     assert isinstance(dag.timetable, CronDataIntervalTimetable)
     assert (dag.timetable.expression, str(dag.timetable.timezone)) == ("0 0 * * *", "UTC")
     assert dag.params["since"] is None and dag.params["until"] is None
@@ -250,11 +260,11 @@ def test_quality_dag_shape(dagbag):
 
 def test_a_task_without_the_warehouse_connection_says_what_to_set(airflow_db, monkeypatch):
     """No connection, no silent fallback (no embedded server): an error that names it."""
-    from newswire_airflow import ingestion
+    from newswire_airflow import tasks
 
     monkeypatch.delenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", raising=False)
     with pytest.raises(WarehouseConnectionMissing, match="AIRFLOW_CONN_NEWSWIRE_WAREHOUSE"):
-        ingestion.migrate.function()
+        tasks.migrate.function()
 
 
 def test_the_pool_command_creates_the_pool_the_dags_use(airflow_db, dagbag):
@@ -461,11 +471,9 @@ def test_quality_fails_on_template_drift_with_that_reason(
 
 
 # -- the generated source DAGs (dags/newswire_sources.py) --------------------------------
-def test_each_source_has_an_ingest_dag_and_a_recheck_dag_with_the_shared_tasks(dagbag):
-    from newswire.discovery.sources import SOURCES
-
+def test_each_source_has_its_generated_dags_with_the_shared_tasks(dagbag):
     for name in SOURCES:
-        for dag_id in (f"{name}_ingest", f"{name}_recheck"):
+        for dag_id in (f"{name}_{kind}" for kind in GENERATED):
             dag = dagbag.dags[dag_id]
             assert {t.task_id for t in dag.tasks} == {
                 "migrate", "discover", "make_batches", "fetch", "load", "send_alerts"
@@ -500,6 +508,37 @@ def test_globenewswire_ingest_dag_lands_the_second_wire(
     assert query(warehouse, "SELECT wire, count(*) FROM newswire.releases GROUP BY wire") == [
         ("globenewswire", 60)
     ]
+
+
+def test_globenewswire_backfill_dag_loads_a_date_range_of_the_second_wire(
+    dagbag, airflow_db, warehouse, monkeypatch, query
+):
+    """The backfill is generated for every source: a date range of the GlobeNewswire sample
+    site lands those releases, read from that site (the prnewswire Variable is unset)."""
+    from newswire_sample_site import SampleSite
+
+    monkeypatch.setenv("AIRFLOW_CONN_NEWSWIRE_WAREHOUSE", warehouse)
+    monkeypatch.delenv("AIRFLOW_VAR_PRNEWSWIRE_BASE_URL", raising=False)
+    with SampleSite(count=60, seed=9, wire="globenewswire") as site:
+        monkeypatch.setenv("AIRFLOW_VAR_GLOBENEWSWIRE_BASE_URL", site.base_url)
+        days = sorted({r.published_utc.date() for r in site.releases})
+        since, until = days[len(days) // 3], days[2 * len(days) // 3]
+        start = datetime.combine(since, datetime.min.time(), UTC)
+        end = datetime.combine(until, datetime.min.time(), UTC) + timedelta(days=1)
+        expected = {r.release_id for r in site.releases if start <= r.published_utc < end}
+        conf = {"since": since.isoformat(), "until": until.isoformat()}
+        run = dagbag.dags["globenewswire_backfill"].test(run_conf=conf)
+    assert run.state == "success", task_states(run)
+    assert expected and len(expected) < len(site.releases)
+    assert {
+        (wire, r) for wire, r in query(warehouse, "SELECT wire, release_id FROM newswire.releases")
+    } == {("globenewswire", r) for r in expected}
+    assert query(
+        warehouse,
+        "SELECT source, window_start, window_end FROM newswire.ingestion_runs "
+        "WHERE dag_run_id = %s",
+        (run.run_id,),
+    ) == [(site.base_url, start, end)]
 
 
 def test_recheck_dag_versions_the_releases_corrected_in_its_days(

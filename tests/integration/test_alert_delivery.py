@@ -11,12 +11,8 @@ import pytest
 
 from newswire.warehouse import watchlists
 from newswire.warehouse.watchlists import Watchlist
-from newswire_airflow.alerting import (
-    AlertDeliveryFailed,
-    WebhookError,
-    WebhookNotifier,
-    deliver_alerts,
-)
+from newswire_airflow.alerting import AlertDeliveryFailed, deliver_alerts
+from newswire_airflow.notifications.webhook import WebhookError, WebhookNotifier
 from newswire_sample_site.webhook_sink import WebhookSink
 from tests.support.receivers import WebhookReceiver
 from tests.support.records import load, make_record

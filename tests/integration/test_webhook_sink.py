@@ -11,7 +11,8 @@ import pytest
 import requests
 
 from newswire.warehouse.watchlists import Alert
-from newswire_airflow.alerting import WebhookNotifier, alert_key, webhook_payload
+from newswire_airflow.alerting import alert_key, webhook_payload
+from newswire_airflow.notifications.webhook import WebhookNotifier
 from newswire_sample_site.webhook_sink import MAX_BODY, WebhookSink
 
 

@@ -4,9 +4,9 @@ next 15-minute run.
 :func:`poll_feed` is one conditional GET of a source's feed (``If-None-Match`` /
 ``If-Modified-Since`` from ``newswire.http_validators``, so an unchanged feed costs one small
 304) that returns the releases nobody has seen yet; the Airflow trigger
-(``newswire_airflow.watch``) calls it every :func:`poll_interval` seconds and hands what it
-returns to a DAG run, whose first step, :func:`watched_step`, opens an ingestion run of just
-those URLs (then ``fetch_step`` and ``load_step`` as for any run).
+(``newswire_airflow.triggers.feed_watch``) calls it every :func:`poll_interval` seconds and
+hands what it returns to a DAG run, whose first step, :func:`watched_step`, opens an
+ingestion run of just those URLs (then ``fetch_step`` and ``load_step`` as for any run).
 
 A loaded release whose feed item changed (title, link, pubDate or guid: a correction) is
 handed on too, once per change (``newswire.release_listings``), and fetched again by the run.

@@ -25,9 +25,10 @@ connections (:mod:`newswire_airflow.ui.auth`).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
@@ -46,15 +47,10 @@ from newswire.warehouse.search import WINDOW, search
 from newswire.warehouse.validation import MAX_ID_CHARS
 from newswire.warehouse.watchlists import overview as watchlists_overview
 from newswire.wires import WIRE_HOSTS
-from newswire_airflow.connection import WarehouseConnectionMissing, warehouse_dsn
+from newswire_airflow.hooks.warehouse import WarehouseConnectionMissing, warehouse_dsn
 from newswire_airflow.ui.auth import PageAccess, page_access
 
 CHART_DAYS = 30
-LATEST = 20
-REJECT_REASONS = 20
-LAG_DAYS = 14
-LATENCY_ROWS = 14  # days x wires of the latency distribution
-DRIFT_ROWS = 20  # sources warned about
 # The search page's inputs: the longest text each takes, and the page sizes it offers.
 SEARCH_INPUTS = {"q": 200, "ticker": 30, "issuer": 200, "since": 10, "until": 10}
 PAGE_SIZES = (20, 50, 100)
@@ -63,50 +59,116 @@ ORDERS = ("rank", "recent")
 app = FastAPI(title="Newswire", docs_url=None, redoc_url=None, openapi_url=None)
 
 
-@dataclass
-class Overview:
-    totals: dict
-    per_day: list[tuple[date, int]]  # the chart: the last CHART_DAYS days that have releases
-    latest: list[dict]
-    rejects: list[dict]
-    lag: list[dict]
-    latency: list[dict]  # publication -> loaded, per day and wire (templates/_latency.html)
-    live_latency: list[dict]  # live releases only, per wire (templates/_live_latency.html)
-    watchlists: list[dict]  # each with its recent alerts (templates/_watchlists.html)
-    drift: list[dict]  # sources whose latest run found template drift (_template_drift.html)
-
-
-def read_overview(dsn: str) -> Overview:
-    """Every report the page shows, read on one connection."""
-    with connect(dsn) as conn:
-
-        def rows(report: str, limit: int) -> list[dict]:
-            columns, values = run_report(dsn, report, limit, conn=conn)
-            return [dict(zip(columns, row)) for row in values]
-
-        totals = rows("warehouse_totals", 1)[0]
-        # newest first, one row a day and wire: CHART_DAYS days of every wire
-        per_wire_and_day = rows("releases_per_day", CHART_DAYS * len(WIRE_HOSTS))
-        latest = rows("latest_releases", LATEST)
-        rejects = rows("rejects_by_reason", REJECT_REASONS)
-        lag = rows("ingestion_lag", LAG_DAYS)
-        latency = rows("ingestion_latency", LATENCY_ROWS)
-        live_latency = rows("live_latency", len(WIRE_HOSTS))
-        watchlists = watchlists_overview(conn)
-        drift = rows("template_drift", DRIFT_ROWS)
-    daily: dict[date, int] = {}
-    for row in per_wire_and_day:
-        daily[row["day"]] = daily.get(row["day"], 0) + row["releases"]
-    per_day = sorted((day, n) for day, n in daily.items() if n)[-CHART_DAYS:]
-    return Overview(totals, per_day, latest, rejects, lag, latency, live_latency, watchlists, drift)
-
-
 def without_delivery(watchlist: dict) -> dict:
     """``watchlist`` (of :func:`~newswire.warehouse.watchlists.overview`) without where its
     alerts go (webhook connection id, e-mail addresses) and its delivery errors: what a user
     who may not read Airflow's connections sees."""
     alerts = [{**alert, "last_error": None} for alert in watchlist["alerts"]]
     return {**watchlist, "webhook_conn_id": None, "email_to": None, "alerts": alerts}
+
+
+def releases_per_day(rows: list[dict]) -> Chart:
+    """The chart of the ``CHART_DAYS`` latest days that have releases, from the rows of
+    ``report_releases_per_day`` (newest first, one a day and wire)."""
+    daily: dict[date, int] = {}
+    for row in rows:
+        daily[row["day"]] = daily.get(row["day"], 0) + row["releases"]
+    return Chart.of(sorted((day, n) for day, n in daily.items() if n)[-CHART_DAYS:])
+
+
+def _first(rows: list[dict]) -> dict:
+    return rows[0]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Section:
+    """One section of the overview page: what it reads, and the partial in ``templates/``
+    that shows it (given ``section`` and ``data``). A new section is one entry in
+    :data:`SECTIONS` and its partial."""
+
+    template: str
+    title: str = ""  # the partial's heading, if it has one
+    report: str = ""  # read the first ``limit`` rows of ``newswire.report_<report>`` ...
+    limit: int = 0
+    query: Callable[[Any], list[dict]] | None = None  # ... or these rows, read on ``conn``
+    shape: Callable[[list[dict]], Any] | None = None  # the rows as the partial takes them
+    # Each row as shown to a user who may not read Airflow's connections (None: as it is).
+    without_connections: Callable[[dict], dict] | None = None
+
+    def read(self, dsn: str, conn) -> Any:
+        if self.query is not None:
+            rows = self.query(conn)
+        else:
+            columns, values = run_report(dsn, self.report, self.limit, conn=conn)
+            rows = [dict(zip(columns, row)) for row in values]
+        return self.shape(rows) if self.shape else rows
+
+    def shown_to(self, data: Any, access: PageAccess) -> Any:
+        """``data`` as the user of ``access`` may see it."""
+        if self.without_connections is None or access.sees_connections:
+            return data
+        return [self.without_connections(row) for row in data]
+
+
+# The overview page, top to bottom.
+SECTIONS = (
+    Section(template="_totals.html", report="warehouse_totals", limit=1, shape=_first),
+    Section(
+        template="_template_drift.html",
+        title="Template drift",
+        report="template_drift",
+        limit=20,
+    ),
+    Section(
+        template="_releases_per_day.html",
+        title="Releases per day (UTC)",
+        report="releases_per_day",
+        limit=CHART_DAYS * len(WIRE_HOSTS),  # newest first, one row a day and wire
+        shape=releases_per_day,
+    ),
+    Section(
+        template="_latest_releases.html",
+        title="Latest releases",
+        report="latest_releases",
+        limit=20,
+    ),
+    Section(
+        template="_rejects.html",
+        title="Rejects by reason",
+        report="rejects_by_reason",
+        limit=20,
+    ),
+    Section(
+        template="_ingestion_lag.html",
+        title="Ingestion lag (publication to first fetch), by publication day",
+        report="ingestion_lag",
+        limit=14,
+    ),
+    Section(
+        template="_live_latency.html",
+        title="Live releases, publication to loaded (last 7 days)",
+        report="live_latency",
+        limit=len(WIRE_HOSTS),
+    ),
+    Section(
+        template="_latency.html",
+        title="From the wire to the warehouse, by publication day (backfilled releases included)",
+        report="ingestion_latency",
+        limit=14,  # days x wires
+    ),
+    Section(
+        template="_watchlists.html",
+        title="Watchlists and their recent alerts",
+        query=watchlists_overview,
+        without_connections=without_delivery,
+    ),
+)
+
+
+def read_overview(dsn: str) -> list[tuple[Section, Any]]:
+    """Every section of the page with what it shows, read on one connection."""
+    with connect(dsn) as conn:
+        return [(section, section.read(dsn, conn)) for section in SECTIONS]
 
 
 class BadInput(ValueError):
@@ -175,10 +237,8 @@ def _unreadable_warehouse(request: Request, exc: psycopg2.Error) -> HTMLResponse
 
 @app.get("/", response_class=HTMLResponse)
 def warehouse_page(request: Request, access: PageAccess = Depends(page_access)) -> HTMLResponse:
-    overview = read_overview(warehouse_dsn())
-    if not access.sees_connections:
-        overview.watchlists = [without_delivery(w) for w in overview.watchlists]
-    return _page(request, "overview.html", overview=overview, chart=Chart.of(overview.per_day))
+    sections = [(s, s.shown_to(data, access)) for s, data in read_overview(warehouse_dsn())]
+    return _page(request, "overview.html", sections=sections)
 
 
 @app.get("/search", response_class=HTMLResponse, dependencies=[Depends(page_access)])

@@ -7,7 +7,8 @@ import pytest
 
 from newswire.fetching.allowlist import HostNotAllowed, for_receiver, parse
 from newswire.warehouse.watchlists import Alert
-from newswire_airflow.alerting import WebhookError, checked_webhook_url, webhook_payload
+from newswire_airflow.alerting import webhook_payload
+from newswire_airflow.notifications.webhook import WebhookError, checked_webhook_url
 
 ALERT = Alert(
     alert_id=7,

@@ -16,21 +16,32 @@ from airflow.sdk import BaseNotifier
 
 log = logging.getLogger(__name__)
 
+# The end of the failure summary of the ingestion DAGs (ingest, backfill, recheck, watch).
+INGESTION_WHERE_TO_LOOK = (
+    "the failed task's log (Airflow UI: the DAG run, then the task, then Logs); the run's "
+    "row in newswire.ingestion_runs (run_key = the run id, now marked failed) and its pages "
+    "that failed: SELECT stage, reason, count(*) FROM newswire.rejects WHERE run_key = "
+    "'{run_id}' GROUP BY 1, 2. Check the source site ({source}) and the connection "
+    "newswire_warehouse. Clearing the failed tasks re-runs them safely: fetch and load are "
+    "idempotent."
+)
+
 
 class FailureSummaryNotifier(BaseNotifier):
     """A DAG's ``on_failure_callback``.
 
     ``where_to_look`` is the end of the paragraph, a ``str.format`` template that may use
-    ``{run_id}`` and ``{source}`` (the site of ``source``, a name of
-    :data:`newswire.discovery.sources.SOURCES`); with ``mark_ingestion_run_failed`` the
-    ingestion run whose key is the DAG run id is marked failed first."""
+    ``{run_id}``, and ``{source}`` (the site of ``source``, a name of
+    :data:`newswire.discovery.sources.SOURCES`) in the DAGs of one source; with
+    ``mark_ingestion_run_failed`` the ingestion run whose key is the DAG run id is marked
+    failed first."""
 
     def __init__(
         self,
         where_to_look: str = "the failed tasks' logs in the Airflow UI.",
         *,
         mark_ingestion_run_failed: bool = False,
-        source: str = "prnewswire",
+        source: str | None = None,
     ):
         super().__init__()
         self.where_to_look = where_to_look
@@ -51,6 +62,9 @@ class FailureSummaryNotifier(BaseNotifier):
         from newswire_airflow.tasks import run_window, source_base_url
 
         dag_id, run_id = context["dag"].dag_id, context["run_id"]
+        where = {"run_id": run_id}
+        if self.source is not None:  # a DAG of one source: its site
+            where["source"] = source_base_url(self.source)
         states = _task_states(context)
         failed = sorted(task for task, state in states.items() if state == "failed")
         not_run = sorted(task for task, state in states.items() if state == "upstream_failed")
@@ -62,13 +76,13 @@ class FailureSummaryNotifier(BaseNotifier):
             + f". Failed tasks: {', '.join(failed) or 'none recorded'}"
             + (f"; not run because of them: {', '.join(not_run)}" if not_run else "")
             + ". Look at "
-            + self.where_to_look.format(run_id=run_id, source=source_base_url(self.source))
+            + self.where_to_look.format(**where)
         )
 
 
 def _mark_ingestion_run_failed(run_id: str) -> None:
     from newswire.pipeline import mark_failed
-    from newswire_airflow.connection import warehouse_dsn
+    from newswire_airflow.hooks.warehouse import warehouse_dsn
 
     try:
         mark_failed(warehouse_dsn(), run_id)

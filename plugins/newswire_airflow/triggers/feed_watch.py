@@ -1,14 +1,15 @@
-"""Event-driven ingestion (issue 15): a feed watcher in the triggerer, an asset it updates,
-and the DAG run that ingests just what it saw.
+"""Event-driven ingestion: a feed watcher in the triggerer, an asset it updates, and the DAG
+run that ingests just what it saw.
 
 :class:`FeedWatchTrigger` is a ``BaseEventTrigger``: an ``AssetWatcher`` of the asset
-:func:`feed_asset` runs it in the triggerer, where it polls the source's feed
-(:func:`newswire.pipeline.watching.poll_feed`: conditional GET, the polite client with its
-robots.txt, read again when a day old or minutes after a failure, Retry-After, deadlines and
-size cap) every ``poll_interval`` seconds, the feeds of a source in turn, and fires an event
-whose payload names the new releases (a bounded number: ``MAX_WATCHED_URLS``). The event updates
-the asset (its extra is ``{"from_trigger": true, "payload": {...}}``), which schedules the
-``<source>_watch`` DAG; its discover task reads the URLs from ``triggering_asset_events``.
+:func:`newswire_airflow.assets.feed_asset` runs it in the triggerer, where it polls the
+source's feed (:func:`newswire.pipeline.watching.poll_feed`: conditional GET, the polite
+client with its robots.txt, read again when a day old or minutes after a failure,
+Retry-After, deadlines and size cap) every ``poll_interval`` seconds, the feeds of a source
+in turn, and fires an event whose payload names the new releases (a bounded number:
+``MAX_WATCHED_URLS``). The event updates the asset (its extra is ``{"from_trigger": true,
+"payload": {...}}``), which schedules the ``<source>_watch`` DAG; its discover task reads
+the URLs from ``triggering_asset_events``.
 
 The trigger only reads the feed and the warehouse: it never fetches a release. Blocking work
 (HTTP, SQL) runs in a thread, so it never holds the triggerer's event loop; a poll that fails
@@ -24,7 +25,6 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-from airflow.sdk import Asset, AssetWatcher
 from airflow.triggers.base import BaseEventTrigger, TriggerEvent
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class FeedWatchTrigger(BaseEventTrigger):
 
         from newswire.fetching.client import FetchError, PoliteClient
         from newswire.pipeline import watching
-        from newswire_airflow.connection import warehouse_dsn
+        from newswire_airflow.hooks.warehouse import warehouse_dsn
         from newswire_airflow.tasks import source_base_url, watch_feeds
 
         dsn = await asyncio.to_thread(warehouse_dsn)
@@ -83,12 +83,3 @@ class FeedWatchTrigger(BaseEventTrigger):
                         {"source": self.source, "urls": poll.new, "changed": poll.changed}
                     )
                 await asyncio.sleep(watching.next_poll_in(interval, failures))
-
-
-def feed_asset(source: str) -> Asset:
-    """The asset of ``source``'s feed, watched by a :class:`FeedWatchTrigger`."""
-    return Asset(
-        name=f"{source}_feed",
-        uri=f"newswire://feeds/{source}",
-        watchers=[AssetWatcher(name=f"{source}_feed_watcher", trigger=FeedWatchTrigger(source))],
-    )

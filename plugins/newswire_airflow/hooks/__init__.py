@@ -1,0 +1,1 @@
+"""Hooks: the warehouse through the Postgres provider's hook (:mod:`.warehouse`)."""

@@ -1,0 +1,1 @@
+"""Triggers run by the triggerer: the feed watcher (:mod:`.feed_watch`)."""
