@@ -1,7 +1,7 @@
 """
 ### Ingestion DAGs generated from the source declarations
 
-Three DAGs per source of `newswire.discovery.sources.SOURCES` (a new wire is one
+Three DAGs per source of `newswire.wires` (a new wire is one
 declaration there plus its parser module: its DAGs appear here), each with the same task
 chain (migrate -> discover -> make_batches -> fetch -> load -> send_alerts) and its own
 documentation:
@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from airflow.sdk import CronDataIntervalTimetable, CronTriggerTimetable, Param, dag
 
-from newswire.discovery.sources import SOURCES
+from newswire import wires
 from newswire_airflow.notifications.failure_summary import (
     INGESTION_WHERE_TO_LOOK,
     FailureSummaryNotifier,
@@ -126,7 +126,7 @@ RECHECK_DISCOVER = """open a re-check run of the releases published in the last 
 
 def _doc(template: str, discover: str, source: str) -> str:
     """A DAG's documentation: ``template`` and the task chain's, for ``source``."""
-    base_url = SOURCES[source].base_url
+    base_url = wires.get(source).base_url
     names = {
         "title": urlsplit(base_url).hostname.removeprefix("www."),
         "source": source,
@@ -215,7 +215,7 @@ def recheck_dag(source: str) -> None:
     recheck()
 
 
-for name in SOURCES:
+for name in wires.BY_NAME:
     ingest_dag(name)
     backfill_dag(name)
     recheck_dag(name)

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import dag
 
-from newswire.discovery.sources import SOURCES
+from newswire import wires
 from newswire_airflow.assets import feed_asset
 from newswire_airflow.notifications.failure_summary import (
     INGESTION_WHERE_TO_LOOK,
@@ -55,5 +55,5 @@ def watch_dag(source: str) -> None:
     watch()
 
 
-for name in SOURCES:
+for name in wires.BY_NAME:
     watch_dag(name)

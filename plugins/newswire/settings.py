@@ -15,12 +15,12 @@ from newswire import __version__, wires
 AIRFLOW_CONN_ID = "newswire_warehouse"
 
 
-def base_url(explicit: str | None, source: str, default: str | None = None) -> str:
-    """A source's site: ``--base-url``, else the environment variable its declaration names
-    (``PRNEWSWIRE_BASE_URL``, ``GLOBENEWSWIRE_BASE_URL`` ...), else ``default``, else the
-    real site."""
+def base_url(explicit: str | None, source: str) -> str:
+    """A source's site: ``--base-url`` (or the Airflow Variable), else the environment
+    variable its declaration names (``PRNEWSWIRE_BASE_URL``, ``GLOBENEWSWIRE_BASE_URL`` ...),
+    else the real site."""
     wire = wires.get(source)
-    url = explicit or os.environ.get(wire.base_url_env) or default or wire.base_url
+    url = explicit or os.environ.get(wire.base_url_env) or wire.base_url
     return url.rstrip("/")
 
 

@@ -7,7 +7,7 @@ what is new (:func:`discover_new`, ``<source>_ingest``), a publication window
 (:func:`discover_window`, ``<source>_backfill``), the recent releases
 (:func:`discover_recent`, ``<source>_recheck``) or what the feed watcher saw
 (:func:`discover_watched`, ``<source>_watch``), and in their source: ``source``, a name of
-:data:`newswire.discovery.sources.SOURCES`, which every task that reads the source site
+:data:`newswire.wires`, which every task that reads the source site
 requires. The DAG files in ``dags/`` call these tasks directly.
 
 This module is imported whenever a DAG file is parsed, so it imports the pipeline, the
@@ -59,18 +59,15 @@ def source_base_url(source: str) -> str:
     from airflow.sdk import Variable
 
     from newswire import settings
-    from newswire.discovery.sources import get
 
-    declared = get(source)
-    explicit = Variable.get(f"{declared.name}_base_url", default=None)
-    return settings.base_url(explicit, declared.name, declared.base_url)
+    return settings.base_url(Variable.get(f"{source}_base_url", default=None), source)
 
 
 def watch_feeds(source: str) -> tuple[str, ...]:
     """The feed paths the watcher of ``source`` polls (``NEWSWIRE_<SOURCE>_FEEDS``, else the
     source's declared feeds), as discovery reads them."""
     from newswire import settings
-    from newswire.discovery.sources import get
+    from newswire.wires import get
 
     declared = get(source)
     return settings.feeds(declared.feeds, declared.name)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from newswire.discovery.sources import SOURCES
 from newswire.warehouse.connection import connect
+from newswire.wires import BY_NAME as SOURCES
 from newswire_airflow.assets import RELEASES
 from newswire_airflow.hooks.warehouse import WarehouseConnectionMissing
 from newswire_airflow.notifications.failure_summary import FailureSummaryNotifier

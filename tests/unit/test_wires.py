@@ -15,7 +15,6 @@ import textwrap
 import pytest
 
 from newswire import cli, pipeline, settings, wires
-from newswire.discovery import sources
 from newswire.discovery.items import Discovered
 from newswire.fetching.allowlist import AllowList
 from newswire.parsing import DeclaredSource, choose_wire, parse_release, wire_for_url
@@ -75,10 +74,9 @@ def test_urls_hosts_sources_and_sample_site_agree_with_the_declarations():
             assert wire_for_url(f"https://{host}/x") == wire.name
             assert wire_for_url(f"https://news.{host}/x") == wire.name
             assert AllowList(f"https://{host}").hosts == frozenset(wire.hosts)
-        assert sources.get(wire.name) is sources.SOURCES[wire.name] is wire
+        assert wires.get(wire.name) is wires.BY_NAME[wire.name] is wire
         assert DeclaredSource(wire.name, wire.base_url).source == wire.name
     assert wire_for_url("https://evil-prnewswire.com/x") is None
-    assert wires.WIRE_HOSTS == {wire.name: wire.hosts for wire in wires.all()}
     with_renderer = tuple(wire.name for wire in wires.all() if wire.sample_renderer)
     assert server.served_wires() == with_renderer == ("globenewswire", "prnewswire")
     choices = _source_choices()
@@ -146,9 +144,8 @@ def test_reading_the_declarations_loads_no_parser_lxml_or_http_stack():
         """
         import json, sys
         from newswire import wires
-        from newswire.discovery import sources
-        names = [wire.name for wire in wires.all()]
-        assert sources.get("globenewswire").release_id(
+                names = [wire.name for wire in wires.all()]
+        assert wires.get("globenewswire").release_id(
             "/news-release/2026/07/14/3326655/0/en/x.html") == "3326655"
         heavy = ("lxml", "bs4", "urllib3", "requests", "feedparser", "psycopg2",
                  "newswire.parsing", "newswire.fetching", "newswire_sample_site", "airflow")
@@ -202,7 +199,7 @@ def test_a_wire_declared_in_one_module_is_picked_up_everywhere(tmp_path, monkeyp
             "www.acmewire.test",
             "acmewire.test",
         }
-        assert sources.get("acmewire").listing_url("https://x", 2) == (
+        assert wires.get("acmewire").listing_url("https://x", 2) == (
             "https://x/news/?page=2&pagesize=100"
         )
         assert settings.base_url(None, "acmewire") == "http://127.0.0.1:9"

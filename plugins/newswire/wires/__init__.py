@@ -127,6 +127,3 @@ for _module in pkgutil.iter_modules(__path__):
 from newswire.wires.prnewswire import WIRE as _DEFAULT  # noqa: E402
 
 DEFAULT_SOURCE = _DEFAULT.name
-
-WIRE_HOSTS = {wire.name: wire.hosts for wire in BY_NAME.values()}
-"""Wire -> its hosts, as the Airflow adapter's Newswire page reads them."""

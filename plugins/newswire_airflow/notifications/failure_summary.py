@@ -32,7 +32,7 @@ class FailureSummaryNotifier(BaseNotifier):
 
     ``where_to_look`` is the end of the paragraph, a ``str.format`` template that may use
     ``{run_id}``, and ``{source}`` (the site of ``source``, a name of
-    :data:`newswire.discovery.sources.SOURCES`) in the DAGs of one source; with
+    :data:`newswire.wires`) in the DAGs of one source; with
     ``mark_ingestion_run_failed`` the ingestion run whose key is the DAG run id is marked
     failed first."""
 

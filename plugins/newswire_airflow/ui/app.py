@@ -37,6 +37,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from newswire import wires
 from newswire.changes import MAX_BODY_CHARS, compare
 from newswire.links import web_url
 from newswire.settings import AIRFLOW_CONN_ID
@@ -46,7 +47,6 @@ from newswire.warehouse.reports import run_report
 from newswire.warehouse.search import WINDOW, search
 from newswire.warehouse.validation import MAX_ID_CHARS
 from newswire.warehouse.watchlists import overview as watchlists_overview
-from newswire.wires import WIRE_HOSTS
 from newswire_airflow.hooks.warehouse import WarehouseConnectionMissing, warehouse_dsn
 from newswire_airflow.ui.auth import PageAccess, page_access
 
@@ -123,7 +123,7 @@ SECTIONS = (
         template="_releases_per_day.html",
         title="Releases per day (UTC)",
         report="releases_per_day",
-        limit=CHART_DAYS * len(WIRE_HOSTS),  # newest first, one row a day and wire
+        limit=CHART_DAYS * len(wires.BY_NAME),  # newest first, one row a day and wire
         shape=releases_per_day,
     ),
     Section(
@@ -148,7 +148,7 @@ SECTIONS = (
         template="_live_latency.html",
         title="Live releases, publication to loaded (last 7 days)",
         report="live_latency",
-        limit=len(WIRE_HOSTS),
+        limit=len(wires.BY_NAME),
     ),
     Section(
         template="_latency.html",
@@ -280,7 +280,7 @@ def release_page(request: Request, wire: str, release_id: str) -> HTMLResponse:
     """One release with its versions and what changed in one of them (``?version=N``, the
     newest by default); 404 for a release the warehouse does not hold."""
     root = "../../"  # the pages' root, relative to /releases/<wire>/<release_id>
-    if wire not in WIRE_HOSTS or len(release_id) > MAX_ID_CHARS:
+    if wire not in wires.BY_NAME or len(release_id) > MAX_ID_CHARS:
         return _not_found(request, wire, release_id, root)
     with connect(warehouse_dsn()) as conn:
         release = read_release(conn, wire, release_id)
