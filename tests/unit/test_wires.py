@@ -144,7 +144,7 @@ def test_reading_the_declarations_loads_no_parser_lxml_or_http_stack():
         """
         import json, sys
         from newswire import wires
-                names = [wire.name for wire in wires.all()]
+        names = [wire.name for wire in wires.all()]
         assert wires.get("globenewswire").release_id(
             "/news-release/2026/07/14/3326655/0/en/x.html") == "3326655"
         heavy = ("lxml", "bs4", "urllib3", "requests", "feedparser", "psycopg2",
