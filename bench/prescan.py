@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=RESULT, help=f"default {RESULT}")
     args = parser.parse_args()
     result = {
-        "real": share([content for content, _ in real_pages()], args.runs),
+        "real": share([content for _, content, _ in real_pages()], args.runs),
         "sample": share([content for content, _ in sample_pages(args.samples)], args.runs),
         "bomb_reject_s": {str(n): bomb_seconds(n) for n in BOMBS},
     }

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from tests.support import ROOT
+from tests.support.corpus import shared
 
 SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse", "sample_site", "scale")
 
@@ -91,3 +92,14 @@ def test_the_recheck_bench_compares_conditional_gets_with_none(pg_server, tmp_pa
     assert conditional["not_modified"] == conditional["requests"] and not conditional["fetched"]
     assert unconditional["unchanged"] == unconditional["requests"]
     assert result["quiet_ingest"]["requests"] > 0 and (tmp_path / "recheck.md").exists()
+
+
+def test_the_prescan_bench_writes_the_scans_share_and_the_bombs_reject(tmp_path):
+    shared("real")  # its real-page figures need them
+    out = tmp_path / "prescan.json"
+    run_bench("prescan.py", "--samples", "5", "--runs", "1", "--out", str(out))
+    result = json.loads(out.read_text())
+    for pages in ("real", "sample"):
+        assert result[pages]["pages"] > 0 and 0 < result[pages]["scan_share_of_load"] < 1
+    assert all(seconds > 0 for seconds in result["bomb_reject_s"].values())
+    assert result["date"] and result["git_commit"] and result["machine"]["cores"] >= 1
