@@ -23,8 +23,9 @@ import gzip
 import hashlib
 import time
 from itertools import groupby
+from pathlib import Path
 
-from common import ROOT, print_json
+from common import ROOT, write_results
 
 REAL = ROOT.parent / "shared" / "fixtures" / "real"  # third-party: never committed
 LABELS = ROOT / "tests" / "fixtures" / "labels" / "pages.tsv"
@@ -100,9 +101,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--out", help="also write the JSON to this file")
+    parser.add_argument("--out", type=Path, help="also write the JSON to this file")
     args = parser.parse_args()
-    print_json(run(), args.out)
+    write_results(args.out, run())
 
 
 if __name__ == "__main__":

@@ -100,9 +100,11 @@ def git_commit() -> str | None:
     return commit + ("+dirty" if dirty else "")
 
 
-def write_results(out: Path, name: str, result: dict, markdown) -> None:
-    """Stamp ``result`` with the date, commit, machine and load, and write it to
-    ``out/<name>.json`` and, as ``markdown(result)`` says it, ``out/<name>.md`` (printed)."""
+def write_results(path: Path | None, result: dict, markdown=None) -> None:
+    """Every benchmark's one way out: stamp ``result`` with the date, commit, machine and load
+    average (at the end of the run), write it as JSON to ``path`` and, when ``markdown`` is
+    given, ``markdown(result)`` beside it (the same name, ``.md``). Prints the markdown, else
+    the JSON; with no ``path`` it only prints."""
     from datetime import UTC, datetime
 
     result.update(
@@ -111,19 +113,14 @@ def write_results(out: Path, name: str, result: dict, markdown) -> None:
         machine=machine(),
         load_average=load_average(),
     )
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
-    text = markdown(result)
-    (out / f"{name}.md").write_text(text)
-    print(text)
-
-
-def print_json(result: dict, out: str | None = None) -> None:
-    """Print a benchmark's result as JSON, and write it to ``out`` too when given."""
-    text = json.dumps(result, indent=2, default=str)
-    if out:
-        Path(out).write_text(text + "\n")
-    print(text)
+    text = json.dumps(result, indent=2, ensure_ascii=False, default=str)
+    shown = markdown(result) if markdown else text
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n")
+        if markdown:
+            path.with_suffix(".md").write_text(shown)
+    print(shown)
 
 
 def median(values: list[float]) -> float:

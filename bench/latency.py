@@ -435,16 +435,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.scale:
-        result = at_scale(args.scale)
-        args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "latency_scale.json").write_text(json.dumps(result, indent=2) + "\n")
-        print(json.dumps(result, indent=2))
+        write_results(args.out / "latency_scale.json", at_scale(args.scale))
         return 0
     low, _, high = args.every.partition("-")
     result = measure(
         args.minutes, (float(low), float(high or low)), watch_interval=args.watch_interval
     )
-    write_results(args.out, "latency", result, markdown)
+    write_results(args.out / "latency.json", result, markdown)
     return 0
 
 

@@ -2,7 +2,7 @@
 against the whole load (decode, scan, lxml, head, pruning) of the same pages, real and
 sample-site ones; and how long an attribute bomb takes to become a reject. One process,
 one page at a time; each figure is the median of several timed passes. Writes
-bench/results/prescan.json.
+bench/results/prescan.json (or ``--out``).
 
     python bench/prescan.py --samples 300 --runs 5
 """
@@ -10,10 +10,10 @@ bench/results/prescan.json.
 from __future__ import annotations
 
 import argparse
-import json
 import time
+from pathlib import Path
 
-from common import ROOT, git_commit, load_average, machine, timed
+from common import ROOT, timed, write_results
 from parse import real_pages, sample_pages
 
 RESULT = ROOT / "bench" / "results" / "prescan.json"
@@ -58,17 +58,14 @@ def main() -> None:
     )
     parser.add_argument("--samples", type=int, default=300, help="sample-site pages")
     parser.add_argument("--runs", type=int, default=5, help="timed passes; the median is kept")
+    parser.add_argument("--out", type=Path, default=RESULT, help=f"default {RESULT}")
     args = parser.parse_args()
     result = {
-        "commit": git_commit(),
-        "machine": machine(),
-        "load_average": load_average(),
-        "real": share([content for content, _ in real_pages()], args.runs),
+        "real": share([content for _, content, _ in real_pages()], args.runs),
         "sample": share([content for content, _ in sample_pages(args.samples)], args.runs),
         "bomb_reject_s": {str(n): bomb_seconds(n) for n in BOMBS},
     }
-    RESULT.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    write_results(args.out, result)
 
 
 if __name__ == "__main__":

@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    write_results(args.out, "recheck", measure(args.count, args.runs), markdown)
+    write_results(args.out / "recheck.json", measure(args.count, args.runs), markdown)
     return 0
 
 

@@ -18,11 +18,9 @@ results.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 import traceback
-from datetime import UTC, datetime
 from pathlib import Path
 
 import backfill
@@ -30,7 +28,7 @@ import generate
 import load
 import parse
 import scale
-from common import ROOT, git_commit, load_average, machine
+from common import ROOT, load_average, write_results
 
 import dags
 from newswire.pipeline import STAGE_BATCH
@@ -449,7 +447,7 @@ def markdown(report: dict) -> str:
         f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, "
         f"Python {m['python']}, {m['platform']}",
         f"- load average (1/5/15 min) at start: {report['load_average_start']}, "
-        f"at end: {report['load_average_end']}; by section (start -> end): "
+        f"at end: {report['load_average']}; by section (start -> end): "
         + ", ".join(
             f"{k} {v['start'][0]} -> {v['end'][0]}"
             for k, v in report["load_average_by_section"].items()
@@ -495,9 +493,6 @@ def main() -> int:
     sizes = SIZES[mode]
     report = {
         "mode": mode,
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "git_commit": git_commit(),
-        "machine": machine(),
         "load_average_start": load_average(),
         "sizes": sizes,
         "targets": TARGETS,
@@ -505,7 +500,6 @@ def main() -> int:
     started = time.perf_counter()
     results, errors, loads = run_sections(sizes, tuple(args.only))
     report.update(results)
-    report["load_average_end"] = load_average()
     report["load_average_by_section"] = loads  # others' work on the machine skews the figures
     report["duration_seconds"] = round(time.perf_counter() - started, 1)
     report["errors"] = errors
@@ -516,11 +510,7 @@ def main() -> int:
         if isinstance(v, dict) and "ratios" in v
     }
     report["ratios"].update({f"load_{n}": v["ratios"] for n, v in results.get("load", {}).items()})
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "latest.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    table = markdown(report)
-    (args.out / "latest.md").write_text(table)
-    print(table)
+    write_results(args.out / "latest.json", report, markdown)
     print(
         f"bench: wrote {args.out / 'latest.json'} and {args.out / 'latest.md'}"
         f" in {report['duration_seconds']:.0f} s",

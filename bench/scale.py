@@ -26,8 +26,9 @@ import hashlib
 import sys
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from common import ROOT, drop_warehouse, fresh_warehouse, print_json, run_child
+from common import ROOT, drop_warehouse, fresh_warehouse, run_child, write_results
 
 from newswire_sample_site.server import SampleSite
 
@@ -437,9 +438,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--batch", type=int, default=10_000)
-    parser.add_argument("--out", help="also write the JSON to this file")
+    parser.add_argument("--out", type=Path, help="also write the JSON to this file")
     args = parser.parse_args()
-    print_json(run(args.count, args.runs, args.batch), args.out)
+    write_results(args.out, run(args.count, args.runs, args.batch))
 
 
 if __name__ == "__main__":

@@ -8,22 +8,31 @@ import subprocess
 import sys
 
 from tests.support import ROOT
+from tests.support.corpus import shared
 
 SECTIONS = ("parse", "load", "end_to_end", "reparse", "dag_parse", "sample_site", "scale")
+
+
+def run_bench(script: str, *args: str, admin_dsn: str | None = None, timeout: int = 600, **kw):
+    """Run ``bench/<script>`` with ``args``, its warehouses on the test server when
+    ``admin_dsn`` is given; it must succeed."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "NEWSWIRE_BENCH_ADMIN_DSN": admin_dsn} if admin_dsn else None,
+        **kw,
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
 
 
 def test_quick_bench_writes_every_section(pg_server, tmp_path):
     _, admin_dsn = pg_server
     out = tmp_path / "results"
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        cwd=tmp_path,
-        env={**os.environ, "NEWSWIRE_BENCH_ADMIN_DSN": admin_dsn},
+    run_bench(
+        "run.py", "--quick", "--out", str(out), admin_dsn=admin_dsn, timeout=900, cwd=tmp_path
     )
-    assert done.returncode == 0, done.stderr[-4000:]
     report = json.loads((out / "latest.json").read_text())
 
     assert report["errors"] == {}
@@ -74,18 +83,23 @@ def test_quick_bench_writes_every_section(pg_server, tmp_path):
 
 def test_the_recheck_bench_compares_conditional_gets_with_none(pg_server, tmp_path):
     _, admin_dsn = pg_server
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "recheck.py"), "--count", "20", "--runs", "1"]
-        + ["--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "NEWSWIRE_BENCH_ADMIN_DSN": admin_dsn},
+    run_bench(
+        "recheck.py", "--count", "20", "--runs", "1", "--out", str(tmp_path), admin_dsn=admin_dsn
     )
-    assert done.returncode == 0, done.stderr[-4000:]
     result = json.loads((tmp_path / "recheck.json").read_text())
     conditional, unconditional = result["conditional"], result["unconditional"]
     assert conditional["requests"] == unconditional["requests"] > 0
     assert conditional["not_modified"] == conditional["requests"] and not conditional["fetched"]
     assert unconditional["unchanged"] == unconditional["requests"]
     assert result["quiet_ingest"]["requests"] > 0 and (tmp_path / "recheck.md").exists()
+
+
+def test_the_prescan_bench_writes_the_scans_share_and_the_bombs_reject(tmp_path):
+    shared("real")  # its real-page figures need them
+    out = tmp_path / "prescan.json"
+    run_bench("prescan.py", "--samples", "5", "--runs", "1", "--out", str(out))
+    result = json.loads(out.read_text())
+    for pages in ("real", "sample"):
+        assert result[pages]["pages"] > 0 and 0 < result[pages]["scan_share_of_load"] < 1
+    assert all(seconds > 0 for seconds in result["bomb_reject_s"].values())
+    assert result["date"] and result["git_commit"] and result["machine"]["cores"] >= 1
