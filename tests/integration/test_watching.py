@@ -233,20 +233,24 @@ def test_after_a_restart_on_its_state_folder_the_live_site_continues_and_the_wat
         lines = [site.stdout.readline() for _ in range(published + 1)]  # "live: ..." first
         return site, base_url, [line.split()[1] for line in lines[1:]]
 
+    def stop(site) -> None:
+        """Ctrl-C, reading what it still prints: a live site that printed more than a pipe
+        holds while the test was busy elsewhere would wait on its stdout forever."""
+        site.send_signal(signal.SIGINT)
+        site.communicate(timeout=60)
+
     site, base_url, before = live_site(3)
     try:
         # the archive and what went out so far
         pipeline.ingest(warehouse, base_url, source="prnewswire")
     finally:
-        site.send_signal(signal.SIGINT)
-        site.wait(10)
+        stop(site)
     site, base_url, after = live_site(2)
     try:
         with PoliteClient(base_url) as client:
             poll = poll_feed(warehouse, client, "prnewswire", RSS_PATH)
     finally:
-        site.send_signal(signal.SIGINT)
-        site.wait(10)
+        stop(site)
     assert min(map(int, after)) > max(map(int, before))  # never an id served before
     new_ids = {wires.get("prnewswire").release_id(url) for url in poll.new}
     assert set(after) <= new_ids and not new_ids & set(before)
