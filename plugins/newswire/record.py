@@ -45,9 +45,11 @@ class Field:
     name: str
     type: object  # its value's type in the record: str, int, X | None, list[X], dict[K, V]
     column: str | None  # its column's type in newswire.releases; None: a table of its own
-    hashed: str | None = ALWAYS  # how content_sha256() covers it; None: not content
+    # How content_sha256() covers it: ALWAYS is the first declaration's fields only (moving a
+    # field in or out of it changes every stored hash); None: not content.
+    hashed: str | None = WHEN_SET
     derived: bool = False  # computed by the parser from other fields: no extraction layer
-    required: bool = False  # a record without it is refused (``missing_<name>``)
+    required: bool = False  # a record where it is absent, None or blank is refused
     max_chars: int | None = None  # each of its strings is cut to this length to be stored
     label: str | None = None  # its row on the release page; None: no row
     link: bool = False  # the release page shows its value (each item of a list) as a link
@@ -60,38 +62,41 @@ class Field:
 
 FIELDS = (
     # the wire's own id (PR Newswire: the 9-digit number in the URL)
-    Field("release_id", str, "text", derived=True, required=True, label="Release id"),
+    Field("release_id", str, "text", ALWAYS, derived=True, required=True, label="Release id"),
     # canonical https URL, no tracking query
-    Field("url", str, "text", derived=True, required=True, label="Original", link=True),
+    Field("url", str, "text", ALWAYS, derived=True, required=True, label="Original", link=True),
     # "prnewswire", "newswireca" or "globenewswire"
-    Field("wire", str, "text", derived=True, required=True, label="Wire"),
-    Field("title", str, "text", required=True, max_chars=2_000),  # the page's heading
+    Field("wire", str, "text", ALWAYS, derived=True, required=True, label="Wire"),
+    # the page's heading (the page shows it as its own heading)
+    Field("title", str, "text", ALWAYS, required=True, max_chars=2_000),
     # several subtitles joined with "\n" (the page shows them under the title)
-    Field("subtitle", str | None, "text", max_chars=10_000),
+    Field("subtitle", str | None, "text", ALWAYS, max_chars=10_000),
     # the "News provided by" organization
-    Field("issuer", str | None, "text", max_chars=300, label="Issuer"),
+    Field("issuer", str | None, "text", ALWAYS, max_chars=300, label="Issuer"),
     # ISO 8601 in UTC, e.g. "2025-02-19T13:00:00+00:00"
-    Field("published_at", str | None, "timestamptz", label="Published"),
+    Field("published_at", str | None, "timestamptz", ALWAYS, label="Published"),
     # e.g. "BEIJING", "PARIS and TEANECK, N.J."
-    Field("dateline_location", str | None, "text", max_chars=500, label="Dateline"),
+    Field("dateline_location", str | None, "text", ALWAYS, max_chars=500, label="Dateline"),
     # from the closing "SOURCE <org>" line
-    Field("source_org", str | None, "text", max_chars=300, label="Source"),
+    Field("source_org", str | None, "text", ALWAYS, max_chars=300, label="Source"),
     # stored in newswire.release_tickers, in order of appearance
-    Field("tickers", list[Ticker], None, max_chars=32, label="Tickers"),
+    Field("tickers", list[Ticker], None, ALWAYS, max_chars=32, label="Tickers"),
     # stored in newswire.industries and newswire.release_industries
-    Field("industries", list[str], None, max_chars=200, label="Industries"),
-    Field("language", str | None, "text", max_chars=35, label="Language"),  # e.g. "en"
+    Field("industries", list[str], None, ALWAYS, max_chars=200, label="Industries"),
+    # e.g. "en"
+    Field("language", str | None, "text", ALWAYS, max_chars=35, label="Language"),
     # paragraphs separated by one blank line (the page shows it below the fields; any length)
-    Field("body_text", str, "text"),
+    Field("body_text", str, "text", ALWAYS),
     # the contacts block, its lines joined with "\n" (any length)
-    Field("contacts", str | None, "text", label="Contacts"),
+    Field("contacts", str | None, "text", ALWAYS, label="Contacts"),
     # absolute URLs of the release's own images
-    Field("images", list[str], "text[]", label="Images", link=True),
+    Field("images", list[str], "text[]", ALWAYS, label="Images", link=True),
     # the wire's subject tags ("Trade Show News", ...)
-    Field("subjects", list[str], "text[]", max_chars=200, label="Subjects"),
+    Field("subjects", list[str], "text[]", ALWAYS, max_chars=200, label="Subjects"),
     # the dateline's date, ISO ("2025-02-19")
-    Field("dateline_date", str | None, "date", label="Dateline date"),
-    Field("word_count", int, "integer", derived=True, label="Words"),  # words in body_text
+    Field("dateline_date", str | None, "date", ALWAYS, label="Dateline date"),
+    # words in body_text
+    Field("word_count", int, "integer", ALWAYS, derived=True, label="Words"),
     # hash of the content fields (see content_sha256())
     Field("content_sha256", str, "text", hashed=None, derived=True),
     # {field: layer}: which extraction layer gave each non-empty field
