@@ -105,9 +105,7 @@ def _names(listed: str, typed: bool = False) -> list:
 
 # The proof: a throwaway field declared in a copy of the package, its column added as a
 # migration would, and nothing else changed.
-SUMMARY = (
-    '    Field("summary", str | None, "text", max_chars=40, label="Summary"),\n'
-)
+SUMMARY = '    Field("summary", str | None, "text", max_chars=40, label="Summary"),\n'
 _LOAD_AND_SHOW = """
 import json, sys
 from datetime import UTC, datetime
