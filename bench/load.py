@@ -86,7 +86,8 @@ class _TimingCursor:
     def execute(self, sql, params=None):
         start = time.perf_counter()
         self._cur.execute(sql, params)
-        label = " ".join(sql.split())[:90]
+        text = sql if isinstance(sql, str) else sql.as_string(self._cur)  # a composed one
+        label = " ".join(text.split())[:90]
         self.seconds.append((label, round(time.perf_counter() - start, 3)))
 
     def __getattr__(self, name):

@@ -289,7 +289,7 @@ def test_release_page_shows_fields_versions_and_what_a_correction_changed(
     assert values["Tickers"] == "NYSE:ACME"
     assert values["Issuer"] == "Workday, Inc."
     assert values["Published"] == "2025-02-17 20:00 UTC"
-    assert values["Dateline"] == "NEW YORK, 2025-02-17"
+    assert (values["Dateline"], values["Dateline date"]) == ("NEW YORK", "2025-02-17")
     assert values["Industries"] == "Computer Software"
     hrefs = [a.get("href") for a in fields.iter("a")]
     assert hrefs == [make_record(1)["url"], "https://cdn.example.com/logo.png"]  # no javascript:

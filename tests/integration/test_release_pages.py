@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from psycopg2.sql import SQL, Composable
 
 from newswire.warehouse.connection import connect
 from newswire.warehouse.releases import (
@@ -48,8 +49,8 @@ def test_a_release_with_its_versions_and_their_records(corrected):
     assert release.fields["title"] == "Release number 1 (corrected)"
     assert release.fields["body_text"] == CORRECTED_BODY
     assert release.fields["version"] == 2
-    assert release.tickers == ["NYSE:ACME", "NASDAQ:AC"]  # in order of appearance
-    assert release.industries == ["Computer Software"]
+    assert release.fields["tickers"] == ["NYSE:ACME", "NASDAQ:AC"]  # in order of appearance
+    assert release.fields["industries"] == ["Computer Software"]
     assert [(v["version"], v["first_seen_at"]) for v in release.versions] == [
         (2, FETCHED_AT + timedelta(days=1)),
         (1, FETCHED_AT),
@@ -95,7 +96,8 @@ def test_newswire_search_until_a_day(corrected, tmp_path):
 def test_release_reads_look_the_release_up_by_its_key(corrected, query, sql):
     params = {"wire": "prnewswire", "release_id": "302000001", "limit": 100, "versions": [1, 2]}
     # A small table is cheaper to scan: the planner is told not to, as at 1,000,000 rows.
-    rows = query(corrected, "SET enable_seqscan = off; EXPLAIN " + sql, params)
+    statement = sql if isinstance(sql, Composable) else SQL(sql)  # RELEASE_SQL is composed
+    rows = query(corrected, SQL("SET enable_seqscan = off; EXPLAIN ") + statement, params)
     plan = "\n".join(row[0] for row in rows)
     assert "Seq Scan" not in plan, plan
     assert "Index Cond: ((wire = 'prnewswire'::text) AND (release_id = '302000001'::text))" in plan

@@ -20,7 +20,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 import psycopg2
+from psycopg2 import sql
 
+from newswire.record import COLUMN_FIELDS
 from newswire.warehouse.connection import lock_table, savepoint
 from newswire.warehouse.corrections import link_corrections
 from newswire.warehouse.validation import Refused, storable
@@ -36,6 +38,23 @@ STAGED_COLUMNS = (
     "raw_page_id",
     "fetched_at",
     "fetch_url",
+)
+_STAGED_KEY = ("run_key", "wire", "release_id")  # staged_releases' primary key
+_COPY_INCOMING = sql.SQL("COPY _incoming ({}) FROM STDIN").format(
+    sql.SQL(", ").join(map(sql.Identifier, STAGED_COLUMNS))
+)
+_STAGE_INCOMING = sql.SQL(
+    """INSERT INTO newswire.staged_releases ({columns})
+       SELECT {columns} FROM _incoming
+       ON CONFLICT (run_key, wire, release_id) DO UPDATE SET {updates}
+       WHERE EXCLUDED.fetched_at >= staged_releases.fetched_at"""
+).format(
+    columns=sql.SQL(", ").join(map(sql.Identifier, STAGED_COLUMNS)),
+    updates=sql.SQL(", ").join(
+        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(name))
+        for name in STAGED_COLUMNS
+        if name not in _STAGED_KEY
+    ),
 )
 
 
@@ -110,15 +129,8 @@ def _copy(cur, run_key: str, items: list[StagedRecord]) -> None:
         )
         buffer.write("\t".join(_copy_text(value) for value in row) + "\n")
     buffer.seek(0)
-    cur.copy_expert(f"COPY _incoming ({', '.join(STAGED_COLUMNS)}) FROM STDIN", buffer)
-    columns = ", ".join(STAGED_COLUMNS)
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in STAGED_COLUMNS[3:])
-    cur.execute(
-        f"""INSERT INTO newswire.staged_releases ({columns})
-            SELECT {columns} FROM _incoming
-            ON CONFLICT (run_key, wire, release_id) DO UPDATE SET {updates}
-            WHERE EXCLUDED.fetched_at >= staged_releases.fetched_at"""
-    )
+    cur.copy_expert(_COPY_INCOMING.as_string(cur), buffer)
+    cur.execute(_STAGE_INCOMING)
     cur.execute("TRUNCATE _incoming")
 
 
@@ -132,6 +144,59 @@ def _copy_text(value) -> str:
         .replace("\t", "\\t")
         .replace("\n", "\\n")
         .replace("\r", "\\r")
+    )
+
+
+# The columns of a current row that the load fills, beside the record's own
+# (record.COLUMN_FIELDS). Organizations are looked up one key at a time: a join may hash the
+# whole table, whose size grows with the warehouse, not with the batch.
+_LOAD_COLUMNS = {
+    "parser_version": "b.parser_version",
+    "raw_page_id": "b.raw_page_id",
+    "fetched_at": "b.fetched_at",
+    "version": "b.version",
+    "issuer_org_id": "(SELECT org_id FROM newswire.organizations"
+    " WHERE normalized_name = b.issuer_key)",
+    "source_org_id": "(SELECT org_id FROM newswire.organizations"
+    " WHERE normalized_name = b.source_key)",
+}
+_KEY = ("wire", "release_id")  # newswire.releases' primary key
+
+
+def _upsert_current_rows() -> sql.Composed:
+    """The merge's statement writing the current rows, its column lists generated from the
+    record's declaration: each field with a column takes its value from the staged row when
+    staging keeps it in a column (the key, the hash), else from the record read as a row of
+    the declared column types; a changed row has every column but its key replaced."""
+    from_record = [f for f in COLUMN_FIELDS if f.name not in STAGED_COLUMNS]
+    values = {
+        **{
+            f.name: sql.Identifier("b" if f.name in STAGED_COLUMNS else "r", f.name)
+            for f in COLUMN_FIELDS
+        },
+        **{name: sql.SQL(expression) for name, expression in _LOAD_COLUMNS.items()},
+    }
+    record_row = sql.SQL(", ").join(
+        sql.SQL("{} {}").format(sql.Identifier(f.name), sql.SQL(f.column)) for f in from_record
+    )
+    updates = sql.SQL(", ").join(
+        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(name))
+        for name in values
+        if name not in _KEY
+    )
+    return sql.SQL(
+        """INSERT INTO newswire.releases AS cur ({columns})
+       SELECT {values}
+       FROM _batch b
+       CROSS JOIN LATERAL jsonb_to_record(b.record) AS r({record_row})
+       WHERE b.replaces
+       ORDER BY b.wire, b.release_id
+       ON CONFLICT (wire, release_id) DO UPDATE SET {updates}, updated_at = now()"""
+    ).format(
+        columns=sql.SQL(", ").join(map(sql.Identifier, values)),
+        values=sql.SQL(", ").join(values.values()),
+        record_row=record_row,
+        updates=updates,
     )
 
 
@@ -183,42 +248,8 @@ _MERGE_STEPS = (
        WHERE key IS NOT NULL
        ORDER BY key, name
        ON CONFLICT (normalized_name) DO NOTHING""",
-    # 3. Current rows, each written once, by the records that replace them. Organizations
-    #    are looked up one key at a time: a join may hash the whole table, whose size
-    #    grows with the warehouse, not with the batch.
-    """INSERT INTO newswire.releases AS cur (
-           wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
-           source_org, language, body_text, contacts, images, subjects, dateline_date,
-           word_count, content_sha256, parser_version, raw_page_id, fetched_at, version,
-           issuer_org_id, source_org_id, field_sources)
-       SELECT b.wire, b.release_id, r.url, r.title, r.subtitle, r.issuer, r.published_at,
-              r.dateline_location, r.source_org, r.language, coalesce(r.body_text, ''),
-              r.contacts, coalesce(r.images, '{}'), coalesce(r.subjects, '{}'),
-              r.dateline_date, coalesce(r.word_count, 0), b.content_sha256, b.parser_version,
-             b.raw_page_id, b.fetched_at, b.version,
-             (SELECT org_id FROM newswire.organizations WHERE normalized_name = b.issuer_key),
-             (SELECT org_id FROM newswire.organizations WHERE normalized_name = b.source_key),
-             coalesce(b.record->'field_sources', '{}')
-       FROM _batch b
-       CROSS JOIN LATERAL jsonb_to_record(b.record) AS r(
-           url text, title text, subtitle text, issuer text, published_at timestamptz,
-           dateline_location text, source_org text, language text, body_text text,
-           contacts text, images text[], subjects text[], dateline_date date, word_count integer)
-       WHERE b.replaces
-       ORDER BY b.wire, b.release_id
-       ON CONFLICT (wire, release_id) DO UPDATE SET
-           url = EXCLUDED.url, title = EXCLUDED.title, subtitle = EXCLUDED.subtitle,
-           issuer = EXCLUDED.issuer, published_at = EXCLUDED.published_at,
-           dateline_location = EXCLUDED.dateline_location, source_org = EXCLUDED.source_org,
-           language = EXCLUDED.language, body_text = EXCLUDED.body_text,
-           contacts = EXCLUDED.contacts, images = EXCLUDED.images,
-           subjects = EXCLUDED.subjects, dateline_date = EXCLUDED.dateline_date,
-           word_count = EXCLUDED.word_count,
-           content_sha256 = EXCLUDED.content_sha256, parser_version = EXCLUDED.parser_version,
-           raw_page_id = EXCLUDED.raw_page_id, fetched_at = EXCLUDED.fetched_at,
-           version = EXCLUDED.version, issuer_org_id = EXCLUDED.issuer_org_id,
-           source_org_id = EXCLUDED.source_org_id, field_sources = EXCLUDED.field_sources,
-           updated_at = now()""",
+    # 3. Current rows, each written once, by the records that replace them.
+    _upsert_current_rows(),
     # 4. History: a version per distinct content, older fetches' too.
     """INSERT INTO newswire.release_versions
            (wire, release_id, version, content_sha256, record, parser_version, raw_page_id,

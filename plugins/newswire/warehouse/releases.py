@@ -1,4 +1,4 @@
-"""One release as the Newswire page shows it: its current fields, tickers and industries,
+"""One release as the Newswire page shows it: its current fields (tickers and industries too),
 its versions (``newswire.release_versions``), the release it corrects and those correcting it
 (``newswire.corrections``), and the records of the versions it compares.
 
@@ -12,17 +12,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from psycopg2 import sql
+
+from newswire.record import COLUMN_FIELDS
+
 MAX_VERSIONS = 100  # the newest versions listed
 MAX_TICKERS = 100
 MAX_CORRECTIONS = 20
 
-RELEASE_SQL = """
-SELECT wire, release_id, url, title, subtitle, issuer, published_at, dateline_location,
-       dateline_date, source_org, language, body_text, contacts, images, subjects,
-       word_count, version, fetched_at, first_loaded_at, field_sources
+# The record's fields that have a column (record.COLUMN_FIELDS), and how the row was loaded.
+RELEASE_SQL = sql.SQL("""
+SELECT {columns}
 FROM newswire.releases
 WHERE wire = %(wire)s AND release_id = %(release_id)s
-"""
+""").format(
+    columns=sql.SQL(", ").join(
+        sql.Identifier(name)
+        for name in (
+            *(field.name for field in COLUMN_FIELDS),
+            "version",
+            "fetched_at",
+            "first_loaded_at",
+        )
+    )
+)
 TICKERS_SQL = """
 SELECT exchange || ':' || symbol
 FROM newswire.release_tickers
@@ -67,9 +80,9 @@ WHERE wire = %(wire)s AND release_id = %(release_id)s AND version = ANY(%(versio
 
 @dataclass
 class Release:
-    fields: dict  # the columns of RELEASE_SQL
-    tickers: list[str]  # "NASDAQ:WDAY", in order of appearance
-    industries: list[str]
+    # The columns of RELEASE_SQL, and the fields stored in tables of their own: "tickers"
+    # ("NASDAQ:WDAY", in order of appearance) and "industries".
+    fields: dict
     versions: list[dict]  # the newest MAX_VERSIONS, newest first (columns of VERSIONS_SQL)
     corrects: dict | None  # the release this one corrects (columns of CORRECTS_SQL)
     corrected_by: list[dict]  # the releases correcting this one, newest first
@@ -85,16 +98,16 @@ def read_release(conn, wire: str, release_id: str) -> Release | None:
             return None
         fields = dict(zip([col.name for col in cur.description], row))
         cur.execute(TICKERS_SQL, {**key, "limit": MAX_TICKERS})
-        tickers = [ticker for (ticker,) in cur.fetchall()]
+        fields["tickers"] = [ticker for (ticker,) in cur.fetchall()]
         cur.execute(INDUSTRIES_SQL, key)
-        industries = [name for (name,) in cur.fetchall()]
+        fields["industries"] = [name for (name,) in cur.fetchall()]
         cur.execute(VERSIONS_SQL, {**key, "limit": MAX_VERSIONS})
         versions = _dicts(cur)
         cur.execute(CORRECTS_SQL, key)
         corrects = next(iter(_dicts(cur)), None)
         cur.execute(CORRECTED_BY_SQL, {**key, "limit": MAX_CORRECTIONS})
         corrected_by = _dicts(cur)
-    return Release(fields, tickers, industries, versions, corrects, corrected_by)
+    return Release(fields, versions, corrects, corrected_by)
 
 
 def _dicts(cur) -> list[dict]:

@@ -1,31 +1,32 @@
 """What the warehouse can hold: a record is checked and made storable before it is staged,
 so that no value of one page can fail the ``COPY`` or the merge of a whole batch.
 
-The rules, per field (a refused record becomes a ``store`` reject of its page, whose raw
-bytes stay in the archive):
+The rules follow the record's declaration (:data:`newswire.record.FIELDS`); a refused record
+becomes a ``store`` reject of its page, whose raw bytes stay in the archive:
 
 - Every string, anywhere in the record: NUL characters are removed (PostgreSQL's ``text``
   and ``jsonb`` cannot hold them, and they mean nothing in a release) and lone surrogates,
   which are not Unicode and cannot be written as UTF-8, become U+FFFD.
-- ``wire``, ``release_id``, ``url`` and ``title`` are required: without one the record is
-  refused (``missing_release_id`` ...). The pipeline first falls back to the id and URL of
-  the fetched page (see ``newswire.pipeline.ingestion``). A ``release_id`` longer than
-  :data:`MAX_ID_CHARS` is refused (``bad_release_id``): cutting an id makes another one.
-- ``published_at`` and ``dateline_date`` must be ISO 8601 (else ``bad_published_at`` /
-  ``bad_dateline_date``); they are stored in Python's canonical spelling.
-- ``word_count`` must be an integer PostgreSQL's ``integer`` holds (else ``bad_word_count``).
-- Short fields are cut to :data:`MAX_CHARS`, each industry and subject to
-  :data:`MAX_ITEM_CHARS` and each ticker exchange or symbol to :data:`MAX_TICKER_CHARS`:
-  most are indexed, and an index entry holds at most 2,704 bytes (a character may take four
-  of them). Lists keep their first :data:`MAX_ITEMS` items (a ticker's position is a
-  ``smallint``). A longer value is parser garbage, not a headline: cutting it keeps the
-  release.
+- A required field (``wire``, ``release_id``, ``url``, ``title``) that is absent, ``None``
+  or blank refuses the record (``missing_release_id`` ...). The pipeline first falls back to
+  the id and URL of the fetched page (see ``newswire.pipeline.ingestion``). A
+  ``release_id`` longer than :data:`MAX_ID_CHARS` is refused (``bad_release_id``): cutting
+  an id makes another one.
+- A field missing, or whose value is not of its declared type (a number for a title, a
+  string for a list, a list item of the wrong type), refuses the record
+  (``invalid_record``, naming every such field).
+- A field whose column is a ``timestamptz`` or a ``date`` must be ISO 8601 (else
+  ``bad_published_at`` / ``bad_dateline_date``); it is stored in Python's canonical
+  spelling. An ``integer`` field is a count PostgreSQL's ``integer`` holds (else
+  ``bad_word_count``).
+- Each string of a field that declares ``max_chars`` is cut to it (a title, each industry,
+  each ticker's exchange and symbol): most are indexed, and an index entry holds at most
+  2,704 bytes (a character may take four of them). Lists keep their first
+  :data:`MAX_ITEMS` items (a ticker's position is a ``smallint``). A longer value is parser
+  garbage, not a headline: cutting it keeps the release. ``body_text`` and ``contacts``
+  keep any length (search indexes the body's first 100,000 characters, see ``sql/005``).
 - ``field_sources`` must map fields of the record to layers of
   :data:`newswire.record.LAYERS` (else ``invalid_record``).
-- ``body_text`` and ``contacts`` keep any length (search indexes the body's first 100,000
-  characters, see ``sql/005``).
-- A value of the wrong type (a number for a title, a string for a list) refuses the record
-  (``invalid_record``).
 
 The record's ``content_sha256`` is computed again from what is stored.
 """
@@ -33,30 +34,19 @@ The record's ``content_sha256`` is computed again from what is stored.
 from __future__ import annotations
 
 import re
+import types
+import typing
+from collections.abc import Callable
 from datetime import date, datetime
 
-from newswire.record import LAYERS, LIST_FIELDS, RELEASE_FIELDS, content_sha256
+from newswire.record import FIELDS, LAYERS, RELEASE_FIELDS, content_sha256
 
 MAX_ID_CHARS = 100
-MAX_CHARS = {
-    "title": 2_000,
-    "subtitle": 10_000,
-    "issuer": 300,
-    "source_org": 300,
-    "dateline_location": 500,
-    "language": 35,
-}
-MAX_ITEM_CHARS = 200
-MAX_TICKER_CHARS = 32
 MAX_ITEMS = 10_000
-_REQUIRED = ("wire", "release_id", "url", "title")
-_TEXT_FIELDS = tuple(
-    f
-    for f in RELEASE_FIELDS
-    if f not in LIST_FIELDS and f not in ("word_count", "content_sha256", "field_sources")
-)
 _INT_MAX = 2**31 - 1
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# What a value of a timestamp or date column is read as (ISO 8601).
+_ISO_KINDS = {"timestamptz": datetime, "date": date}
 
 
 class Refused(ValueError):
@@ -73,30 +63,48 @@ def clean_text(value: str) -> str:
     return _SURROGATE.sub("\ufffd", value.replace("\x00", ""))
 
 
+def holds(kind) -> Callable[[object], bool]:
+    """A test of whether a value is of the declared type ``kind``: ``str``, ``int`` (not a
+    bool), ``X | None``, ``list[X]`` or ``dict[K, V]``, nested."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is types.UnionType:
+        arms = [holds(arm) for arm in args]
+        return lambda value: any(arm(value) for arm in arms)
+    if origin is list:
+        item = holds(args[0])
+        return lambda value: isinstance(value, list) and all(map(item, value))
+    if origin is dict:
+        key, item = holds(args[0]), holds(args[1])
+        return lambda value: (
+            isinstance(value, dict) and all(key(k) and item(v) for k, v in value.items())
+        )
+    if kind is int:
+        return lambda value: isinstance(value, int) and not isinstance(value, bool)
+    if kind is types.NoneType:
+        return lambda value: value is None
+    if isinstance(kind, type):
+        return lambda value: isinstance(value, kind)
+    raise TypeError(f"no check for the declared type {kind!r}")
+
+
+_CHECKS = {field.name: holds(field.type) for field in FIELDS}
+
+
 def storable(record: dict) -> dict:
     """The record as the warehouse stores it (a new dict), or :class:`Refused`."""
     record = _cleaned(record)
+    absent = [name for name in RELEASE_FIELDS if name not in record]
+    if absent:
+        raise Refused("invalid_record", f"missing or mistyped fields: {', '.join(absent)}")
+    for field in FIELDS:
+        value = record[field.name]
+        if field.required and (value is None or isinstance(value, str) and not value.strip()):
+            raise Refused(f"missing_{field.name}", f"the record has no {field.name}")
     _check_types(record)
-    for field in _REQUIRED:
-        if not (record[field] or "").strip():
-            raise Refused(f"missing_{field}", f"the record has no {field}")
     if len(record["release_id"]) > MAX_ID_CHARS:
         raise Refused("bad_release_id", f"release_id longer than {MAX_ID_CHARS} characters")
-    record["published_at"] = _iso(record["published_at"], datetime, "published_at")
-    record["dateline_date"] = _iso(record["dateline_date"], date, "dateline_date")
-    if not 0 <= record["word_count"] <= _INT_MAX:
-        raise Refused("bad_word_count", f"word_count {record['word_count']} out of range")
-    for field, limit in MAX_CHARS.items():
-        if record[field] is not None:
-            record[field] = record[field][:limit]
-    for field in LIST_FIELDS:
-        record[field] = record[field][:MAX_ITEMS]
-    for field in ("industries", "subjects"):
-        record[field] = [item[:MAX_ITEM_CHARS] for item in record[field]]
-    record["tickers"] = [
-        {key: value and value[:MAX_TICKER_CHARS] for key, value in ticker.items()}
-        for ticker in record["tickers"]
-    ]
+    for field in FIELDS:
+        record[field.name] = _bounded(field, record[field.name])
     record["content_sha256"] = content_sha256(record)
     return record
 
@@ -112,45 +120,43 @@ def _cleaned(value):
 
 
 def _check_types(record: dict) -> None:
-    wrong = [f for f in RELEASE_FIELDS if f not in record]
-    wrong += [f for f in _TEXT_FIELDS if not isinstance(record.get(f, ""), str | None)]
-    wrong += [
-        f
-        for f in ("industries", "images", "subjects")
-        if not (isinstance(record.get(f), list) and all(isinstance(i, str) for i in record[f]))
-    ]
-    tickers = record.get("tickers")
-    if not (
-        isinstance(tickers, list)
-        and all(
-            isinstance(t, dict) and all(isinstance(v, str | None) for v in t.values())
-            for t in tickers
-        )
-    ):
-        wrong.append("tickers")
-    sources = record.get("field_sources")
-    if not (
-        isinstance(sources, dict)
-        and all(field in RELEASE_FIELDS and layer in LAYERS for field, layer in sources.items())
-    ):
-        wrong.append("field_sources")
-    count = record.get("word_count")
-    if not isinstance(count, int) or isinstance(count, bool):
-        wrong.append("word_count")
-    sources = record.get("field_sources")
-    if not (
-        isinstance(sources, dict)
-        and all(isinstance(k, str) and isinstance(v, str) for k, v in sources.items())
+    wrong = [name for name, check in _CHECKS.items() if not check(record[name])]
+    sources = record["field_sources"]
+    if "field_sources" not in wrong and not all(
+        field in RELEASE_FIELDS and layer in LAYERS for field, layer in sources.items()
     ):
         wrong.append("field_sources")
     if wrong:
         raise Refused("invalid_record", f"missing or mistyped fields: {', '.join(wrong)}")
 
 
-def _iso(value: str | None, kind: type[date], field: str) -> str | None:
+def _bounded(field, value):
+    """``value`` (of its declared type) as its column can hold it, or :class:`Refused`."""
     if value is None:
         return None
-    try:
-        return kind.fromisoformat(value).isoformat()
-    except ValueError:
-        raise Refused(f"bad_{field}", f"{field} is not ISO 8601: {value[:100]!r}") from None
+    if field.column in _ISO_KINDS:
+        try:
+            return _ISO_KINDS[field.column].fromisoformat(value).isoformat()
+        except ValueError:
+            raise Refused(
+                f"bad_{field.name}", f"{field.name} is not ISO 8601: {value[:100]!r}"
+            ) from None
+    if field.column == "integer" and not 0 <= value <= _INT_MAX:
+        raise Refused(f"bad_{field.name}", f"{field.name} {value} out of range")
+    if field.is_list:
+        value = value[:MAX_ITEMS]
+    if field.max_chars:
+        return _cut(value, field.max_chars)
+    return value
+
+
+def _cut(value, limit: int):
+    """``value`` with each of its strings (a list's items, a dict's values) cut to
+    ``limit`` characters."""
+    if isinstance(value, str):
+        return value[:limit]
+    if isinstance(value, list):
+        return [_cut(item, limit) for item in value]
+    if isinstance(value, dict):
+        return {key: _cut(item, limit) for key, item in value.items()}
+    return value

@@ -40,6 +40,7 @@ from fastapi.templating import Jinja2Templates
 from newswire import wires
 from newswire.changes import MAX_BODY_CHARS, compare
 from newswire.links import web_url
+from newswire.record import PAGE_FIELDS
 from newswire.settings import AIRFLOW_CONN_ID
 from newswire.warehouse.connection import connect
 from newswire.warehouse.releases import read_records, read_release
@@ -291,7 +292,9 @@ def release_page(request: Request, wire: str, release_id: str) -> HTMLResponse:
         if not re.fullmatch(r"[0-9]{1,9}", asked) or not 1 <= int(asked) <= newest:
             error = f"version must be a number from 1 to {newest}"
             context = {"release": release, "error": error, "version": None, "changes": None}
-            return _page(request, "release.html", 400, root=root, **context)
+            return _page(
+                request, "release.html", 400, root=root, page_fields=PAGE_FIELDS, **context
+            )
         version = int(asked)
         records = read_records(conn, wire, release_id, [version - 1, version])
     changes = compare(records[version - 1], records[version]) if len(records) == 2 else None
@@ -300,6 +303,7 @@ def release_page(request: Request, wire: str, release_id: str) -> HTMLResponse:
         "release.html",
         root=root,
         release=release,
+        page_fields=PAGE_FIELDS,
         error="",
         version=version,
         changes=changes,
