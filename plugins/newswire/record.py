@@ -65,7 +65,7 @@ FIELDS = (
     Field("release_id", str, "text", ALWAYS, derived=True, required=True, label="Release id"),
     # canonical https URL, no tracking query
     Field("url", str, "text", ALWAYS, derived=True, required=True, label="Original", link=True),
-    # "prnewswire", "newswireca" or "globenewswire"
+    # the name of its wire, a declaration of newswire.wires ("prnewswire", ...)
     Field("wire", str, "text", ALWAYS, derived=True, required=True, label="Wire"),
     # the page's heading (the page shows it as its own heading)
     Field("title", str, "text", ALWAYS, required=True, max_chars=2_000),
