@@ -16,7 +16,7 @@ from operator import itemgetter
 
 import lxml.html
 from cssselect import parse as parse_css
-from cssselect.xpath import is_non_whitespace
+from cssselect.xpath import XPathExpr, is_non_whitespace
 from lxml import etree
 from lxml.cssselect import CSSSelector, LxmlHTMLTranslator
 
@@ -138,9 +138,62 @@ class Page:
         return {}
 
 
+_NEEDS_ATTRIBUTE = re.compile(r"@([\w-]+)(?![\w-])(?:$| = | and )")
+
+
+class _XPathExpr(XPathExpr):
+    """cssselect's expression, written so that libxml2 finds an element known only by an
+    attribute (``[itemprop=articleBody]``, ``#main``) through that attribute:
+    ``*/@itemprop[. = 'articleBody']/parent::*`` walks the attributes, several times faster
+    than ``*[@itemprop = 'articleBody']``, which tests a predicate on every element. Only the
+    text of a whole expression changes (its ``element`` and ``condition`` stay cssselect's,
+    for the code of cssselect that reads them) and only while it is a plain compound: a name
+    test or a star prefix (sibling combinators, ``:nth-*``) makes it plain again."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.axis: tuple[str, str] | None = None  # (attribute, its test with the value as .)
+        self.further: list[str] = []  # the conditions after the attribute's own
+
+    def add_condition(self, condition: str, conjuction: str = "and") -> _XPathExpr:
+        if self.axis is not None:
+            if conjuction == "and":
+                self.further.append(condition)
+            else:
+                self.axis = None
+        elif self.element == "*" and not self.condition:
+            # Only a test that needs the attribute ("@x", "@x = 'v'", "@x and ...": not a
+            # "not(@x)") and reads no other attribute can be read from the attribute.
+            needs = _NEEDS_ATTRIBUTE.match(condition)
+            if needs and set(re.findall(r"@([\w-]+)", condition)) == {needs[1]}:
+                name = re.escape(needs[1])
+                self.axis = (needs[1], re.sub(rf"@{name}(?![\w-])", ".", condition))
+        return super().add_condition(condition, conjuction)
+
+    def add_name_test(self) -> None:
+        self.axis = None
+        super().add_name_test()
+
+    def add_star_prefix(self) -> None:
+        self.axis = None
+        super().add_star_prefix()
+
+    def join(self, combiner, other, closing_combiner=None, has_inner_condition=False):
+        joined = super().join(combiner, other, closing_combiner, has_inner_condition)
+        plain = closing_combiner or has_inner_condition or not isinstance(other, _XPathExpr)
+        self.axis, self.further = (None, []) if plain else (other.axis, other.further)
+        return joined
+
+    def __str__(self) -> str:
+        if self.axis is None or self.element != "*":
+            return super().__str__()
+        name, test = self.axis
+        return f"{self.path}*/@{name}[{test}]/parent::*" + "".join(f"[{c}]" for c in self.further)
+
+
 class _HTMLTranslator(LxmlHTMLTranslator):
-    """cssselect's HTML translator, made cheaper for large pages in two ways that select the
-    same elements in the same order.
+    """cssselect's HTML translator, made cheaper for large pages in three ways that select
+    the same elements in the same order.
 
     A group of selectors is one walk of the tree per tag, not one per selector: the
     selectors of one tag without a combinator (``div.modal, div.carousel, ...``) become one
@@ -148,9 +201,13 @@ class _HTMLTranslator(LxmlHTMLTranslator):
     union of its own, and each walks the whole tree (the thousand cells of an earnings
     release's tables, again and again).
 
+    An element known only by an attribute is found through it (:class:`_XPathExpr`).
+
     ``.class`` (and ``[attr~=word]``) gets a cheap first test: the attribute must hold the
     word as a substring before it is split into words. cssselect's own test runs
     normalize-space and concat on every element of the tag that has a class."""
+
+    xpathexpr_cls = _XPathExpr
 
     def css_to_xpath(self, css: str, prefix: str = "descendant-or-self::") -> str:
         conditions: dict[str, list[str]] = {}  # tag -> the conditions of its selectors
@@ -159,7 +216,7 @@ class _HTMLTranslator(LxmlHTMLTranslator):
             if selector.pseudo_element:
                 return super().css_to_xpath(css, prefix)  # none of ours; cssselect says why
             xpath = self.xpath(selector.parsed_tree)
-            if xpath.path:  # a combinator: a path of its own
+            if xpath.path or xpath.axis:  # a combinator, or found by its attribute: its own
                 steps.append(prefix + str(xpath))
             else:
                 conditions.setdefault(xpath.element, []).append(xpath.condition)
