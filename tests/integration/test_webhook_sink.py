@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import io
 import threading
-from datetime import UTC, datetime
 
 import pytest
 import requests
 
-from newswire.warehouse.watchlists import Alert
 from newswire_airflow.alerting import alert_key, webhook_payload
 from newswire_airflow.notifications.webhook import WebhookNotifier
 from newswire_sample_site.webhook_sink import MAX_BODY, WebhookSink
+from tests.support.records import make_alert
 
 
 @pytest.fixture
@@ -25,24 +24,6 @@ def sink():
         server.shutdown()
 
 
-def _alert(alert_id: int) -> Alert:
-    return Alert(
-        alert_id=alert_id,
-        watchlist="demo",
-        webhook_conn_id="newswire_demo_webhook",
-        email_to=None,
-        matched="query",
-        attempts=0,
-        wire="prnewswire",
-        release_id="302000847",
-        title="Atlas <Analytics> Launches a New Office",
-        issuer="Atlas Analytics",
-        tickers=["NYSE:ATLS"],
-        published_at=datetime(2026, 11, 30, 16, 43, 24, tzinfo=UTC),
-        url="https://www.prnewswire.com/news-releases/atlas-302000847.html",
-    )
-
-
 def test_the_notifiers_alerts_are_printed_once_and_a_repeat_is_marked(sink, monkeypatch):
     server, out = sink
     monkeypatch.setenv("NEWSWIRE_LOOPBACK_WEBHOOKS", "1")  # as `make up` sets it
@@ -50,7 +31,7 @@ def test_the_notifiers_alerts_are_printed_once_and_a_repeat_is_marked(sink, monk
         "AIRFLOW_CONN_NEWSWIRE_DEMO_WEBHOOK",
         f'{{"conn_type": "generic", "password": "{server.url}"}}',
     )
-    first, second = _alert(1), _alert(2)
+    first, second = make_alert(alert_id=1), make_alert(alert_id=2)
     for alert in (first, second, first):
         notifier = WebhookNotifier(
             "newswire_demo_webhook", webhook_payload(alert), alert_key(alert)
@@ -59,7 +40,7 @@ def test_the_notifiers_alerts_are_printed_once_and_a_repeat_is_marked(sink, monk
     lines = out.getvalue().splitlines()
     assert len(lines) == 3
     assert lines[0].startswith(f"alert {alert_key(first)}: ")
-    assert lines[0].endswith(": Atlas <Analytics> Launches a New Office")
+    assert lines[0].endswith(f": {first.title}")
     assert lines[1].startswith(f"alert {alert_key(second)}: ")
     assert lines[2].startswith(f"alert {alert_key(first)} (repeat: already received): ")
 

@@ -9,6 +9,7 @@ from newswire.record import RELEASE_FIELDS, content_sha256, sourced_from, word_c
 from newswire.warehouse import archive, runs
 from newswire.warehouse.connection import connect
 from newswire.warehouse.loading import StagedRecord, stage
+from newswire.warehouse.watchlists import Alert
 
 BASE_TIME = datetime(2025, 2, 17, 14, 0, tzinfo=UTC)
 ISSUERS = ("Workday Inc.", "Workday, Inc.", "Global Times", "Zoë Industries GmbH")
@@ -85,3 +86,24 @@ def archived(dsn, raw_page_id: int) -> bytes:
     """An archived page's bytes, as fetched (read and checked by the archive itself)."""
     with connect(dsn) as conn, conn.cursor() as cur:
         return archive.read_page(cur, raw_page_id)
+
+
+def make_alert(**fields) -> Alert:
+    """An alert as the warehouse hands it to the notifiers (a ticker match of a watchlist, a
+    title written to test escaping); ``fields`` replace the defaults."""
+    defaults = dict(
+        alert_id=7,
+        watchlist="wday",
+        webhook_conn_id="hook",
+        email_to=None,
+        matched="ticker NASDAQ:WDAY",
+        attempts=0,
+        wire="prnewswire",
+        release_id="302000000",
+        title="<!channel> Workday & Co <https://evil.example|click>",
+        issuer="Workday, Inc.",
+        tickers=["NASDAQ:WDAY", "NYSE:X"],
+        published_at=datetime(2025, 2, 17, 21, 5, tzinfo=UTC),
+        url="https://www.prnewswire.com/news-releases/release-302000000.html",
+    )
+    return Alert(**{**defaults, **fields})

@@ -1,30 +1,14 @@
 """What an alert says and where it may go: the webhook payload (Slack-escaped text and the
 structured fields) and the webhook URL check, without a server."""
 
-from datetime import UTC, datetime
-
 import pytest
 
 from newswire.fetching.allowlist import HostNotAllowed, for_receiver, parse
-from newswire.warehouse.watchlists import Alert
 from newswire_airflow.alerting import webhook_payload
 from newswire_airflow.notifications.webhook import WebhookError, checked_webhook_url
+from tests.support.records import make_alert
 
-ALERT = Alert(
-    alert_id=7,
-    watchlist="wday",
-    webhook_conn_id="hook",
-    email_to=None,
-    matched="ticker NASDAQ:WDAY",
-    attempts=0,
-    wire="prnewswire",
-    release_id="302000000",
-    title="<!channel> Workday & Co <https://evil.example|click>",
-    issuer="Workday, Inc.",
-    tickers=["NASDAQ:WDAY", "NYSE:X"],
-    published_at=datetime(2025, 2, 17, 21, 5, tzinfo=UTC),
-    url="https://www.prnewswire.com/news-releases/release-302000000.html",
-)
+ALERT = make_alert()
 
 
 def test_the_payload_has_text_for_people_and_fields_for_programs():
