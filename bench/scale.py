@@ -341,7 +341,9 @@ def merge_plans(dsn: str, records: list[dict]) -> dict:
                 "bench__plan",
                 [StagedRecord(r, "b", _fetched_at(r), r["url"]) for r in records],
             )
-            for statement in (*_MERGE_STEPS, _RECORD_ALERTS):
+            for step in (*_MERGE_STEPS, _RECORD_ALERTS):
+                # a step generated from the record's fields is composed SQL: its text here
+                statement = step if isinstance(step, str) else step.as_string(cur)
                 params = {"run_key": "bench__plan"}
                 label = f"merge of {len(records)}: " + " ".join(statement.split())[:60]
                 if not statement.startswith("ANALYZE"):
