@@ -62,16 +62,17 @@ def user_agent() -> str:
     return f"newswire/{__version__} (+{contact}; press-release archiver)"
 
 
-def feeds(declared: tuple[str, ...], source: str) -> tuple[str, ...]:
+def feeds(source: str) -> tuple[str, ...]:
     """Feed paths polled by discovery: the first set of the environment variables the
     source's declaration names (``NEWSWIRE_<SOURCE>_FEEDS``, for PR Newswire also
     ``NEWSWIRE_FEEDS``: comma-separated paths under the base URL, e.g. category feeds such
-    as ``/rss/food-and-beverages-industry-news.rss``), else the source's ``declared`` feeds."""
-    for name in wires.get(source).feeds_env:
+    as ``/rss/food-and-beverages-industry-news.rss``), else the feeds it declares."""
+    wire = wires.get(source)
+    for name in wire.feeds_env:
         paths = tuple(p.strip() for p in os.environ.get(name, "").split(",") if p.strip())
         if paths:
             return paths
-    return declared
+    return wire.feeds
 
 
 def max_failed_share() -> float:

@@ -67,10 +67,8 @@ def watch_feeds(source: str) -> tuple[str, ...]:
     """The feed paths the watcher of ``source`` polls (``NEWSWIRE_<SOURCE>_FEEDS``, else the
     source's declared feeds), as discovery reads them."""
     from newswire import settings
-    from newswire.wires import get
 
-    declared = get(source)
-    return settings.feeds(declared.feeds, declared.name)
+    return settings.feeds(source)
 
 
 def _task_max_rps(base_url: str) -> float | None:

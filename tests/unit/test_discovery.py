@@ -74,19 +74,19 @@ def test_category_feeds_are_configured_per_source(monkeypatch):
     from newswire import settings
 
     declared = GLOBENEWSWIRE.feeds
-    assert settings.feeds(declared, "globenewswire") == declared
+    assert settings.feeds("globenewswire") == declared
     monkeypatch.setenv("NEWSWIRE_FEEDS", "/rss/financial-news.rss")  # PR Newswire's only
     monkeypatch.setenv(
         "NEWSWIRE_PRNEWSWIRE_FEEDS",
         "/rss/food-and-beverages-industry-news.rss, /rss/personnel-announcements-news.rss",
     )
-    assert settings.feeds(PRNEWSWIRE.feeds, "prnewswire") == (
+    assert settings.feeds("prnewswire") == (
         "/rss/food-and-beverages-industry-news.rss",
         "/rss/personnel-announcements-news.rss",
     )
-    assert settings.feeds(declared, "globenewswire") == declared
+    assert settings.feeds("globenewswire") == declared
     monkeypatch.delenv("NEWSWIRE_PRNEWSWIRE_FEEDS")
-    assert settings.feeds(PRNEWSWIRE.feeds, "prnewswire") == ("/rss/financial-news.rss",)
+    assert settings.feeds("prnewswire") == ("/rss/financial-news.rss",)
 
 
 def test_the_pages_clock_is_its_date_header_else_when_it_came():

@@ -111,8 +111,8 @@ def test_the_declaration_names_the_variables_of_its_site_and_feeds(monkeypatch):
         assert settings.base_url("https://mirror.example", wire.name) == "https://mirror.example"
     assert wires.get("prnewswire").base_url_env == "PRNEWSWIRE_BASE_URL"  # public
     monkeypatch.setenv("NEWSWIRE_FEEDS", "/rss/a.rss")  # PR Newswire's older name
-    assert settings.feeds(("/x",), "prnewswire") == ("/rss/a.rss",)
-    assert settings.feeds(("/x",), "globenewswire") == ("/x",)
+    assert settings.feeds("prnewswire") == ("/rss/a.rss",)
+    assert settings.feeds("globenewswire") == wires.get("globenewswire").feeds
 
 
 @pytest.mark.parametrize(

@@ -97,7 +97,7 @@ def discover_step(
                 known=lambda items: runs.listed_unchanged(cur, wire.name, items),
                 since=since,
                 until=until,
-                feeds=feeds or settings.feeds(wire.feeds, wire.name),
+                feeds=feeds or settings.feeds(wire.name),
                 validators=validators,
                 problems=problems,
                 listed=listed,
