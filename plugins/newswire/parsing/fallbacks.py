@@ -89,6 +89,14 @@ def meta_published(page: Page):
     return parse_iso(page.first_meta("article:published_time", "date"))
 
 
+def published(page: Page) -> tuple[object, str | None]:
+    """(publication time, layer) from the generic readings, JSON-LD first, then meta tags:
+    what a wire module falls back on when its own time signals are all missing."""
+    return first_found(
+        ("jsonld", lambda: jsonld_published(page)), ("meta", lambda: meta_published(page))
+    )
+
+
 # -- headings ------------------------------------------------------------------------------
 
 

@@ -56,10 +56,7 @@ def parse(page: Page, wire: str) -> dict:
     if published is None and time_el is not None:
         published = parse_visible_et(text_of(time_el))
     if published is None:
-        published, sources["published_at"] = fallbacks.first_found(
-            ("jsonld", lambda: fallbacks.jsonld_published(page)),
-            ("meta", lambda: fallbacks.meta_published(page)),
-        )
+        published, sources["published_at"] = fallbacks.published(page)
     images = [
         media_url(img.get("src"))
         for img in [*_LOGO(root), *_IMAGES(body)]

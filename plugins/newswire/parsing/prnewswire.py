@@ -256,10 +256,7 @@ def _published(page: Page):
     shown = {name: when for name, when in _shown_times(page) if when}
     sent = _transmission_time(page)
     if not shown and not sent:
-        return fallbacks.first_found(
-            ("jsonld", lambda: fallbacks.jsonld_published(page)),
-            ("meta", lambda: fallbacks.meta_published(page)),
-        )
+        return fallbacks.published(page)
     best = next(iter(shown), None)
     chosen = "transmission id"
     if best is not None and not (sent and abs(shown[best] - sent) == timedelta(hours=12)):

@@ -120,9 +120,11 @@ def prepare(root) -> None:
 
 def inline_text(el, *, line_breaks: bool = True) -> str:
     """The text of an element inside :func:`blocks`, ``<br>`` as a line break (or a space),
-    cleaned."""
-    text = _raw_text(el)
-    return clean_lines(text) if line_breaks else clean(text)
+    cleaned. On one line, every newline and ``<br>`` is whitespace that :func:`clean`
+    collapses: only the ``<br>`` mark needs replacing (it runs on every table cell)."""
+    if line_breaks:
+        return clean_lines(_lines(_marked_text(el)))
+    return clean(_marked_text(el).replace(LINE_BREAK, " "))
 
 
 def list_text(el) -> str:
@@ -135,10 +137,7 @@ def table_text(el) -> str:
     layout cells are no column). A cell's ``<br>`` is a space: each cell is one line."""
     rows = []
     for tr in el.iterdescendants("tr"):
-        cells = (
-            clean(_marked_text(cell).replace(LINE_BREAK, " "))
-            for cell in tr.iterdescendants("td", "th")
-        )
+        cells = (inline_text(cell, line_breaks=False) for cell in tr.iterdescendants("td", "th"))
         row = " | ".join(filter(None, cells))
         if row:
             rows.append(row)
@@ -193,11 +192,6 @@ def _walk(node, out: list[str]) -> None:
 def _has_block(el) -> bool:
     """Whether a block element (paragraph, list, table, div ...) lies inside ``el``."""
     return next(el.iterdescendants(*_BLOCK_LEVEL), None) is not None
-
-
-def _raw_text(el) -> str:
-    """Uncleaned text of an element inside :func:`blocks`, ``<br>`` as a newline."""
-    return _lines(_marked_text(el))
 
 
 def _marked_text(el) -> str:
