@@ -63,14 +63,6 @@ def source_base_url(source: str) -> str:
     return settings.base_url(Variable.get(f"{source}_base_url", default=None), source)
 
 
-def watch_feeds(source: str) -> tuple[str, ...]:
-    """The feed paths the watcher of ``source`` polls (``NEWSWIRE_<SOURCE>_FEEDS``, else the
-    source's declared feeds), as discovery reads them."""
-    from newswire import settings
-
-    return settings.feeds(source)
-
-
 def _task_max_rps(base_url: str) -> float | None:
     """The rate one task may use: a pool's share of the polite rate (None, i.e. the
     client's own default, which is unlimited, for a loopback sample site)."""

@@ -52,15 +52,16 @@ class FeedWatchTrigger(BaseEventTrigger):
     async def run(self) -> AsyncIterator[TriggerEvent]:
         from psycopg2 import Error as DatabaseError
 
+        from newswire import settings
         from newswire.fetching.client import FetchError, PoliteClient
         from newswire.pipeline import watching
         from newswire_airflow.hooks.warehouse import warehouse_dsn
-        from newswire_airflow.tasks import source_base_url, watch_feeds
+        from newswire_airflow.tasks import source_base_url
 
         dsn = await asyncio.to_thread(warehouse_dsn)
         base_url = await asyncio.to_thread(source_base_url, self.source)
         interval = watching.poll_interval(base_url, self.interval)
-        feeds = watch_feeds(self.source)
+        feeds = settings.feeds(self.source)  # NEWSWIRE_<SOURCE>_FEEDS, else its own
         log.info("watching %s every %.0f s: %s", base_url, interval, ", ".join(feeds))
         with PoliteClient(base_url) as client:
             failures = 0

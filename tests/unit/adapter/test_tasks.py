@@ -17,9 +17,9 @@ def test_every_task_that_reads_a_source_site_requires_the_source(name):
     assert source.default is inspect.Parameter.empty
 
 
-@pytest.mark.parametrize("helper", [tasks.source_base_url, tasks.watch_feeds])
-def test_the_helpers_of_a_source_require_it(helper):
-    assert inspect.signature(helper).parameters["source"].default is inspect.Parameter.empty
+def test_the_site_helper_of_a_source_requires_it():
+    source = inspect.signature(tasks.source_base_url).parameters["source"]
+    assert source.default is inspect.Parameter.empty
 
 
 def test_a_failure_summary_names_a_source_only_when_given_one(monkeypatch):
