@@ -54,8 +54,16 @@ def drop_warehouse(dsn: str) -> None:
     name = params.pop("dbname")
     conn = psycopg2.connect(**params, dbname="postgres")
     conn.autocommit = True
+    # The embedded server's DSNs log in as its owner role, not a superuser: it may end its own
+    # sessions, not an autovacuum worker's (WITH (FORCE) then fails with "permission denied
+    # to terminate process"), and a plain DROP DATABASE stops autovacuum itself.
     with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cur.execute(
+            """SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+               WHERE datname = %s AND usename = current_user AND pid <> pg_backend_pid()""",
+            (name,),
+        )
+        cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
     conn.close()
 
 
